@@ -1,0 +1,160 @@
+package engine
+
+import "math"
+
+// MeanLnX is the mean of ln x on (0,1]: ∫₀¹ ln x dx = −1. A net whose every
+// ReLU has died can only output a constant, and the best constant is this.
+const MeanLnX = -1.0
+
+// BestConstant is the mean of ln x for x ~ U(xmin, 1]: the constant that
+// minimizes the MSE, and where a collapsed net ends up.
+func BestConstant(xmin float64) float64 {
+	if xmin <= 0 {
+		return MeanLnX
+	}
+	// ∫ ln x dx = x ln x − x, over (xmin, 1], divided by 1 − xmin.
+	return (-1 - (xmin*math.Log(xmin) - xmin)) / (1 - xmin)
+}
+
+// Metrics are the numbers a dashboard or a script reads.
+type Metrics struct {
+	Step        int64     `json:"step"`
+	Loss        float64   `json:"loss"`      // mean of the last (up to 100) batch losses
+	LastLoss    float64   `json:"last_loss"` // the last batch's loss
+	MSE         float64   `json:"mse"`       // on the whole grid (0,1]
+	MSEAbove001 float64   `json:"mse_above_0_01"`
+	Spread      float64   `json:"spread"` // max − min of the prediction on the grid
+	MeanPred    float64   `json:"mean_pred"`
+	Dead        []int     `json:"dead"`         // per hidden layer: units whose output is 0 on every grid point
+	Units       []int     `json:"units"`        // per hidden layer: how many units it has
+	GradNorm    float64   `json:"grad_norm"`    // ‖∇θ L‖ of the last step
+	LayerGrad   []float64 `json:"layer_grad"`   // per layer ‖∇W,b L‖ of the last step
+	UpdateRatio []float64 `json:"update_ratio"` // per layer ‖Δθ‖/‖θ‖ of the last step of the last Run
+}
+
+// evaluate runs the net on the grid (into evalWS) and fills the grid metrics.
+func (t *Trainer) evaluate() Metrics {
+	pred := t.net.forward(t.evalWS, GridPoints, false)
+	m := Metrics{Step: t.step, LastLoss: t.lastLoss}
+	n := min(t.nRecent, recentLosses)
+	if n > 0 {
+		var s float64
+		for i := 0; i < n; i++ {
+			s += t.recent[i]
+		}
+		m.Loss = s / float64(n)
+	} else {
+		m.Loss = math.NaN()
+	}
+	var sse, sseAbove float64
+	nAbove := 0
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var sum float64
+	for i, p := range pred {
+		d := p - t.gridY[i]
+		sse += d * d
+		if t.gridX[i] >= 0.01 {
+			sseAbove += d * d
+			nAbove++
+		}
+		lo = math.Min(lo, p)
+		hi = math.Max(hi, p)
+		sum += p
+	}
+	m.MSE = sse / GridPoints
+	m.MSEAbove001 = sseAbove / float64(nAbove)
+	m.Spread = hi - lo
+	m.MeanPred = sum / GridPoints
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		m.Spread = math.NaN()
+	}
+	m.Dead, m.Units = t.deadUnits()
+	var total float64
+	m.LayerGrad = make([]float64, len(t.gradLayers))
+	for l, L := range t.gradLayers {
+		var s float64
+		for _, g := range L.W {
+			s += g * g
+		}
+		for _, g := range L.B {
+			s += g * g
+		}
+		m.LayerGrad[l] = math.Sqrt(s)
+		total += s
+	}
+	m.GradNorm = math.Sqrt(total)
+	m.UpdateRatio = append([]float64(nil), t.updateRatio...)
+	return m
+}
+
+// deadUnits counts, per hidden layer, the units that never fire on the grid:
+// pre-activation ≤ 0 at every grid point. Such a ReLU gets zero gradient from
+// every x in (0,1] and can never come back. For tanh and sigmoid no unit is
+// dead in this sense; for leaky ReLU the count is of units stuck on the leak.
+// Call after evaluate's forward pass.
+func (t *Trainer) deadUnits() (dead, units []int) {
+	nh := len(t.net.Layers) - 1
+	dead = make([]int, nh)
+	units = make([]int, nh)
+	for l := 0; l < nh; l++ {
+		O := t.net.Layers[l].Out
+		units[l] = O
+		if t.act == Tanh || t.act == Sigmoid {
+			continue
+		}
+		z := t.evalWS.z[l]
+		for o := 0; o < O; o++ {
+			alive := false
+			for b := 0; b < GridPoints; b++ {
+				if z[b*O+o] > 0 {
+					alive = true
+					break
+				}
+			}
+			if !alive {
+				dead[l]++
+			}
+		}
+	}
+	return dead, units
+}
+
+// Metrics evaluates the network on the grid now.
+func (t *Trainer) Metrics() Metrics { return t.evaluate() }
+
+// Snapshot is plain data copied out of a trainer, for views: nothing in it
+// aliases live weights or buffers.
+type Snapshot struct {
+	Config        Config
+	Step          int64
+	GridX         []float64 // the evaluation grid
+	Target        []float64 // ln x on the grid
+	Pred          []float64 // net(x) on the grid
+	Metrics       Metrics
+	History       []Bucket // the whole run's loss, oldest first
+	HistoryWidth  int64    // steps per full bucket
+	Diverged      bool
+	DivergedAt    int64
+	DivergeReason string
+	BestConstant  float64 // mean of ln x over the sampled range
+}
+
+// Snapshot copies out everything a view needs.
+func (t *Trainer) Snapshot() Snapshot {
+	m := t.evaluate()
+	s := Snapshot{
+		Config:        t.cfg.Clone(),
+		Step:          t.step,
+		GridX:         append([]float64(nil), t.gridX...),
+		Target:        append([]float64(nil), t.gridY...),
+		Pred:          append([]float64(nil), t.evalWS.z[len(t.net.Layers)-1][:GridPoints]...),
+		Metrics:       m,
+		History:       append([]Bucket(nil), t.hist.Buckets...),
+		HistoryWidth:  t.hist.Width,
+		Diverged:      t.diverged,
+		DivergedAt:    t.divergedAt,
+		DivergeReason: t.divergeReason,
+		BestConstant:  BestConstant(t.cfg.XMin),
+	}
+	return s
+}

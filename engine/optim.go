@@ -1,0 +1,191 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Optimizer names, as used in flags, keys, JSON and the UI.
+const (
+	OptSGD      = "sgd"
+	OptMomentum = "momentum"
+	OptNesterov = "nesterov"
+	OptRMSProp  = "rmsprop"
+	OptAdagrad  = "adagrad"
+	OptAdam     = "adam"
+)
+
+// Optimizers lists the optimizers in the order the dashboard cycles them.
+var Optimizers = []string{OptSGD, OptMomentum, OptNesterov, OptRMSProp, OptAdagrad, OptAdam}
+
+// DefaultLR is each optimizer's learning rate when none is given.
+var DefaultLR = map[string]float64{
+	OptSGD:      0.01,
+	OptMomentum: 0.01,
+	OptNesterov: 0.01,
+	OptRMSProp:  0.001,
+	OptAdagrad:  0.01,
+	OptAdam:     0.001,
+}
+
+// Hyper-parameters, fixed: the textbook values, and PyTorch's where books differ.
+const (
+	MomentumMu   = 0.9   // momentum and nesterov
+	RMSPropRho   = 0.9   // Hinton's lecture 6e; TF's default
+	AdamBeta1    = 0.9   // Kingma & Ba
+	AdamBeta2    = 0.999 // Kingma & Ba
+	Epsilon      = 1e-8  // rmsprop and adam
+	AdagradEps   = 1e-10 // PyTorch's
+	maxStateSize = 1 << 24
+)
+
+// Optimizer updates parameters from their gradient. Step is called once per
+// training step over the whole flat parameter slice: one interface call per
+// step, a plain loop per parameter.
+type Optimizer interface {
+	Name() string
+	Step(params, grads []float64, lr float64)
+}
+
+// NewOptimizer returns a fresh optimizer (zero state) for n parameters.
+func NewOptimizer(name string, n int) (Optimizer, error) {
+	if n < 0 || n > maxStateSize {
+		return nil, fmt.Errorf("optimizer for %d parameters: out of range", n)
+	}
+	switch name {
+	case OptSGD:
+		return &SGD{}, nil
+	case OptMomentum:
+		return &Momentum{V: make([]float64, n)}, nil
+	case OptNesterov:
+		return &Momentum{V: make([]float64, n), Nesterov: true}, nil
+	case OptRMSProp:
+		return &RMSProp{S: make([]float64, n)}, nil
+	case OptAdagrad:
+		return &Adagrad{S: make([]float64, n)}, nil
+	case OptAdam:
+		return &Adam{M: make([]float64, n), V: make([]float64, n)}, nil
+	}
+	return nil, CheckOptimizer(name)
+}
+
+// CheckOptimizer returns an error naming the allowed values if name is unknown.
+func CheckOptimizer(name string) error {
+	for _, n := range Optimizers {
+		if n == name {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown optimizer %q (want one of %s)", name, strings.Join(Optimizers, ", "))
+}
+
+// SGD: θ ← θ − η·g.
+type SGD struct{}
+
+func (*SGD) Name() string { return OptSGD }
+func (*SGD) Step(p, g []float64, lr float64) {
+	g = g[:len(p)]
+	for i := range p {
+		p[i] -= lr * g[i]
+	}
+}
+
+// Momentum (PyTorch's form): v ← μ·v + g; θ ← θ − η·v.
+// Nesterov: the same v, but θ ← θ − η·(g + μ·v).
+type Momentum struct {
+	V        []float64
+	Nesterov bool
+}
+
+func (m *Momentum) Name() string {
+	if m.Nesterov {
+		return OptNesterov
+	}
+	return OptMomentum
+}
+
+func (m *Momentum) Step(p, g []float64, lr float64) {
+	g = g[:len(p)]
+	v := m.V[:len(p)]
+	if m.Nesterov {
+		for i := range p {
+			v[i] = MomentumMu*v[i] + g[i]
+			p[i] -= lr * (g[i] + MomentumMu*v[i])
+		}
+		return
+	}
+	for i := range p {
+		v[i] = MomentumMu*v[i] + g[i]
+		p[i] -= lr * v[i]
+	}
+}
+
+// RMSProp: s ← ρ·s + (1−ρ)·g²; θ ← θ − η·g / (√s + ε).
+type RMSProp struct{ S []float64 }
+
+func (*RMSProp) Name() string { return OptRMSProp }
+func (r *RMSProp) Step(p, g []float64, lr float64) {
+	g = g[:len(p)]
+	s := r.S[:len(p)]
+	for i := range p {
+		s[i] = RMSPropRho*s[i] + (1-RMSPropRho)*g[i]*g[i]
+		p[i] -= lr * g[i] / (math.Sqrt(s[i]) + Epsilon)
+	}
+}
+
+// Adagrad: s ← s + g²; θ ← θ − η·g / (√s + ε).
+type Adagrad struct{ S []float64 }
+
+func (*Adagrad) Name() string { return OptAdagrad }
+func (a *Adagrad) Step(p, g []float64, lr float64) {
+	g = g[:len(p)]
+	s := a.S[:len(p)]
+	for i := range p {
+		s[i] += g[i] * g[i]
+		p[i] -= lr * g[i] / (math.Sqrt(s[i]) + AdagradEps)
+	}
+}
+
+// Adam (Kingma & Ba, Algorithm 1):
+//
+//	m ← β1·m + (1−β1)·g      v ← β2·v + (1−β2)·g²
+//	m̂ = m / (1−β1ᵗ)          v̂ = v / (1−β2ᵗ)
+//	θ ← θ − η·m̂ / (√v̂ + ε)
+//
+// ε is added to √v̂, as PyTorch, TF.js and the paper do.
+type Adam struct {
+	M, V []float64
+	T    int // steps taken
+	// β1ᵗ and β2ᵗ, kept as running products instead of calling math.Pow each step.
+	b1t, b2t float64
+}
+
+func (*Adam) Name() string { return OptAdam }
+func (a *Adam) Step(p, g []float64, lr float64) {
+	if a.T == 0 {
+		a.b1t, a.b2t = 1, 1
+	}
+	a.T++
+	a.b1t *= AdamBeta1
+	a.b2t *= AdamBeta2
+	c1 := 1 / (1 - a.b1t)
+	c2 := 1 / (1 - a.b2t)
+	g = g[:len(p)]
+	m := a.M[:len(p)]
+	v := a.V[:len(p)]
+	for i := range p {
+		gi := g[i]
+		m[i] = AdamBeta1*m[i] + (1-AdamBeta1)*gi
+		v[i] = AdamBeta2*v[i] + (1-AdamBeta2)*gi*gi
+		p[i] -= lr * (m[i] * c1) / (math.Sqrt(v[i]*c2) + Epsilon)
+	}
+}
+
+// BiasCorrected returns m̂ and v̂ at parameter i (for diagnostics).
+func (a *Adam) BiasCorrected(i int) (mhat, vhat float64) {
+	if a.T == 0 {
+		return 0, 0
+	}
+	return a.M[i] / (1 - a.b1t), a.V[i] / (1 - a.b2t)
+}

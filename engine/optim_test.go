@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"math"
+	"testing"
+)
+
+// Two steps of each optimizer on one parameter θ0 = 1 with lr 0.1: first
+// g = 0.5, then g = −0.2 (momentum-style ones see 0.5 twice, to show the
+// velocity building up). Expected values were worked by hand from each
+// update rule; the arithmetic is in the comments.
+func TestOptimizerStepsAgainstHandValues(t *testing.T) {
+	cases := []struct {
+		name   string
+		grads  [2]float64
+		want   [2]float64
+		within float64
+	}{
+		// θ1 = 1 − 0.1·0.5 = 0.95; θ2 = 0.95 − 0.1·(−0.2) = 0.97
+		{OptSGD, [2]float64{0.5, -0.2}, [2]float64{0.95, 0.97}, 1e-15},
+		// v1 = 0.5, θ1 = 0.95; v2 = 0.9·0.5 + 0.5 = 0.95, θ2 = 0.95 − 0.095 = 0.855
+		{OptMomentum, [2]float64{0.5, 0.5}, [2]float64{0.95, 0.855}, 1e-15},
+		// v1 = 0.5, θ1 = 1 − 0.1·(0.5 + 0.45) = 0.905;
+		// v2 = 0.95, θ2 = 0.905 − 0.1·(0.5 + 0.855) = 0.7695
+		{OptNesterov, [2]float64{0.5, 0.5}, [2]float64{0.905, 0.7695}, 1e-15},
+		// s1 = 0.1·0.25 = 0.025, θ1 = 1 − 0.05/√0.025 = 1 − 0.316227766 = 0.683772234;
+		// s2 = 0.0225 + 0.004 = 0.0265, θ2 = θ1 + 0.02/√0.0265 = θ1 + 0.122859 = 0.806631
+		{OptRMSProp, [2]float64{0.5, -0.2}, [2]float64{0.6837722539831608, 0.8066312698027817}, 1e-12},
+		// s1 = 0.25, θ1 = 1 − 0.05/0.5 = 0.9; s2 = 0.5, θ2 = 0.9 − 0.05/√0.5 = 0.829289
+		{OptAdagrad, [2]float64{0.5, 0.5}, [2]float64{0.9, 0.8292893219113453}, 1e-9},
+		// m1 = 0.05, v1 = 0.00025, m̂ = 0.5, v̂ = 0.25: θ1 = 1 − 0.1·0.5/0.5 = 0.9 (Adam's
+		// first step is lr·sign(g)). m2 = 0.045 − 0.02 = 0.025, v2 = 0.00024975 + 0.00004 =
+		// 0.00028975; m̂ = 0.025/0.19 = 0.131579, v̂ = 0.00028975/0.001999 = 0.144947;
+		// θ2 = 0.9 − 0.1·0.131579/0.380719 = 0.865439
+		{OptAdam, [2]float64{0.5, -0.2}, [2]float64{0.9, 0.8654394181165108}, 1e-8},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			opt, err := NewOptimizer(c.name, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if opt.Name() != c.name {
+				t.Fatalf("Name() = %q", opt.Name())
+			}
+			p := []float64{1}
+			for i := 0; i < 2; i++ {
+				opt.Step(p, []float64{c.grads[i]}, 0.1)
+				if math.Abs(p[0]-c.want[i]) > c.within {
+					t.Fatalf("after step %d: θ = %.17g, want %.17g", i+1, p[0], c.want[i])
+				}
+			}
+		})
+	}
+}
+
+// Adam's bias correction makes the first steps as large as later ones: with
+// a constant gradient every step moves θ by lr (to within ε), from step 1.
+func TestAdamBiasCorrectionGivesLRSizedSteps(t *testing.T) {
+	opt, _ := NewOptimizer(OptAdam, 1)
+	p := []float64{0}
+	for i := 1; i <= 50; i++ {
+		prev := p[0]
+		opt.Step(p, []float64{3}, 0.01)
+		if d := prev - p[0]; math.Abs(d-0.01) > 1e-9 {
+			t.Fatalf("step %d moved %.12g, want 0.01", i, d)
+		}
+	}
+	a := opt.(*Adam)
+	mh, vh := a.BiasCorrected(0)
+	if math.Abs(mh-3) > 1e-9 || math.Abs(vh-9) > 1e-9 {
+		t.Fatalf("bias-corrected moments %.12g, %.12g; want 3, 9", mh, vh)
+	}
+}
+
+func TestUnknownOptimizer(t *testing.T) {
+	if _, err := NewOptimizer("adamw", 3); err == nil {
+		t.Fatal("adamw accepted")
+	}
+}
+
+// Swapping the optimizer keeps the weights, starts fresh state, and leaves
+// the batch stream alone: the data seen is the same whichever optimizer runs.
+func TestSetOptimizerKeepsWeightsAndBatches(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Init = InitNormal
+	a, _ := New(cfg)
+	b, _ := New(cfg)
+	a.Run(10)
+	b.Run(10)
+	before := append([]float64(nil), b.net.Params...)
+	if err := b.SetOptimizer(OptAdam); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range b.net.Params {
+		if v != before[i] {
+			t.Fatal("SetOptimizer changed the weights")
+		}
+	}
+	if b.cfg.LR != DefaultLR[OptAdam] {
+		t.Fatalf("adam lr %v, want its default %v", b.cfg.LR, DefaultLR[OptAdam])
+	}
+	a.Run(5)
+	b.Run(5)
+	for i := range a.ws.x {
+		if a.ws.x[i] != b.ws.x[i] {
+			t.Fatal("the optimizer swap changed the batch stream")
+		}
+	}
+	// Going back restores the learning rate sgd last had.
+	_ = b.SetOptimizer(OptSGD)
+	if b.cfg.LR != 0.01 {
+		t.Fatalf("sgd lr %v after swapping back, want 0.01", b.cfg.LR)
+	}
+}

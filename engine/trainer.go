@@ -1,0 +1,397 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// GridPoints is the size of the evaluation grid x = (i+0.5)/GridPoints on (0,1].
+const GridPoints = 1000
+
+// recentLosses is how many batch losses the "loss" metric averages.
+const recentLosses = 100
+
+// Stream identifiers: one seed gives three independent PCG streams, so the
+// data a net sees does not depend on how its weights were drawn, nor on which
+// optimizer trains it.
+const (
+	streamInit    = 0x696e6974 // "init"
+	streamBatch   = 0x62617463 // "batc"
+	streamDropout = 0x64726f70 // "drop"
+)
+
+// Trainer trains one network on y = ln(x), one step at a time, and owns every
+// buffer it needs. It is not safe for concurrent use: drive it from one goroutine.
+type Trainer struct {
+	cfg Config
+	act Activation
+	net *Network
+
+	grads      []float64 // laid out like net.Params
+	gradLayers []Layer
+	opt        Optimizer
+	lrs        map[string]float64 // the learning rate each optimizer last used
+
+	initRNG, batchRNG, dropRNG *rand.Rand
+
+	ws     *workspace // training batch
+	evalWS *workspace // the evaluation grid
+	gridX  []float64  // evaluation grid
+	gridY  []float64  // ln of it
+	fast   fastBlock  // see fast.go
+
+	step     int64
+	hist     *History
+	recent   [recentLosses]float64
+	nRecent  int
+	lastLoss float64
+
+	prevParams  []float64 // params before the last step of a Run, for update ratios
+	updateRatio []float64 // per layer: ‖Δθ‖/‖θ‖ of the last step of the last Run
+
+	diverged      bool
+	divergedAt    int64
+	divergeReason string
+
+	// dense forces the reference path (for tests and benchmarks of it).
+	dense bool
+}
+
+// New builds a trainer for cfg, initialized from cfg.Seed.
+func New(cfg Config) (*Trainer, error) {
+	cfg = cfg.Clone()
+	if cfg.Data == "" {
+		cfg.Data = DataSample
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t := &Trainer{cfg: cfg, hist: NewHistory(), lrs: map[string]float64{}}
+	for k, v := range DefaultLR {
+		t.lrs[k] = v
+	}
+	t.gridX = make([]float64, GridPoints)
+	t.gridY = make([]float64, GridPoints)
+	for i := range t.gridX {
+		t.gridX[i] = (float64(i) + 0.5) / GridPoints
+		t.gridY[i] = math.Log(t.gridX[i])
+	}
+	if err := t.rebuild(); err != nil {
+		return nil, err
+	}
+	t.Reset(cfg.Seed)
+	return t, nil
+}
+
+// rebuild allocates the network and buffers for the current sizes and batch.
+func (t *Trainer) rebuild() error {
+	act, err := ParseActivation(t.cfg.Activation)
+	if err != nil {
+		return err
+	}
+	t.act = act
+	sizes := t.cfg.Sizes()
+	t.net, err = NewNetwork(sizes, act)
+	if err != nil {
+		return err
+	}
+	t.grads = make([]float64, len(t.net.Params))
+	t.gradLayers = layerViews(sizes, t.grads)
+	t.prevParams = make([]float64, len(t.net.Params))
+	t.updateRatio = make([]float64, len(t.net.Layers))
+	t.evalWS = newWorkspace(sizes, GridPoints)
+	copy(t.evalWS.x, t.gridX)
+	t.allocBatch()
+	return nil
+}
+
+func (t *Trainer) trainBatch() int {
+	if t.cfg.Data == DataGrid {
+		return GridPoints
+	}
+	return t.cfg.Batch
+}
+
+func (t *Trainer) allocBatch() {
+	B := t.trainBatch()
+	t.ws = newWorkspace(t.cfg.Sizes(), B)
+	t.fast = newFastBlock(t.cfg.Sizes(), B)
+	if t.cfg.Data == DataGrid {
+		// A fixed full batch: GridPoints midpoints of (xmin, 1].
+		for i := range t.ws.x {
+			t.ws.x[i] = t.cfg.XMin + (1-t.cfg.XMin)*(float64(i)+0.5)/GridPoints
+			t.ws.y[i] = math.Log(t.ws.x[i])
+		}
+	}
+}
+
+// Reset re-initializes the weights from seed, restarts all streams, and
+// clears the step count, history, optimizer state and divergence.
+func (t *Trainer) Reset(seed uint64) {
+	t.cfg.Seed = seed
+	t.initRNG = rand.New(rand.NewPCG(seed, streamInit))
+	t.batchRNG = rand.New(rand.NewPCG(seed, streamBatch))
+	t.dropRNG = rand.New(rand.NewPCG(seed, streamDropout))
+	_ = Initialize(t.net, t.cfg.Init, t.initRNG) // cfg validated
+	t.opt, _ = NewOptimizer(t.cfg.Optimizer, len(t.net.Params))
+	t.step = 0
+	t.hist.Reset()
+	t.nRecent = 0
+	t.lastLoss = math.NaN()
+	clear(t.updateRatio)
+	clear(t.grads)
+	t.diverged, t.divergedAt, t.divergeReason = false, 0, ""
+}
+
+// Config returns a copy of the current configuration (with every live change applied).
+func (t *Trainer) Config() Config { return t.cfg.Clone() }
+
+// Step returns the number of steps taken since the last reset.
+func (t *Trainer) Step() int64 { return t.step }
+
+// Network returns a copy of the current network.
+func (t *Trainer) Network() *Network { return t.net.Clone() }
+
+// Diverged reports whether training stopped on a non-finite loss or parameter,
+// at which step, and why.
+func (t *Trainer) Diverged() (bool, int64, string) {
+	return t.diverged, t.divergedAt, t.divergeReason
+}
+
+// SetOptimizer swaps the optimizer, keeping the weights and starting the new
+// optimizer's state fresh. Its learning rate is the one it last used (or its
+// default). The batch stream is untouched, so the data sequence stays the same.
+func (t *Trainer) SetOptimizer(name string) error {
+	opt, err := NewOptimizer(name, len(t.net.Params))
+	if err != nil {
+		return err
+	}
+	t.lrs[t.cfg.Optimizer] = t.cfg.LR
+	t.opt = opt
+	t.cfg.Optimizer = name
+	t.cfg.LR = t.lrs[name]
+	return nil
+}
+
+// SetLR changes the current optimizer's learning rate.
+func (t *Trainer) SetLR(lr float64) error {
+	if err := CheckLR(lr); err != nil {
+		return err
+	}
+	t.cfg.LR = lr
+	t.lrs[t.cfg.Optimizer] = lr
+	return nil
+}
+
+// SetBatch changes the batch size, keeping weights and optimizer state.
+// In grid mode the batch is always the grid; the size is kept for later.
+func (t *Trainer) SetBatch(b int) error {
+	if b < 1 || b > MaxBatch {
+		return fmt.Errorf("batch %d: want 1 to %d", b, MaxBatch)
+	}
+	t.cfg.Batch = b
+	if t.cfg.Data == DataSample {
+		t.allocBatch()
+	}
+	return nil
+}
+
+// Reinit switches to another initializer and restarts from the same seed, so
+// the result is exactly a fresh run of the same configuration with that init.
+func (t *Trainer) Reinit(init string) error {
+	if err := CheckInit(init); err != nil {
+		return err
+	}
+	t.cfg.Init = init
+	t.Reset(t.cfg.Seed)
+	return nil
+}
+
+// SetActivation switches the hidden activation and restarts from the same seed.
+func (t *Trainer) SetActivation(name string) error {
+	act, err := ParseActivation(name)
+	if err != nil {
+		return err
+	}
+	t.cfg.Activation = name
+	t.act = act
+	t.net.Act = act
+	t.Reset(t.cfg.Seed)
+	return nil
+}
+
+// SetDropout changes the dropout rate on hidden layers (0 turns it off).
+func (t *Trainer) SetDropout(p float64) error {
+	if !(p >= 0 && p < 1) {
+		return fmt.Errorf("dropout %v: want 0 ≤ dropout < 1", p)
+	}
+	t.cfg.Dropout = p
+	return nil
+}
+
+// LoadNetwork replaces the weights with a copy of n (same sizes required).
+// The optimizer state starts fresh; the step count becomes step.
+func (t *Trainer) LoadNetwork(n *Network, step int64) error {
+	if fmt.Sprint(n.Sizes) != fmt.Sprint(t.net.Sizes) {
+		return fmt.Errorf("network sizes %v do not match the configuration's %v", n.Sizes, t.net.Sizes)
+	}
+	copy(t.net.Params, n.Params)
+	t.opt, _ = NewOptimizer(t.cfg.Optimizer, len(t.net.Params))
+	t.step = step
+	t.hist.Reset()
+	t.nRecent = 0
+	t.diverged, t.divergedAt, t.divergeReason = false, 0, ""
+	return nil
+}
+
+// sampleBatch fills ws.x with x ~ U(xmin, 1] and ws.y with ln x.
+// x = xmin + (1−xmin)·(1−U) with U ∈ [0,1), so x is never xmin, never 0:
+// ln 0 = −∞ would poison every weight with NaN.
+func (t *Trainer) sampleBatch() {
+	x, y := t.ws.x, t.ws.y[:len(t.ws.x)]
+	lo, span := t.cfg.XMin, 1-t.cfg.XMin
+	for i := range x {
+		v := lo + span*(1-t.batchRNG.Float64())
+		x[i] = v
+		y[i] = math.Log(v)
+	}
+}
+
+// sampleDropout draws each hidden unit's keep-mask: 0 with probability p,
+// otherwise 1/(1−p) (inverted dropout, so evaluation needs no rescaling).
+func (t *Trainer) sampleDropout(B int) {
+	p := t.cfg.Dropout
+	keep := 1 / (1 - p)
+	for l := 0; l < len(t.net.Layers)-1; l++ {
+		m := t.ws.mask[l][:B*t.net.Layers[l].Out]
+		for i := range m {
+			if t.dropRNG.Float64() < p {
+				m[i] = 0
+			} else {
+				m[i] = keep
+			}
+		}
+	}
+}
+
+// trainStep takes one step of gradient descent. It allocates nothing.
+func (t *Trainer) trainStep() {
+	B := t.trainBatch()
+	if t.cfg.Data == DataSample {
+		t.sampleBatch()
+	}
+	dropout := t.cfg.Dropout > 0
+	if dropout {
+		t.sampleDropout(B)
+	}
+	clear(t.grads)
+	var loss float64
+	if !dropout && !t.dense && t.fast.usable(t.act) {
+		loss = t.fast.step(t.net, t.gradLayers, t.ws, B)
+	} else {
+		pred := t.net.forward(t.ws, B, dropout)
+		dpred := t.ws.dz[len(t.net.Layers)-1][:B]
+		loss = mseLoss(dpred, pred, t.ws.y[:B])
+		t.net.backward(t.gradLayers, t.ws, B, dpred, dropout)
+	}
+	t.opt.Step(t.net.Params, t.grads, t.cfg.LR)
+	t.step++
+	t.lastLoss = loss
+	t.hist.Add(loss)
+	t.recent[t.nRecent%recentLosses] = loss
+	t.nRecent++
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		t.stopDiverged(fmt.Sprintf("loss is %v at step %d", loss, t.step))
+	} else if !finite(t.net.Params) {
+		t.stopDiverged(fmt.Sprintf("a parameter became NaN or ±Inf at step %d (loss %.3g)", t.step, loss))
+	}
+}
+
+func (t *Trainer) stopDiverged(reason string) {
+	t.diverged = true
+	t.divergedAt = t.step
+	t.divergeReason = reason
+}
+
+// Run takes up to n steps and returns how many it took: fewer only if the
+// run diverged. The last step also records each layer's update-to-weight ratio.
+func (t *Trainer) Run(n int) int {
+	done := 0
+	for done < n && !t.diverged {
+		if done == n-1 {
+			copy(t.prevParams, t.net.Params)
+			t.trainStep()
+			t.measureUpdate()
+		} else {
+			t.trainStep()
+		}
+		done++
+	}
+	return done
+}
+
+// RunFor takes steps in chunks until the budget is spent, max steps are done
+// (max ≤ 0: no limit), or the run diverges. It returns the steps taken.
+func (t *Trainer) RunFor(budget time.Duration, max int) int {
+	start := time.Now()
+	chunk := 16
+	done := 0
+	for !t.diverged {
+		n := chunk
+		if max > 0 && done+n > max {
+			n = max - done
+		}
+		if n <= 0 {
+			break
+		}
+		done += t.Run(n)
+		el := time.Since(start)
+		if el >= budget {
+			break
+		}
+		// Aim the next chunk at about a quarter of the remaining budget, so
+		// the clock is read rarely and the budget is overshot by little.
+		perStep := el / time.Duration(done)
+		if perStep <= 0 {
+			perStep = time.Nanosecond
+		}
+		next := int((budget - el) / 4 / perStep)
+		chunk = max1(next)
+	}
+	return done
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+func (t *Trainer) measureUpdate() {
+	for l, L := range t.net.Layers {
+		off := layerOffset(t.net, l)
+		n := len(L.W) + len(L.B)
+		var dd, pp float64
+		for i := off; i < off+n; i++ {
+			d := t.net.Params[i] - t.prevParams[i]
+			dd += d * d
+			pp += t.prevParams[i] * t.prevParams[i]
+		}
+		if pp > 0 {
+			t.updateRatio[l] = math.Sqrt(dd / pp)
+		} else {
+			t.updateRatio[l] = 0
+		}
+	}
+}
+
+func layerOffset(n *Network, l int) int {
+	off := 0
+	for i := 0; i < l; i++ {
+		off += len(n.Layers[i].W) + len(n.Layers[i].B)
+	}
+	return off
+}
