@@ -52,7 +52,11 @@ func newFastBlock(sizes []int, B int) fastBlock {
 	return f
 }
 
-func (f *fastBlock) usable(act Activation) bool { return act == ReLU && len(f.rank) > 0 }
+// usable says whether the fast path applies. Below fastMinBatch its fixed
+// H1·H2 cost per step outweighs what it saves.
+func (f *fastBlock) usable(act Activation) bool { return act == ReLU && len(f.rank) >= fastMinBatch }
+
+const fastMinBatch = 8
 
 // threshold returns where unit (w, b) switches and whether it is on above it.
 // A flat unit (w = 0) is on everywhere (b > 0) or nowhere.

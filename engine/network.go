@@ -177,11 +177,12 @@ func (n *Network) Predict(xs []float64) []float64 {
 
 // finite reports whether every value is a finite number.
 func finite(v []float64) bool {
-	var s float64
 	for _, x := range v {
-		s += x * 0 // 0·x is 0 for finite x and NaN for ±Inf or NaN
+		if x-x != 0 { // NaN for ±Inf and NaN, 0 for every finite x
+			return false
+		}
 	}
-	return s == 0
+	return true
 }
 
 // AllFinite reports whether every parameter is a finite number.
