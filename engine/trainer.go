@@ -303,9 +303,9 @@ func (t *Trainer) trainStep() {
 	t.recent[t.nRecent%recentLosses] = loss
 	t.nRecent++
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		t.stopDiverged(fmt.Sprintf("loss is %v at step %d", loss, t.step))
+		t.stopDiverged(fmt.Sprintf("the loss is %v", loss))
 	} else if !finite(t.net.Params) {
-		t.stopDiverged(fmt.Sprintf("a parameter became NaN or ±Inf at step %d (loss %.3g)", t.step, loss))
+		t.stopDiverged(fmt.Sprintf("a weight became NaN or ±Inf (loss %.3g)", loss))
 	}
 }
 

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"lnfit/engine"
+)
+
+// untilCap is the step cap for --until when --steps is not given.
+const untilCap = 1_000_000
+
+// checkEvery is how often (in steps) --until looks at mse_above_0_01.
+const checkEvery = 1000
+
+// jsonFloat writes NaN and ±Inf as null: JSON has no such numbers, and a
+// diverged run must still print a summary a script can decode.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(v)
+}
+
+// summary is the headless result; its JSON keys are a contract with scripts.
+type summary struct {
+	Preset         string    `json:"preset"`
+	Optimizer      string    `json:"optimizer"`
+	Init           string    `json:"init"`
+	Activation     string    `json:"activation"`
+	Hidden         []int     `json:"hidden"`
+	LR             float64   `json:"lr"`
+	Batch          int       `json:"batch"`
+	XMin           float64   `json:"xmin"`
+	Seed           uint64    `json:"seed"`
+	Data           string    `json:"data"`
+	Dropout        float64   `json:"dropout"`
+	Steps          int64     `json:"steps"`
+	Loss           jsonFloat `json:"loss"`
+	MSE            jsonFloat `json:"mse"`
+	MSEAbove001    jsonFloat `json:"mse_above_0_01"`
+	Spread         jsonFloat `json:"spread"`
+	MeanPred       jsonFloat `json:"mean_pred"`
+	Dead           []int     `json:"dead"`
+	Units          []int     `json:"units"`
+	Status         string    `json:"status"`
+	Diagnosis      string    `json:"diagnosis"`
+	Diverged       bool      `json:"diverged"`
+	DivergedAt     *int64    `json:"diverged_at"`
+	Until          *float64  `json:"until"`
+	ReachedUntilAt *int64    `json:"reached_until_at"`
+	Interrupted    bool      `json:"interrupted"`
+	Saved          string    `json:"saved,omitempty"`
+	SaveError      string    `json:"save_error,omitempty"`
+	ElapsedS       float64   `json:"elapsed_s"`
+	StepsPerS      float64   `json:"steps_per_s"`
+}
+
+func headless(ctx context.Context, tr *engine.Trainer, o *options, preset string, env environment) int {
+	if o.save != "" {
+		if err := checkSaveTarget(o.save); err != nil {
+			fmt.Fprintf(env.stderr, "lnfit: --save: %v\n", err)
+			return exitUsage
+		}
+	}
+	limit := o.steps
+	if o.set["until"] && !o.set["steps"] {
+		limit = untilCap
+	}
+	var bar *progressBar // progress only where a person watches
+	if env.stderrTTY {
+		bar = &progressBar{w: env.stderr, total: limit}
+	}
+
+	var reachedAt *int64
+	interrupted := false
+	start := time.Now()
+	var done int64
+	lastDraw := start
+	for done < limit {
+		if ctx.Err() != nil {
+			interrupted = true
+			break
+		}
+		// Sub-chunks keep Ctrl-C prompt even at huge batch sizes; --until
+		// looks at the grid on every multiple of checkEvery.
+		n := min(limit-done, checkEvery-done%checkEvery, 100)
+		got := int64(tr.Run(int(n)))
+		done += got
+		if got < n {
+			break // diverged
+		}
+		if o.set["until"] && done%checkEvery == 0 {
+			if m := tr.Metrics(); m.MSEAbove001 < o.until {
+				at := tr.Step()
+				reachedAt = &at
+				break
+			}
+		}
+		if bar != nil && time.Since(lastDraw) > 100*time.Millisecond {
+			lastDraw = time.Now()
+			bar.draw(done, time.Since(start), tr.Metrics().LastLoss)
+		}
+	}
+	elapsed := time.Since(start)
+	if bar != nil {
+		bar.clear()
+	}
+
+	snap := tr.Snapshot()
+	diag := engine.Diagnose(snap)
+	cfg := snap.Config
+	m := snap.Metrics
+	s := summary{
+		Preset: preset, Optimizer: cfg.Optimizer, Init: cfg.Init, Activation: cfg.Activation,
+		Hidden: cfg.Hidden, LR: cfg.LR, Batch: cfg.Batch, XMin: cfg.XMin, Seed: cfg.Seed,
+		Data: cfg.Data, Dropout: cfg.Dropout, Steps: snap.Step,
+		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001),
+		Spread: jsonFloat(m.Spread), MeanPred: jsonFloat(m.MeanPred), Dead: m.Dead, Units: m.Units,
+		Status: diag.Status.String(), Diagnosis: diag.Text,
+		Diverged: snap.Diverged, ReachedUntilAt: reachedAt, Interrupted: interrupted,
+		ElapsedS: elapsed.Seconds(),
+	}
+	if snap.Diverged {
+		at := snap.DivergedAt
+		s.DivergedAt = &at
+	}
+	if o.set["until"] {
+		u := o.until
+		s.Until = &u
+	}
+	if elapsed > 0 {
+		s.StepsPerS = float64(done) / elapsed.Seconds()
+	}
+	if o.save != "" {
+		if err := tr.SaveFile(o.save); err != nil {
+			s.SaveError = err.Error()
+			fmt.Fprintf(env.stderr, "lnfit: --save %s: %v\n", o.save, err)
+		} else {
+			s.Saved = o.save
+		}
+	}
+	if o.json {
+		enc := json.NewEncoder(env.stdout)
+		if err := enc.Encode(s); err != nil {
+			fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
+			return exitFailure
+		}
+	} else {
+		writeSummary(env.stdout, s)
+	}
+	switch {
+	case s.Diverged:
+		return exitDiverged
+	case s.SaveError != "":
+		return exitFailure
+	}
+	return exitOK
+}
+
+// checkSaveTarget refuses to overwrite a file that is not an lnfit network:
+// --save FILE may replace an earlier save, never somebody's other data.
+func checkSaveTarget(path string) error {
+	fi, err := os.Stat(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("%s is a directory", path)
+	}
+	if _, _, err := engine.LoadFile(path); err != nil {
+		return fmt.Errorf("%s exists and is not an lnfit network (%v); not overwriting it", path, err)
+	}
+	return nil
+}
+
+func writeSummary(w io.Writer, s summary) {
+	fmt.Fprintf(w, "lnfit · preset %s · %s lr %g · init %s · %s · hidden %s · batch %d · seed %d · data %s\n",
+		s.Preset, s.Optimizer, s.LR, s.Init, s.Activation, engine.HiddenString(s.Hidden), s.Batch, s.Seed, s.Data)
+	if s.XMin != 0 || s.Dropout != 0 {
+		fmt.Fprintf(w, "              xmin %g · dropout %g\n", s.XMin, s.Dropout)
+	}
+	fmt.Fprintf(w, "steps         %s in %.2f s (%s steps/s)\n", commas(s.Steps), s.ElapsedS, commas(int64(s.StepsPerS)))
+	fmt.Fprintf(w, "loss          %s (mean of the last 100 batch losses)\n", num(float64(s.Loss)))
+	fmt.Fprintf(w, "mse           %s on the (0,1] grid · %s on x ≥ 0.01\n", num(float64(s.MSE)), num(float64(s.MSEAbove001)))
+	fmt.Fprintf(w, "prediction    spread %s · mean %s\n", num(float64(s.Spread)), num(float64(s.MeanPred)))
+	parts := make([]string, len(s.Dead))
+	for i := range s.Dead {
+		parts[i] = fmt.Sprintf("layer %d %d/%d", i+1, s.Dead[i], s.Units[i])
+	}
+	fmt.Fprintf(w, "dead units    %s\n", strings.Join(parts, " · "))
+	if s.Until != nil {
+		if s.ReachedUntilAt != nil {
+			fmt.Fprintf(w, "until         mse on x ≥ 0.01 < %g at step %s\n", *s.Until, commas(*s.ReachedUntilAt))
+		} else {
+			fmt.Fprintf(w, "until         mse on x ≥ 0.01 < %g: not reached\n", *s.Until)
+		}
+	}
+	if s.Interrupted {
+		fmt.Fprintln(w, "interrupted   stopped early by a signal; the figures are for the steps done")
+	}
+	if s.Saved != "" {
+		fmt.Fprintf(w, "saved         %s\n", s.Saved)
+	}
+	if s.SaveError != "" {
+		fmt.Fprintf(w, "not saved     %s\n", s.SaveError)
+	}
+	fmt.Fprintf(w, "verdict       %s\n", s.Diagnosis)
+}
+
+func num(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	case v != 0 && (math.Abs(v) < 1e-3 || math.Abs(v) >= 1e5):
+		return fmt.Sprintf("%.3e", v)
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+// commas writes 12345 as "12,345".
+func commas(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// progressBar draws one line on a terminal's stderr.
+type progressBar struct {
+	w     io.Writer
+	total int64
+}
+
+func (p *progressBar) draw(done int64, el time.Duration, loss float64) {
+	const width = 30
+	frac := 0.0
+	if p.total > 0 {
+		frac = float64(done) / float64(p.total)
+	}
+	fill := int(frac * width)
+	rate := float64(done) / el.Seconds()
+	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %s/%s steps · %s steps/s · loss %s\x1b[K",
+		strings.Repeat("█", fill), strings.Repeat("·", width-fill), 100*frac,
+		commas(done), commas(p.total), commas(int64(rate)), num(loss))
+}
+
+func (p *progressBar) clear() { fmt.Fprint(p.w, "\r\x1b[K") }

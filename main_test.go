@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lnfit/engine"
+	"lnfit/tui"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCmd(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := environment{stdout: &out, stderr: &errb}
+	code := run(context.Background(), args, env)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestBadInputIsOneClearLineAndExit2(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.json")
+	os.WriteFile(garbage, []byte(`{"format":"lnfit-network","version":1,"sizes":[1,2,1]`), 0o644)
+	cases := []struct {
+		args []string
+		want string // the message must name the flag and say what is allowed
+	}{
+		{[]string{"--preset", "nope"}, `unknown preset "nope" (known: question, answer`},
+		{[]string{"--optimizer", "lion"}, `--optimizer: unknown optimizer "lion" (want one of sgd, momentum`},
+		{[]string{"--init", "zeros"}, `--init: unknown init "zeros" (want one of uniform, normal, xavier, he)`},
+		{[]string{"--activation", "gelu"}, `--activation: unknown activation "gelu"`},
+		{[]string{"--lr", "0"}, `--lr: learning rate 0: want a number > 0`},
+		{[]string{"--lr", "-1"}, `--lr: learning rate -1: want a number > 0`},
+		{[]string{"--lr", "NaN"}, `--lr: learning rate NaN`},
+		{[]string{"--lr", "abc"}, `--lr "abc": not valid; want learning rate`},
+		{[]string{"--batch", "0"}, `--batch 0: want a whole number from 1`},
+		{[]string{"--batch", "x"}, `--batch "x": not valid`},
+		{[]string{"--hidden", ""}, `hidden "": want comma-separated layer sizes`},
+		{[]string{"--hidden", "50,0"}, `"0" is not a layer size`},
+		{[]string{"--hidden", "50,a"}, `"a" is not a layer size`},
+		{[]string{"--xmin", "1"}, `--xmin 1: want a number with 0 ≤ xmin < 1`},
+		{[]string{"--xmin", "-0.5"}, `--xmin -0.5`},
+		{[]string{"--steps", "-3", "--headless"}, `--steps -3: want 0 or more`},
+		{[]string{"--data", "csv"}, `--data "csv": want sample or grid`},
+		{[]string{"--until", "0", "--headless"}, `--until 0: want an MSE > 0`},
+		{[]string{"--load", filepath.Join(dir, "missing.json")}, `--load: open`},
+		{[]string{"--load", garbage}, `--load: ` + garbage + `: not valid lnfit JSON`},
+		{[]string{"--bogus"}, `unknown flag --bogus`},
+		{[]string{"stray"}, `unexpected argument "stray"`},
+		{[]string{"--json"}, `--json and --until go with --headless`},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			r := runCmd(t, c.args...)
+			if r.code != exitUsage {
+				t.Fatalf("exit %d, want 2; stderr %q", r.code, r.stderr)
+			}
+			if !strings.Contains(r.stderr, c.want) {
+				t.Fatalf("stderr %q does not say %q", r.stderr, c.want)
+			}
+			if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n != 0 {
+				t.Fatalf("stderr has %d lines, want one: %q", n+1, r.stderr)
+			}
+			if strings.Contains(r.stderr, "goroutine") || r.stdout != "" {
+				t.Fatalf("unexpected output: %q / %q", r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestNoTerminalNoDashboard(t *testing.T) {
+	r := runCmd(t)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "stdout is not a terminal") || !strings.Contains(r.stderr, "--headless") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestDashboardGetsPresetAndFlags(t *testing.T) {
+	var got engine.Config
+	var opts tui.Options
+	env := environment{stdout: new(bytes.Buffer), stderr: new(bytes.Buffer), stdoutTTY: true,
+		dashboard: func(tr *engine.Trainer, o tui.Options) error { got, opts = tr.Config(), o; return nil }}
+	code := run(context.Background(), []string{"--preset", "answer", "--batch", "64", "--save", "x.json"}, env)
+	if code != 0 || got.Optimizer != "adam" || got.LR != 1e-4 || got.Batch != 64 || opts.Preset != "answer" || opts.SavePath != "x.json" {
+		t.Fatalf("code %d, config %+v, options %+v", code, got, opts)
+	}
+	code = run(context.Background(), nil, env)
+	if code != 0 || got.Init != "uniform" || got.Optimizer != "sgd" || got.Batch != 50 || opts.Preset != "question" {
+		t.Fatalf("the default is not the question: %+v", got)
+	}
+}
+
+func decodeSummary(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(s))
+	if err := dec.Decode(&m); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, s)
+	}
+	if dec.More() {
+		t.Fatalf("stdout has more than one JSON object: %s", s)
+	}
+	return m
+}
+
+func TestJSONContract(t *testing.T) {
+	r := runCmd(t, "--headless", "--json", "--steps", "300", "--preset", "question-normal-init", "--lr", "0.02", "--hidden", "20,5", "--seed", "7")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	m := decodeSummary(t, r.stdout)
+	for _, k := range []string{"preset", "optimizer", "init", "activation", "hidden", "lr", "batch", "xmin", "seed", "data",
+		"steps", "loss", "mse", "mse_above_0_01", "spread", "dead", "diverged", "elapsed_s", "steps_per_s"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("key %q missing", k)
+		}
+	}
+	if m["preset"] != "question-normal-init" || m["optimizer"] != "sgd" || m["init"] != "normal" || m["lr"] != 0.02 ||
+		m["steps"] != 300.0 || m["seed"] != 7.0 || m["diverged"] != false || m["data"] != "sample" || m["activation"] != "relu" {
+		t.Fatalf("summary %v", m)
+	}
+	if h := m["hidden"].([]any); len(h) != 2 || h[0] != 20.0 || h[1] != 5.0 {
+		t.Fatalf("hidden %v", m["hidden"])
+	}
+	if d := m["dead"].([]any); len(d) != 2 {
+		t.Fatalf("dead %v", m["dead"])
+	}
+	for _, k := range []string{"loss", "mse", "mse_above_0_01", "spread", "elapsed_s", "steps_per_s"} {
+		if _, ok := m[k].(float64); !ok {
+			t.Errorf("%s is %v, want a number", k, m[k])
+		}
+	}
+}
+
+func TestSameFlagsSameNumbers(t *testing.T) {
+	a := decodeSummary(t, runCmd(t, "--headless", "--json", "--steps", "500", "--preset", "answer-batch-50").stdout)
+	b := decodeSummary(t, runCmd(t, "--headless", "--json", "--steps", "500", "--preset", "answer-batch-50").stdout)
+	if a["mse"] != b["mse"] || a["loss"] != b["loss"] {
+		t.Fatalf("two identical runs differ: %v vs %v", a["mse"], b["mse"])
+	}
+}
+
+func TestDivergentExits3WithSummary(t *testing.T) {
+	r := runCmd(t, "--headless", "--json", "--preset", "divergent")
+	if r.code != exitDiverged {
+		t.Fatalf("exit %d, want 3", r.code)
+	}
+	m := decodeSummary(t, r.stdout)
+	if m["diverged"] != true || m["diverged_at"] == nil || m["mse"] != nil {
+		t.Fatalf("summary %v", m)
+	}
+	r = runCmd(t, "--headless", "--preset", "divergent")
+	if r.code != exitDiverged || !strings.Contains(r.stdout, "diverged at step") {
+		t.Fatalf("text summary: exit %d, %q", r.code, r.stdout)
+	}
+}
+
+func TestUntilStopsAtFirstCheckBelow(t *testing.T) {
+	r := runCmd(t, "--headless", "--json", "--preset", "question-normal-init", "--until", "0.05")
+	m := decodeSummary(t, r.stdout)
+	at, ok := m["reached_until_at"].(float64)
+	if r.code != 0 || !ok || int(at)%1000 != 0 || m["steps"] != at || m["mse_above_0_01"].(float64) >= 0.05 {
+		t.Fatalf("exit %d, summary %v", r.code, m)
+	}
+}
+
+func TestSaveLoadThroughTheCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "net.json")
+	r := runCmd(t, "--headless", "--json", "--preset", "answer-batch-50", "--steps", "400", "--save", path)
+	if r.code != 0 {
+		t.Fatalf("save: exit %d %s", r.code, r.stderr)
+	}
+	first := decodeSummary(t, r.stdout)
+	// Load with 0 more steps: the same network, so the same grid MSE.
+	r = runCmd(t, "--headless", "--json", "--load", path, "--steps", "0")
+	if r.code != 0 {
+		t.Fatalf("load: exit %d %s", r.code, r.stderr)
+	}
+	again := decodeSummary(t, r.stdout)
+	if again["mse"] != first["mse"] || again["steps"] != 400.0 || again["optimizer"] != "adam" || again["preset"] != "loaded" {
+		t.Fatalf("after load: %v, before: %v", again, first)
+	}
+	// A flag overrides the loaded configuration.
+	r = runCmd(t, "--headless", "--json", "--load", path, "--steps", "10", "--optimizer", "sgd")
+	if m := decodeSummary(t, r.stdout); r.code != 0 || m["optimizer"] != "sgd" || m["lr"] != 0.01 || m["steps"] != 410.0 {
+		t.Fatalf("override after load: %v", m)
+	}
+	// Sizes that do not match the file are refused.
+	r = runCmd(t, "--headless", "--load", path, "--hidden", "5")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "hidden sizes 50,10") {
+		t.Fatalf("mismatched load: exit %d %q", r.code, r.stderr)
+	}
+}
+
+func TestSaveNeverOverwritesOtherFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(path, []byte("my notes"), 0o644)
+	r := runCmd(t, "--headless", "--steps", "5", "--save", path)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "not overwriting") {
+		t.Fatalf("exit %d %q", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "my notes" {
+		t.Fatal("the file was changed")
+	}
+}
+
+func TestHelpVersionListPresets(t *testing.T) {
+	if r := runCmd(t, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "lnfit ") {
+		t.Fatalf("--version: %d %q", r.code, r.stdout)
+	}
+	if r := runCmd(t, "--help"); r.code != 0 || !strings.Contains(r.stderr, "--headless") {
+		t.Fatalf("--help: %d %q", r.code, r.stderr)
+	}
+	r := runCmd(t, "--list-presets")
+	for _, name := range []string{"question", "answer", "question-normal-init", "question-adam", "answer-xmin", "divergent", "tanh", "xavier-adam", "he-momentum"} {
+		if !strings.Contains(r.stdout, "\n"+name+" ") {
+			t.Errorf("--list-presets lacks %s", name)
+		}
+	}
+}
+
+func TestCommas(t *testing.T) {
+	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 12345: "12,345", 1234567: "1,234,567", -1234: "-1,234"} {
+		if got := commas(in); got != want {
+			t.Errorf("commas(%d) = %q", in, got)
+		}
+	}
+}
