@@ -6,11 +6,11 @@ import "fmt"
 type Status int
 
 const (
-	StatusUntrained  Status = iota
-	StatusLearning          // the prediction has shape and the error is falling or high
-	StatusConverged         // mse_above_0_01 < ConvergedMSE
-	StatusCollapsed         // constant prediction, every ReLU of a layer dead
-	StatusSaturated         // constant prediction with live units: tanh/sigmoid stuck
+	StatusUntrained Status = iota
+	StatusLearning         // the prediction has shape and the error is falling or high
+	StatusConverged        // mse_above_0_01 < ConvergedMSE
+	StatusCollapsed        // constant prediction, every ReLU of a layer dead
+	StatusSaturated        // constant prediction with live units: tanh/sigmoid stuck
 	StatusDiverged
 )
 
