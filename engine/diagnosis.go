@@ -54,8 +54,8 @@ func Diagnose(s Snapshot) Diagnosis {
 		}
 		if layer >= 0 {
 			return Diagnosis{StatusCollapsed, fmt.Sprintf(
-				"collapsed to the mean of ln x (≈ %.2f, net %.2f): every ReLU in layer %d is dead, so only the output bias still learns",
-				s.BestConstant, m.MeanPred, layer+1)}
+				"collapsed to the mean of ln x (≈ %.2f): every ReLU in layer %d is dead",
+				s.BestConstant, layer+1)}
 		}
 		return Diagnosis{StatusSaturated, fmt.Sprintf(
 			"constant output (≈ %.2f): the hidden units are saturated and give the same value for every x", m.MeanPred)}

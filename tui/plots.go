@@ -1,0 +1,268 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/guptarohit/asciigraph"
+
+	"lnfit/engine"
+)
+
+// asciigraph panics on an empty series and widens (never narrows) its y
+// bounds to the data. Everything here hands it clean data: finite values
+// clamped into [lo, hi], NaN only as a gap, and bounds passed explicitly so
+// the axis is exactly [lo, hi].
+
+// fitRange picks the fit plot's y range: from 1 at the top down to just
+// below the lowest ln(x) the plot's columns reach (ln of the first column's
+// x), in a round step per row, so −1 and the other labels read cleanly.
+// Wilder predictions are clamped to the edge.
+func fitRange(lowestTarget float64, h int) (lo, hi float64) {
+	hi = 1
+	need := hi - (lowestTarget - 0.2)
+	rows := float64(max(h-1, 1))
+	for _, step := range []float64{0.1, 0.2, 0.25, 0.5, 1, 2, 5} {
+		if step*rows >= need {
+			return hi - step*rows, hi
+		}
+	}
+	return hi - need, hi
+}
+
+// dotted draws ln(x) so it stays distinct from net(x) even without colour.
+var dotted = asciigraph.CreateCharSet("·")
+
+// graphOpts are the options every plot shares: a fixed-width y label (so the
+// plot's width is known before drawing) and an axis right after it.
+func graphOpts(h int, lo, hi float64, label func(float64) string) []asciigraph.Option {
+	return []asciigraph.Option{
+		asciigraph.Height(h - 1), asciigraph.LowerBound(lo), asciigraph.UpperBound(hi),
+		asciigraph.Offset(2), asciigraph.YAxisValueFormatter(label),
+	}
+}
+
+// labelWidth is the y label width every formatter below pads to.
+const labelWidth = 7
+
+// plotColumns is how many data columns fit in a plot w cells wide:
+// asciigraph writes the label plus one space, the axis, then the data.
+func plotColumns(w int) int { return w - labelWidth - 2 }
+
+func fixedLabel(s string) string {
+	if len(s) > labelWidth {
+		s = s[:labelWidth]
+	}
+	return fmt.Sprintf("%*s", labelWidth, s)
+}
+
+// clampSeries makes v safe for asciigraph: NaN stays a gap, ±Inf and values
+// outside [lo, hi] go to the edge. It reports whether anything was clamped
+// and whether any value is drawable.
+func clampSeries(v []float64, lo, hi float64) (clamped, drawable bool) {
+	for i, x := range v {
+		switch {
+		case math.IsNaN(x):
+			continue
+		case x < lo:
+			v[i], clamped = lo, true
+		case x > hi:
+			v[i], clamped = hi, true
+		}
+		drawable = true
+	}
+	return clamped, drawable
+}
+
+// block pads or cuts s to exactly h lines of exactly w cells.
+func block(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		lw := lipgloss.Width(l)
+		if lw > w {
+			l = truncate(l, w)
+			lw = lipgloss.Width(l)
+		}
+		lines[i] = l + strings.Repeat(" ", w-lw)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func truncate(s string, w int) string {
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}
+
+// plotFit draws ln(x) (first, dotted) and net(x) (second, on top) over (0,1]
+// in a w×h block, and returns the legend line to go with it.
+func plotFit(s *engine.Snapshot, w, h int, st styles) (string, string) {
+	cols := plotColumns(w)
+	if cols < 2 || h < 3 || len(s.Pred) == 0 {
+		return block("", w, h), ""
+	}
+	target := make([]float64, cols)
+	pred := make([]float64, cols)
+	n := len(s.GridX)
+	for c := range target {
+		i := min(int((float64(c)+0.5)/float64(cols)*float64(n)), n-1)
+		target[c], pred[c] = s.Target[i], s.Pred[i]
+	}
+	lo, hi := fitRange(target[0], h)
+	clampSeries(target, lo, hi)
+	clamped, drawable := clampSeries(pred, lo, hi)
+	series := [][]float64{target}
+	charsets := []asciigraph.CharSet{dotted}
+	if drawable {
+		series = append(series, pred)
+		charsets = append(charsets, asciigraph.DefaultCharSet)
+	}
+	opts := graphOpts(h, lo, hi, func(v float64) string { return fixedLabel(fmt.Sprintf("%.2g", v)) })
+	opts = append(opts, asciigraph.SeriesChars(charsets...))
+	if st.color {
+		opts = append(opts, asciigraph.SeriesColors(st.TargetColor, st.PredColor))
+	}
+	graph := asciigraph.PlotMany(series, opts...)
+	legend := st.TargetMark.Render("··· ln(x)") + "  " + st.PredMark.Render("─── net(x)")
+	switch {
+	case !drawable:
+		legend += "  " + st.Bad.Render("net(x) is NaN: nothing to draw")
+	case clamped:
+		legend += "  " + st.Warn.Render("(clamped to the plot's edge)")
+	}
+	return block(graph, w, h), legend
+}
+
+// lossSeries turns the history into at most cols values: bucket means, each
+// column the count-weighted mean of the buckets it covers.
+func lossSeries(hist []engine.Bucket, cols int) []float64 {
+	n := len(hist)
+	if n == 0 || cols < 1 {
+		return nil
+	}
+	if n <= cols {
+		out := make([]float64, n)
+		for i, b := range hist {
+			out[i] = b.Mean()
+		}
+		return out
+	}
+	out := make([]float64, cols)
+	for c := range out {
+		lo, hi := c*n/cols, (c+1)*n/cols
+		var sum float64
+		var count int64
+		for _, b := range hist[lo:hi] {
+			sum += b.Sum
+			count += b.Count
+		}
+		out[c] = sum / float64(count)
+	}
+	return out
+}
+
+// ema smooths v in place order with weight alpha on the newest value; gaps stay gaps.
+func ema(v []float64, alpha float64) []float64 {
+	out := make([]float64, len(v))
+	prev := math.NaN()
+	for i, x := range v {
+		switch {
+		case math.IsNaN(x):
+			out[i] = math.NaN()
+			continue
+		case math.IsNaN(prev):
+			prev = x
+		default:
+			prev = alpha*x + (1-alpha)*prev
+		}
+		out[i] = prev
+	}
+	return out
+}
+
+// plotLoss draws the whole run's loss on a log10 (or linear) scale, with
+// labels in real units and an optional EMA-smoothed line on top.
+func plotLoss(s *engine.Snapshot, w, h int, logScale, smooth bool, st styles) (string, string) {
+	cols := plotColumns(w)
+	raw := lossSeries(s.History, cols)
+	if cols < 2 || h < 3 || len(raw) < 2 {
+		return block(st.Dim.Render("  (the loss appears after two steps)"), w, h), ""
+	}
+	vals := make([]float64, len(raw))
+	for i, v := range raw {
+		switch {
+		case math.IsNaN(v):
+			vals[i] = math.NaN()
+		case logScale && v <= 0:
+			vals[i] = -300 // an exact fit; clamped below
+		case logScale:
+			vals[i] = math.Log10(v) // +Inf stays +Inf, clamped above
+		default:
+			vals[i] = v
+		}
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range vals {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) && v > -300 {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if math.IsInf(lo, 0) { // nothing finite: an axis around 0
+		lo, hi = -1, 1
+	}
+	if logScale {
+		lo, hi = math.Max(lo, -20), math.Min(hi, 308)
+	}
+	if hi-lo < 1e-9 {
+		pad := math.Max(math.Abs(hi)*0.1, 0.5)
+		lo, hi = lo-pad, hi+pad
+	}
+	clampSeries(vals, lo, hi)
+	label := func(v float64) string {
+		if logScale {
+			return fixedLabel(realUnits(math.Pow(10, v)))
+		}
+		return fixedLabel(fmt.Sprintf("%.3g", v))
+	}
+	series := [][]float64{vals}
+	charsets := []asciigraph.CharSet{asciigraph.DefaultCharSet}
+	colors := []asciigraph.AnsiColor{st.LossColor}
+	legend := st.LossMark.Render("─── loss")
+	if smooth {
+		charsets[0] = dotted
+		sm := ema(vals, 0.15)
+		series = append(series, sm)
+		charsets = append(charsets, asciigraph.DefaultCharSet)
+		colors = append(colors, st.SmoothColor)
+		legend = st.LossMark.Render("··· loss") + "  " + st.SmoothMark.Render("─── EMA")
+	}
+	opts := graphOpts(h, lo, hi, label)
+	opts = append(opts, asciigraph.SeriesChars(charsets...))
+	if st.color {
+		opts = append(opts, asciigraph.SeriesColors(colors...))
+	}
+	graph := asciigraph.PlotMany(series, opts...)
+	scale := "log"
+	if !logScale {
+		scale = "linear"
+	}
+	legend += st.Dim.Render(fmt.Sprintf("  %s · steps 1–%s", scale, commas(s.Step)))
+	return block(graph, w, h), legend
+}
+
+// realUnits writes a loss for a log axis label: 2 significant digits, short
+// exponents ("3.2e-5", not "3.2e-05").
+func realUnits(v float64) string {
+	if v >= 1e-3 && v < 1e4 {
+		return fmt.Sprintf("%.2g", v)
+	}
+	s := fmt.Sprintf("%.1e", v)
+	s = strings.Replace(s, "e-0", "e-", 1)
+	return strings.Replace(s, "e+0", "e+", 1)
+}

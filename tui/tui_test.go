@@ -1,0 +1,442 @@
+package tui
+
+import (
+	"bytes"
+	"flag"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"lnfit/engine"
+	"lnfit/presets"
+)
+
+// updating reports -update (the flag is defined by teatest's golden package).
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func TestMain(m *testing.M) {
+	// go test in a terminal would otherwise record colours in the goldens.
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+var fixedNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// newModel returns a paused dashboard on a preset after steps steps, with a
+// frozen clock: every frame it draws is deterministic.
+func newModel(t testing.TB, preset string, steps int) Model {
+	t.Helper()
+	p, err := presets.Get(preset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := engine.New(p.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Run(steps)
+	m := New(tr, Options{Preset: preset, StartPaused: true})
+	m.now = func() time.Time { return fixedNow }
+	m.rate.reset(fixedNow, tr.Step())
+	return m
+}
+
+func sized(m Model, w, h int) Model {
+	next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return next.(Model)
+}
+
+func press(m Model, keys ...string) Model {
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "space":
+			msg = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEscape}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		next, _ := m.Update(msg)
+		m = next.(Model)
+	}
+	return m
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if updating() {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tui -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Fatalf("%s differs from the golden file; run go test ./tui -update and review the diff.\ngot:\n%s", name, got)
+	}
+}
+
+func checkFits(t *testing.T, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > h {
+		t.Fatalf("view has %d lines for a %d-line terminal", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := lipgloss.Width(l); lw > w {
+			t.Fatalf("line %d is %d cells wide for a %d-cell terminal: %q", i, lw, w, l)
+		}
+	}
+}
+
+func TestViewGoldens(t *testing.T) {
+	cases := []struct {
+		name, preset string
+		steps, w, h  int
+	}{
+		{"question_80x24", "question", 300, 80, 24},
+		{"question_120x40", "question", 300, 120, 40},
+		{"answer_120x40", "answer-batch-50", 3000, 120, 40},
+		{"too_small", "question", 0, 40, 10},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := sized(newModel(t, c.preset, c.steps), c.w, c.h)
+			v := m.View()
+			checkFits(t, v, c.w, c.h)
+			golden(t, c.name, v)
+		})
+	}
+}
+
+func TestViewSaysWhatHappened(t *testing.T) {
+	m := sized(newModel(t, "question", 300), 100, 30)
+	v := m.View()
+	for _, want := range []string{"question", "sgd lr 0.01", "init uniform", "step 300", "⏸ paused",
+		"dead ReLU L1 50/50 L2 10/10", "collapsed to the mean of ln x", "try i (init)", "ln(x)", "net(x)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	small := sized(m, 50, 12).View()
+	if !strings.Contains(small, "at least 60×16") || !strings.Contains(small, "50×12") {
+		t.Fatalf("too-small view: %q", small)
+	}
+}
+
+func TestKeysChangeTheModel(t *testing.T) {
+	m := sized(newModel(t, "question", 10), 100, 30)
+
+	m = press(m, "o")
+	if c := m.tr.Config(); c.Optimizer != "momentum" || m.tr.Step() != 10 {
+		t.Fatalf("o: optimizer %s at step %d, want momentum at 10 (weights kept)", c.Optimizer, m.tr.Step())
+	}
+	if !strings.Contains(m.View(), "momentum lr") || !strings.Contains(m.View(), "optimizer: momentum") {
+		t.Fatal("the header or message does not show the new optimizer")
+	}
+	m = press(m, "O", "O")
+	if c := m.tr.Config(); c.Optimizer != "adam" {
+		t.Fatalf("O O from momentum: %s, want adam", c.Optimizer)
+	}
+
+	m = press(m, "i")
+	if c := m.tr.Config(); c.Init != "normal" || m.tr.Step() != 0 {
+		t.Fatalf("i: init %s at step %d, want normal at 0", c.Init, m.tr.Step())
+	}
+	m = press(m, "I")
+	if c := m.tr.Config(); c.Init != "uniform" {
+		t.Fatalf("I: init %s", c.Init)
+	}
+
+	m = press(m, "n")
+	if m.tr.Step() != 1 || m.snap.Step != 1 {
+		t.Fatalf("n: step %d (snapshot %d), want exactly 1", m.tr.Step(), m.snap.Step)
+	}
+	m = press(m, "n", "n")
+	if m.tr.Step() != 3 {
+		t.Fatalf("n n: step %d, want 3", m.tr.Step())
+	}
+
+	lr := m.tr.Config().LR
+	m = press(m, "+")
+	if got := m.tr.Config().LR; got != 2*lr {
+		t.Fatalf("+: lr %g, want %g", got, 2*lr)
+	}
+	m = press(m, "-", "-")
+	if got := m.tr.Config().LR; got != lr/2 {
+		t.Fatalf("- -: lr %g, want %g", got, lr/2)
+	}
+
+	b := m.tr.Config().Batch
+	m = press(m, "]")
+	if got := m.tr.Config().Batch; got <= b {
+		t.Fatalf("]: batch %d, was %d", got, b)
+	}
+	m = press(m, "[", "[")
+	if got := m.tr.Config().Batch; got >= b {
+		t.Fatalf("[ [: batch %d, was %d", got, b)
+	}
+
+	m = press(m, "<")
+	if speeds[m.speed] == 0 {
+		t.Fatal("< did not slow down")
+	}
+	m = press(m, ">")
+	if speeds[m.speed] != 0 {
+		t.Fatal("> did not return to max")
+	}
+
+	m = press(m, "a")
+	if c := m.tr.Config(); c.Activation != "leaky-relu" || m.tr.Step() != 0 {
+		t.Fatalf("a: activation %s at step %d", c.Activation, m.tr.Step())
+	}
+
+	m = press(m, "l")
+	if m.logLoss {
+		t.Fatal("l did not switch to linear")
+	}
+	m = press(m, "s")
+	if !m.smooth {
+		t.Fatal("s did not turn smoothing on")
+	}
+
+	seed := m.tr.Config().Seed
+	m = press(m, "n", "r")
+	if m.tr.Step() != 0 || m.tr.Config().Seed != seed {
+		t.Fatal("r did not reset with the same seed")
+	}
+	m = press(m, "R")
+	if m.tr.Config().Seed != seed+1 {
+		t.Fatal("R did not reset with a new seed")
+	}
+
+	m = press(m, "?")
+	if !m.showHelp || !strings.Contains(m.View(), "previous optimizer") {
+		t.Fatal("? did not show the full help")
+	}
+	m = press(m, "?")
+
+	m = press(m, "p", "down", "enter")
+	if m.opts.Preset != "answer" || m.tr.Config().Optimizer != "adam" || m.tr.Config().Batch != 500 {
+		t.Fatalf("p ↓ enter: preset %s, config %+v", m.opts.Preset, m.tr.Config())
+	}
+	m = press(m, "p", "esc")
+	if m.picking || m.opts.Preset != "answer" {
+		t.Fatal("esc did not close the picker unchanged")
+	}
+}
+
+func TestPauseStopsTheStepCount(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 100, 30)
+	m = press(m, "space")
+	if !m.running {
+		t.Fatal("space did not start")
+	}
+	next, _ := m.Update(tickMsg{id: m.tickID})
+	m = next.(Model)
+	if m.tr.Step() == 0 {
+		t.Fatal("a tick while running trained nothing")
+	}
+	m = press(m, "space")
+	stopped := m.tr.Step()
+	// The tick already in flight carries the old id and must be dropped.
+	next, _ = m.Update(tickMsg{id: m.tickID - 1})
+	next, _ = next.(Model).Update(tickMsg{id: m.tickID})
+	m = next.(Model)
+	if m.tr.Step() != stopped {
+		t.Fatalf("paused at %d, but ticks moved it to %d", stopped, m.tr.Step())
+	}
+}
+
+// One tick at full speed trains for its budget and returns: the dashboard
+// answers keys within a frame.
+func TestOneTickAtFullSpeedKeepsItsBudget(t *testing.T) {
+	m := sized(newModel(t, "answer", 0), 120, 40)
+	m = press(m, "space")
+	start := time.Now()
+	next, cmd := m.Update(tickMsg{id: m.tickID})
+	el := time.Since(start)
+	if cmd == nil || next.(Model).tr.Step() == 0 {
+		t.Fatal("no training or no next tick")
+	}
+	// trainBudget for the steps, plus one snapshot; generous for -race.
+	if el > trainBudget+150*time.Millisecond {
+		t.Fatalf("one tick took %v, budget %v", el, trainBudget)
+	}
+}
+
+func TestDivergencePausesWithABanner(t *testing.T) {
+	m := sized(newModel(t, "divergent", 0), 100, 30)
+	m = press(m, "space")
+	for i := 0; i < 200 && m.running; i++ {
+		next, _ := m.Update(tickMsg{id: m.tickID})
+		m = next.(Model)
+	}
+	if m.running || !m.snap.Diverged {
+		t.Fatal("divergence did not pause the dashboard")
+	}
+	v := m.View()
+	if !strings.Contains(v, "DIVERGED at step") || !strings.Contains(v, "r resets") {
+		t.Fatalf("no divergence banner:\n%s", v)
+	}
+	m = press(m, "r")
+	if m.snap.Diverged || m.tr.Step() != 0 {
+		t.Fatal("r did not recover from divergence")
+	}
+}
+
+func TestSaveKeyNeverOverwritesOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "net.json")
+	os.WriteFile(path, []byte("somebody's file"), 0o644)
+	m := sized(newModel(t, "question", 5), 100, 30)
+	m.opts.SavePath = path
+	m = press(m, "w")
+	if b, _ := os.ReadFile(path); string(b) != "somebody's file" {
+		t.Fatal("w overwrote a file it did not write")
+	}
+	alt := filepath.Join(dir, "net-1.json")
+	if _, _, err := engine.LoadFile(alt); err != nil {
+		t.Fatalf("w did not save to a new name: %v", err)
+	}
+	if !strings.Contains(m.View(), "net-1.json") {
+		t.Fatal("the message does not say where it saved")
+	}
+	// Saving again replaces our own file, not a third one.
+	m = press(m, "n", "w")
+	if _, err := os.Stat(filepath.Join(dir, "net-2.json")); err == nil {
+		t.Fatal("a second save made another file instead of replacing ours")
+	}
+	// A save that fails says why and keeps going.
+	m.opts.SavePath = filepath.Join(dir, "no", "such", "dir", "x.json")
+	m = press(m, "w")
+	if !m.msgBad || !strings.Contains(m.msg, "not saved") {
+		t.Fatalf("failed save message %q", m.msg)
+	}
+}
+
+// teatest: a real program loop, keys sent as a user types them.
+func TestProgramFlow(t *testing.T) {
+	m := newModel(t, "question", 0)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	tm.Type("o")
+	tm.Type("n")
+	tm.Type("n")
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("momentum")) },
+		teatest.WithDuration(5*time.Second))
+	tm.Type("q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if final.tr.Config().Optimizer != "momentum" || final.tr.Step() != 2 || final.running {
+		t.Fatalf("final: optimizer %s, step %d, running %v", final.tr.Config().Optimizer, final.tr.Step(), final.running)
+	}
+}
+
+// Resizing every frame, to sizes from 1×1 to 400×120, never panics and
+// never draws outside the terminal.
+func TestResizeStorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	m := newModel(t, "answer-batch-50", 500)
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	for i := 0; i < n; i++ {
+		w, h := 1+rng.IntN(400), 1+rng.IntN(120)
+		m = sized(m, w, h)
+		checkFits(t, m.View(), w, h)
+	}
+}
+
+func TestPlotsNeverPanic(t *testing.T) {
+	st := newStyles()
+	nan, inf := math.NaN(), math.Inf(1)
+	grid := make([]float64, engine.GridPoints)
+	for i := range grid {
+		grid[i] = (float64(i) + 0.5) / engine.GridPoints
+	}
+	fill := func(v float64) []float64 {
+		s := make([]float64, len(grid))
+		for i := range s {
+			s[i] = v
+		}
+		return s
+	}
+	target := make([]float64, len(grid))
+	for i, x := range grid {
+		target[i] = math.Log(x)
+	}
+	preds := map[string][]float64{"nan": fill(nan), "inf": fill(inf), "-inf": fill(-inf), "const": fill(-1), "huge": fill(1e300), "empty": nil}
+	hists := map[string][]engine.Bucket{
+		"empty": nil,
+		"one":   {{First: 1, Count: 1, Sum: 1, Min: 1, Max: 1}},
+		"const": {{First: 1, Count: 1, Sum: 2, Min: 2, Max: 2}, {First: 2, Count: 1, Sum: 2, Min: 2, Max: 2}},
+		"inf":   {{First: 1, Count: 1, Sum: 1}, {First: 2, Count: 1, Sum: inf}},
+		"nan":   {{First: 1, Count: 1, Sum: nan}, {First: 2, Count: 1, Sum: nan}},
+		"zero":  {{First: 1, Count: 1, Sum: 0}, {First: 2, Count: 1, Sum: 0}},
+		"neg":   {{First: 1, Count: 1, Sum: -1}, {First: 2, Count: 1, Sum: 3}},
+	}
+	for pn, p := range preds {
+		for hn, h := range hists {
+			s := engine.Snapshot{GridX: grid, Target: target, Pred: p, History: h, Step: 2}
+			for _, size := range [][2]int{{0, 0}, {1, 1}, {9, 3}, {10, 4}, {40, 12}, {200, 50}} {
+				for _, logScale := range []bool{true, false} {
+					func() {
+						defer func() {
+							if r := recover(); r != nil {
+								t.Fatalf("pred %s, history %s, size %v, log %v: panic %v", pn, hn, size, logScale, r)
+							}
+						}()
+						plotFit(&s, size[0], size[1], st)
+						plotLoss(&s, size[0], size[1], logScale, true, st)
+					}()
+				}
+			}
+		}
+	}
+}
+
+func TestFitRangeHasRoundLabels(t *testing.T) {
+	for _, h := range []int{5, 10, 14, 19, 40} {
+		lo, hi := fitRange(math.Log(0.01), h)
+		step := (hi - lo) / float64(h-1)
+		if hi != 1 || lo > math.Log(0.01) || math.Abs(step*4-math.Round(step*4)) > 1e-9 && math.Abs(step*10-math.Round(step*10)) > 1e-9 {
+			t.Errorf("h %d: range [%g, %g], step %g", h, lo, hi, step)
+		}
+	}
+}
+
+func TestFreeName(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.json")
+	if freeName(p, nil) != p {
+		t.Fatal("a free name was changed")
+	}
+	os.WriteFile(p, nil, 0o644)
+	if got := freeName(p, nil); got != filepath.Join(dir, "a-1.json") {
+		t.Fatalf("got %s", got)
+	}
+	if got := freeName(p, map[string]bool{p: true}); got != p {
+		t.Fatalf("our own file was not reused: %s", got)
+	}
+}

@@ -1,0 +1,272 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"lnfit/engine"
+	"lnfit/presets"
+)
+
+// The smallest terminal the dashboard draws in; below it, it says so.
+const minWidth, minHeight = 60, 16
+
+// msgLife is how long a status message stays on screen.
+const msgLife = 6 * time.Second
+
+// View draws the whole screen from the last snapshot. It never touches the
+// trainer's live state.
+func (m Model) View() string {
+	w, h := m.width, m.height
+	if w < minWidth || h < minHeight {
+		return m.tooSmall()
+	}
+	header := m.header(w)
+	diag := m.diagnostics(w)
+	status := m.statusLine(w)
+	helpLine := truncate(m.help.ShortHelpView(m.keys.ShortHelp()), w)
+	used := lipgloss.Height(header) + lipgloss.Height(diag) + 2
+	bodyH := h - used
+	var body string
+	switch {
+	case m.picking:
+		body = m.picker(w, bodyH)
+	case m.showHelp:
+		body = m.fullHelp(w, bodyH)
+	default:
+		body = m.plots(w, bodyH)
+	}
+	return strings.Join([]string{header, body, diag, status, helpLine}, "\n")
+}
+
+func (m Model) tooSmall() string {
+	w, h := max(m.width, 1), max(m.height, 1)
+	lines := []string{
+		"lnfit needs a terminal of at least " + fmt.Sprintf("%d×%d", minWidth, minHeight),
+		fmt.Sprintf("this one is %d×%d: please enlarge it", m.width, m.height),
+		"(q quits)",
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, w)
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) header(w int) string {
+	c := m.snap.Config
+	state := m.st.Good.Render("▶ running")
+	switch {
+	case m.snap.Diverged:
+		state = m.st.Bad.Render("✖ diverged")
+	case !m.running:
+		state = m.st.Warn.Render("⏸ paused")
+	}
+	rate := "— steps/s"
+	if r := m.rate.perSecond(); !math.IsNaN(r) && m.running {
+		rate = shortCount(r) + " steps/s"
+	}
+	parts := []string{
+		m.st.Title.Render("lnfit"),
+		m.opts.Preset,
+		fmt.Sprintf("%s lr %g", c.Optimizer, c.LR),
+		"init " + c.Init,
+		c.Activation,
+		fmt.Sprintf("batch %d", c.Batch),
+		"hidden " + engine.HiddenString(c.Hidden),
+		fmt.Sprintf("seed %d", c.Seed),
+	}
+	if c.Data == engine.DataGrid {
+		parts = append(parts, "grid data")
+	}
+	if c.XMin > 0 {
+		parts = append(parts, fmt.Sprintf("xmin %g", c.XMin))
+	}
+	if c.Dropout > 0 {
+		parts = append(parts, fmt.Sprintf("dropout %g", c.Dropout))
+	}
+	parts = append(parts, "step "+commas(m.snap.Step), rate, speedLabel(speeds[m.speed]), state)
+	return wrapParts(parts, " · ", w)
+}
+
+// wrapParts joins parts with sep, breaking lines between parts to fit w.
+func wrapParts(parts []string, sep string, w int) string {
+	var lines []string
+	cur := ""
+	for _, p := range parts {
+		switch {
+		case cur == "":
+			cur = " " + p
+		case lipgloss.Width(cur+sep+p) <= w:
+			cur += sep + p
+		default:
+			lines = append(lines, cur)
+			cur = " " + p
+		}
+	}
+	lines = append(lines, cur)
+	for i, l := range lines {
+		lines[i] = truncate(l, w)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) plots(w, h int) string {
+	if h < 6 {
+		return block("", w, h)
+	}
+	fitW := w / 2
+	lossW := w - fitW
+	inner := h - 2 // borders
+	plotH := inner - 2
+	fitGraph, fitLegend := plotFit(&m.snap, fitW-4, plotH, m.st)
+	lossGraph, lossLegend := plotLoss(&m.snap, lossW-4, plotH, m.logLoss, m.smooth, m.st)
+	lossTitle := "loss (MSE of each batch)"
+	fit := m.panel("fit: net(x) vs ln(x) on (0,1]", fitGraph, fitLegend, fitW)
+	loss := m.panel(lossTitle, lossGraph, lossLegend, lossW)
+	return lipgloss.JoinHorizontal(lipgloss.Top, fit, loss)
+}
+
+func (m Model) panel(title, graph, legend string, w int) string {
+	cw := w - 4
+	content := strings.Join([]string{
+		block(m.st.PanelTitle.Render(title), cw, 1),
+		graph,
+		block(legend, cw, 1),
+	}, "\n")
+	return m.st.Panel.Width(w - 2).Render(content)
+}
+
+func (m Model) diagnostics(w int) string {
+	s := m.snap
+	mt := s.Metrics
+	var dead []string
+	for l := range mt.Dead {
+		dead = append(dead, fmt.Sprintf("L%d %d/%d", l+1, mt.Dead[l], mt.Units[l]))
+	}
+	deadLabel := "dead ReLU"
+	if c := s.Config.Activation; c == "tanh" || c == "sigmoid" {
+		deadLabel = "dead units"
+	}
+	parts := []string{
+		deadLabel + " " + strings.Join(dead, " "),
+		"spread " + num(mt.Spread),
+		"mse " + num(mt.MSE),
+		"mse x≥0.01 " + num(mt.MSEAbove001),
+		"loss " + num(mt.Loss),
+		"‖∇‖ " + num(mt.GradNorm),
+	}
+	line1 := wrapParts(parts, " · ", w)
+	d := engine.Diagnose(s)
+	text := " " + d.Text
+	style := m.st.Good
+	switch d.Status {
+	case engine.StatusCollapsed:
+		text += " — try i (init)"
+		style = m.st.Bad
+	case engine.StatusSaturated:
+		text += " — try i (init) or a (activation)"
+		style = m.st.Bad
+	case engine.StatusDiverged:
+		style = m.st.Banner
+		text = " " + style.Render("DIVERGED at step "+commas(s.DivergedAt)) + " " + s.DivergeReason + " — r resets, - lowers the lr"
+		return line1 + "\n" + truncate(text, w)
+	case engine.StatusUntrained:
+		style = m.st.Dim
+		text += " — space runs, n takes one step"
+	case engine.StatusLearning:
+		style = m.st.Warn
+	}
+	return line1 + "\n" + style.Width(w).Render(text)
+}
+
+func (m Model) statusLine(w int) string {
+	if m.msg == "" || m.now().Sub(m.msgAt) > msgLife {
+		return ""
+	}
+	st := m.st.Msg
+	if m.msgBad {
+		st = m.st.Bad
+	}
+	return truncate(st.Render(" "+m.msg), w)
+}
+
+func (m Model) fullHelp(w, h int) string {
+	title := m.st.Title.Render(" keys") + m.st.Dim.Render("  (? closes)")
+	body := m.help.FullHelpView(m.keys.FullHelp())
+	about := m.st.Dim.Render(" o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed,\n so i on the question is exactly the question-normal-init preset.")
+	return block(title+"\n\n"+indent(body, 1)+"\n\n"+about, w, h)
+}
+
+func (m Model) picker(w, h int) string {
+	lines := []string{m.st.Title.Render(" choose a preset") + m.st.Dim.Render("  ↑/↓ move · enter choose · esc cancel"), ""}
+	names := presets.Names()
+	// Keep the chosen row in view on short screens.
+	room := max(h-3, 1)
+	first := max(0, min(m.pickIdx-room/2, len(names)-room))
+	for i := first; i < len(names) && i < first+room; i++ {
+		p, _ := presets.Get(names[i])
+		row := fmt.Sprintf(" %-21s %s", p.Name, p.Teach)
+		row = truncate(row, w)
+		if i == m.pickIdx {
+			row = m.st.Picked.Render(row)
+		}
+		lines = append(lines, row)
+	}
+	return block(strings.Join(lines, "\n"), w, h)
+}
+
+func indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
+
+// num writes a metric compactly; NaN and ±Inf are written as such.
+func num(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	case v != 0 && (math.Abs(v) < 1e-3 || math.Abs(v) >= 1e5):
+		return fmt.Sprintf("%.2e", v)
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+// commas writes 12345 as "12,345".
+func commas(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + commas(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// shortCount writes 61234 as "61k" and 1.2e6 as "1.2M".
+func shortCount(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.1fM", v/1e6)
+	case v >= 1e4:
+		return fmt.Sprintf("%.0fk", v/1e3)
+	case v >= 1e3:
+		return fmt.Sprintf("%.1fk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
