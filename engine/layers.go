@@ -38,6 +38,20 @@ func linearForward(out, in, w, bias []float64, B, I, O int) {
 //	db[o]   += Σ_b dout[b,o]
 //	din[b,i] = Σ_o dout[b,o]·w[o,i]
 func linearBackward(dw, db, din, dout, in, w []float64, B, I, O int) {
+	if O == 1 && din != nil {
+		// The output layer: one fused pass per sample, no per-output loop.
+		dw, w = dw[:I], w[:I]
+		for b, g := range dout[:B] {
+			db[0] += g
+			x := in[b*I : b*I+I]
+			d := din[b*I : b*I+I]
+			for i, xi := range x {
+				dw[i] += g * xi
+				d[i] = g * w[i]
+			}
+		}
+		return
+	}
 	for b := 0; b < B; b++ {
 		x := in[b*I : b*I+I]
 		g := dout[b*O : b*O+O]

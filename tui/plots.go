@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -51,11 +52,21 @@ const labelWidth = 7
 // asciigraph writes the label plus one space, the axis, then the data.
 func plotColumns(w int) int { return w - labelWidth - 2 }
 
-func fixedLabel(s string) string {
-	if len(s) > labelWidth {
-		s = s[:labelWidth]
+// fixedLabel right-aligns a label in labelWidth cells. Labels come from
+// shortNum or realUnits, which never exceed it, so nothing is cut.
+func fixedLabel(s string) string { return fmt.Sprintf("%*s", labelWidth, s) }
+
+// shortNum writes an axis value in at most labelWidth characters, with
+// rounding noise (−2.2e-16 for 0) removed.
+func shortNum(v float64, digits int) string {
+	if math.Abs(v) < 1e-12 {
+		return "0"
 	}
-	return fmt.Sprintf("%*s", labelWidth, s)
+	s := strconv.FormatFloat(v, 'g', digits, 64)
+	if len(s) > labelWidth || strings.Contains(s, "e") {
+		return realUnits(v)
+	}
+	return s
 }
 
 // clampSeries makes v safe for asciigraph: NaN stays a gap, ±Inf and values
@@ -123,7 +134,7 @@ func plotFit(s *engine.Snapshot, w, h int, st styles) (string, string) {
 		series = append(series, pred)
 		charsets = append(charsets, asciigraph.DefaultCharSet)
 	}
-	opts := graphOpts(h, lo, hi, func(v float64) string { return fixedLabel(fmt.Sprintf("%.2g", v)) })
+	opts := graphOpts(h, lo, hi, func(v float64) string { return fixedLabel(shortNum(v, 2)) })
 	opts = append(opts, asciigraph.SeriesChars(charsets...))
 	if st.color {
 		opts = append(opts, asciigraph.SeriesColors(st.TargetColor, st.PredColor))
@@ -228,7 +239,7 @@ func plotLoss(s *engine.Snapshot, w, h int, logScale, smooth bool, st styles) (s
 		if logScale {
 			return fixedLabel(realUnits(math.Pow(10, v)))
 		}
-		return fixedLabel(fmt.Sprintf("%.3g", v))
+		return fixedLabel(shortNum(v, 3))
 	}
 	series := [][]float64{vals}
 	charsets := []asciigraph.CharSet{asciigraph.DefaultCharSet}
@@ -259,10 +270,13 @@ func plotLoss(s *engine.Snapshot, w, h int, logScale, smooth bool, st styles) (s
 // realUnits writes a loss for a log axis label: 2 significant digits, short
 // exponents ("3.2e-5", not "3.2e-05").
 func realUnits(v float64) string {
-	if v >= 1e-3 && v < 1e4 {
-		return fmt.Sprintf("%.2g", v)
+	if a := math.Abs(v); a >= 1e-3 && a < 1e4 {
+		return strconv.FormatFloat(v, 'g', 2, 64)
 	}
 	s := fmt.Sprintf("%.1e", v)
+	if v < 0 || math.Abs(v) >= 1e100 || math.Abs(v) < 1e-99 {
+		s = fmt.Sprintf("%.0e", v) // keeps "-1e-15" and "1e+120" within labelWidth
+	}
 	s = strings.Replace(s, "e-0", "e-", 1)
 	return strings.Replace(s, "e+0", "e+", 1)
 }

@@ -133,7 +133,7 @@ func TestViewGoldens(t *testing.T) {
 func TestViewSaysWhatHappened(t *testing.T) {
 	m := sized(newModel(t, "question", 300), 100, 30)
 	v := m.View()
-	for _, want := range []string{"question", "sgd lr 0.01", "init uniform", "step 300", "⏸ paused",
+	for _, want := range []string{"question", "sgd lr 0.01", "init uniform", "step 300", "‖ paused",
 		"dead ReLU L1 50/50 L2 10/10", "collapsed to the mean of ln x", "try i (init)", "ln(x)", "net(x)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q", want)
@@ -438,5 +438,19 @@ func TestFreeName(t *testing.T) {
 	}
 	if got := freeName(p, map[string]bool{p: true}); got != p {
 		t.Fatalf("our own file was not reused: %s", got)
+	}
+}
+
+func TestAxisLabelsFitAndRead(t *testing.T) {
+	cases := map[float64]string{0: "0", -2.220446049250313e-16: "0", -0.2: "-0.2", 1: "1", 0.0036: "0.0036",
+		1.23456e-5: "1.2e-5", -1.7e-11: "-2e-11", -1.5e-15: "0", 1e300: "1e+300", 12345: "1.2e+4", -7.25: "-7.2"}
+	for v, want := range cases {
+		got := shortNum(v, 2)
+		if got != want {
+			t.Errorf("shortNum(%g) = %q, want %q", v, got, want)
+		}
+		if len(got) > labelWidth {
+			t.Errorf("shortNum(%g) = %q is wider than %d", v, got, labelWidth)
+		}
 	}
 }

@@ -66,7 +66,7 @@ func (m Model) header(w int) string {
 	case m.snap.Diverged:
 		state = m.st.Bad.Render("✖ diverged")
 	case !m.running:
-		state = m.st.Warn.Render("⏸ paused")
+		state = m.st.Warn.Render("‖ paused")
 	}
 	rate := "— steps/s"
 	if r := m.rate.perSecond(); !math.IsNaN(r) && m.running {
