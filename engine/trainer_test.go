@@ -315,6 +315,26 @@ func TestHistoryStaysBoundedAndExact(t *testing.T) {
 	}
 }
 
+// A 10^8-step run through the history's own merge rule: bounded, and the
+// whole run still covered end to end.
+func TestHistoryOf1e8Steps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10^8 additions; run without -short")
+	}
+	h := NewHistory()
+	const n = 100_000_000
+	for i := 0; i < n; i++ {
+		h.Add(1)
+	}
+	if len(h.Buckets) > HistoryCap || cap(h.Buckets) > HistoryCap || h.Steps != n {
+		t.Fatalf("%d buckets (cap %d) for %d steps", len(h.Buckets), cap(h.Buckets), h.Steps)
+	}
+	last := h.Buckets[len(h.Buckets)-1]
+	if h.Buckets[0].First != 1 || last.First+last.Count-1 != n {
+		t.Fatal("the history does not cover the whole run")
+	}
+}
+
 func TestSaveLoadRoundTrip(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Init, cfg.Optimizer, cfg.LR, cfg.Hidden = InitNormal, OptAdam, 1e-3, []int{7, 5}

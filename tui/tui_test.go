@@ -125,6 +125,9 @@ func TestViewGoldens(t *testing.T) {
 			m := sized(newModel(t, c.preset, c.steps), c.w, c.h)
 			v := m.View()
 			checkFits(t, v, c.w, c.h)
+			if strings.Contains(v, "\x1b[") { // NO_COLOR / Ascii profile: not one escape code
+				t.Fatal("escape codes in a colourless view")
+			}
 			golden(t, c.name, v)
 		})
 	}
