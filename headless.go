@@ -192,10 +192,10 @@ func writeSummary(w io.Writer, s summary) {
 	if s.XMin != 0 || s.Dropout != 0 {
 		fmt.Fprintf(w, "              xmin %g · dropout %g\n", s.XMin, s.Dropout)
 	}
-	fmt.Fprintf(w, "steps         %s in %.2f s (%s steps/s)\n", commas(s.Steps), s.ElapsedS, commas(int64(s.StepsPerS)))
-	fmt.Fprintf(w, "loss          %s (mean of the last 100 batch losses)\n", num(float64(s.Loss)))
-	fmt.Fprintf(w, "mse           %s on the (0,1] grid · %s on x ≥ 0.01\n", num(float64(s.MSE)), num(float64(s.MSEAbove001)))
-	fmt.Fprintf(w, "prediction    spread %s · mean %s\n", num(float64(s.Spread)), num(float64(s.MeanPred)))
+	fmt.Fprintf(w, "steps         %s in %.2f s (%s steps/s)\n", engine.Commas(s.Steps), s.ElapsedS, engine.Commas(int64(s.StepsPerS)))
+	fmt.Fprintf(w, "loss          %s (mean of the last 100 batch losses)\n", engine.FormatValue(float64(s.Loss)))
+	fmt.Fprintf(w, "mse           %s on the (0,1] grid · %s on x ≥ 0.01\n", engine.FormatValue(float64(s.MSE)), engine.FormatValue(float64(s.MSEAbove001)))
+	fmt.Fprintf(w, "prediction    spread %s · mean %s\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
 	parts := make([]string, len(s.Dead))
 	for i := range s.Dead {
 		parts[i] = fmt.Sprintf("layer %d %d/%d", i+1, s.Dead[i], s.Units[i])
@@ -203,7 +203,7 @@ func writeSummary(w io.Writer, s summary) {
 	fmt.Fprintf(w, "dead units    %s\n", strings.Join(parts, " · "))
 	if s.Until != nil {
 		if s.ReachedUntilAt != nil {
-			fmt.Fprintf(w, "until         mse on x ≥ 0.01 < %g at step %s\n", *s.Until, commas(*s.ReachedUntilAt))
+			fmt.Fprintf(w, "until         mse on x ≥ 0.01 < %g at step %s\n", *s.Until, engine.Commas(*s.ReachedUntilAt))
 		} else {
 			fmt.Fprintf(w, "until         mse on x ≥ 0.01 < %g: not reached\n", *s.Until)
 		}
@@ -218,40 +218,6 @@ func writeSummary(w io.Writer, s summary) {
 		fmt.Fprintf(w, "not saved     %s\n", s.SaveError)
 	}
 	fmt.Fprintf(w, "verdict       %s\n", s.Diagnosis)
-}
-
-func num(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case v != 0 && (math.Abs(v) < 1e-3 || math.Abs(v) >= 1e5):
-		return fmt.Sprintf("%.3e", v)
-	}
-	return fmt.Sprintf("%.4f", v)
-}
-
-// commas writes 12345 as "12,345".
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // progressBar draws one line on a terminal's stderr.
@@ -270,7 +236,7 @@ func (p *progressBar) draw(done int64, el time.Duration, loss float64) {
 	rate := float64(done) / el.Seconds()
 	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %s/%s steps · %s steps/s · loss %s\x1b[K",
 		strings.Repeat("█", fill), strings.Repeat("·", width-fill), 100*frac,
-		commas(done), commas(p.total), commas(int64(rate)), num(loss))
+		engine.Commas(done), engine.Commas(p.total), engine.Commas(int64(rate)), engine.FormatValue(loss))
 }
 
 func (p *progressBar) clear() { fmt.Fprint(p.w, "\r\x1b[K") }

@@ -228,10 +228,10 @@ func TestHelpVersionListPresets(t *testing.T) {
 	}
 }
 
-func TestCommas(t *testing.T) {
+func TestCommas(t *testing.T) { // engine.Commas, as the summary uses it
 	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 12345: "12,345", 1234567: "1,234,567", -1234: "-1,234"} {
-		if got := commas(in); got != want {
-			t.Errorf("commas(%d) = %q", in, got)
+		if got := engine.Commas(in); got != want {
+			t.Errorf("engine.Commas(%d) = %q", in, got)
 		}
 	}
 }

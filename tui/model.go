@@ -146,7 +146,7 @@ func (m *Model) train() {
 	if m.snap.Diverged {
 		m.running = false
 		m.tickID++
-		m.say(true, "diverged at step %s — r resets, - lowers the learning rate", commas(m.snap.DivergedAt))
+		m.say(true, "diverged at step %s — r resets, - lowers the learning rate", engine.Commas(m.snap.DivergedAt))
 	}
 }
 
@@ -181,7 +181,7 @@ func (m Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Pause):
 		if m.running {
 			m.pause()
-			m.say(false, "paused at step %s", commas(m.tr.Step()))
+			m.say(false, "paused at step %s", engine.Commas(m.tr.Step()))
 		} else if m.snap.Diverged {
 			m.say(true, "the run diverged: r resets, - lowers the learning rate first")
 		} else {
@@ -199,9 +199,9 @@ func (m Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		m.tr.Run(1)
 		m.refresh()
-		m.say(false, "one step: loss %s", num(m.snap.Metrics.LastLoss))
+		m.say(false, "one step: loss %s", engine.FormatValue(m.snap.Metrics.LastLoss))
 		if m.snap.Diverged {
-			m.say(true, "diverged at step %s — r resets, - lowers the learning rate", commas(m.snap.DivergedAt))
+			m.say(true, "diverged at step %s — r resets, - lowers the learning rate", engine.Commas(m.snap.DivergedAt))
 		}
 	case key.Matches(msg, k.NextOpt), key.Matches(msg, k.PrevOpt):
 		name := cycle(engine.Optimizers, cfg.Optimizer, key.Matches(msg, k.NextOpt))

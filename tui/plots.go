@@ -263,7 +263,7 @@ func plotLoss(s *engine.Snapshot, w, h int, logScale, smooth bool, st styles) (s
 	if !logScale {
 		scale = "linear"
 	}
-	legend += st.Dim.Render(fmt.Sprintf("  %s · steps 1–%s", scale, commas(s.Step)))
+	legend += st.Dim.Render(fmt.Sprintf("  %s · steps 1–%s", scale, engine.Commas(s.Step)))
 	return block(graph, w, h), legend
 }
 

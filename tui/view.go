@@ -91,7 +91,7 @@ func (m Model) header(w int) string {
 	if c.Dropout > 0 {
 		parts = append(parts, fmt.Sprintf("dropout %g", c.Dropout))
 	}
-	parts = append(parts, "step "+commas(m.snap.Step), rate, speedLabel(speeds[m.speed]), state)
+	parts = append(parts, "step "+engine.Commas(m.snap.Step), rate, speedLabel(speeds[m.speed]), state)
 	return wrapParts(parts, " · ", w)
 }
 
@@ -156,11 +156,11 @@ func (m Model) diagnostics(w int) string {
 	}
 	parts := []string{
 		deadLabel + " " + strings.Join(dead, " "),
-		"spread " + num(mt.Spread),
-		"mse " + num(mt.MSE),
-		"mse x≥0.01 " + num(mt.MSEAbove001),
-		"loss " + num(mt.Loss),
-		"‖∇‖ " + num(mt.GradNorm),
+		"spread " + engine.FormatValue(mt.Spread),
+		"mse " + engine.FormatValue(mt.MSE),
+		"mse x≥0.01 " + engine.FormatValue(mt.MSEAbove001),
+		"loss " + engine.FormatValue(mt.Loss),
+		"‖∇‖ " + engine.FormatValue(mt.GradNorm),
 	}
 	line1 := wrapParts(parts, " · ", w)
 	d := engine.Diagnose(s)
@@ -175,7 +175,7 @@ func (m Model) diagnostics(w int) string {
 		style = m.st.Bad
 	case engine.StatusDiverged:
 		style = m.st.Banner
-		text = " " + style.Render("DIVERGED at step "+commas(s.DivergedAt)) + " " + s.DivergeReason + " — r resets, - lowers the lr"
+		text = " " + style.Render("DIVERGED at step "+engine.Commas(s.DivergedAt)) + " " + s.DivergeReason + " — r resets, - lowers the lr"
 		return line1 + "\n" + truncate(text, w)
 	case engine.StatusUntrained:
 		style = m.st.Dim
@@ -225,37 +225,6 @@ func (m Model) picker(w, h int) string {
 func indent(s string, n int) string {
 	pad := strings.Repeat(" ", n)
 	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
-}
-
-// num writes a metric compactly; NaN and ±Inf are written as such.
-func num(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case v != 0 && (math.Abs(v) < 1e-3 || math.Abs(v) >= 1e5):
-		return fmt.Sprintf("%.2e", v)
-	}
-	return fmt.Sprintf("%.4f", v)
-}
-
-// commas writes 12345 as "12,345".
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + commas(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // shortCount writes 61234 as "61k" and 1.2e6 as "1.2M".
