@@ -145,7 +145,7 @@ func plotFit(s *engine.Snapshot, w, h int, st styles) (string, string) {
 	case !drawable:
 		legend += "  " + st.Bad.Render("net(x) is NaN: nothing to draw")
 	case clamped:
-		legend += "  " + st.Warn.Render("(clamped to the plot's edge)")
+		legend += "  " + st.Warn.Render("(clamped)")
 	}
 	return block(graph, w, h), legend
 }
