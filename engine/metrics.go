@@ -30,6 +30,11 @@ type Metrics struct {
 	GradNorm    float64   `json:"grad_norm"`    // ‖∇θ L‖ of the last step
 	LayerGrad   []float64 `json:"layer_grad"`   // per layer ‖∇W,b L‖ of the last step
 	UpdateRatio []float64 `json:"update_ratio"` // per layer ‖Δθ‖/‖θ‖ of the last step of the last Run
+	DiedAt      []int64   `json:"died_at"`      // per hidden layer: step at which all its units were first dead (0: never)
+	// For Adam, per layer: the RMS of the bias-corrected moments m̂ and √v̂
+	// (how large a step it is about to take, before the learning rate).
+	AdamM []float64 `json:"adam_m,omitempty"`
+	AdamV []float64 `json:"adam_v,omitempty"`
 }
 
 // evaluate runs the net on the grid (into evalWS) and fills the grid metrics.
@@ -84,6 +89,29 @@ func (t *Trainer) evaluate() Metrics {
 	}
 	m.GradNorm = math.Sqrt(total)
 	m.UpdateRatio = append([]float64(nil), t.updateRatio...)
+	for l := range m.Dead {
+		if m.Dead[l] == m.Units[l] && t.diedAt[l] == 0 && t.act == ReLU {
+			t.diedAt[l] = t.step // seen now; happened at or before this step
+		}
+	}
+	m.DiedAt = append([]int64(nil), t.diedAt...)
+	if a, ok := t.opt.(*Adam); ok && a.T > 0 {
+		m.AdamM = make([]float64, len(t.net.Layers))
+		m.AdamV = make([]float64, len(t.net.Layers))
+		off := 0
+		for l, L := range t.net.Layers {
+			n := len(L.W) + len(L.B)
+			var sm, sv float64
+			for i := off; i < off+n; i++ {
+				mh, vh := a.BiasCorrected(i)
+				sm += mh * mh
+				sv += vh
+			}
+			m.AdamM[l] = math.Sqrt(sm / float64(n))
+			m.AdamV[l] = math.Sqrt(sv / float64(n))
+			off += n
+		}
+	}
 	return m
 }
 

@@ -35,6 +35,9 @@ type Trainer struct {
 	lrs        map[string]float64 // the learning rate each optimizer last used
 
 	initRNG, batchRNG, dropRNG *rand.Rand
+	// The PCG states behind the batch and dropout streams, kept so Fork can
+	// copy them: a forked lane then sees exactly the same batches.
+	batchSrc, dropSrc *rand.PCG
 
 	ws     *workspace // training batch
 	evalWS *workspace // the evaluation grid
@@ -50,6 +53,8 @@ type Trainer struct {
 
 	prevParams  []float64 // params before the last step of a Run, for update ratios
 	updateRatio []float64 // per layer: ‖Δθ‖/‖θ‖ of the last step of the last Run
+
+	diedAt []int64 // per hidden layer: the step at which every unit was first dead (0: not yet)
 
 	diverged      bool
 	divergedAt    int64
@@ -101,6 +106,7 @@ func (t *Trainer) rebuild() error {
 	t.gradLayers = layerViews(sizes, t.grads)
 	t.prevParams = make([]float64, len(t.net.Params))
 	t.updateRatio = make([]float64, len(t.net.Layers))
+	t.diedAt = make([]int64, len(t.net.Layers)-1)
 	t.evalWS = newWorkspace(sizes, GridPoints)
 	copy(t.evalWS.x, t.gridX)
 	t.allocBatch()
@@ -132,8 +138,10 @@ func (t *Trainer) allocBatch() {
 func (t *Trainer) Reset(seed uint64) {
 	t.cfg.Seed = seed
 	t.initRNG = rand.New(rand.NewPCG(seed, streamInit))
-	t.batchRNG = rand.New(rand.NewPCG(seed, streamBatch))
-	t.dropRNG = rand.New(rand.NewPCG(seed, streamDropout))
+	t.batchSrc = rand.NewPCG(seed, streamBatch)
+	t.dropSrc = rand.NewPCG(seed, streamDropout)
+	t.batchRNG = rand.New(t.batchSrc)
+	t.dropRNG = rand.New(t.dropSrc)
 	_ = Initialize(t.net, t.cfg.Init, t.initRNG) // cfg validated
 	t.opt, _ = NewOptimizer(t.cfg.Optimizer, len(t.net.Params))
 	t.step = 0
@@ -141,6 +149,7 @@ func (t *Trainer) Reset(seed uint64) {
 	t.nRecent = 0
 	t.lastLoss = math.NaN()
 	clear(t.updateRatio)
+	clear(t.diedAt)
 	clear(t.grads)
 	t.diverged, t.divergedAt, t.divergeReason = false, 0, ""
 }
@@ -298,6 +307,9 @@ func (t *Trainer) trainStep() {
 	}
 	t.opt.Step(t.net.Params, t.grads, t.cfg.LR)
 	t.step++
+	if t.act == ReLU && t.diedAt[len(t.diedAt)-1] == 0 {
+		t.trackDeaths()
+	}
 	t.lastLoss = loss
 	t.hist.Add(loss)
 	t.recent[t.nRecent%recentLosses] = loss
@@ -394,4 +406,60 @@ func layerOffset(n *Network, l int) int {
 		off += len(n.Layers[i].W) + len(n.Layers[i].B)
 	}
 	return off
+}
+
+// Fork returns an independent trainer in exactly this trainer's state: same
+// weights, step, history, learning rates and batch and dropout streams. Its
+// optimizer starts fresh (a lane of a race gets its own). Two forks stepped
+// alike stay bit-identical, whatever the optimizer of the other lanes.
+func (t *Trainer) Fork() *Trainer {
+	c := &Trainer{cfg: t.cfg.Clone(), hist: t.hist.Clone(), lrs: map[string]float64{}}
+	for k, v := range t.lrs {
+		c.lrs[k] = v
+	}
+	c.gridX, c.gridY = t.gridX, t.gridY // read-only after New
+	_ = c.rebuild()                      // t's config is valid
+	copy(c.net.Params, t.net.Params)
+	copy(c.grads, t.grads)
+	copy(c.updateRatio, t.updateRatio)
+	copy(c.diedAt, t.diedAt)
+	c.initRNG = rand.New(rand.NewPCG(c.cfg.Seed, streamInit)) // only Reset draws from it
+	bs, ds := *t.batchSrc, *t.dropSrc
+	c.batchSrc, c.dropSrc = &bs, &ds
+	c.batchRNG, c.dropRNG = rand.New(c.batchSrc), rand.New(c.dropSrc)
+	c.opt, _ = NewOptimizer(c.cfg.Optimizer, len(c.net.Params))
+	c.step, c.recent, c.nRecent, c.lastLoss = t.step, t.recent, t.nRecent, t.lastLoss
+	c.diverged, c.divergedAt, c.divergeReason = t.diverged, t.divergedAt, t.divergeReason
+	c.dense = t.dense
+	return c
+}
+
+// trackDeaths records the first step at which a whole ReLU layer is dead on
+// the grid, exactly and cheaply where that can be known without the grid:
+// a first-layer unit is linear in x, so it is dead on every grid point iff it
+// is dead at both ends; a layer whose inputs are all dead sees only its
+// biases. Other deaths are noted when Metrics next looks at the grid.
+func (t *Trainer) trackDeaths() {
+	x0, x1 := t.gridX[0], t.gridX[len(t.gridX)-1]
+	L := t.net.Layers[0]
+	below := true // every unit of the layer below is dead
+	for k, w := range L.W {
+		if w*x0+L.B[k] > 0 || w*x1+L.B[k] > 0 {
+			below = false
+			break
+		}
+	}
+	for l := 0; l < len(t.diedAt) && below; l++ {
+		if l > 0 {
+			for _, b := range t.net.Layers[l].B {
+				if b > 0 {
+					below = false
+					break
+				}
+			}
+		}
+		if below && t.diedAt[l] == 0 {
+			t.diedAt[l] = t.step
+		}
+	}
 }

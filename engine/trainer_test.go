@@ -448,3 +448,65 @@ func TestConfigValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestDeathStepsOfTheQuestion(t *testing.T) {
+	tr := mustNew(t, DefaultConfig())
+	tr.Run(20)
+	m := tr.Metrics()
+	// Peers: layer 1 dead after step 1, layer 2 after step 2.
+	if m.DiedAt[0] != 1 || m.DiedAt[1] < 1 || m.DiedAt[1] > 3 {
+		t.Fatalf("layers died at %v, want [1, 2±1]", m.DiedAt)
+	}
+	cfg := DefaultConfig()
+	cfg.Init = InitNormal
+	ok := mustNew(t, cfg)
+	ok.Run(200)
+	if d := ok.Metrics().DiedAt; d[0] != 0 || d[1] != 0 {
+		t.Fatalf("a healthy run reports dead layers at %v", d)
+	}
+}
+
+func TestAdamMomentsReported(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Init, cfg.Optimizer, cfg.LR = InitNormal, OptAdam, 1e-3
+	tr := mustNew(t, cfg)
+	tr.Run(10)
+	m := tr.Metrics()
+	if len(m.AdamM) != 3 || m.AdamV[0] <= 0 || m.AdamM[0] <= 0 {
+		t.Fatalf("adam moments %v %v", m.AdamM, m.AdamV)
+	}
+}
+
+// Lanes forked from one trainer see the same batches: two lanes with the
+// same optimizer stay bit-identical, and a lane with another optimizer
+// still draws the same data.
+func TestForkedLanesAreFair(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Init = InitNormal
+	base := mustNew(t, cfg)
+	base.Run(37)
+	a, b, c := base.Fork(), base.Fork(), base.Fork()
+	_ = c.SetOptimizer(OptAdam)
+	if !sameFloats(a.net.Params, base.net.Params) || a.Step() != 37 {
+		t.Fatal("a fork does not start from the same weights and step")
+	}
+	for i := 0; i < 50; i++ {
+		a.Run(3)
+		b.Run(3)
+		c.Run(3)
+		if !sameFloats(a.ws.x, c.ws.x) {
+			t.Fatal("lanes with different optimizers saw different batches")
+		}
+	}
+	if !sameFloats(a.net.Params, b.net.Params) {
+		t.Fatal("two sgd lanes drifted apart")
+	}
+	if sameFloats(a.net.Params, c.net.Params) {
+		t.Fatal("the adam lane did not train differently")
+	}
+	// And the base, stepped alike, matches its sgd forks: forking took nothing from it.
+	base.Run(150)
+	if !sameFloats(a.net.Params, base.net.Params) {
+		t.Fatal("the base and its fork differ after the same steps")
+	}
+}
