@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lnfit/engine"
+	"lnfit/presets"
 )
 
 // untilCap is the step cap for --until when --steps is not given.
@@ -33,36 +34,56 @@ func (f jsonFloat) MarshalJSON() ([]byte, error) {
 
 // summary is the headless result; its JSON keys are a contract with scripts.
 type summary struct {
-	Preset         string    `json:"preset"`
+	Preset         string        `json:"preset"`
+	Optimizer      string        `json:"optimizer"`
+	Init           string        `json:"init"`
+	Activation     string        `json:"activation"`
+	Hidden         []int         `json:"hidden"`
+	LR             float64       `json:"lr"`
+	Batch          int           `json:"batch"`
+	XMin           float64       `json:"xmin"`
+	Seed           uint64        `json:"seed"`
+	Data           string        `json:"data"`
+	Dropout        float64       `json:"dropout"`
+	Steps          int64         `json:"steps"`
+	Loss           jsonFloat     `json:"loss"`
+	MSE            jsonFloat     `json:"mse"`
+	MSEAbove001    jsonFloat     `json:"mse_above_0_01"`
+	Spread         jsonFloat     `json:"spread"`
+	MeanPred       jsonFloat     `json:"mean_pred"`
+	Dead           []int         `json:"dead"`
+	Units          []int         `json:"units"`
+	Status         string        `json:"status"`
+	Diagnosis      string        `json:"diagnosis"`
+	Diverged       bool          `json:"diverged"`
+	DivergedAt     *int64        `json:"diverged_at"`
+	Until          *float64      `json:"until"`
+	ReachedUntilAt *int64        `json:"reached_until_at"`
+	Interrupted    bool          `json:"interrupted"`
+	Saved          string        `json:"saved,omitempty"`
+	SaveError      string        `json:"save_error,omitempty"`
+	ElapsedS       float64       `json:"elapsed_s"`
+	StepsPerS      float64       `json:"steps_per_s"`
+	Lanes          []laneSummary `json:"lanes,omitempty"`
+	Lesson         string        `json:"lesson,omitempty"`
+	Captions       []string      `json:"captions,omitempty"`
+}
+
+// laneSummary is one lane of a --compare race.
+type laneSummary struct {
 	Optimizer      string    `json:"optimizer"`
-	Init           string    `json:"init"`
-	Activation     string    `json:"activation"`
-	Hidden         []int     `json:"hidden"`
 	LR             float64   `json:"lr"`
-	Batch          int       `json:"batch"`
-	XMin           float64   `json:"xmin"`
-	Seed           uint64    `json:"seed"`
-	Data           string    `json:"data"`
-	Dropout        float64   `json:"dropout"`
 	Steps          int64     `json:"steps"`
 	Loss           jsonFloat `json:"loss"`
 	MSE            jsonFloat `json:"mse"`
 	MSEAbove001    jsonFloat `json:"mse_above_0_01"`
 	Spread         jsonFloat `json:"spread"`
-	MeanPred       jsonFloat `json:"mean_pred"`
 	Dead           []int     `json:"dead"`
-	Units          []int     `json:"units"`
 	Status         string    `json:"status"`
 	Diagnosis      string    `json:"diagnosis"`
 	Diverged       bool      `json:"diverged"`
 	DivergedAt     *int64    `json:"diverged_at"`
-	Until          *float64  `json:"until"`
 	ReachedUntilAt *int64    `json:"reached_until_at"`
-	Interrupted    bool      `json:"interrupted"`
-	Saved          string    `json:"saved,omitempty"`
-	SaveError      string    `json:"save_error,omitempty"`
-	ElapsedS       float64   `json:"elapsed_s"`
-	StepsPerS      float64   `json:"steps_per_s"`
 }
 
 func headless(ctx context.Context, tr *engine.Trainer, o *options, preset string, env environment) int {
@@ -80,35 +101,96 @@ func headless(ctx context.Context, tr *engine.Trainer, o *options, preset string
 	if env.stderrTTY {
 		bar = &progressBar{w: env.stderr, total: limit}
 	}
+	session := engine.NewSession(tr)
+	if len(o.lanes) > 0 {
+		_ = session.Race(o.lanes, 0) // names checked by ParseLanes
+	}
+	var player *presets.Player
+	if o.lessonDef != nil {
+		player = presets.NewPlayer(o.lessonDef, session, preset)
+	}
+	var captions []string
+	reached := make([]*int64, engine.MaxLanes)
 
-	var reachedAt *int64
 	interrupted := false
 	start := time.Now()
 	var done int64
 	lastDraw := start
+	for player != nil {
+		if ctx.Err() != nil {
+			interrupted = true
+			break
+		}
+		if err := player.Advance(); err != nil {
+			fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
+			return exitFailure
+		}
+		if player.Waiting { // nobody to wait for: show the caption and go on
+			captions = append(captions, player.Caption)
+			if !o.json {
+				fmt.Fprintf(env.stdout, "› step %s: %s\n", engine.Commas(session.Main().Step()), player.Caption)
+			}
+			player.Continue()
+			continue
+		}
+		if player.Done {
+			break
+		}
+		n := min(player.Remaining(), 100)
+		session.Run(int(n))
+		done += n
+		player.Check()
+	}
+	if player != nil {
+		preset = player.Label
+		if player.Caption != "" && (len(captions) == 0 || captions[len(captions)-1] != player.Caption) {
+			captions = append(captions, player.Caption)
+			if !o.json {
+				fmt.Fprintf(env.stdout, "› step %s: %s\n", engine.Commas(session.Main().Step()), player.Caption)
+			}
+		}
+		limit = 0 // the lesson decided how long to train
+	}
+	lanes := session.Lanes
 	for done < limit {
 		if ctx.Err() != nil {
 			interrupted = true
 			break
 		}
 		// Sub-chunks keep Ctrl-C prompt even at huge batch sizes; --until
-		// looks at the grid on every multiple of checkEvery.
+		// looks at the grid on every multiple of checkEvery. Lanes move in
+		// lockstep; a diverged lane stops, the others go on.
 		n := min(limit-done, checkEvery-done%checkEvery, 100)
-		got := int64(tr.Run(int(n)))
-		done += got
-		if got < n {
-			break // diverged
+		alive := 0
+		for _, l := range lanes {
+			if int64(l.Run(int(n))) == n {
+				alive++
+			}
+		}
+		done += n
+		if alive == 0 {
+			break
 		}
 		if o.set["until"] && done%checkEvery == 0 {
-			if m := tr.Metrics(); m.MSEAbove001 < o.until {
-				at := tr.Step()
-				reachedAt = &at
+			all := true
+			for i, l := range lanes {
+				if reached[i] == nil {
+					if d, _, _ := l.Diverged(); !d && l.Metrics().MSEAbove001 < o.until {
+						at := l.Step()
+						reached[i] = &at
+					}
+				}
+				if reached[i] == nil {
+					all = false
+				}
+			}
+			if all {
 				break
 			}
 		}
 		if bar != nil && time.Since(lastDraw) > 100*time.Millisecond {
 			lastDraw = time.Now()
-			bar.draw(done, time.Since(start), tr.Metrics().LastLoss)
+			bar.draw(done, time.Since(start), lanes[0].Metrics().LastLoss)
 		}
 	}
 	elapsed := time.Since(start)
@@ -116,7 +198,7 @@ func headless(ctx context.Context, tr *engine.Trainer, o *options, preset string
 		bar.clear()
 	}
 
-	snap := tr.Snapshot()
+	snap := lanes[0].Snapshot()
 	diag := engine.Diagnose(snap)
 	cfg := snap.Config
 	m := snap.Metrics
@@ -127,22 +209,43 @@ func headless(ctx context.Context, tr *engine.Trainer, o *options, preset string
 		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001),
 		Spread: jsonFloat(m.Spread), MeanPred: jsonFloat(m.MeanPred), Dead: m.Dead, Units: m.Units,
 		Status: diag.Status.String(), Diagnosis: diag.Text,
-		Diverged: snap.Diverged, ReachedUntilAt: reachedAt, Interrupted: interrupted,
+		Diverged: snap.Diverged, ReachedUntilAt: reached[0], Interrupted: interrupted,
 		ElapsedS: elapsed.Seconds(),
 	}
 	if snap.Diverged {
 		at := snap.DivergedAt
 		s.DivergedAt = &at
 	}
+	if len(lanes) > 1 {
+		for i, l := range lanes {
+			ls := l.Snapshot()
+			lm, ld := ls.Metrics, engine.Diagnose(ls)
+			sum := laneSummary{
+				Optimizer: ls.Config.Optimizer, LR: ls.Config.LR, Steps: ls.Step,
+				Loss: jsonFloat(lm.Loss), MSE: jsonFloat(lm.MSE), MSEAbove001: jsonFloat(lm.MSEAbove001),
+				Spread: jsonFloat(lm.Spread), Dead: lm.Dead, Status: ld.Status.String(), Diagnosis: ld.Text,
+				Diverged: ls.Diverged, ReachedUntilAt: reached[i],
+			}
+			if ls.Diverged {
+				at := ls.DivergedAt
+				sum.DivergedAt = &at
+				s.Diverged = true
+			}
+			s.Lanes = append(s.Lanes, sum)
+		}
+	}
 	if o.set["until"] {
 		u := o.until
 		s.Until = &u
+	}
+	if player != nil {
+		s.Lesson, s.Captions = player.Lesson.Name, captions
 	}
 	if elapsed > 0 {
 		s.StepsPerS = float64(done) / elapsed.Seconds()
 	}
 	if o.save != "" {
-		if err := tr.SaveFile(o.save); err != nil {
+		if err := lanes[0].SaveFile(o.save); err != nil {
 			s.SaveError = err.Error()
 			fmt.Fprintf(env.stderr, "lnfit: --save %s: %v\n", o.save, err)
 		} else {
@@ -218,6 +321,17 @@ func writeSummary(w io.Writer, s summary) {
 		fmt.Fprintf(w, "not saved     %s\n", s.SaveError)
 	}
 	fmt.Fprintf(w, "verdict       %s\n", s.Diagnosis)
+	if len(s.Lanes) > 0 {
+		fmt.Fprintf(w, "\nrace: %d lanes from the same weights on the same batches\n", len(s.Lanes))
+		for i, l := range s.Lanes {
+			until := ""
+			if l.ReachedUntilAt != nil {
+				until = " · until reached at step " + engine.Commas(*l.ReachedUntilAt)
+			}
+			fmt.Fprintf(w, "  %c %-9s lr %-8g mse %s · x≥0.01 %s · %s%s\n", 'A'+i, l.Optimizer, l.LR,
+				engine.FormatValue(float64(l.MSE)), engine.FormatValue(float64(l.MSEAbove001)), l.Diagnosis, until)
+		}
+	}
 }
 
 // progressBar draws one line on a terminal's stderr.

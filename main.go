@@ -68,6 +68,10 @@ type options struct {
 	hidden, data, save, load       string
 	seed                           uint64
 	steps                          int64
+	compare, token, lesson         string
+	classroom                      bool
+	lanes                          []string
+	lessonDef                      *presets.Lesson
 	headless, json, list, showVers bool
 	set                            map[string]bool // flags given on the command line
 }
@@ -100,6 +104,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.json, "json", false, "headless: print the summary as one JSON object")
 	fs.StringVar(&o.save, "save", "", "save the network to FILE (headless: at the end; dashboard: the file w writes)")
 	fs.StringVar(&o.load, "load", "", "start from a network saved by --save or w")
+	fs.StringVar(&o.compare, "compare", "", "race 2–4 optimizers from the same weights on the same batches, e.g. sgd,adam")
+	fs.StringVar(&o.token, "config", "", "start from a shared config token (lnfit1-…; the help overlay shows the current one)")
+	fs.StringVar(&o.lesson, "lesson", "", "run a lesson: a name from --list-lessons, or a lesson file")
+	fs.BoolVar(&o.classroom, "classroom", false, "projector layout: large captions, high contrast, fewer numbers")
 	fs.BoolVar(&o.list, "list-presets", false, "print the presets and exit")
 	fs.BoolVar(&o.showVers, "version", false, "print the version and exit")
 	// The flag package prints the whole usage on any error; we want one line
@@ -144,6 +152,34 @@ func buildConfig(o *options) (engine.Config, *engine.SavedNetwork, *engine.Netwo
 		return cfg, nil, nil, usagef("--preset: %v", err)
 	}
 	cfg = p.Config
+	if o.token != "" {
+		if o.load != "" {
+			return cfg, nil, nil, usagef("--config and --load both set the starting point: give one")
+		}
+		setup, err := engine.ParseToken(o.token)
+		if err != nil {
+			return cfg, nil, nil, usagef("--config: %v", err)
+		}
+		if !o.set["preset"] {
+			cfg = setup.Config
+			o.preset = setup.Label
+		}
+		o.lanes = setup.Lanes
+	}
+	if o.lesson != "" {
+		l, err := presets.GetLesson(o.lesson)
+		if err != nil {
+			return cfg, nil, nil, usagef("--lesson: %v", err)
+		}
+		o.lessonDef = l
+	}
+	if o.compare != "" {
+		lanes, err := engine.ParseLanes(o.compare)
+		if err != nil {
+			return cfg, nil, nil, usagef("--compare: %v", err)
+		}
+		o.lanes = lanes
+	}
 	if o.load != "" {
 		s, n, err := engine.LoadFile(o.load)
 		if err != nil {

@@ -510,3 +510,35 @@ func TestForkedLanesAreFair(t *testing.T) {
 		t.Fatal("the base and its fork differ after the same steps")
 	}
 }
+
+func TestSessionRaceStaysInLockstepAndFair(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Init = InitNormal
+	s := NewSession(mustNew(t, cfg))
+	s.Run(10)
+	if err := s.Race([]string{OptSGD, OptAdam, OptSGD}, 0); err != nil {
+		t.Fatal(err)
+	}
+	s.RunFor(20 * time.Millisecond)
+	s.Run(5)
+	a, b, c := s.Lanes[0], s.Lanes[1], s.Lanes[2]
+	if a.Step() != b.Step() || b.Step() != c.Step() || a.Step() <= 15 {
+		t.Fatalf("lanes at steps %d, %d, %d", a.Step(), b.Step(), c.Step())
+	}
+	if !sameFloats(a.net.Params, c.net.Params) || sameFloats(a.net.Params, b.net.Params) {
+		t.Fatal("same-optimizer lanes differ, or the adam lane does not")
+	}
+	if err := s.Reinit(InitXavier); err != nil {
+		t.Fatal(err)
+	}
+	if s.Lanes[1].Config().Optimizer != OptAdam || s.Lanes[1].Step() != 0 || !sameFloats(s.Lanes[0].net.Params, s.Lanes[1].net.Params) {
+		t.Fatal("Reinit did not restart every lane from the same weights with its optimizer")
+	}
+	s.EndRace(1)
+	if s.Racing() || s.Main().Config().Optimizer != OptAdam {
+		t.Fatal("EndRace did not keep the chosen lane")
+	}
+	if err := s.Race([]string{OptSGD}, 0); err == nil {
+		t.Fatal("a one-lane race was accepted")
+	}
+}

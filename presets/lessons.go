@@ -1,0 +1,81 @@
+package presets
+
+// The built-in lessons, in the script format described in lesson.go. Each
+// caption says only what the measured runs show (see README.md).
+
+const seedStory = `
+title The seed's story: why the net only predicts −1
+preset question
+say The question's net: weights AND biases drawn from U[0,1), plain SGD at lr 0.01, batch 50. Watch the first steps.
+wait
+run 1
+say One step. The output started near +60 to +130 against targets near −1, so the gradient was huge, and this single update pushed every first-layer ReLU below zero for all x in (0,1]. Look at "dead ReLU".
+wait
+until collapsed max 20000
+say Collapsed. A dead ReLU gets zero gradient from every x, so nothing can revive it. Only the output bias still learns, and it settles on the mean of ln x over (0,1]: −1.
+wait
+set init normal
+say Same SGD, same lr, same batches — only the init changed: truncated normal σ 0.1, biases 0.1. Small weights mean a small first step.
+wait
+until mse<0.01 max 50000
+say It learns. The initialization was the problem, not TensorFlow and not SGD.
+wait
+race sgd,adam
+say Now a fair race from these very weights on the very same batches: SGD 0.01 against Adam 0.001.
+wait
+run 20000
+say Both fit ln(x); the steep end near 0 is the hardest part, and it dominates the MSE.
+`
+
+const optimizersLesson = `
+title Optimizers, raced fairly
+preset question-normal-init
+say Four optimizers start from the same weights and see the same batches: SGD, momentum, RMSProp and Adam.
+race sgd,momentum,rmsprop,adam
+wait
+run 3000
+say After 3,000 steps. Each lane's MSE is in the header; the loss plot shows every lane.
+wait
+run 20000
+say After 23,000 steps. Same data, same start: any difference is the optimizer's.
+`
+
+const activationsLesson = `
+title Activations from the question's init
+preset question
+say ReLU from the question's init: the first SGD step kills every unit.
+wait
+until collapsed max 5000
+say Collapsed to −1.
+wait
+set activation leaky-relu
+say Leaky ReLU, same init: the leak keeps the giant gradients flowing — and the run diverges instead of dying.
+wait
+run 50
+say Diverged (or about to): a leak is no cure for a step that is far too large.
+wait
+set activation tanh
+say tanh, same init: no unit dies, but every unit saturates at +1 for every x.
+wait
+run 10000
+say Just as constant as ReLU: saturation is tanh's way of dying. The init is what matters — press i.
+`
+
+// Lessons is every built-in lesson.
+var Lessons = mustLessons(map[string]string{
+	"seed-story":  seedStory,
+	"optimizers":  optimizersLesson,
+	"activations": activationsLesson,
+}, []string{"seed-story", "optimizers", "activations"})
+
+func mustLessons(texts map[string]string, order []string) []*Lesson {
+	out := make([]*Lesson, 0, len(order))
+	for _, name := range order {
+		l, err := ParseLesson(name, texts[name])
+		if err != nil {
+			panic(err) // a broken built-in lesson is a bug; TestBuiltInLessonsRun says where
+		}
+		out = append(out, l)
+	}
+	return out
+}
