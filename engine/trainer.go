@@ -418,7 +418,7 @@ func (t *Trainer) Fork() *Trainer {
 		c.lrs[k] = v
 	}
 	c.gridX, c.gridY = t.gridX, t.gridY // read-only after New
-	_ = c.rebuild()                      // t's config is valid
+	_ = c.rebuild()                     // t's config is valid
 	copy(c.net.Params, t.net.Params)
 	copy(c.grads, t.grads)
 	copy(c.updateRatio, t.updateRatio)
