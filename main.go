@@ -73,6 +73,7 @@ type options struct {
 	lanes                          []string
 	lessonDef                      *presets.Lesson
 	headless, json, list, showVers bool
+	listLessons                    bool
 	set                            map[string]bool // flags given on the command line
 }
 
@@ -109,6 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.lesson, "lesson", "", "run a lesson: a name from --list-lessons, or a lesson file")
 	fs.BoolVar(&o.classroom, "classroom", false, "projector layout: large captions, high contrast, fewer numbers")
 	fs.BoolVar(&o.list, "list-presets", false, "print the presets and exit")
+	fs.BoolVar(&o.listLessons, "list-lessons", false, "print the built-in lessons and exit")
 	fs.BoolVar(&o.showVers, "version", false, "print the version and exit")
 	// The flag package prints the whole usage on any error; we want one line
 	// for a mistake and the usage only for --help.
@@ -248,7 +250,7 @@ func buildConfig(o *options) (engine.Config, *engine.SavedNetwork, *engine.Netwo
 		}
 		cfg.Data = o.data
 	}
-	if o.set["seed"] || saved == nil {
+	if o.set["seed"] || (saved == nil && o.token == "") {
 		cfg.Seed = o.seed
 	}
 	if o.steps < 0 {
@@ -289,6 +291,12 @@ func run(ctx context.Context, args []string, env environment) int {
 		listPresets(env.stdout)
 		return exitOK
 	}
+	if o.listLessons {
+		for _, l := range presets.Lessons {
+			fmt.Fprintf(env.stdout, "%-12s %s\n", l.Name, l.Title)
+		}
+		return exitOK
+	}
 	cfg, saved, net, err := buildConfig(o)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
@@ -305,7 +313,7 @@ func run(ctx context.Context, args []string, env environment) int {
 			return exitUsage
 		}
 	}
-	presetName := o.preset
+	presetName := o.preset // a token's label, when --config gave one
 	if saved != nil && !o.set["preset"] {
 		presetName = "loaded"
 	}
@@ -324,7 +332,8 @@ func run(ctx context.Context, args []string, env environment) int {
 	if dash == nil {
 		dash = tui.Run
 	}
-	if err := dash(tr, tui.Options{Preset: presetName, SavePath: o.save}); err != nil {
+	opts := tui.Options{Preset: presetName, SavePath: o.save, Lanes: o.lanes, Lesson: o.lessonDef, Classroom: o.classroom}
+	if err := dash(tr, opts); err != nil {
 		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
 		return exitFailure
 	}

@@ -235,3 +235,67 @@ func TestCommas(t *testing.T) { // engine.Commas, as the summary uses it
 		}
 	}
 }
+
+func TestCompareGivesLanes(t *testing.T) {
+	r := runCmd(t, "--headless", "--json", "--preset", "question-normal-init", "--compare", "sgd,adam,sgd", "--steps", "400")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	m := decodeSummary(t, r.stdout)
+	lanes, _ := m["lanes"].([]any)
+	if len(lanes) != 3 {
+		t.Fatalf("lanes %v", m["lanes"])
+	}
+	a, b, c := lanes[0].(map[string]any), lanes[1].(map[string]any), lanes[2].(map[string]any)
+	if a["optimizer"] != "sgd" || b["optimizer"] != "adam" || a["steps"] != 400.0 || b["steps"] != 400.0 {
+		t.Fatalf("lanes %v", lanes)
+	}
+	// Same optimizer, same weights, same batches: the same numbers, exactly.
+	if a["mse"] != c["mse"] || a["mse"] == b["mse"] {
+		t.Fatalf("sgd lanes %v vs %v, adam %v", a["mse"], c["mse"], b["mse"])
+	}
+	for _, bad := range []string{"sgd", "sgd,lion", "a,b,c,d,e"} {
+		if r := runCmd(t, "--headless", "--compare", bad); r.code != exitUsage || !strings.Contains(r.stderr, "--compare") {
+			t.Errorf("--compare %s: exit %d %q", bad, r.code, r.stderr)
+		}
+	}
+}
+
+func TestConfigTokenReproducesTheRun(t *testing.T) {
+	cfg := engine.DefaultConfig()
+	cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Seed = "he", "rmsprop", 2e-3, 32, 77
+	tok := engine.Setup{Label: "mine", Config: cfg, Lanes: []string{"sgd", "adam"}}.Token()
+	a := decodeSummary(t, runCmd(t, "--headless", "--json", "--config", tok, "--steps", "300").stdout)
+	b := decodeSummary(t, runCmd(t, "--headless", "--json", "--config", tok, "--steps", "300").stdout)
+	if a["preset"] != "mine" || a["seed"] != 77.0 || a["batch"] != 32.0 || len(a["lanes"].([]any)) != 2 {
+		t.Fatalf("token run: %v", a)
+	}
+	if a["mse"] != b["mse"] {
+		t.Fatal("the same token gave different numbers")
+	}
+	r := runCmd(t, "--headless", "--config", "lnfit1-garbage!")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--config: config token is damaged") {
+		t.Fatalf("bad token: exit %d %q", r.code, r.stderr)
+	}
+}
+
+func TestLessonHeadless(t *testing.T) {
+	r := runCmd(t, "--headless", "--json", "--lesson", "activations")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	m := decodeSummary(t, r.stdout)
+	if m["lesson"] != "activations" || len(m["captions"].([]any)) < 4 || m["activation"] != "tanh" {
+		t.Fatalf("lesson summary %v", m)
+	}
+	r = runCmd(t, "--headless", "--lesson", "nope")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "unknown lesson") {
+		t.Fatalf("unknown lesson: exit %d %q", r.code, r.stderr)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.lesson")
+	os.WriteFile(bad, []byte("say hi\nrun lots\n"), 0o644)
+	r = runCmd(t, "--headless", "--lesson", bad)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "line 2") {
+		t.Fatalf("bad lesson file: exit %d %q", r.code, r.stderr)
+	}
+}

@@ -186,3 +186,25 @@ func (t *Trainer) Snapshot() Snapshot {
 	}
 	return s
 }
+
+// LayerView is one layer's weights and, for hidden layers, its
+// pre-activations on the evaluation grid: what the init lab draws.
+type LayerView struct {
+	In, Out int
+	W, B    []float64 // copies; W is (Out, In)
+	Z       []float64 // hidden layers: (GridPoints, Out) pre-activations on the grid
+}
+
+// Inspect copies out every layer's parameters and grid pre-activations.
+func (t *Trainer) Inspect() []LayerView {
+	t.net.forward(t.evalWS, GridPoints, false)
+	out := make([]LayerView, len(t.net.Layers))
+	for l, L := range t.net.Layers {
+		v := LayerView{In: L.In, Out: L.Out, W: append([]float64(nil), L.W...), B: append([]float64(nil), L.B...)}
+		if l < len(t.net.Layers)-1 {
+			v.Z = append([]float64(nil), t.evalWS.z[l][:GridPoints*L.Out]...)
+		}
+		out[l] = v
+	}
+	return out
+}

@@ -14,6 +14,8 @@ type keyMap struct {
 	Faster, Slower              key.Binding
 	Preset, Activation          key.Binding
 	LogScale, Smooth, Save      key.Binding
+	Race, AddLane, NextLane     key.Binding
+	InitLab, ErrorView, Lesson  key.Binding
 	Help, Quit                  key.Binding
 	PickUp, PickDown, PickEnter key.Binding
 	PickCancel                  key.Binding
@@ -43,6 +45,12 @@ func newKeyMap() keyMap {
 		LogScale:   b([]string{"l"}, "l", "log/linear loss"),
 		Smooth:     b([]string{"s"}, "s", "smoothed loss"),
 		Save:       b([]string{"w"}, "w", "save network"),
+		Race:       b([]string{"c"}, "c", "race"),
+		AddLane:    b([]string{"C"}, "C", "add a lane"),
+		NextLane:   b([]string{"tab"}, "tab", "next lane"),
+		InitLab:    b([]string{"h"}, "h", "init lab"),
+		ErrorView:  b([]string{"e"}, "e", "error vs x"),
+		Lesson:     b([]string{"L"}, "L", "lesson"),
 		Help:       b([]string{"?"}, "?", "help"),
 		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
 		PickUp:     b([]string{"up", "k"}, "↑/k", "up"),
@@ -54,7 +62,7 @@ func newKeyMap() keyMap {
 
 // ShortHelp is the line always on screen.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Pause, k.Step, k.NextOpt, k.NextInit, k.Reset, k.LRUp, k.Faster, k.Preset, k.Help, k.Quit}
+	return []key.Binding{k.Pause, k.Step, k.NextOpt, k.NextInit, k.Race, k.Reset, k.LRUp, k.Faster, k.Preset, k.Help, k.Quit}
 }
 
 // FullHelp is the ? overlay, in columns.
@@ -62,7 +70,8 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Step, k.Faster, k.Slower, k.Reset, k.NewSeed},
 		{k.NextOpt, k.PrevOpt, k.LRUp, k.LRDown, k.BatchUp, k.BatchDown},
-		{k.NextInit, k.PrevInit, k.Activation, k.Preset},
+		{k.NextInit, k.PrevInit, k.Activation, k.Preset, k.Lesson},
+		{k.Race, k.AddLane, k.NextLane, k.InitLab, k.ErrorView},
 		{k.LogScale, k.Smooth, k.Save, k.Help, k.Quit},
 	}
 }

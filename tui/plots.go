@@ -111,40 +111,74 @@ func truncate(s string, w int) string {
 	return lipgloss.NewStyle().MaxWidth(w).Render(s)
 }
 
-// plotFit draws ln(x) (first, dotted) and net(x) (second, on top) over (0,1]
-// in a w×h block, and returns the legend line to go with it.
-func plotFit(s *engine.Snapshot, w, h int, st styles) (string, string) {
+// laneStyle is how lane i of n is drawn: a single run keeps the classic
+// solid line; race lanes get a glyph each (and a colour when there is colour).
+func laneStyle(i, n int, st styles) (asciigraph.CharSet, asciigraph.AnsiColor, lipgloss.Style, string) {
+	if n == 1 {
+		return asciigraph.DefaultCharSet, st.PredColor, st.PredMark, "─"
+	}
+	var c asciigraph.AnsiColor
+	if st.color {
+		c = st.LaneColors[i]
+	}
+	return st.LaneChars[i], c, st.LaneMarks[i], st.LaneGlyphs[i]
+}
+
+// plotFit draws ln(x) (first, dotted) and each lane's net(x) (on top) over
+// (0,1] in a w×h block, and returns the legend line to go with it.
+func plotFit(snaps []engine.Snapshot, w, h int, st styles) (string, string) {
 	cols := plotColumns(w)
-	if cols < 2 || h < 3 || len(s.Pred) == 0 {
+	if cols < 2 || h < 3 || len(snaps) == 0 || len(snaps[0].Pred) == 0 || len(snaps[0].GridX) == 0 {
 		return block("", w, h), ""
 	}
+	s0 := &snaps[0]
+	n := len(s0.GridX)
+	at := func(c int) int { return min(int((float64(c)+0.5)/float64(cols)*float64(n)), n-1) }
 	target := make([]float64, cols)
-	pred := make([]float64, cols)
-	n := len(s.GridX)
 	for c := range target {
-		i := min(int((float64(c)+0.5)/float64(cols)*float64(n)), n-1)
-		target[c], pred[c] = s.Target[i], s.Pred[i]
+		target[c] = s0.Target[at(c)]
 	}
 	lo, hi := fitRange(target[0], h)
 	clampSeries(target, lo, hi)
-	clamped, drawable := clampSeries(pred, lo, hi)
 	series := [][]float64{target}
 	charsets := []asciigraph.CharSet{dotted}
-	if drawable {
+	colors := []asciigraph.AnsiColor{st.TargetColor}
+	legend := st.TargetMark.Render("··· ln(x)")
+	anyClamped := false
+	for i := range snaps {
+		cs, color, mark, glyph := laneStyle(i, len(snaps), st)
+		name := "net(x)"
+		if len(snaps) > 1 {
+			name = fmt.Sprintf("%c %s", 'A'+i, snaps[i].Config.Optimizer)
+		}
+		pred := make([]float64, cols)
+		if len(snaps[i].Pred) == n {
+			for c := range pred {
+				pred[c] = snaps[i].Pred[at(c)]
+			}
+		} else {
+			for c := range pred {
+				pred[c] = math.NaN()
+			}
+		}
+		clamped, drawable := clampSeries(pred, lo, hi)
+		anyClamped = anyClamped || clamped
+		if !drawable {
+			legend += "  " + st.Bad.Render(name+": NaN")
+			continue
+		}
 		series = append(series, pred)
-		charsets = append(charsets, asciigraph.DefaultCharSet)
+		charsets = append(charsets, cs)
+		colors = append(colors, color)
+		legend += "  " + mark.Render(strings.Repeat(glyph, 3)+" "+name)
 	}
 	opts := graphOpts(h, lo, hi, func(v float64) string { return fixedLabel(shortNum(v, 2)) })
 	opts = append(opts, asciigraph.SeriesChars(charsets...))
 	if st.color {
-		opts = append(opts, asciigraph.SeriesColors(st.TargetColor, st.PredColor))
+		opts = append(opts, asciigraph.SeriesColors(colors...))
 	}
 	graph := asciigraph.PlotMany(series, opts...)
-	legend := st.TargetMark.Render("··· ln(x)") + "  " + st.PredMark.Render("─── net(x)")
-	switch {
-	case !drawable:
-		legend += "  " + st.Bad.Render("net(x) is NaN: nothing to draw")
-	case clamped:
+	if anyClamped {
 		legend += "  " + st.Warn.Render("(clamped)")
 	}
 	return block(graph, w, h), legend
@@ -197,31 +231,36 @@ func ema(v []float64, alpha float64) []float64 {
 	return out
 }
 
-// plotLoss draws the whole run's loss on a log10 (or linear) scale, with
-// labels in real units and an optional EMA-smoothed line on top.
-func plotLoss(s *engine.Snapshot, w, h int, logScale, smooth bool, st styles) (string, string) {
+// plotLoss draws the whole run's loss of every lane on a log10 (or linear)
+// scale, with labels in real units; smooth adds an EMA line (one lane) or
+// draws each lane smoothed (a race).
+func plotLoss(snaps []engine.Snapshot, w, h int, logScale, smooth bool, st styles) (string, string) {
 	cols := plotColumns(w)
-	raw := lossSeries(s.History, cols)
-	if cols < 2 || h < 3 || len(raw) < 2 {
+	var raws [][]float64
+	for i := range snaps {
+		raws = append(raws, lossSeries(snaps[i].History, cols))
+	}
+	if cols < 2 || h < 3 || len(raws) == 0 || len(raws[0]) < 2 {
 		return block(st.Dim.Render("  (the loss appears after two steps)"), w, h), ""
 	}
-	vals := make([]float64, len(raw))
-	for i, v := range raw {
-		switch {
-		case math.IsNaN(v):
-			vals[i] = math.NaN()
-		case logScale && v <= 0:
-			vals[i] = -300 // an exact fit; clamped below
-		case logScale:
-			vals[i] = math.Log10(v) // +Inf stays +Inf, clamped above
-		default:
-			vals[i] = v
-		}
-	}
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range vals {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) && v > -300 {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
+	vals := make([][]float64, len(raws))
+	for k, raw := range raws {
+		vals[k] = make([]float64, len(raw))
+		for i, v := range raw {
+			switch {
+			case math.IsNaN(v):
+				vals[k][i] = math.NaN()
+			case logScale && v <= 0:
+				vals[k][i] = -300 // an exact fit; clamped below
+			case logScale:
+				vals[k][i] = math.Log10(v) // +Inf stays +Inf, clamped above
+			default:
+				vals[k][i] = v
+			}
+			if x := vals[k][i]; !math.IsNaN(x) && !math.IsInf(x, 0) && x > -300 {
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
+			}
 		}
 	}
 	if math.IsInf(lo, 0) { // nothing finite: an axis around 0
@@ -234,24 +273,40 @@ func plotLoss(s *engine.Snapshot, w, h int, logScale, smooth bool, st styles) (s
 		pad := math.Max(math.Abs(hi)*0.1, 0.5)
 		lo, hi = lo-pad, hi+pad
 	}
-	clampSeries(vals, lo, hi)
 	label := func(v float64) string {
 		if logScale {
 			return fixedLabel(realUnits(math.Pow(10, v)))
 		}
 		return fixedLabel(shortNum(v, 3))
 	}
-	series := [][]float64{vals}
-	charsets := []asciigraph.CharSet{asciigraph.DefaultCharSet}
-	colors := []asciigraph.AnsiColor{st.LossColor}
-	legend := st.LossMark.Render("─── loss")
-	if smooth {
-		charsets[0] = dotted
-		sm := ema(vals, 0.15)
-		series = append(series, sm)
-		charsets = append(charsets, asciigraph.DefaultCharSet)
-		colors = append(colors, st.SmoothColor)
-		legend = st.LossMark.Render("··· loss") + "  " + st.SmoothMark.Render("─── EMA")
+	var series [][]float64
+	var charsets []asciigraph.CharSet
+	var colors []asciigraph.AnsiColor
+	legend := ""
+	if len(vals) == 1 {
+		clampSeries(vals[0], lo, hi)
+		series, charsets, colors = [][]float64{vals[0]}, []asciigraph.CharSet{asciigraph.DefaultCharSet}, []asciigraph.AnsiColor{st.LossColor}
+		legend = st.LossMark.Render("─── loss")
+		if smooth {
+			charsets[0] = dotted
+			series = append(series, ema(vals[0], 0.15))
+			charsets = append(charsets, asciigraph.DefaultCharSet)
+			colors = append(colors, st.SmoothColor)
+			legend = st.LossMark.Render("··· loss") + "  " + st.SmoothMark.Render("─── EMA")
+		}
+	} else {
+		for i, v := range vals {
+			clampSeries(v, lo, hi)
+			if smooth {
+				v = ema(v, 0.15)
+			}
+			cs, color, mark, glyph := laneStyle(i, len(vals), st)
+			series, charsets, colors = append(series, v), append(charsets, cs), append(colors, color)
+			if i > 0 {
+				legend += "  "
+			}
+			legend += mark.Render(fmt.Sprintf("%s %c %s", strings.Repeat(glyph, 2), 'A'+i, snaps[i].Config.Optimizer))
+		}
 	}
 	opts := graphOpts(h, lo, hi, label)
 	opts = append(opts, asciigraph.SeriesChars(charsets...))
@@ -263,7 +318,7 @@ func plotLoss(s *engine.Snapshot, w, h int, logScale, smooth bool, st styles) (s
 	if !logScale {
 		scale = "linear"
 	}
-	legend += st.Dim.Render(fmt.Sprintf("  %s · steps 1–%s", scale, engine.Commas(s.Step)))
+	legend += st.Dim.Render(fmt.Sprintf("  %s · steps 1–%s", scale, engine.Commas(snaps[0].Step)))
 	return block(graph, w, h), legend
 }
 

@@ -152,52 +152,52 @@ func TestKeysChangeTheModel(t *testing.T) {
 	m := sized(newModel(t, "question", 10), 100, 30)
 
 	m = press(m, "o")
-	if c := m.tr.Config(); c.Optimizer != "momentum" || m.tr.Step() != 10 {
-		t.Fatalf("o: optimizer %s at step %d, want momentum at 10 (weights kept)", c.Optimizer, m.tr.Step())
+	if c := m.cur().Config(); c.Optimizer != "momentum" || m.cur().Step() != 10 {
+		t.Fatalf("o: optimizer %s at step %d, want momentum at 10 (weights kept)", c.Optimizer, m.cur().Step())
 	}
 	if !strings.Contains(m.View(), "momentum lr") || !strings.Contains(m.View(), "optimizer: momentum") {
 		t.Fatal("the header or message does not show the new optimizer")
 	}
 	m = press(m, "O", "O")
-	if c := m.tr.Config(); c.Optimizer != "adam" {
+	if c := m.cur().Config(); c.Optimizer != "adam" {
 		t.Fatalf("O O from momentum: %s, want adam", c.Optimizer)
 	}
 
 	m = press(m, "i")
-	if c := m.tr.Config(); c.Init != "normal" || m.tr.Step() != 0 {
-		t.Fatalf("i: init %s at step %d, want normal at 0", c.Init, m.tr.Step())
+	if c := m.cur().Config(); c.Init != "normal" || m.cur().Step() != 0 {
+		t.Fatalf("i: init %s at step %d, want normal at 0", c.Init, m.cur().Step())
 	}
 	m = press(m, "I")
-	if c := m.tr.Config(); c.Init != "uniform" {
+	if c := m.cur().Config(); c.Init != "uniform" {
 		t.Fatalf("I: init %s", c.Init)
 	}
 
 	m = press(m, "n")
-	if m.tr.Step() != 1 || m.snap.Step != 1 {
-		t.Fatalf("n: step %d (snapshot %d), want exactly 1", m.tr.Step(), m.snap.Step)
+	if m.cur().Step() != 1 || m.snap().Step != 1 {
+		t.Fatalf("n: step %d (snapshot %d), want exactly 1", m.cur().Step(), m.snap().Step)
 	}
 	m = press(m, "n", "n")
-	if m.tr.Step() != 3 {
-		t.Fatalf("n n: step %d, want 3", m.tr.Step())
+	if m.cur().Step() != 3 {
+		t.Fatalf("n n: step %d, want 3", m.cur().Step())
 	}
 
-	lr := m.tr.Config().LR
+	lr := m.cur().Config().LR
 	m = press(m, "+")
-	if got := m.tr.Config().LR; got != 2*lr {
+	if got := m.cur().Config().LR; got != 2*lr {
 		t.Fatalf("+: lr %g, want %g", got, 2*lr)
 	}
 	m = press(m, "-", "-")
-	if got := m.tr.Config().LR; got != lr/2 {
+	if got := m.cur().Config().LR; got != lr/2 {
 		t.Fatalf("- -: lr %g, want %g", got, lr/2)
 	}
 
-	b := m.tr.Config().Batch
+	b := m.cur().Config().Batch
 	m = press(m, "]")
-	if got := m.tr.Config().Batch; got <= b {
+	if got := m.cur().Config().Batch; got <= b {
 		t.Fatalf("]: batch %d, was %d", got, b)
 	}
 	m = press(m, "[", "[")
-	if got := m.tr.Config().Batch; got >= b {
+	if got := m.cur().Config().Batch; got >= b {
 		t.Fatalf("[ [: batch %d, was %d", got, b)
 	}
 
@@ -211,8 +211,8 @@ func TestKeysChangeTheModel(t *testing.T) {
 	}
 
 	m = press(m, "a")
-	if c := m.tr.Config(); c.Activation != "leaky-relu" || m.tr.Step() != 0 {
-		t.Fatalf("a: activation %s at step %d", c.Activation, m.tr.Step())
+	if c := m.cur().Config(); c.Activation != "leaky-relu" || m.cur().Step() != 0 {
+		t.Fatalf("a: activation %s at step %d", c.Activation, m.cur().Step())
 	}
 
 	m = press(m, "l")
@@ -224,13 +224,13 @@ func TestKeysChangeTheModel(t *testing.T) {
 		t.Fatal("s did not turn smoothing on")
 	}
 
-	seed := m.tr.Config().Seed
+	seed := m.cur().Config().Seed
 	m = press(m, "n", "r")
-	if m.tr.Step() != 0 || m.tr.Config().Seed != seed {
+	if m.cur().Step() != 0 || m.cur().Config().Seed != seed {
 		t.Fatal("r did not reset with the same seed")
 	}
 	m = press(m, "R")
-	if m.tr.Config().Seed != seed+1 {
+	if m.cur().Config().Seed != seed+1 {
 		t.Fatal("R did not reset with a new seed")
 	}
 
@@ -241,8 +241,8 @@ func TestKeysChangeTheModel(t *testing.T) {
 	m = press(m, "?")
 
 	m = press(m, "p", "down", "enter")
-	if m.opts.Preset != "answer" || m.tr.Config().Optimizer != "adam" || m.tr.Config().Batch != 500 {
-		t.Fatalf("p ↓ enter: preset %s, config %+v", m.opts.Preset, m.tr.Config())
+	if m.opts.Preset != "answer" || m.cur().Config().Optimizer != "adam" || m.cur().Config().Batch != 500 {
+		t.Fatalf("p ↓ enter: preset %s, config %+v", m.opts.Preset, m.cur().Config())
 	}
 	m = press(m, "p", "esc")
 	if m.picking || m.opts.Preset != "answer" {
@@ -258,17 +258,17 @@ func TestPauseStopsTheStepCount(t *testing.T) {
 	}
 	next, _ := m.Update(tickMsg{id: m.tickID})
 	m = next.(Model)
-	if m.tr.Step() == 0 {
+	if m.cur().Step() == 0 {
 		t.Fatal("a tick while running trained nothing")
 	}
 	m = press(m, "space")
-	stopped := m.tr.Step()
+	stopped := m.cur().Step()
 	// The tick already in flight carries the old id and must be dropped.
 	next, _ = m.Update(tickMsg{id: m.tickID - 1})
 	next, _ = next.(Model).Update(tickMsg{id: m.tickID})
 	m = next.(Model)
-	if m.tr.Step() != stopped {
-		t.Fatalf("paused at %d, but ticks moved it to %d", stopped, m.tr.Step())
+	if m.cur().Step() != stopped {
+		t.Fatalf("paused at %d, but ticks moved it to %d", stopped, m.cur().Step())
 	}
 }
 
@@ -280,7 +280,7 @@ func TestOneTickAtFullSpeedKeepsItsBudget(t *testing.T) {
 	start := time.Now()
 	next, cmd := m.Update(tickMsg{id: m.tickID})
 	el := time.Since(start)
-	if cmd == nil || next.(Model).tr.Step() == 0 {
+	if cmd == nil || next.(Model).cur().Step() == 0 {
 		t.Fatal("no training or no next tick")
 	}
 	// trainBudget for the steps, plus one snapshot; generous for -race.
@@ -296,7 +296,7 @@ func TestDivergencePausesWithABanner(t *testing.T) {
 		next, _ := m.Update(tickMsg{id: m.tickID})
 		m = next.(Model)
 	}
-	if m.running || !m.snap.Diverged {
+	if m.running || !m.snap().Diverged {
 		t.Fatal("divergence did not pause the dashboard")
 	}
 	v := m.View()
@@ -304,7 +304,7 @@ func TestDivergencePausesWithABanner(t *testing.T) {
 		t.Fatalf("no divergence banner:\n%s", v)
 	}
 	m = press(m, "r")
-	if m.snap.Diverged || m.tr.Step() != 0 {
+	if m.snap().Diverged || m.cur().Step() != 0 {
 		t.Fatal("r did not recover from divergence")
 	}
 }
@@ -350,8 +350,8 @@ func TestProgramFlow(t *testing.T) {
 		teatest.WithDuration(5*time.Second))
 	tm.Type("q")
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if final.tr.Config().Optimizer != "momentum" || final.tr.Step() != 2 || final.running {
-		t.Fatalf("final: optimizer %s, step %d, running %v", final.tr.Config().Optimizer, final.tr.Step(), final.running)
+	if final.cur().Config().Optimizer != "momentum" || final.cur().Step() != 2 || final.running {
+		t.Fatalf("final: optimizer %s, step %d, running %v", final.cur().Config().Optimizer, final.cur().Step(), final.running)
 	}
 }
 
@@ -410,8 +410,10 @@ func TestPlotsNeverPanic(t *testing.T) {
 								t.Fatalf("pred %s, history %s, size %v, log %v: panic %v", pn, hn, size, logScale, r)
 							}
 						}()
-						plotFit(&s, size[0], size[1], st)
-						plotLoss(&s, size[0], size[1], logScale, true, st)
+						plotFit([]engine.Snapshot{s, s}, size[0], size[1], st)
+						plotFit([]engine.Snapshot{s}, size[0], size[1], st)
+						plotLoss([]engine.Snapshot{s}, size[0], size[1], logScale, true, st)
+						plotLoss([]engine.Snapshot{s, s, s}, size[0], size[1], logScale, false, st)
 					}()
 				}
 			}
@@ -455,5 +457,113 @@ func TestAxisLabelsFitAndRead(t *testing.T) {
 		if len(got) > labelWidth {
 			t.Errorf("shortNum(%g) = %q is wider than %d", v, got, labelWidth)
 		}
+	}
+}
+
+func TestRaceKeys(t *testing.T) {
+	m := sized(newModel(t, "question-normal-init", 20), 120, 40)
+	m = press(m, "c")
+	if !m.session.Racing() || strings.Join(m.session.Optimizers(), ",") != "sgd,adam" {
+		t.Fatalf("c: lanes %v", m.session.Optimizers())
+	}
+	v := m.View()
+	for _, want := range []string{"A sgd lr 0.01", "B adam lr 0.001", "─── A sgd", "••• B adam"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("race view lacks %q", want)
+		}
+	}
+	m = press(m, "C")
+	if len(m.session.Lanes) != 3 || m.session.Optimizers()[2] != "momentum" {
+		t.Fatalf("C: lanes %v", m.session.Optimizers())
+	}
+	m = press(m, "tab", "O")
+	if got := m.session.Optimizers(); got[0] != "sgd" || got[1] != "adagrad" {
+		t.Fatalf("tab o changed %v, want only lane B", got)
+	}
+	m = press(m, "n", "n")
+	for i, l := range m.session.Lanes {
+		if l.Step() != 22 {
+			t.Fatalf("lane %d at step %d, want 22 (lockstep)", i, l.Step())
+		}
+	}
+	m = press(m, "c")
+	if m.session.Racing() || m.cur().Config().Optimizer != "adagrad" {
+		t.Fatalf("c during a race kept %s, want the selected adagrad", m.cur().Config().Optimizer)
+	}
+}
+
+func TestLessonDrivesTheDashboard(t *testing.T) {
+	l, _ := presets.GetLesson("seed-story")
+	tr, _ := engine.New(engine.DefaultConfig())
+	m := New(tr, Options{Preset: "question", Lesson: l, StartPaused: true})
+	m.now = func() time.Time { return fixedNow }
+	m = sized(m, 100, 30)
+	if !m.player.Waiting || !strings.Contains(m.View(), "The question's net") || !strings.Contains(m.View(), "[space]") {
+		t.Fatalf("the first caption is not shown:\n%s", m.View())
+	}
+	m = press(m, "space")
+	for i := 0; i < 20 && m.running; i++ {
+		next, _ := m.Update(tickMsg{id: m.tickID})
+		m = next.(Model)
+	}
+	if m.running || !m.player.Waiting || m.cur().Step() != 1 {
+		t.Fatalf("after the lesson's 'run 1': running %v, waiting %v, step %d", m.running, m.player.Waiting, m.cur().Step())
+	}
+	if !strings.Contains(m.View(), "One step.") || m.snap().Metrics.Dead[0] != 50 {
+		t.Fatal("the second caption or the dead layer is not shown")
+	}
+}
+
+func TestInitLabAndErrorView(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 120, 40)
+	m = press(m, "h")
+	v := m.View()
+	if !strings.Contains(v, "init lab") || !strings.Contains(v, "W1") || !strings.Contains(v, "z1(x)") {
+		t.Fatalf("init lab:\n%s", v)
+	}
+	// U[0,1): every weight and every first-layer pre-activation is positive.
+	for _, line := range strings.Split(v, "\n") {
+		if strings.Contains(line, " W1 ") || strings.Contains(line, " z1(x) ") {
+			if !strings.Contains(line, "100% > 0") {
+				t.Fatalf("uniform init: %q", line)
+			}
+		}
+	}
+	m = press(m, "n")
+	if v := m.View(); !strings.Contains(v, "dead 50/50 (all dead at step 1)") {
+		t.Fatalf("after one step the init lab does not show the death:\n%s", v)
+	}
+	m = press(m, "e")
+	if v := m.View(); !strings.Contains(v, "log-x axis") || !strings.Contains(v, "x = 0.0005") {
+		t.Fatalf("error view:\n%s", v)
+	}
+	checkFits(t, m.View(), 120, 40)
+	m = press(m, "e")
+	if m.view != viewPlots {
+		t.Fatal("e did not close the error view")
+	}
+}
+
+func TestClassroomLayout(t *testing.T) {
+	l, _ := presets.GetLesson("activations")
+	tr, _ := engine.New(engine.DefaultConfig())
+	m := sized(New(tr, Options{Preset: "question", Lesson: l, StartPaused: true, Classroom: true}), 100, 30)
+	v := m.View()
+	if strings.Contains(v, "‖∇‖") || strings.Contains(v, "hidden 50,10") || !strings.Contains(v, "ReLU from the question's init") {
+		t.Fatalf("classroom view:\n%s", v)
+	}
+	checkFits(t, v, 100, 30)
+}
+
+func TestHelpShowsTheToken(t *testing.T) {
+	m := sized(newModel(t, "answer", 0), 160, 50)
+	m = press(m, "c", "?")
+	tok := m.Token()
+	if !strings.Contains(m.View(), tok) {
+		t.Fatal("the help overlay does not show the config token")
+	}
+	s, err := engine.ParseToken(tok)
+	if err != nil || s.Label != "answer" || s.Config.Batch != 500 || strings.Join(s.Lanes, ",") != "sgd,adam" {
+		t.Fatalf("token %+v, %v", s, err)
 	}
 }

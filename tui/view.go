@@ -18,29 +18,47 @@ const minWidth, minHeight = 60, 16
 // msgLife is how long a status message stays on screen.
 const msgLife = 6 * time.Second
 
-// View draws the whole screen from the last snapshot. It never touches the
-// trainer's live state.
+// View draws the whole screen from the last snapshots. It never touches the
+// trainers' live state.
 func (m Model) View() string {
 	w, h := m.width, m.height
 	if w < minWidth || h < minHeight {
 		return m.tooSmall()
 	}
-	header := m.header(w)
+	parts := []string{m.header(w)}
+	caption := m.caption(w)
 	diag := m.diagnostics(w)
 	status := m.statusLine(w)
 	helpLine := truncate(m.help.ShortHelpView(m.keys.ShortHelp()), w)
-	used := lipgloss.Height(header) + lipgloss.Height(diag) + 2
+	used := lipgloss.Height(parts[0]) + lipgloss.Height(diag) + 2
 	bodyH := h - used
+	if caption != "" {
+		if bodyH-lipgloss.Height(caption) < 6 { // a short screen keeps the plots: a one-line caption
+			caption = truncate(m.st.Title.Render(" "+m.player.Caption), w)
+		}
+		bodyH -= lipgloss.Height(caption)
+	}
 	var body string
 	switch {
 	case m.picking:
 		body = m.picker(w, bodyH)
+	case m.pickingLesson:
+		body = m.lessonPicker(w, bodyH)
 	case m.showHelp:
 		body = m.fullHelp(w, bodyH)
+	case m.view == viewInitLab:
+		body = m.initLab(w, bodyH)
+	case m.view == viewError:
+		body = m.errorView(w, bodyH)
 	default:
 		body = m.plots(w, bodyH)
 	}
-	return strings.Join([]string{header, body, diag, status, helpLine}, "\n")
+	parts = append(parts, body)
+	if caption != "" {
+		parts = append(parts, caption)
+	}
+	parts = append(parts, diag, status, helpLine)
+	return strings.Join(parts, "\n")
 }
 
 func (m Model) tooSmall() string {
@@ -60,11 +78,14 @@ func (m Model) tooSmall() string {
 }
 
 func (m Model) header(w int) string {
-	c := m.snap.Config
+	s := m.snap()
+	c := s.Config
 	state := m.st.Good.Render("▶ running")
 	switch {
-	case m.snap.Diverged:
+	case m.session.AllDiverged():
 		state = m.st.Bad.Render("✖ diverged")
+	case m.player != nil && m.player.Waiting:
+		state = m.st.Warn.Render("‖ caption: space continues")
 	case !m.running:
 		state = m.st.Warn.Render("‖ paused")
 	}
@@ -72,26 +93,44 @@ func (m Model) header(w int) string {
 	if r := m.rate.perSecond(); !math.IsNaN(r) && m.running {
 		rate = shortCount(r) + " steps/s"
 	}
-	parts := []string{
-		m.st.Title.Render("lnfit"),
-		m.opts.Preset,
-		fmt.Sprintf("%s lr %g", c.Optimizer, c.LR),
-		"init " + c.Init,
-		c.Activation,
-		fmt.Sprintf("batch %d", c.Batch),
-		"hidden " + engine.HiddenString(c.Hidden),
-		fmt.Sprintf("seed %d", c.Seed),
+	parts := []string{m.st.Title.Render("lnfit"), m.opts.Preset}
+	if !m.session.Racing() {
+		parts = append(parts, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
 	}
-	if c.Data == engine.DataGrid {
-		parts = append(parts, "grid data")
+	parts = append(parts, "init "+c.Init)
+	if !m.st.projector {
+		parts = append(parts, c.Activation, fmt.Sprintf("batch %d", c.Batch), "hidden "+engine.HiddenString(c.Hidden), fmt.Sprintf("seed %d", c.Seed))
+		if c.Data == engine.DataGrid {
+			parts = append(parts, "grid data")
+		}
+		if c.XMin > 0 {
+			parts = append(parts, fmt.Sprintf("xmin %g", c.XMin))
+		}
+		if c.Dropout > 0 {
+			parts = append(parts, fmt.Sprintf("dropout %g", c.Dropout))
+		}
+	} else if c.Activation != "relu" {
+		parts = append(parts, c.Activation)
 	}
-	if c.XMin > 0 {
-		parts = append(parts, fmt.Sprintf("xmin %g", c.XMin))
+	parts = append(parts, "step "+engine.Commas(s.Step))
+	if !m.st.projector {
+		parts = append(parts, rate, speedLabel(speeds[m.speed]))
 	}
-	if c.Dropout > 0 {
-		parts = append(parts, fmt.Sprintf("dropout %g", c.Dropout))
+	parts = append(parts, state)
+	if m.session.Racing() {
+		for i := range m.snaps {
+			ls := &m.snaps[i]
+			_, _, mark, _ := laneStyle(i, len(m.snaps), m.st)
+			lane := fmt.Sprintf("%c %s lr %g mse %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, engine.FormatValue(ls.Metrics.MSEAbove001))
+			if ls.Diverged {
+				lane = fmt.Sprintf("%c %s lr %g diverged", 'A'+i, ls.Config.Optimizer, ls.Config.LR)
+			}
+			if i == m.sel {
+				lane = "▸" + lane
+			}
+			parts = append(parts, mark.Render(lane))
+		}
 	}
-	parts = append(parts, "step "+engine.Commas(m.snap.Step), rate, speedLabel(speeds[m.speed]), state)
 	return wrapParts(parts, " · ", w)
 }
 
@@ -123,13 +162,11 @@ func (m Model) plots(w, h int) string {
 	}
 	fitW := w / 2
 	lossW := w - fitW
-	inner := h - 2 // borders
-	plotH := inner - 2
-	fitGraph, fitLegend := plotFit(&m.snap, fitW-4, plotH, m.st)
-	lossGraph, lossLegend := plotLoss(&m.snap, lossW-4, plotH, m.logLoss, m.smooth, m.st)
-	lossTitle := "loss (MSE of each batch)"
+	plotH := h - 4 // borders, title, legend
+	fitGraph, fitLegend := plotFit(m.snaps, fitW-4, plotH, m.st)
+	lossGraph, lossLegend := plotLoss(m.snaps, lossW-4, plotH, m.logLoss, m.smooth, m.st)
 	fit := m.panel("fit: net(x) vs ln(x) on (0,1]", fitGraph, fitLegend, fitW)
-	loss := m.panel(lossTitle, lossGraph, lossLegend, lossW)
+	loss := m.panel("loss (MSE of each batch)", lossGraph, lossLegend, lossW)
 	return lipgloss.JoinHorizontal(lipgloss.Top, fit, loss)
 }
 
@@ -143,8 +180,24 @@ func (m Model) panel(title, graph, legend string, w int) string {
 	return m.st.Panel.Width(w - 2).Render(content)
 }
 
+// caption is the lesson's text, when a lesson runs.
+func (m Model) caption(w int) string {
+	p := m.player
+	if p == nil || p.Caption == "" {
+		return ""
+	}
+	text := p.Caption
+	switch {
+	case p.Waiting:
+		text += "   [space]"
+	case p.Done:
+		text += "   (end of lesson " + p.Lesson.Name + ")"
+	}
+	return m.st.Caption.Width(w).Render(text)
+}
+
 func (m Model) diagnostics(w int) string {
-	s := m.snap
+	s := m.snap()
 	mt := s.Metrics
 	var dead []string
 	for l := range mt.Dead {
@@ -154,16 +207,22 @@ func (m Model) diagnostics(w int) string {
 	if c := s.Config.Activation; c == "tanh" || c == "sigmoid" {
 		deadLabel = "dead units"
 	}
-	parts := []string{
-		deadLabel + " " + strings.Join(dead, " "),
-		"spread " + engine.FormatValue(mt.Spread),
-		"mse " + engine.FormatValue(mt.MSE),
-		"mse x≥0.01 " + engine.FormatValue(mt.MSEAbove001),
-		"loss " + engine.FormatValue(mt.Loss),
-		"‖∇‖ " + engine.FormatValue(mt.GradNorm),
+	parts := []string{deadLabel + " " + strings.Join(dead, " ")}
+	if !m.st.projector {
+		parts = append(parts,
+			"spread "+engine.FormatValue(mt.Spread),
+			"mse "+engine.FormatValue(mt.MSE),
+			"mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001),
+			"loss "+engine.FormatValue(mt.Loss),
+			"‖∇‖ "+engine.FormatValue(mt.GradNorm))
+	} else {
+		parts = append(parts, "mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001))
+	}
+	if m.session.Racing() {
+		parts[0] = fmt.Sprintf("lane %c: %s", 'A'+m.sel, parts[0])
 	}
 	line1 := wrapParts(parts, " · ", w)
-	d := engine.Diagnose(s)
+	d := engine.Diagnose(*s)
 	text := " " + d.Text
 	style := m.st.Good
 	switch d.Status {
@@ -200,20 +259,36 @@ func (m Model) statusLine(w int) string {
 func (m Model) fullHelp(w, h int) string {
 	title := m.st.Title.Render(" keys") + m.st.Dim.Render("  (? closes)")
 	body := m.help.FullHelpView(m.keys.FullHelp())
-	about := m.st.Dim.Render(" o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed,\n so i on the question is exactly the question-normal-init preset.")
-	return block(title+"\n\n"+indent(body, 1)+"\n\n"+about, w, h)
+	about := m.st.Dim.Render(" o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed,\n" +
+		" so i on the question is exactly the question-normal-init preset. c races lanes from the same weights on the same batches.")
+	token := " this setup: " + m.Token() + "\n" + m.st.Dim.Render(" (lnfit --config TOKEN starts exactly here, from step 0)")
+	return block(title+"\n\n"+indent(body, 1)+"\n\n"+about+"\n\n"+token, w, h)
 }
 
 func (m Model) picker(w, h int) string {
-	lines := []string{m.st.Title.Render(" choose a preset") + m.st.Dim.Render("  ↑/↓ move · enter choose · esc cancel"), ""}
-	names := presets.Names()
+	var rows []string
+	for _, name := range presets.Names() {
+		p, _ := presets.Get(name)
+		rows = append(rows, fmt.Sprintf(" %-21s %s", p.Name, p.Teach))
+	}
+	return m.list(" choose a preset", rows, w, h)
+}
+
+func (m Model) lessonPicker(w, h int) string {
+	var rows []string
+	for _, l := range presets.Lessons {
+		rows = append(rows, fmt.Sprintf(" %-12s %s", l.Name, l.Title))
+	}
+	return m.list(" choose a lesson", rows, w, h)
+}
+
+func (m Model) list(title string, rows []string, w, h int) string {
+	lines := []string{m.st.Title.Render(title) + m.st.Dim.Render("  ↑/↓ move · enter choose · esc cancel"), ""}
 	// Keep the chosen row in view on short screens.
 	room := max(h-3, 1)
-	first := max(0, min(m.pickIdx-room/2, len(names)-room))
-	for i := first; i < len(names) && i < first+room; i++ {
-		p, _ := presets.Get(names[i])
-		row := fmt.Sprintf(" %-21s %s", p.Name, p.Teach)
-		row = truncate(row, w)
+	first := max(0, min(m.pickIdx-room/2, len(rows)-room))
+	for i := first; i < len(rows) && i < first+room; i++ {
+		row := truncate(rows[i], w)
 		if i == m.pickIdx {
 			row = m.st.Picked.Render(row)
 		}

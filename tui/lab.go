@@ -1,0 +1,138 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/guptarohit/asciigraph"
+
+	"lnfit/engine"
+)
+
+// bars draws a histogram of v in width cells with block characters, and
+// says how much of it is above zero.
+func bars(v []float64, width int) (string, float64, float64, float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	pos := 0
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+		if x > 0 {
+			pos++
+		}
+	}
+	if width < 1 || math.IsInf(lo, 0) {
+		return "", math.NaN(), math.NaN(), math.NaN()
+	}
+	counts := make([]int, width)
+	span := hi - lo
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		i := 0
+		if span > 0 {
+			i = min(int((x-lo)/span*float64(width)), width-1)
+		}
+		counts[i]++
+	}
+	most := 0
+	for _, c := range counts {
+		most = max(most, c)
+	}
+	const ramp = " ▁▂▃▄▅▆▇█"
+	runes := []rune(ramp)
+	var b strings.Builder
+	for _, c := range counts {
+		k := 0
+		if c > 0 {
+			k = 1 + c*(len(runes)-2)/most
+		}
+		b.WriteRune(runes[k])
+	}
+	return b.String(), lo, hi, float64(pos) / float64(len(v))
+}
+
+// initLab shows, per layer, the weights and (hidden layers) the
+// pre-activations on the grid as histograms, with how much is positive, the
+// dead units and when the layer died, and the last step's size.
+func (m Model) initLab(w, h int) string {
+	s := m.snap()
+	mt := s.Metrics
+	barW := max(w-78, 8)
+	lines := []string{m.st.Title.Render(" init lab") + m.st.Dim.Render(fmt.Sprintf("  lane %c · init %s · step %s · h closes",
+		'A'+m.sel, s.Config.Init, engine.Commas(s.Step))), ""}
+	row := func(name, hist string, lo, hi, pos float64, extra string) string {
+		return fmt.Sprintf(" %-6s %9s %s %-9s  %3.0f%% > 0  %s", name, engine.FormatValue(lo), hist, engine.FormatValue(hi), 100*pos, extra)
+	}
+	for l, lv := range m.lab {
+		hw, wlo, whi, wpos := bars(lv.W, barW)
+		extra := ""
+		if l < len(mt.UpdateRatio) {
+			extra = "step/weight " + engine.FormatValue(mt.UpdateRatio[l])
+		}
+		lines = append(lines, row(fmt.Sprintf("W%d", l+1), hw, wlo, whi, wpos, extra))
+		if len(lv.Z) > 0 {
+			zh, zlo, zhi, zpos := bars(lv.Z, barW)
+			died := ""
+			if l < len(mt.Dead) {
+				died = fmt.Sprintf("dead %d/%d", mt.Dead[l], mt.Units[l])
+				if l < len(mt.DiedAt) && mt.DiedAt[l] > 0 {
+					died += " (all dead at step " + engine.Commas(mt.DiedAt[l]) + ")"
+				}
+			}
+			lines = append(lines, row(fmt.Sprintf("z%d(x)", l+1), zh, zlo, zhi, zpos, died))
+		}
+		grad := ""
+		if l < len(mt.LayerGrad) {
+			grad = "‖∇‖ " + engine.FormatValue(mt.LayerGrad[l])
+		}
+		if l < len(mt.AdamM) {
+			grad += fmt.Sprintf(" · adam |m̂| %s √v̂ %s", engine.FormatValue(mt.AdamM[l]), engine.FormatValue(mt.AdamV[l]))
+		}
+		lines = append(lines, m.st.Dim.Render("        "+grad), "")
+	}
+	lines = append(lines, m.st.Dim.Render(fmt.Sprintf(" mean prediction %s · best constant (mean of ln x over the sampled range) %s",
+		engine.FormatValue(mt.MeanPred), engine.FormatValue(s.BestConstant))))
+	lines = append(lines, m.st.Dim.Render(" W: weights; z(x): pre-activations on the 1000 grid points. U[0,1) makes every W > 0, so every z1 > 0 and all units fire alike."))
+	return block(strings.Join(lines, "\n"), w, h)
+}
+
+// errorView plots |net(x) − ln(x)| against x on a log-x axis: the near-zero
+// end, where ln x plunges, is where the MSE comes from.
+func (m Model) errorView(w, h int) string {
+	s := m.snap()
+	title := m.st.Title.Render(" |net(x) − ln(x)| against x, log-x axis") + m.st.Dim.Render("  (e closes)")
+	cols := plotColumns(w - 2)
+	if cols < 2 || h < 6 || len(s.Pred) != len(s.GridX) || len(s.GridX) == 0 {
+		return block(title, w, h)
+	}
+	n := len(s.GridX)
+	x0, x1 := math.Log10(s.GridX[0]), math.Log10(s.GridX[n-1])
+	errs := make([]float64, cols)
+	for c := range errs {
+		x := math.Pow(10, x0+(x1-x0)*float64(c)/float64(cols-1))
+		i := min(max(int(x*float64(n)), 0), n-1)
+		e := math.Abs(s.Pred[i] - s.Target[i])
+		switch {
+		case math.IsNaN(e):
+			errs[c] = math.NaN()
+		case e < 1e-8:
+			errs[c] = -8
+		default:
+			errs[c] = math.Log10(e)
+		}
+	}
+	lo, hi := -8.0, 2.0
+	clampSeries(errs, lo, hi)
+	opts := graphOpts(h-3, lo, hi, func(v float64) string { return fixedLabel(realUnits(math.Pow(10, v))) })
+	if m.st.color {
+		opts = append(opts, asciigraph.SeriesColors(m.st.PredColor))
+	}
+	graph := asciigraph.PlotMany([][]float64{errs}, opts...)
+	axis := fmt.Sprintf("%*s%s%*s", labelWidth+2, "", "x = 0.0005", max(cols-16, 1), "x = 1")
+	return block(title+"\n"+graph+"\n"+m.st.Dim.Render(axis), w, h)
+}
