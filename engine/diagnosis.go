@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Status is a plain-words reading of a run's state.
 type Status int
@@ -53,9 +56,14 @@ func Diagnose(s Snapshot) Diagnosis {
 			}
 		}
 		if layer >= 0 {
+			if math.Abs(m.MeanPred-s.BestConstant) < 0.1 {
+				return Diagnosis{StatusCollapsed, fmt.Sprintf(
+					"collapsed to the mean of ln x (≈ %.2f): every ReLU in layer %d is dead",
+					s.BestConstant, layer+1)}
+			}
 			return Diagnosis{StatusCollapsed, fmt.Sprintf(
-				"collapsed to the mean of ln x (≈ %.2f): every ReLU in layer %d is dead",
-				s.BestConstant, layer+1)}
+				"collapsed to a constant (%.3g): every ReLU in layer %d is dead; only the output bias learns, heading for the mean of ln x (%.2f)",
+				m.MeanPred, layer+1, s.BestConstant)}
 		}
 		return Diagnosis{StatusSaturated, fmt.Sprintf(
 			"constant output (≈ %.2f): the hidden units are saturated and give the same value for every x", m.MeanPred)}

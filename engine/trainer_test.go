@@ -542,3 +542,42 @@ func TestSessionRaceStaysInLockstepAndFair(t *testing.T) {
 		t.Fatal("a one-lane race was accepted")
 	}
 }
+
+// Diagnosis on constructed networks: all dead, none dead, saturated.
+func TestDiagnoseConstructedNetworks(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Hidden = []int{4, 3}
+	tr := mustNew(t, cfg)
+	tr.Run(1)
+	L := tr.net.Layers
+	fill(L[0].W, 1)
+	fill(L[0].B, -5) // w·x + b ≤ −4 on (0,1]: every first-layer unit dead
+	fill(L[2].B, -1) // the output is its bias: the best constant
+	s := tr.Snapshot()
+	d := Diagnose(s)
+	if d.Status != StatusCollapsed || s.Metrics.Dead[0] != 4 || s.Metrics.Spread != 0 || !strings.Contains(d.Text, "mean of ln x") {
+		t.Fatalf("all dead: %v %q dead %v", d.Status, d.Text, s.Metrics.Dead)
+	}
+	fill(L[2].B, 40)
+	if d := Diagnose(tr.Snapshot()); d.Status != StatusCollapsed || !strings.Contains(d.Text, "a constant (4") {
+		t.Fatalf("dead, far from the mean: %q", d.Text)
+	}
+	fill(L[0].B, 1) // every first-layer unit alive everywhere
+	for i := range L[0].W {
+		L[0].W[i] = float64(i + 1)
+	}
+	fill(L[1].W, 1)
+	fill(L[1].B, 0)
+	s = tr.Snapshot()
+	if s.Metrics.Dead[0] != 0 || s.Metrics.Dead[1] != 0 || Diagnose(s).Status != StatusLearning {
+		t.Fatalf("none dead: dead %v, %q", s.Metrics.Dead, Diagnose(s).Text)
+	}
+	cfg.Activation = "tanh"
+	th := mustNew(t, cfg)
+	th.Run(1)
+	fill(th.net.Layers[0].B, 50) // tanh saturated at +1 for every x
+	fill(th.net.Layers[1].B, 50)
+	if d := Diagnose(th.Snapshot()); d.Status != StatusSaturated {
+		t.Fatalf("saturated tanh: %v %q", d.Status, d.Text)
+	}
+}
