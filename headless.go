@@ -32,45 +32,9 @@ func (f jsonFloat) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// summary is the headless result; its JSON keys are a contract with scripts.
-type summary struct {
-	Preset         string        `json:"preset"`
-	Optimizer      string        `json:"optimizer"`
-	Init           string        `json:"init"`
-	Activation     string        `json:"activation"`
-	Hidden         []int         `json:"hidden"`
-	LR             float64       `json:"lr"`
-	Batch          int           `json:"batch"`
-	XMin           float64       `json:"xmin"`
-	Seed           uint64        `json:"seed"`
-	Data           string        `json:"data"`
-	Dropout        float64       `json:"dropout"`
-	Steps          int64         `json:"steps"`
-	Loss           jsonFloat     `json:"loss"`
-	MSE            jsonFloat     `json:"mse"`
-	MSEAbove001    jsonFloat     `json:"mse_above_0_01"`
-	Spread         jsonFloat     `json:"spread"`
-	MeanPred       jsonFloat     `json:"mean_pred"`
-	Dead           []int         `json:"dead"`
-	Units          []int         `json:"units"`
-	Status         string        `json:"status"`
-	Diagnosis      string        `json:"diagnosis"`
-	Diverged       bool          `json:"diverged"`
-	DivergedAt     *int64        `json:"diverged_at"`
-	Until          *float64      `json:"until"`
-	ReachedUntilAt *int64        `json:"reached_until_at"`
-	Interrupted    bool          `json:"interrupted"`
-	Saved          string        `json:"saved,omitempty"`
-	SaveError      string        `json:"save_error,omitempty"`
-	ElapsedS       float64       `json:"elapsed_s"`
-	StepsPerS      float64       `json:"steps_per_s"`
-	Lanes          []laneSummary `json:"lanes,omitempty"`
-	Lesson         string        `json:"lesson,omitempty"`
-	Captions       []string      `json:"captions,omitempty"`
-}
-
-// laneSummary is one lane of a --compare race.
-type laneSummary struct {
+// result is one trained network's figures: the summary's own (lane A's)
+// and each race lane's. Embedded, its keys sit at the summary's top level.
+type result struct {
 	Optimizer      string    `json:"optimizer"`
 	LR             float64   `json:"lr"`
 	Steps          int64     `json:"steps"`
@@ -84,6 +48,46 @@ type laneSummary struct {
 	Diverged       bool      `json:"diverged"`
 	DivergedAt     *int64    `json:"diverged_at"`
 	ReachedUntilAt *int64    `json:"reached_until_at"`
+}
+
+func resultOf(snap engine.Snapshot, reached *int64) result {
+	m, d := snap.Metrics, engine.Diagnose(snap)
+	r := result{
+		Optimizer: snap.Config.Optimizer, LR: snap.Config.LR, Steps: snap.Step,
+		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001),
+		Spread: jsonFloat(m.Spread), Dead: m.Dead, Status: d.Status.String(), Diagnosis: d.Text,
+		Diverged: snap.Diverged, ReachedUntilAt: reached,
+	}
+	if snap.Diverged {
+		at := snap.DivergedAt
+		r.DivergedAt = &at
+	}
+	return r
+}
+
+// summary is the headless result; its JSON keys are a contract with scripts.
+type summary struct {
+	result
+	Preset      string    `json:"preset"`
+	Init        string    `json:"init"`
+	Activation  string    `json:"activation"`
+	Hidden      []int     `json:"hidden"`
+	Batch       int       `json:"batch"`
+	XMin        float64   `json:"xmin"`
+	Seed        uint64    `json:"seed"`
+	Data        string    `json:"data"`
+	Dropout     float64   `json:"dropout"`
+	MeanPred    jsonFloat `json:"mean_pred"`
+	Units       []int     `json:"units"`
+	Until       *float64  `json:"until"`
+	Interrupted bool      `json:"interrupted"`
+	Saved       string    `json:"saved,omitempty"`
+	SaveError   string    `json:"save_error,omitempty"`
+	ElapsedS    float64   `json:"elapsed_s"`
+	StepsPerS   float64   `json:"steps_per_s"`
+	Lanes       []result  `json:"lanes,omitempty"`
+	Lesson      string    `json:"lesson,omitempty"`
+	Captions    []string  `json:"captions,omitempty"`
 }
 
 func headless(ctx context.Context, tr *engine.Trainer, o *options, preset string, env environment) int {
@@ -199,39 +203,19 @@ func headless(ctx context.Context, tr *engine.Trainer, o *options, preset string
 	}
 
 	snap := lanes[0].Snapshot()
-	diag := engine.Diagnose(snap)
 	cfg := snap.Config
-	m := snap.Metrics
 	s := summary{
-		Preset: preset, Optimizer: cfg.Optimizer, Init: cfg.Init, Activation: cfg.Activation,
-		Hidden: cfg.Hidden, LR: cfg.LR, Batch: cfg.Batch, XMin: cfg.XMin, Seed: cfg.Seed,
-		Data: cfg.Data, Dropout: cfg.Dropout, Steps: snap.Step,
-		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001),
-		Spread: jsonFloat(m.Spread), MeanPred: jsonFloat(m.MeanPred), Dead: m.Dead, Units: m.Units,
-		Status: diag.Status.String(), Diagnosis: diag.Text,
-		Diverged: snap.Diverged, ReachedUntilAt: reached[0], Interrupted: interrupted,
-		ElapsedS: elapsed.Seconds(),
-	}
-	if snap.Diverged {
-		at := snap.DivergedAt
-		s.DivergedAt = &at
+		result: resultOf(snap, reached[0]),
+		Preset: preset, Init: cfg.Init, Activation: cfg.Activation, Hidden: cfg.Hidden, Batch: cfg.Batch,
+		XMin: cfg.XMin, Seed: cfg.Seed, Data: cfg.Data, Dropout: cfg.Dropout,
+		MeanPred: jsonFloat(snap.Metrics.MeanPred), Units: snap.Metrics.Units,
+		Interrupted: interrupted, ElapsedS: elapsed.Seconds(),
 	}
 	if len(lanes) > 1 {
 		for i, l := range lanes {
-			ls := l.Snapshot()
-			lm, ld := ls.Metrics, engine.Diagnose(ls)
-			sum := laneSummary{
-				Optimizer: ls.Config.Optimizer, LR: ls.Config.LR, Steps: ls.Step,
-				Loss: jsonFloat(lm.Loss), MSE: jsonFloat(lm.MSE), MSEAbove001: jsonFloat(lm.MSEAbove001),
-				Spread: jsonFloat(lm.Spread), Dead: lm.Dead, Status: ld.Status.String(), Diagnosis: ld.Text,
-				Diverged: ls.Diverged, ReachedUntilAt: reached[i],
-			}
-			if ls.Diverged {
-				at := ls.DivergedAt
-				sum.DivergedAt = &at
-				s.Diverged = true
-			}
-			s.Lanes = append(s.Lanes, sum)
+			r := resultOf(l.Snapshot(), reached[i])
+			s.Diverged = s.Diverged || r.Diverged
+			s.Lanes = append(s.Lanes, r)
 		}
 	}
 	if o.set["until"] {

@@ -13,17 +13,17 @@ import (
 	"lnfit/tui"
 )
 
-type result struct {
+type cmdResult struct {
 	code           int
 	stdout, stderr string
 }
 
-func runCmd(t *testing.T, args ...string) result {
+func runCmd(t *testing.T, args ...string) cmdResult {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := environment{stdout: &out, stderr: &errb}
 	code := run(context.Background(), args, env)
-	return result{code, out.String(), errb.String()}
+	return cmdResult{code, out.String(), errb.String()}
 }
 
 func TestBadInputIsOneClearLineAndExit2(t *testing.T) {
