@@ -5,7 +5,6 @@ package presets
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"lnfit/engine"
@@ -88,11 +87,4 @@ func Names() []string {
 		out[i] = p.Name
 	}
 	return out
-}
-
-// SortedNames lists every preset name alphabetically.
-func SortedNames() []string {
-	n := Names()
-	sort.Strings(n)
-	return n
 }
