@@ -169,16 +169,25 @@ func (a *Adam) Step(p, g []float64, lr float64) {
 	a.T++
 	a.b1t *= AdamBeta1
 	a.b2t *= AdamBeta2
-	c1 := 1 / (1 - a.b1t)
-	c2 := 1 / (1 - a.b2t)
-	g = g[:len(p)]
-	m := a.M[:len(p)]
-	v := a.V[:len(p)]
+	k := adamConsts{b1: AdamBeta1, omb1: 1 - AdamBeta1, b2: AdamBeta2, omb2: 1 - AdamBeta2,
+		lr: lr, c1: 1 / (1 - a.b1t), c2: 1 / (1 - a.b2t), eps: Epsilon}
+	adamUpdate(p, g[:len(p)], a.M[:len(p)], a.V[:len(p)], &k)
+}
+
+// adamConsts are one step's numbers, laid out for adam_amd64.s.
+type adamConsts struct {
+	b1, omb1, b2, omb2, lr, c1, c2, eps float64
+}
+
+// adamScalar is Adam's update, one parameter at a time: the reference that
+// the vector kernel must match bit for bit.
+func adamScalar(p, g, m, v []float64, k *adamConsts) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for i := range p {
 		gi := g[i]
-		m[i] = AdamBeta1*m[i] + (1-AdamBeta1)*gi
-		v[i] = AdamBeta2*v[i] + (1-AdamBeta2)*gi*gi
-		p[i] -= lr * (m[i] * c1) / (math.Sqrt(v[i]*c2) + Epsilon)
+		m[i] = k.b1*m[i] + k.omb1*gi
+		v[i] = k.b2*v[i] + k.omb2*gi*gi
+		p[i] -= k.lr * (m[i] * k.c1) / (math.Sqrt(v[i]*k.c2) + k.eps)
 	}
 }
 
