@@ -387,7 +387,7 @@ func (m Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.view = toggleView(m.view, viewError)
 	case key.Matches(msg, k.Preset):
 		m.picking = true
-		m.pickIdx = indexOf(presets.Names(), m.opts.Preset)
+		m.pickIdx = max(indexOf(presets.Names(), m.opts.Preset), 0) // a token's label may be no preset
 	case key.Matches(msg, k.Lesson):
 		m.pickingLesson = true
 		m.pickIdx = 0

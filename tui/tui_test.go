@@ -567,3 +567,13 @@ func TestHelpShowsTheToken(t *testing.T) {
 		t.Fatalf("token %+v, %v", s, err)
 	}
 }
+
+// A token's label need not be a preset: the picker must still open and choose.
+func TestPickerWithAnUnknownPresetLabel(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 100, 30)
+	m.opts.Preset = "from-a-token"
+	m = press(m, "p", "enter")
+	if m.picking || m.opts.Preset != "question" {
+		t.Fatalf("picker: open %v, preset %s", m.picking, m.opts.Preset)
+	}
+}
