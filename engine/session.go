@@ -94,6 +94,16 @@ func (s *Session) RunFor(budget time.Duration) int {
 	return 0
 }
 
+// Step is the furthest any lane has got: lanes move in lockstep until one
+// diverges, and then the others go on.
+func (s *Session) Step() int64 {
+	var n int64
+	for _, l := range s.Lanes {
+		n = max(n, l.Step())
+	}
+	return n
+}
+
 // AllDiverged reports whether no lane can train any more.
 func (s *Session) AllDiverged() bool {
 	for _, l := range s.Lanes {

@@ -292,11 +292,11 @@ func (p *Player) exec(st Step) error {
 		lanes, _ := engine.ParseLanes(st.Arg)
 		return s.Race(lanes, 0)
 	case "run":
-		p.Training, p.cond = true, Step{Cond: "step", Limit: float64(main.Step() + st.N)}
-		p.stopAt = main.Step() + st.N
+		p.Training, p.cond = true, Step{Cond: "step", Limit: float64(s.Step() + st.N)}
+		p.stopAt = s.Step() + st.N
 	case "until":
 		p.Training, p.cond = true, st
-		p.stopAt = main.Step() + st.N
+		p.stopAt = s.Step() + st.N
 	}
 	return nil
 }
@@ -306,7 +306,7 @@ func (p *Player) Remaining() int64 {
 	if !p.Training {
 		return 0
 	}
-	return max(p.stopAt-p.Session.Main().Step(), 0)
+	return max(p.stopAt-p.Session.Step(), 0)
 }
 
 // Check ends a training command once its condition holds (on lane A), its
@@ -316,10 +316,10 @@ func (p *Player) Check() {
 		return
 	}
 	main := p.Session.Main()
-	done := main.Step() >= p.stopAt || p.Session.AllDiverged()
+	done := p.Session.Step() >= p.stopAt || p.Session.AllDiverged()
 	switch p.cond.Cond {
 	case "step":
-		done = done || float64(main.Step()) >= p.cond.Limit
+		done = done || float64(p.Session.Step()) >= p.cond.Limit
 	case "mse":
 		done = done || main.Metrics().MSEAbove001 < p.cond.Limit
 	case "collapsed":

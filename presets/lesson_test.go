@@ -150,3 +150,27 @@ func FuzzParseLesson(f *testing.F) {
 		}
 	})
 }
+
+// A race whose lane A diverges still ends its run: the other lanes carry the count.
+func TestLessonRunEndsWhenLaneADiverges(t *testing.T) {
+	l, err := ParseLesson("t", "preset divergent\nrace sgd,adam\nrun 2000\nsay done")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := engine.New(engine.DefaultConfig())
+	s := engine.NewSession(tr)
+	p := NewPlayer(l, s, "question")
+	for guard := 0; !p.Done; guard++ {
+		if guard > 10_000 {
+			t.Fatal("the lesson never ends")
+		}
+		_ = p.Advance()
+		if p.Training {
+			s.Run(int(min(p.Remaining(), 100)))
+			p.Check()
+		}
+	}
+	if d, _, _ := s.Lanes[0].Diverged(); !d || s.Lanes[1].Step() != 2000 || p.Caption != "done" {
+		t.Fatalf("lane A diverged %v, lane B at %d, caption %q", d, s.Lanes[1].Step(), p.Caption)
+	}
+}
