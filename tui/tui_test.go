@@ -70,6 +70,8 @@ func press(m Model, keys ...string) Model {
 			msg = tea.KeyMsg{Type: tea.KeyDown}
 		case "esc":
 			msg = tea.KeyMsg{Type: tea.KeyEscape}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
 		default:
 			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 		}
@@ -575,5 +577,19 @@ func TestPickerWithAnUnknownPresetLabel(t *testing.T) {
 	m = press(m, "p", "enter")
 	if m.picking || m.opts.Preset != "question" {
 		t.Fatalf("picker: open %v, preset %s", m.picking, m.opts.Preset)
+	}
+}
+
+// Keys typed quickly arrive as one message with several runes; each counts.
+func TestFastTypingIsNotLost(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 100, 30)
+	next, _ := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("ooo")})
+	m = next.(Model)
+	if got := m.cur().Config().Optimizer; got != "rmsprop" {
+		t.Fatalf("ooo: optimizer %s, want rmsprop (three steps from sgd)", got)
+	}
+	next, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")})
+	if got := next.(Model).cur().Step(); got != 2 {
+		t.Fatalf("nn: step %d, want 2", got)
 	}
 }
