@@ -23,7 +23,8 @@ import (
 //	say TEXT                show a caption
 //	wait                    wait for the presenter (space); headless goes straight on
 //
-// Blank lines and lines starting with # are skipped.
+// Blank lines and lines starting with # are skipped; other commands than say
+// and title may end in a "# comment".
 
 // Step is one parsed command.
 type Step struct {
@@ -65,6 +66,11 @@ func ParseLesson(name, text string) (*Lesson, error) {
 		}
 		op, rest, _ := strings.Cut(line, " ")
 		rest = strings.TrimSpace(rest)
+		if op != "say" && op != "title" { // a trailing "# comment"; captions may use #
+			if i := strings.Index(" "+rest, " #"); i >= 0 {
+				rest = strings.TrimSpace((" " + rest)[:i])
+			}
+		}
 		st := Step{Line: i + 1, Op: op}
 		bad := func(format string, a ...any) error {
 			return fmt.Errorf("lesson %s line %d (%s): %s", name, i+1, op, fmt.Sprintf(format, a...))

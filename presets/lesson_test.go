@@ -174,3 +174,23 @@ func TestLessonRunEndsWhenLaneADiverges(t *testing.T) {
 		t.Fatalf("lane A diverged %v, lane B at %d, caption %q", d, s.Lanes[1].Step(), p.Caption)
 	}
 }
+
+// The README's example script, comments and all, parses.
+func TestReadmeLessonExampleParses(t *testing.T) {
+	text := `title The seed's story
+preset question          # start over from a preset (same seed)
+say Watch the first step.
+wait                     # the presenter presses space
+run 1                    # train 1 step
+until collapsed max 20000   # or converged, mse<1e-3, step>=N
+set init normal          # optimizer, init, lr, batch, activation, seed
+race sgd,adam            # fork lanes; "race off" keeps lane A
+say Caption with a # inside`
+	l, err := ParseLesson("readme", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Steps) != 8 || l.Steps[3].N != 1 || l.Steps[4].N != 20000 || l.Steps[7].Arg != "Caption with a # inside" {
+		t.Fatalf("%+v", l.Steps)
+	}
+}
