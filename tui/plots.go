@@ -19,18 +19,19 @@ import (
 
 // fitRange picks the fit plot's y range: from 1 at the top down to just
 // below the lowest ln(x) the plot's columns reach (ln of the first column's
-// x), in a round step per row, so −1 and the other labels read cleanly.
-// Wilder predictions are clamped to the edge.
+// x). The step per row is 1/n, so 1, 0 and −1 (where a collapsed net sits)
+// each get a row and a clean label, and asciigraph's rounding of 1/step
+// rows per unit is exact. Wilder predictions are clamped to the edge.
 func fitRange(lowestTarget float64, h int) (lo, hi float64) {
 	hi = 1
 	need := hi - (lowestTarget - 0.2)
 	rows := float64(max(h-1, 1))
-	for _, step := range []float64{0.1, 0.2, 0.25, 0.5, 1, 2, 5} {
-		if step*rows >= need {
-			return hi - step*rows, hi
+	for _, n := range []float64{10, 5, 4, 3, 2} {
+		if rows/n >= need {
+			return hi - rows/n, hi
 		}
 	}
-	return hi - need, hi
+	return hi - rows, hi // step 1: a short plot clamps ln's steep end
 }
 
 // dotted draws ln(x) so it stays distinct from net(x) even without colour.

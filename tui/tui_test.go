@@ -424,11 +424,26 @@ func TestPlotsNeverPanic(t *testing.T) {
 }
 
 func TestFitRangeHasRoundLabels(t *testing.T) {
-	for _, h := range []int{5, 10, 14, 19, 40} {
-		lo, hi := fitRange(math.Log(0.01), h)
+	for _, h := range []int{5, 10, 14, 19, 20, 21, 25, 40} {
+		lowest := math.Log(0.5 / float64(plotColumns(60)))
+		lo, hi := fitRange(lowest, h)
 		step := (hi - lo) / float64(h-1)
-		if hi != 1 || lo > math.Log(0.01) || math.Abs(step*4-math.Round(step*4)) > 1e-9 && math.Abs(step*10-math.Round(step*10)) > 1e-9 {
+		if hi != 1 || (h >= 12 && lo > lowest) {
 			t.Errorf("h %d: range [%g, %g], step %g", h, lo, hi, step)
+		}
+		if k := (hi + 1) / step; math.Abs(k-math.Round(k)) > 1e-9 { // the collapse value gets its own label
+			t.Errorf("h %d: −1 is not on a row (step %g)", h, step)
+		}
+		// And asciigraph draws it so: a row labelled exactly −1.
+		s := engine.Snapshot{GridX: []float64{0.25, 0.75}, Target: []float64{math.Log(0.25), math.Log(0.75)}, Pred: []float64{-1, -1}}
+		for i := 0; i < engine.GridPoints-2; i++ { // a full grid, so the columns sample it
+			x := (float64(i) + 0.5) / engine.GridPoints
+			s.GridX, s.Target, s.Pred = append(s.GridX, x), append(s.Target, math.Log(x)), append(s.Pred, -1)
+		}
+		s.GridX, s.Target, s.Pred = s.GridX[2:], s.Target[2:], s.Pred[2:]
+		graph, _ := plotFit([]engine.Snapshot{s}, 60, h, newStyles())
+		if !strings.Contains(graph, "     -1┤") && !strings.Contains(graph, "     -1┼") {
+			t.Errorf("h %d: no row labelled -1:\n%s", h, graph)
 		}
 	}
 }
