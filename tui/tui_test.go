@@ -350,10 +350,15 @@ func TestProgramFlow(t *testing.T) {
 	tm.Type("n")
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("momentum")) },
 		teatest.WithDuration(5*time.Second))
+	tm.Type("i") // init: uniform → normal, restarted from step 0, optimizer kept
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("init normal")) },
+		teatest.WithDuration(5*time.Second))
+	tm.Type("n")
 	tm.Type("q")
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if final.cur().Config().Optimizer != "momentum" || final.cur().Step() != 2 || final.running {
-		t.Fatalf("final: optimizer %s, step %d, running %v", final.cur().Config().Optimizer, final.cur().Step(), final.running)
+	c := final.cur().Config()
+	if c.Optimizer != "momentum" || c.Init != "normal" || final.cur().Step() != 1 || final.running {
+		t.Fatalf("final: optimizer %s, init %s, step %d, running %v", c.Optimizer, c.Init, final.cur().Step(), final.running)
 	}
 }
 
