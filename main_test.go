@@ -55,6 +55,7 @@ func TestBadInputIsOneClearLineAndExit2(t *testing.T) {
 		{[]string{"--load", filepath.Join(dir, "missing.json")}, `--load: open`},
 		{[]string{"--load", garbage}, `--load: ` + garbage + `: not valid lnfit JSON`},
 		{[]string{"--bogus"}, `unknown flag --bogus`},
+		{[]string{"--hidden", "4096,4096"}, `hidden 4096,4096: 16793601 parameters, at most 10000000`},
 		{[]string{"stray"}, `unexpected argument "stray"`},
 		{[]string{"--json"}, `--json and --until go with --headless`},
 	}

@@ -18,6 +18,11 @@ const (
 	MaxBatch  = 100_000
 	MaxHidden = 4096
 	MaxLayers = 16
+	// A network and its batch buffers must fit in memory with room to spare:
+	// parameters (×4 with gradients and optimizer state) and batch × units
+	// (×6 per-unit buffers), each far below the machine's memory.
+	MaxParams     = 10_000_000
+	MaxBatchUnits = 20_000_000
 )
 
 // Config is everything that decides a run. The same Config gives the same run, bit for bit.
@@ -75,6 +80,12 @@ func (c Config) Validate() error {
 	}
 	if c.Batch < 1 || c.Batch > MaxBatch {
 		return fmt.Errorf("batch %d: want 1 to %d", c.Batch, MaxBatch)
+	}
+	if n := paramCount(c.Sizes()); n > MaxParams {
+		return fmt.Errorf("hidden %s: %d parameters, at most %d", HiddenString(c.Hidden), n, MaxParams)
+	}
+	if err := checkBatchUnits(c, c.Batch); err != nil {
+		return err
 	}
 	if !(c.XMin >= 0 && c.XMin < 1) {
 		return fmt.Errorf("xmin %v: want 0 ≤ xmin < 1", c.XMin)
@@ -137,4 +148,20 @@ func ParseHidden(s string) ([]int, error) {
 		return nil, fmt.Errorf("hidden %q: at most %d layers", s, MaxLayers)
 	}
 	return out, nil
+}
+
+// checkBatchUnits refuses a batch whose per-unit buffers would not fit.
+func checkBatchUnits(c Config, batch int) error {
+	if c.Data == DataGrid {
+		batch = GridPoints
+	}
+	units := 1
+	for _, h := range c.Hidden {
+		units += h
+	}
+	if batch*units > MaxBatchUnits {
+		return fmt.Errorf("batch %d with %d units: %d batch×unit buffers, at most %d (use a smaller batch or fewer units)",
+			batch, units, batch*units, MaxBatchUnits)
+	}
+	return nil
 }

@@ -200,6 +200,9 @@ func (t *Trainer) SetBatch(b int) error {
 	if b < 1 || b > MaxBatch {
 		return fmt.Errorf("batch %d: want 1 to %d", b, MaxBatch)
 	}
+	if err := checkBatchUnits(t.cfg, b); err != nil {
+		return err
+	}
 	t.cfg.Batch = b
 	if t.cfg.Data == DataSample {
 		t.allocBatch()

@@ -439,6 +439,8 @@ func TestConfigValidation(t *testing.T) {
 		func(c *Config) { c.XMin = -0.1 },
 		func(c *Config) { c.Data = "file" },
 		func(c *Config) { c.Dropout = 1 },
+		func(c *Config) { c.Hidden = []int{4096, 4096} },            // 16.8 million parameters (16,793,601)
+		func(c *Config) { c.Hidden = []int{4096}; c.Batch = 10000 }, // 41 million batch×unit buffers
 	}
 	for i, f := range bad {
 		c := DefaultConfig()
