@@ -339,8 +339,9 @@ func (m Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.refresh()
 	case key.Matches(msg, k.BatchUp), key.Matches(msg, k.BatchDown):
 		b := ladder(batchLadder, cfg.Batch, key.Matches(msg, k.BatchUp))
-		_ = m.session.SetBatch(b)
-		if cfg.Data == engine.DataGrid {
+		if err := m.session.SetBatch(b); err != nil {
+			m.say(true, "%v", err)
+		} else if cfg.Data == engine.DataGrid {
 			m.say(false, "batch: %d (grid data trains on all %d grid points)", b, engine.GridPoints)
 		} else {
 			m.say(false, "batch: %d — weights and optimizer state kept", b)
