@@ -43,7 +43,12 @@ const MaxLanes = 4
 // ParseToken decodes a token and checks every field, saying exactly what is wrong.
 func ParseToken(tok string) (Setup, error) {
 	var s Setup
-	tok = strings.TrimSpace(tok)
+	if len(tok) > 4*maxTokenLen {
+		return s, fmt.Errorf("config token is %d characters long; tokens are at most %d", len(tok), maxTokenLen)
+	}
+	// Tokens hold no white space, so a token copied from a wrapped line is
+	// joined back whole.
+	tok = strings.Join(strings.Fields(tok), "")
 	if len(tok) > maxTokenLen {
 		return s, fmt.Errorf("config token is %d characters long; tokens are at most %d", len(tok), maxTokenLen)
 	}

@@ -18,6 +18,9 @@ func TestTokenRoundTripGivesTheSameRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if wrapped, err := ParseToken(tok[:20] + "\n  " + tok[20:]); err != nil || wrapped.Token() != tok {
+		t.Fatalf("a token copied from two wrapped lines: %v", err)
+	}
 	if got.Token() != tok || got.Label != s.Label || strings.Join(got.Lanes, ",") != "sgd,adam,momentum" {
 		t.Fatalf("round trip: %+v", got)
 	}

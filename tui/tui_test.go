@@ -584,6 +584,14 @@ func TestHelpShowsTheToken(t *testing.T) {
 	if !strings.Contains(m.View(), tok) {
 		t.Fatal("the help overlay does not show the config token")
 	}
+	// In a narrow terminal the token wraps, and what is on screen still parses.
+	narrow := sized(m, 80, 40).View()
+	start := strings.Index(narrow, "this setup:")
+	end := strings.Index(narrow, "(lnfit --config")
+	shown := narrow[start+len("this setup:") : end]
+	if got, err := engine.ParseToken(strings.ReplaceAll(shown, "│", "")); err != nil || got.Token() != tok {
+		t.Fatalf("the wrapped token on screen does not parse back: %v\n%q", err, shown)
+	}
 	s, err := engine.ParseToken(tok)
 	if err != nil || s.Label != "answer" || s.Config.Batch != 500 || strings.Join(s.Lanes, ",") != "sgd,adam" {
 		t.Fatalf("token %+v, %v", s, err)

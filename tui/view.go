@@ -261,7 +261,15 @@ func (m Model) fullHelp(w, h int) string {
 	body := m.help.FullHelpView(m.keys.FullHelp())
 	about := m.st.Dim.Render(" o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed,\n" +
 		" so i on the question is exactly the question-normal-init preset. c races lanes from the same weights on the same batches.")
-	token := " this setup: " + m.Token() + "\n" + m.st.Dim.Render(" (lnfit --config TOKEN starts exactly here, from step 0)")
+	// The token is cut into lines that fit; ParseToken joins them back.
+	tok, width := m.Token(), max(w-2, 10)
+	var lines []string
+	for len(tok) > width {
+		lines, tok = append(lines, " "+tok[:width]), tok[width:]
+	}
+	lines = append(lines, " "+tok)
+	token := " this setup:\n" + strings.Join(lines, "\n") + "\n" +
+		m.st.Dim.Render(" (lnfit --config 'TOKEN' starts exactly here, from step 0; line breaks are ignored)")
 	return block(title+"\n\n"+indent(body, 1)+"\n\n"+about+"\n\n"+token, w, h)
 }
 
