@@ -35,29 +35,42 @@ func TestBadInputIsOneClearLineAndExit2(t *testing.T) {
 		want string // the message must name the flag and say what is allowed
 	}{
 		{[]string{"--preset", "nope"}, `unknown preset "nope" (known: question, answer`},
-		{[]string{"--optimizer", "lion"}, `--optimizer: unknown optimizer "lion" (want one of sgd, momentum`},
-		{[]string{"--init", "zeros"}, `--init: unknown init "zeros" (want one of uniform, normal, xavier, he)`},
-		{[]string{"--activation", "gelu"}, `--activation: unknown activation "gelu"`},
-		{[]string{"--lr", "0"}, `--lr: learning rate 0: want a number > 0`},
-		{[]string{"--lr", "-1"}, `--lr: learning rate -1: want a number > 0`},
-		{[]string{"--lr", "NaN"}, `--lr: learning rate NaN`},
-		{[]string{"--lr", "abc"}, `--lr "abc": not valid; want learning rate`},
-		{[]string{"--batch", "0"}, `--batch 0: want a whole number from 1`},
-		{[]string{"--batch", "x"}, `--batch "x": not valid`},
-		{[]string{"--hidden", ""}, `hidden "": want comma-separated layer sizes`},
-		{[]string{"--hidden", "50,0"}, `"0" is not a layer size`},
-		{[]string{"--hidden", "50,a"}, `"a" is not a layer size`},
+		{[]string{"--optimizer", "lion"}, `--optimizer lion: want one of sgd, momentum`},
+		{[]string{"--init", "zeros"}, `--init zeros: want one of uniform, normal, xavier, he`},
+		{[]string{"--activation", "gelu"}, `--activation gelu: want one of relu`},
+		{[]string{"--lr", "0"}, `--lr 0: want a number > 0 and ≤ 1e6`},
+		{[]string{"--lr", "-1"}, `--lr -1: want a number > 0`},
+		{[]string{"--lr", "NaN"}, `--lr NaN: want a number > 0`},
+		{[]string{"--lr", "abc"}, `--lr abc: want a number > 0`},
+		{[]string{"--lr"}, `--lr: needs a value`},
+		{[]string{"---lr", "1"}, `---lr is not a flag`},
+		{[]string{"--batch", "0"}, `--batch 0: want a whole number from 1 to 100,000`},
+		{[]string{"--batch", "x"}, `--batch x: want a whole number`},
+		{[]string{"--batch", "9223372036854775808"}, `--batch 9223372036854775808: want a whole number from 1 to 100,000`},
+		{[]string{"--headless=maybe"}, `--headless maybe: want true or false`},
+		{[]string{"--hidden", ""}, `--hidden "": want 1 to 16 comma-separated layer sizes`},
+		{[]string{"--hidden", "50,0"}, `--hidden 50,0: want 1 to 16 comma-separated layer sizes from 1 to 4096`},
+		{[]string{"--hidden", "50,a"}, `--hidden 50,a: want`},
 		{[]string{"--xmin", "1"}, `--xmin 1: want a number with 0 ≤ xmin < 1`},
 		{[]string{"--xmin", "-0.5"}, `--xmin -0.5`},
-		{[]string{"--steps", "-3", "--headless"}, `--steps -3: want 0 or more`},
-		{[]string{"--data", "csv"}, `--data "csv": want sample or grid`},
+		{[]string{"--steps", "-3", "--headless"}, `--steps -3: want a whole number from 0`},
+		{[]string{"--data", "csv"}, `--data csv: want sample`},
 		{[]string{"--until", "0", "--headless"}, `--until 0: want an MSE > 0`},
-		{[]string{"--load", filepath.Join(dir, "missing.json")}, `--load: open`},
+		{[]string{"--load", filepath.Join(dir, "missing.json")}, `--load: ` + filepath.Join(dir, "missing.json") + `: no such file`},
 		{[]string{"--load", garbage}, `--load: ` + garbage + `: not valid lnfit JSON`},
+		{[]string{"--load", dir}, `is a directory, not a regular file`},
+		{[]string{"--load", "no\nsuch\x1b[31m.json"}, `--load: no\x0asuch\x1b[31m.json: no such file`},
 		{[]string{"--bogus"}, `unknown flag --bogus`},
+		{[]string{"--\x1b[2J\x1b]0;pwned\afoo"}, `unknown flag --\x1b[2J\x1b]0;pwned\x07foo`},
 		{[]string{"--hidden", "4096,4096"}, `hidden 4096,4096: 16793601 parameters, at most 10000000`},
-		{[]string{"stray"}, `unexpected argument "stray"`},
-		{[]string{"--json"}, `--json and --until go with --headless`},
+		{[]string{"stray"}, `unexpected argument stray`},
+		{[]string{"--json"}, `--json, --until and --steps go with --headless`},
+		{[]string{"--save", ""}, `--save: needs a value`},
+		{[]string{"--load", ""}, `--load: needs a value`},
+		{[]string{"--compare", ""}, `--compare: needs a value`},
+		{[]string{"--config", ""}, `--config: needs a value`},
+		{[]string{"--lesson", ""}, `--lesson: needs a value`},
+		{[]string{"--preset", "answer", "--config", engine.Setup{Label: "x", Config: engine.DefaultConfig()}.Token()}, `--config and --preset both set the starting point`},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -88,14 +101,18 @@ func TestNoTerminalNoDashboard(t *testing.T) {
 func TestDashboardGetsPresetAndFlags(t *testing.T) {
 	var got engine.Config
 	var opts tui.Options
+	var label string
 	env := environment{stdout: new(bytes.Buffer), stderr: new(bytes.Buffer), stdoutTTY: true,
-		dashboard: func(tr *engine.Trainer, o tui.Options) error { got, opts = tr.Config(), o; return nil }}
+		dashboard: func(_ context.Context, s *engine.Session, o tui.Options) error {
+			got, opts, label = s.Main().Config(), o, s.Label
+			return nil
+		}}
 	code := run(context.Background(), []string{"--preset", "answer", "--batch", "64", "--save", "x.json"}, env)
-	if code != 0 || got.Optimizer != "adam" || got.LR != 1e-4 || got.Batch != 64 || opts.Preset != "answer" || opts.SavePath != "x.json" {
+	if code != 0 || got.Optimizer != "adam" || got.LR != 1e-4 || got.Batch != 64 || label != "answer" || opts.SavePath != "x.json" {
 		t.Fatalf("code %d, config %+v, options %+v", code, got, opts)
 	}
 	code = run(context.Background(), nil, env)
-	if code != 0 || got.Init != "uniform" || got.Optimizer != "sgd" || got.Batch != 50 || opts.Preset != "question" {
+	if code != 0 || got.Init != "uniform" || got.Optimizer != "sgd" || got.Batch != 50 || label != "question" {
 		t.Fatalf("the default is not the question: %+v", got)
 	}
 }
@@ -265,7 +282,7 @@ func TestCompareGivesLanes(t *testing.T) {
 func TestConfigTokenReproducesTheRun(t *testing.T) {
 	cfg := engine.DefaultConfig()
 	cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Seed = "he", "rmsprop", 2e-3, 32, 77
-	tok := engine.Setup{Label: "mine", Config: cfg, Lanes: []string{"sgd", "adam"}}.Token()
+	tok := engine.Setup{Label: "mine", Config: cfg, Lanes: []engine.Lane{{Optimizer: "sgd", LR: 0.01}, {Optimizer: "adam", LR: 0.001}}}.Token()
 	a := decodeSummary(t, runCmd(t, "--headless", "--json", "--config", tok, "--steps", "300").stdout)
 	b := decodeSummary(t, runCmd(t, "--headless", "--json", "--config", tok, "--steps", "300").stdout)
 	if a["preset"] != "mine" || a["seed"] != 77.0 || a["batch"] != 32.0 || len(a["lanes"].([]any)) != 2 {

@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"math"
-	"strings"
 )
 
 // Activation is the nonlinearity applied after every hidden layer.
@@ -39,7 +38,7 @@ func ParseActivation(s string) (Activation, error) {
 			return Activation(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown activation %q (want one of %s)", s, strings.Join(activationNames[:], ", "))
+	return 0, checkNamed("activation", Config{Activation: s})
 }
 
 // activationForward: a[i] = f(z[i]) for a whole (B, N) block.

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -53,59 +52,28 @@ func DefaultConfig() Config {
 	}
 }
 
-// Validate says exactly what is wrong with a Config, or returns nil.
+// Validate says exactly what is wrong with a Config, or returns nil. Each
+// setting's range is checked by its entry in the settings table; what is
+// left here are the limits that involve several settings at once.
 func (c Config) Validate() error {
-	if len(c.Hidden) == 0 {
-		return fmt.Errorf("hidden: need at least one hidden layer")
-	}
-	if len(c.Hidden) > MaxLayers {
-		return fmt.Errorf("hidden: %d layers, at most %d", len(c.Hidden), MaxLayers)
-	}
-	for _, h := range c.Hidden {
-		if h < 1 || h > MaxHidden {
-			return fmt.Errorf("hidden: layer size %d, want 1 to %d", h, MaxHidden)
+	for _, s := range settings {
+		if err := s.Check(c); err != nil {
+			return err
 		}
-	}
-	if _, err := ParseActivation(c.Activation); err != nil {
-		return err
-	}
-	if err := CheckInit(c.Init); err != nil {
-		return err
-	}
-	if err := CheckOptimizer(c.Optimizer); err != nil {
-		return err
-	}
-	if err := CheckLR(c.LR); err != nil {
-		return err
-	}
-	if c.Batch < 1 || c.Batch > MaxBatch {
-		return fmt.Errorf("batch %d: want 1 to %d", c.Batch, MaxBatch)
 	}
 	if n := paramCount(c.Sizes()); n > MaxParams {
 		return fmt.Errorf("hidden %s: %d parameters, at most %d", HiddenString(c.Hidden), n, MaxParams)
 	}
-	if err := checkBatchUnits(c, c.Batch); err != nil {
-		return err
-	}
-	if !(c.XMin >= 0 && c.XMin < 1) {
-		return fmt.Errorf("xmin %v: want 0 ≤ xmin < 1", c.XMin)
-	}
-	if c.Data != DataSample && c.Data != DataGrid {
-		return fmt.Errorf("unknown data mode %q (want sample or grid)", c.Data)
-	}
-	if !(c.Dropout >= 0 && c.Dropout < 1) {
-		return fmt.Errorf("dropout %v: want 0 ≤ dropout < 1", c.Dropout)
-	}
-	return nil
+	return checkBatchUnits(c, c.Batch)
+}
+
+func checkNamed(name string, c Config) error {
+	s, _ := LookupSetting(name)
+	return s.Check(c)
 }
 
 // CheckLR accepts a finite learning rate in (0, 1e6].
-func CheckLR(lr float64) error {
-	if !(lr > 0) || math.IsInf(lr, 0) || lr > 1e6 {
-		return fmt.Errorf("learning rate %v: want a number > 0 and ≤ 1e6", lr)
-	}
-	return nil
-}
+func CheckLR(lr float64) error { return checkNamed("lr", Config{LR: lr}) }
 
 // Sizes returns the layer sizes [1, hidden…, 1].
 func (c Config) Sizes() []int {
@@ -131,23 +99,13 @@ func HiddenString(h []int) string {
 }
 
 // ParseHidden reads "50,10" into []int{50, 10}.
-func ParseHidden(s string) ([]int, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, fmt.Errorf("hidden %q: want comma-separated layer sizes such as 50,10", s)
+func ParseHidden(v string) ([]int, error) {
+	var c Config
+	s, _ := LookupSetting("hidden")
+	if err := s.Apply(&c, v); err != nil {
+		return nil, err
 	}
-	parts := strings.Split(s, ",")
-	out := make([]int, 0, len(parts))
-	for _, p := range parts {
-		v, err := strconv.Atoi(strings.TrimSpace(p))
-		if err != nil || v < 1 || v > MaxHidden {
-			return nil, fmt.Errorf("hidden %q: %q is not a layer size from 1 to %d", s, p, MaxHidden)
-		}
-		out = append(out, v)
-	}
-	if len(out) > MaxLayers {
-		return nil, fmt.Errorf("hidden %q: at most %d layers", s, MaxLayers)
-	}
-	return out, nil
+	return c.Hidden, nil
 }
 
 // checkBatchUnits refuses a batch whose per-unit buffers would not fit.

@@ -73,3 +73,13 @@ func Diagnose(s Snapshot) Diagnosis {
 	}
 	return Diagnosis{StatusLearning, fmt.Sprintf("learning: mse %.3g on x ≥ 0.01", m.MSEAbove001)}
 }
+
+// Diagnose reads the trainer now, without copying its history or grids:
+// what a lesson's `until collapsed` asks at every check.
+func (t *Trainer) Diagnose() Diagnosis {
+	return Diagnose(Snapshot{
+		Config: t.cfg, Step: t.rec.step, Metrics: t.evaluate(),
+		Diverged: t.rec.diverged, DivergedAt: t.rec.divergedAt, DivergeReason: t.rec.divergeReason,
+		BestConstant: BestConstant(t.cfg.XMin),
+	})
+}

@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 )
 
 // Initializer names, as used in flags, keys, JSON and the UI.
@@ -27,14 +25,7 @@ var InitDescription = map[string]string{
 }
 
 // CheckInit returns an error naming the allowed values if name is unknown.
-func CheckInit(name string) error {
-	for _, n := range Inits {
-		if n == name {
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown init %q (want one of %s)", name, strings.Join(Inits, ", "))
-}
+func CheckInit(name string) error { return checkNamed("init", Config{Init: name}) }
 
 // Initialize fills the network's parameters from rng, layer by layer, W row by row.
 func Initialize(n *Network, name string, rng *rand.Rand) error {

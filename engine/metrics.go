@@ -30,7 +30,8 @@ type Metrics struct {
 	GradNorm    float64   `json:"grad_norm"`    // ‖∇θ L‖ of the last step
 	LayerGrad   []float64 `json:"layer_grad"`   // per layer ‖∇W,b L‖ of the last step
 	UpdateRatio []float64 `json:"update_ratio"` // per layer ‖Δθ‖/‖θ‖ of the last step of the last Run
-	DiedAt      []int64   `json:"died_at"`      // per hidden layer: step at which all its units were first dead (0: never)
+	DiedAt      []int64   `json:"died_at"`      // per hidden layer: step by which all its units were dead (0: not seen)
+	DiedExact   []bool    `json:"-"`            // per hidden layer: DiedAt is the very step (else a later look)
 	// For Adam, per layer: the RMS of the bias-corrected moments m̂ and √v̂
 	// (how large a step it is about to take, before the learning rate).
 	AdamM []float64 `json:"adam_m,omitempty"`
@@ -40,12 +41,13 @@ type Metrics struct {
 // evaluate runs the net on the grid (into evalWS) and fills the grid metrics.
 func (t *Trainer) evaluate() Metrics {
 	pred := t.net.forward(t.evalWS, GridPoints, false)
-	m := Metrics{Step: t.step, LastLoss: t.lastLoss}
-	n := min(t.nRecent, recentLosses)
+	r := &t.rec
+	m := Metrics{Step: r.step, LastLoss: r.lastLoss}
+	n := min(r.nRecent, recentLosses)
 	if n > 0 {
 		var s float64
 		for i := 0; i < n; i++ {
-			s += t.recent[i]
+			s += r.recent[i]
 		}
 		m.Loss = s / float64(n)
 	} else {
@@ -88,13 +90,9 @@ func (t *Trainer) evaluate() Metrics {
 		total += s
 	}
 	m.GradNorm = math.Sqrt(total)
-	m.UpdateRatio = append([]float64(nil), t.updateRatio...)
-	for l := range m.Dead {
-		if m.Dead[l] == m.Units[l] && t.diedAt[l] == 0 && t.act == ReLU {
-			t.diedAt[l] = t.step // seen now; happened at or before this step
-		}
-	}
-	m.DiedAt = append([]int64(nil), t.diedAt...)
+	m.UpdateRatio = append([]float64(nil), r.updateRatio...)
+	m.DiedAt = append([]int64(nil), r.diedAt...)
+	m.DiedExact = append([]bool(nil), r.diedExact...)
 	if a, ok := t.opt.(*Adam); ok && a.T > 0 {
 		m.AdamM = make([]float64, len(t.net.Layers))
 		m.AdamV = make([]float64, len(t.net.Layers))
@@ -147,7 +145,8 @@ func (t *Trainer) deadUnits() (dead, units []int) {
 	return dead, units
 }
 
-// Metrics evaluates the network on the grid now.
+// Metrics evaluates the network on the grid now. It changes nothing about
+// the run (only the evaluation scratch buffers).
 func (t *Trainer) Metrics() Metrics { return t.evaluate() }
 
 // Snapshot is plain data copied out of a trainer, for views: nothing in it
@@ -159,6 +158,7 @@ type Snapshot struct {
 	Target        []float64 // ln x on the grid
 	Pred          []float64 // net(x) on the grid
 	Metrics       Metrics
+	HistStart     int64    // the history covers steps HistStart+1 … Step (a loaded network starts late)
 	History       []Bucket // the whole run's loss, oldest first
 	HistoryWidth  int64    // steps per full bucket
 	Diverged      bool
@@ -172,16 +172,17 @@ func (t *Trainer) Snapshot() Snapshot {
 	m := t.evaluate()
 	s := Snapshot{
 		Config:        t.cfg.Clone(),
-		Step:          t.step,
+		Step:          t.rec.step,
+		HistStart:     t.rec.histStart,
 		GridX:         append([]float64(nil), t.gridX...),
 		Target:        append([]float64(nil), t.gridY...),
 		Pred:          append([]float64(nil), t.evalWS.z[len(t.net.Layers)-1][:GridPoints]...),
 		Metrics:       m,
-		History:       append([]Bucket(nil), t.hist.Buckets...),
-		HistoryWidth:  t.hist.Width,
-		Diverged:      t.diverged,
-		DivergedAt:    t.divergedAt,
-		DivergeReason: t.divergeReason,
+		History:       append([]Bucket(nil), t.rec.hist.Buckets...),
+		HistoryWidth:  t.rec.hist.Width,
+		Diverged:      t.rec.diverged,
+		DivergedAt:    t.rec.divergedAt,
+		DivergeReason: t.rec.divergeReason,
 		BestConstant:  BestConstant(t.cfg.XMin),
 	}
 	return s

@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"math"
-	"strings"
 )
 
 // Optimizer names, as used in flags, keys, JSON and the UI.
@@ -71,14 +70,7 @@ func NewOptimizer(name string, n int) (Optimizer, error) {
 }
 
 // CheckOptimizer returns an error naming the allowed values if name is unknown.
-func CheckOptimizer(name string) error {
-	for _, n := range Optimizers {
-		if n == name {
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown optimizer %q (want one of %s)", name, strings.Join(Optimizers, ", "))
-}
+func CheckOptimizer(name string) error { return checkNamed("optimizer", Config{Optimizer: name}) }
 
 // SGD: θ ← θ − η·g.
 type SGD struct{}

@@ -2,13 +2,16 @@ package engine
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // FileFormat and FileVersion mark a saved network; Load refuses anything else.
@@ -42,7 +45,7 @@ func (t *Trainer) Export() SavedNetwork {
 		Version:    FileVersion,
 		Sizes:      append([]int(nil), t.net.Sizes...),
 		Activation: t.act.String(),
-		Step:       t.step,
+		Step:       t.rec.step,
 		Config:     t.cfg.Clone(),
 	}
 	for _, L := range t.net.Layers {
@@ -153,16 +156,16 @@ func DecodeNetwork(r io.Reader) (SavedNetwork, *Network, error) {
 	return s, n, nil
 }
 
-// LoadFile reads a saved network from path.
+// LoadFile reads a saved network from path (a regular file of at most
+// MaxNetworkFile bytes).
 func LoadFile(path string) (SavedNetwork, *Network, error) {
-	f, err := os.Open(path)
+	data, err := ReadFileCapped(path, MaxNetworkFile)
 	if err != nil {
 		return SavedNetwork{}, nil, err
 	}
-	defer f.Close()
-	s, n, err := DecodeNetwork(f)
+	s, n, err := DecodeNetwork(bytes.NewReader(data))
 	if err != nil {
-		return s, nil, fmt.Errorf("%s: %v", path, err)
+		return s, nil, fmt.Errorf("%s: %v", EscapeText(path), err)
 	}
 	return s, n, nil
 }
@@ -203,4 +206,115 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 func (t *Trainer) SaveFile(path string) error {
 	s := t.Export()
 	return WriteFileAtomic(path, s.Encode)
+}
+
+// FileState is what was at a path when lnfit last looked: nothing, or a
+// file with this identity, size, time and content hash. A save may replace
+// only what it saw (a file it wrote itself, or an earlier save it checked).
+type FileState struct {
+	Exists bool
+	info   os.FileInfo
+	sum    [sha256.Size]byte
+}
+
+// StatFile records what is at path now.
+func StatFile(path string) (FileState, error) {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return FileState{}, nil
+	}
+	if err != nil {
+		return FileState{}, err
+	}
+	st := FileState{Exists: true, info: fi}
+	if fi.Mode().IsRegular() {
+		data, err := ReadFileCapped(path, MaxNetworkFile)
+		if err == nil {
+			st.sum = sha256.Sum256(data)
+		}
+	}
+	return st, nil
+}
+
+// Same reports whether two looks saw the same file, unchanged.
+func (a FileState) Same(b FileState) bool {
+	if a.Exists != b.Exists {
+		return false
+	}
+	if !a.Exists {
+		return true
+	}
+	return os.SameFile(a.info, b.info) && a.info.Size() == b.info.Size() &&
+		a.info.ModTime().Equal(b.info.ModTime()) && a.sum == b.sum
+}
+
+// SaveGuarded saves the trainer's network to path, but replaces what is at
+// path only if it is still exactly what the caller last saw there (seen).
+// If path changed since — a file appeared, or was replaced — that file is
+// kept and the network goes to a fresh name (path-1.json, -2, …) created
+// exclusively, so nothing is replaced that lnfit did not write or check.
+// It returns the path written and what is there now.
+func (t *Trainer) SaveGuarded(path string, seen FileState) (string, FileState, error) {
+	s := t.Export()
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", FileState{}, err
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // after a rename or a link it is gone or a second name
+	werr := s.Encode(tmp)
+	if werr == nil {
+		werr = tmp.Sync()
+	}
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return "", FileState{}, werr
+	}
+	target := path
+	now, err := StatFile(path)
+	switch {
+	case err != nil:
+		return "", FileState{}, err
+	case now.Exists && now.Same(seen):
+		// What we saw is still there: replace it atomically.
+		if err := os.Rename(name, path); err != nil {
+			return "", FileState{}, err
+		}
+	default:
+		// Nothing there (or something new): create a name that is free at
+		// this very moment. Link fails if the name exists, so a file that
+		// appears between the look and the save is never replaced.
+		target, err = linkFresh(name, path, now.Exists)
+		if err != nil {
+			return "", FileState{}, err
+		}
+	}
+	after, err := StatFile(target)
+	return target, after, err
+}
+
+// linkFresh links tmp to path (if skipPath is false) or to the first free
+// path-N name, failing only on errors other than "exists".
+func linkFresh(tmp, path string, skipPath bool) (string, error) {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for i := 0; i < 10_000; i++ {
+		p := path
+		if i > 0 {
+			p = fmt.Sprintf("%s-%d%s", base, i, ext)
+		} else if skipPath {
+			continue
+		}
+		err := os.Link(tmp, p)
+		if err == nil {
+			return p, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("no free name beside %s", EscapeText(path))
 }

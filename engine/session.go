@@ -9,67 +9,171 @@ import (
 // one trainer, or the 2 to MaxLanes lanes of a fair race. Lanes are forks of
 // one trainer: the same weights at the fork and the same batches forever
 // after, each with its own optimizer and learning rate. They move in lockstep.
+//
+// Every change to a run goes through a Session method, and each says which
+// lanes it touches: keys, lesson commands and tokens call the same methods,
+// so the same verb does the same thing whoever asks.
 type Session struct {
-	Lanes []*Trainer
+	Label string // the preset (or token label) the run started from, for headers and file names
+	lanes []*Trainer
 }
 
+// AllLanes selects every lane for Set.
+const AllLanes = -1
+
 // NewSession starts a session of one lane.
-func NewSession(t *Trainer) *Session { return &Session{Lanes: []*Trainer{t}} }
+func NewSession(t *Trainer, label string) *Session {
+	return &Session{Label: label, lanes: []*Trainer{t}}
+}
+
+// Lanes are the session's trainers, for reading: change them through the
+// Session's methods.
+func (s *Session) Lanes() []*Trainer { return s.lanes }
+
+// Lane returns lane i (clamped to the lanes there are).
+func (s *Session) Lane(i int) *Trainer { return s.lanes[clampLane(i, len(s.lanes))] }
 
 // Racing reports whether there is more than one lane.
-func (s *Session) Racing() bool { return len(s.Lanes) > 1 }
+func (s *Session) Racing() bool { return len(s.lanes) > 1 }
 
 // Main is the first lane: the one a single run is, and the one a race keeps
 // its configuration from.
-func (s *Session) Main() *Trainer { return s.Lanes[0] }
+func (s *Session) Main() *Trainer { return s.lanes[0] }
 
-// Race forks lane keep into one lane per optimizer. Each lane's learning
-// rate is the one its optimizer last used in that trainer, or its default.
-func (s *Session) Race(optimizers []string, keep int) error {
-	if len(optimizers) < 2 || len(optimizers) > MaxLanes {
-		return fmt.Errorf("a race has 2 to %d lanes, not %d", MaxLanes, len(optimizers))
+func clampLane(i, n int) int { return max(0, min(i, n-1)) }
+
+// Set changes one setting, by its name in the settings table, from a
+// string as a flag, a token or a lesson would give it:
+//   - a per-lane setting (optimizer, lr) changes lane `lane`, or every lane
+//     for AllLanes; the weights are kept;
+//   - a restarting setting (init, activation, hidden, xmin, data, seed)
+//     restarts every lane from step 0 with the same seed (the new one for
+//     seed), each lane keeping its optimizer and learning rate;
+//   - the others (batch, dropout) change every lane and keep the weights
+//     and the optimizer state, so lanes keep seeing the same batches.
+func (s *Session) Set(name, value string, lane int) error {
+	st, ok := LookupSetting(name)
+	if !ok {
+		return fmt.Errorf("unknown setting %s (want one of %v)", QuoteValue(name), SettingNames())
 	}
-	for _, o := range optimizers {
-		if err := CheckOptimizer(o); err != nil {
-			return err
+	targets := s.lanes
+	if st.PerLane && lane != AllLanes {
+		targets = []*Trainer{s.Lane(lane)}
+	}
+	// Validate once, on the first target's config, before changing anything.
+	cfg := targets[0].Config()
+	if err := st.Apply(&cfg, value); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	switch {
+	case st.Restarts:
+		return s.restart(func(t *Trainer) error { return t.restartWith(cfg) })
+	case name == "optimizer":
+		for _, t := range targets {
+			t.setOptimizer(cfg.Optimizer)
+		}
+	case name == "lr":
+		for _, t := range targets {
+			t.setLR(cfg.LR)
+		}
+	default:
+		for _, t := range targets {
+			next := t.Config()
+			_ = st.Apply(&next, value) // valid: checked above
+			if err := t.setLive(next); err != nil {
+				return err
+			}
 		}
 	}
-	base := s.Lanes[clampLane(keep, len(s.Lanes))]
-	lanes := make([]*Trainer, len(optimizers))
-	for i, o := range optimizers {
-		lanes[i] = base.Fork()
-		_ = lanes[i].SetOptimizer(o)
+	return nil
+}
+
+// SetLR sets a lane's learning rate (AllLanes: every lane's).
+func (s *Session) SetLR(lr float64, lane int) error { return s.Set("lr", fmtFloat(lr), lane) }
+
+// Reset restarts every lane from seed.
+func (s *Session) Reset(seed uint64) {
+	_ = s.restart(func(t *Trainer) error { t.Reset(seed); return nil })
+}
+
+// Start replaces the session with a fresh single run of cfg: a preset, a
+// token, a lesson's `preset`.
+func (s *Session) Start(label string, cfg Config) error {
+	t, err := New(cfg)
+	if err != nil {
+		return err
 	}
-	s.Lanes = lanes
+	s.Label, s.lanes = label, []*Trainer{t}
+	return nil
+}
+
+// Race forks lane `from` into one lane per entry. Lanes given without a
+// learning rate (LR 0) take the one their optimizer last used, or its default.
+func (s *Session) Race(lanes []Lane, from int) error {
+	if len(lanes) < 2 || len(lanes) > MaxLanes {
+		return fmt.Errorf("a race has 2 to %d lanes, not %d", MaxLanes, len(lanes))
+	}
+	for _, l := range lanes {
+		if err := CheckOptimizer(l.Optimizer); err != nil {
+			return err
+		}
+		if l.LR != 0 {
+			if err := CheckLR(l.LR); err != nil {
+				return err
+			}
+		}
+	}
+	base := s.Lane(from)
+	out := make([]*Trainer, len(lanes))
+	for i, l := range lanes {
+		out[i] = base.Fork()
+		out[i].setOptimizer(l.Optimizer)
+		if l.LR != 0 {
+			out[i].setLR(l.LR)
+		}
+	}
+	s.lanes = out
 	return nil
 }
 
 // AddLane forks one more lane from lane from, with the given optimizer.
 func (s *Session) AddLane(from int, optimizer string) error {
-	if len(s.Lanes) >= MaxLanes {
+	if len(s.lanes) >= MaxLanes {
 		return fmt.Errorf("a race has at most %d lanes", MaxLanes)
 	}
 	if err := CheckOptimizer(optimizer); err != nil {
 		return err
 	}
-	l := s.Lanes[clampLane(from, len(s.Lanes))].Fork()
-	_ = l.SetOptimizer(optimizer)
-	s.Lanes = append(s.Lanes, l)
+	l := s.Lane(from).Fork()
+	l.setOptimizer(optimizer)
+	s.lanes = append(s.lanes, l)
 	return nil
 }
 
 // EndRace keeps lane keep alone.
 func (s *Session) EndRace(keep int) {
-	s.Lanes = []*Trainer{s.Lanes[clampLane(keep, len(s.Lanes))]}
+	s.lanes = []*Trainer{s.Lane(keep)}
 }
 
-func clampLane(i, n int) int { return max(0, min(i, n-1)) }
+// Setup is the session as a token carries it: configuration, label, lanes.
+func (s *Session) Setup() Setup {
+	su := Setup{Label: s.Label, Config: s.Main().Config()}
+	if s.Racing() {
+		for _, l := range s.lanes {
+			su.Lanes = append(su.Lanes, Lane{Optimizer: l.cfg.Optimizer, LR: l.cfg.LR})
+		}
+	}
+	return su
+}
 
 // Run takes n steps on every lane that has not diverged and returns the
-// steps the first live lane took.
+// most steps any lane took.
 func (s *Session) Run(n int) int {
 	took := 0
-	for _, l := range s.Lanes {
+	for _, l := range s.lanes {
 		if k := l.Run(n); k > took {
 			took = k
 		}
@@ -79,14 +183,14 @@ func (s *Session) Run(n int) int {
 
 // RunFor spends about budget in all: the first live lane runs for its share,
 // then every other lane takes as many steps, so lanes stay in lockstep.
-func (s *Session) RunFor(budget time.Duration) int {
-	share := budget / time.Duration(len(s.Lanes))
-	for i, l := range s.Lanes {
+func (s *Session) RunFor(budget time.Duration, max int) int {
+	share := budget / time.Duration(len(s.lanes))
+	for i, l := range s.lanes {
 		if d, _, _ := l.Diverged(); d {
 			continue
 		}
-		k := l.RunFor(share, 0)
-		for _, other := range s.Lanes[i+1:] {
+		k := l.RunFor(share, max)
+		for _, other := range s.lanes[i+1:] {
 			other.Run(k)
 		}
 		return k
@@ -98,7 +202,7 @@ func (s *Session) RunFor(budget time.Duration) int {
 // diverges, and then the others go on.
 func (s *Session) Step() int64 {
 	var n int64
-	for _, l := range s.Lanes {
+	for _, l := range s.lanes {
 		n = max(n, l.Step())
 	}
 	return n
@@ -106,7 +210,7 @@ func (s *Session) Step() int64 {
 
 // AllDiverged reports whether no lane can train any more.
 func (s *Session) AllDiverged() bool {
-	for _, l := range s.Lanes {
+	for _, l := range s.lanes {
 		if d, _, _ := l.Diverged(); !d {
 			return false
 		}
@@ -117,52 +221,24 @@ func (s *Session) AllDiverged() bool {
 // restart applies a restarting change to the first lane and re-forks the
 // others from it, each keeping its optimizer and learning rate.
 func (s *Session) restart(change func(*Trainer) error) error {
-	base := s.Lanes[0]
+	base := s.lanes[0]
 	if err := change(base); err != nil {
 		return err
 	}
-	for i := 1; i < len(s.Lanes); i++ {
-		opt, lr := s.Lanes[i].cfg.Optimizer, s.Lanes[i].cfg.LR
+	for i := 1; i < len(s.lanes); i++ {
+		opt, lr := s.lanes[i].cfg.Optimizer, s.lanes[i].cfg.LR
 		l := base.Fork()
-		_ = l.SetOptimizer(opt)
-		_ = l.SetLR(lr)
-		s.Lanes[i] = l
+		l.setOptimizer(opt)
+		l.setLR(lr)
+		s.lanes[i] = l
 	}
 	return nil
 }
 
-// Reset restarts every lane from seed.
-func (s *Session) Reset(seed uint64) {
-	_ = s.restart(func(t *Trainer) error { t.Reset(seed); return nil })
-}
-
-// Reinit restarts every lane with another initializer.
-func (s *Session) Reinit(init string) error {
-	return s.restart(func(t *Trainer) error { return t.Reinit(init) })
-}
-
-// SetActivation restarts every lane with another activation.
-func (s *Session) SetActivation(name string) error {
-	return s.restart(func(t *Trainer) error { return t.SetActivation(name) })
-}
-
-// SetBatch changes every lane's batch size; they keep seeing the same batches.
-func (s *Session) SetBatch(b int) error {
-	for _, l := range s.Lanes {
-		if err := l.SetBatch(b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Replace starts over with a new trainer (a preset, a token) as the only lane.
-func (s *Session) Replace(t *Trainer) { s.Lanes = []*Trainer{t} }
-
-// Lanes' optimizers, for tokens and headers.
+// Optimizers lists the lanes' optimizers, for headers.
 func (s *Session) Optimizers() []string {
-	out := make([]string, len(s.Lanes))
-	for i, l := range s.Lanes {
+	out := make([]string, len(s.lanes))
+	for i, l := range s.lanes {
 		out[i] = l.cfg.Optimizer
 	}
 	return out

@@ -7,13 +7,21 @@ import (
 	"strings"
 )
 
+// Lane is one lane of a race: its optimizer and learning rate.
+type Lane struct {
+	Optimizer string
+	LR        float64
+}
+
 // Setup is everything a shared token carries: the full configuration (not
 // just a preset's name, so a token keeps meaning the same run even if a
-// preset changes), a label, and the optimizers of a race's lanes.
+// preset changes), a label, and each race lane's optimizer and learning rate.
+// A token restarts its setup from step 0: every lane starts from the same
+// weights, including lanes that were added to a race later.
 type Setup struct {
 	Label  string // the preset it started from, for the header
 	Config Config
-	Lanes  []string // empty: a single run
+	Lanes  []Lane // empty: a single run
 }
 
 // TokenPrefix starts every token; the digit is the format's version.
@@ -21,18 +29,22 @@ const TokenPrefix = "lnfit1-"
 
 const maxTokenLen = 1024
 
+// MaxLabelLen caps a token's label.
+const MaxLabelLen = 64
+
 // Token encodes a setup as one line that is safe in a shell, a URL or a chat:
-// "lnfit1-" and the unpadded base64url of "key=value;…".
+// "lnfit1-" and the unpadded base64url of "key=value;…", one key per setting.
 func (s Setup) Token() string {
-	c := s.Config
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	fields := []string{
-		"p=" + s.Label, "o=" + c.Optimizer, "lr=" + f(c.LR), "i=" + c.Init, "a=" + c.Activation,
-		"b=" + strconv.Itoa(c.Batch), "h=" + HiddenString(c.Hidden), "x=" + f(c.XMin),
-		"d=" + c.Data, "do=" + f(c.Dropout), "s=" + strconv.FormatUint(c.Seed, 10),
+	fields := []string{"p=" + s.Label}
+	for _, st := range settings {
+		fields = append(fields, st.Token+"="+st.Get(s.Config))
 	}
 	if len(s.Lanes) > 0 {
-		fields = append(fields, "lanes="+strings.Join(s.Lanes, ","))
+		lanes := make([]string, len(s.Lanes))
+		for i, l := range s.Lanes {
+			lanes[i] = l.Optimizer + ":" + fmtFloat(l.LR)
+		}
+		fields = append(fields, "lanes="+strings.Join(lanes, ","))
 	}
 	return TokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(strings.Join(fields, ";")))
 }
@@ -64,59 +76,44 @@ func ParseToken(tok string) (Setup, error) {
 	for _, kv := range strings.Split(string(raw), ";") {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
-			return s, fmt.Errorf("config token is damaged: %q is not key=value", kv)
+			return s, fmt.Errorf("config token is damaged: %s is not key=value", QuoteValue(kv))
 		}
 		if _, dup := seen[k]; dup {
-			return s, fmt.Errorf("config token names %q twice", k)
+			return s, fmt.Errorf("config token names %s twice", QuoteValue(k))
 		}
 		seen[k] = v
 	}
-	need := []string{"p", "o", "lr", "i", "a", "b", "h", "x", "d", "do", "s"}
-	for _, k := range need {
-		if _, ok := seen[k]; !ok {
-			return s, fmt.Errorf("config token lacks %q", k)
-		}
+	known := map[string]bool{"p": true, "lanes": true}
+	for _, st := range settings {
+		known[st.Token] = true
 	}
 	for k := range seen {
-		if !contains(need, k) && k != "lanes" {
-			return s, fmt.Errorf("config token has an unknown field %q", k)
+		if !known[k] {
+			return s, fmt.Errorf("config token has an unknown field %s", QuoteValue(k))
 		}
 	}
-	num := func(k string) (float64, error) {
-		v, err := strconv.ParseFloat(seen[k], 64)
-		if err != nil {
-			return 0, fmt.Errorf("config token: %s=%q is not a number", k, seen[k])
+	if _, ok := seen["p"]; !ok {
+		return s, fmt.Errorf("config token lacks %q (its label)", "p")
+	}
+	var c Config
+	for _, st := range settings {
+		v, ok := seen[st.Token]
+		if !ok {
+			return s, fmt.Errorf("config token lacks %q (%s)", st.Token, st.Name)
 		}
-		return v, nil
-	}
-	c := Config{Optimizer: seen["o"], Init: seen["i"], Activation: seen["a"], Data: seen["d"]}
-	if c.LR, err = num("lr"); err != nil {
-		return s, err
-	}
-	if c.XMin, err = num("x"); err != nil {
-		return s, err
-	}
-	if c.Dropout, err = num("do"); err != nil {
-		return s, err
-	}
-	if c.Batch, err = strconv.Atoi(seen["b"]); err != nil {
-		return s, fmt.Errorf("config token: b=%q is not a batch size", seen["b"])
-	}
-	if c.Seed, err = strconv.ParseUint(seen["s"], 10, 64); err != nil {
-		return s, fmt.Errorf("config token: s=%q is not a seed", seen["s"])
-	}
-	if c.Hidden, err = ParseHidden(seen["h"]); err != nil {
-		return s, fmt.Errorf("config token: %v", err)
+		if err := st.Apply(&c, v); err != nil {
+			return s, fmt.Errorf("config token: %v", err)
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return s, fmt.Errorf("config token: %v", err)
 	}
 	s.Config, s.Label = c, seen["p"]
-	if strings.ContainsAny(s.Label, "\x1b\n\r\t") || len(s.Label) > 64 {
-		return s, fmt.Errorf("config token: the label %q is not a preset name", s.Label)
+	if err := CheckText("the config token's label", s.Label, MaxLabelLen); err != nil {
+		return s, fmt.Errorf("config token: %v", err)
 	}
 	if l, ok := seen["lanes"]; ok {
-		lanes, err := ParseLanes(l)
+		lanes, err := ParseLanes(l, c)
 		if err != nil {
 			return s, fmt.Errorf("config token: %v", err)
 		}
@@ -125,26 +122,44 @@ func ParseToken(tok string) (Setup, error) {
 	return s, nil
 }
 
-// ParseLanes reads "sgd,adam" into 2 to MaxLanes optimizer names.
-func ParseLanes(s string) ([]string, error) {
+// ParseLanes reads "sgd,adam" or "sgd:0.01,adam:1e-4" into 2 to MaxLanes
+// lanes. A lane without a learning rate takes c's when it runs c's optimizer,
+// else its optimizer's default: what a race forked from c would give it.
+func ParseLanes(s string, c Config) ([]Lane, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) < 2 || len(parts) > MaxLanes {
-		return nil, fmt.Errorf("lanes %q: want 2 to %d optimizers separated by commas, e.g. sgd,adam", s, MaxLanes)
+		return nil, fmt.Errorf("lanes %s: want 2 to %d optimizers separated by commas, e.g. sgd,adam", QuoteValue(s), MaxLanes)
 	}
+	out := make([]Lane, len(parts))
 	for i, p := range parts {
-		parts[i] = strings.TrimSpace(p)
-		if err := CheckOptimizer(parts[i]); err != nil {
+		name, lrText, hasLR := strings.Cut(strings.TrimSpace(p), ":")
+		lane := Lane{Optimizer: name, LR: DefaultLR[name]}
+		if name == c.Optimizer {
+			lane.LR = c.LR
+		}
+		if err := CheckOptimizer(name); err != nil {
 			return nil, fmt.Errorf("lanes: %v", err)
 		}
+		if hasLR {
+			lr, err := strconv.ParseFloat(lrText, 64)
+			if err != nil {
+				return nil, fmt.Errorf("lanes: lane %c: %v", 'A'+i, &SettingError{Name: "lr", Value: lrText, Want: "a number > 0 and ≤ 1e6"})
+			}
+			if err := CheckLR(lr); err != nil {
+				return nil, fmt.Errorf("lanes: lane %c: %v", 'A'+i, err)
+			}
+			lane.LR = lr
+		}
+		out[i] = lane
 	}
-	return parts, nil
+	return out, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
+// LaneNames lists the lanes' optimizers.
+func LaneNames(lanes []Lane) []string {
+	out := make([]string, len(lanes))
+	for i, l := range lanes {
+		out[i] = l.Optimizer
 	}
-	return false
+	return out
 }

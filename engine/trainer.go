@@ -45,20 +45,9 @@ type Trainer struct {
 	gridY  []float64  // ln of it
 	fast   fastBlock  // see fast.go
 
-	step     int64
-	hist     *History
-	recent   [recentLosses]float64
-	nRecent  int
-	lastLoss float64
+	prevParams []float64 // params before the last step of a Run, for update ratios
 
-	prevParams  []float64 // params before the last step of a Run, for update ratios
-	updateRatio []float64 // per layer: ‖Δθ‖/‖θ‖ of the last step of the last Run
-
-	diedAt []int64 // per hidden layer: the step at which every unit was first dead (0: not yet)
-
-	diverged      bool
-	divergedAt    int64
-	divergeReason string
+	rec record // what the run has done so far: see record.go
 
 	// dense forces the reference path (for tests and benchmarks of it).
 	dense bool
@@ -73,7 +62,7 @@ func New(cfg Config) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	t := &Trainer{cfg: cfg, hist: NewHistory(), lrs: map[string]float64{}}
+	t := &Trainer{cfg: cfg, lrs: map[string]float64{}}
 	for k, v := range DefaultLR {
 		t.lrs[k] = v
 	}
@@ -105,8 +94,7 @@ func (t *Trainer) rebuild() error {
 	t.grads = make([]float64, len(t.net.Params))
 	t.gradLayers = layerViews(sizes, t.grads)
 	t.prevParams = make([]float64, len(t.net.Params))
-	t.updateRatio = make([]float64, len(t.net.Layers))
-	t.diedAt = make([]int64, len(t.net.Layers)-1)
+	t.rec = newRecord(len(t.net.Layers), t.rec.hist)
 	t.evalWS = newWorkspace(sizes, GridPoints)
 	copy(t.evalWS.x, t.gridX)
 	t.allocBatch()
@@ -144,21 +132,19 @@ func (t *Trainer) Reset(seed uint64) {
 	t.dropRNG = rand.New(t.dropSrc)
 	_ = Initialize(t.net, t.cfg.Init, t.initRNG) // cfg validated
 	t.opt, _ = NewOptimizer(t.cfg.Optimizer, len(t.net.Params))
-	t.step = 0
-	t.hist.Reset()
-	t.nRecent = 0
-	t.lastLoss = math.NaN()
-	clear(t.updateRatio)
-	clear(t.diedAt)
+	t.rec.reset()
 	clear(t.grads)
-	t.diverged, t.divergedAt, t.divergeReason = false, 0, ""
 }
 
 // Config returns a copy of the current configuration (with every live change applied).
 func (t *Trainer) Config() Config { return t.cfg.Clone() }
 
 // Step returns the number of steps taken since the last reset.
-func (t *Trainer) Step() int64 { return t.step }
+func (t *Trainer) Step() int64 { return t.rec.step }
+
+// LastLoss is the last batch's loss (NaN before the first step). Reading it
+// costs nothing: progress bars use it instead of evaluating the grid.
+func (t *Trainer) LastLoss() float64 { return t.rec.lastLoss }
 
 // Network returns a copy of the current network.
 func (t *Trainer) Network() *Network { return t.net.Clone() }
@@ -166,22 +152,25 @@ func (t *Trainer) Network() *Network { return t.net.Clone() }
 // Diverged reports whether training stopped on a non-finite loss or parameter,
 // at which step, and why.
 func (t *Trainer) Diverged() (bool, int64, string) {
-	return t.diverged, t.divergedAt, t.divergeReason
+	return t.rec.diverged, t.rec.divergedAt, t.rec.divergeReason
 }
 
 // SetOptimizer swaps the optimizer, keeping the weights and starting the new
 // optimizer's state fresh. Its learning rate is the one it last used (or its
 // default). The batch stream is untouched, so the data sequence stays the same.
 func (t *Trainer) SetOptimizer(name string) error {
-	opt, err := NewOptimizer(name, len(t.net.Params))
-	if err != nil {
+	if err := CheckOptimizer(name); err != nil {
 		return err
 	}
+	t.setOptimizer(name)
+	return nil
+}
+
+func (t *Trainer) setOptimizer(name string) {
 	t.lrs[t.cfg.Optimizer] = t.cfg.LR
-	t.opt = opt
+	t.opt, _ = NewOptimizer(name, len(t.net.Params)) // name checked by the caller
 	t.cfg.Optimizer = name
 	t.cfg.LR = t.lrs[name]
-	return nil
 }
 
 // SetLR changes the current optimizer's learning rate.
@@ -189,22 +178,39 @@ func (t *Trainer) SetLR(lr float64) error {
 	if err := CheckLR(lr); err != nil {
 		return err
 	}
+	t.setLR(lr)
+	return nil
+}
+
+func (t *Trainer) setLR(lr float64) {
 	t.cfg.LR = lr
 	t.lrs[t.cfg.Optimizer] = lr
-	return nil
 }
 
 // SetBatch changes the batch size, keeping weights and optimizer state.
 // In grid mode the batch is always the grid; the size is kept for later.
 func (t *Trainer) SetBatch(b int) error {
-	if b < 1 || b > MaxBatch {
-		return fmt.Errorf("batch %d: want 1 to %d", b, MaxBatch)
-	}
-	if err := checkBatchUnits(t.cfg, b); err != nil {
+	next := t.cfg.Clone()
+	next.Batch = b
+	return t.setLive(next)
+}
+
+// SetDropout changes the dropout rate on hidden layers (0 turns it off).
+func (t *Trainer) SetDropout(p float64) error {
+	next := t.cfg.Clone()
+	next.Dropout = p
+	return t.setLive(next)
+}
+
+// setLive moves to next, which may differ only in settings that keep the
+// weights and optimizer state (batch, dropout).
+func (t *Trainer) setLive(next Config) error {
+	if err := next.Validate(); err != nil {
 		return err
 	}
-	t.cfg.Batch = b
-	if t.cfg.Data == DataSample {
+	resize := next.Batch != t.cfg.Batch && next.Data == DataSample
+	t.cfg.Batch, t.cfg.Dropout = next.Batch, next.Dropout
+	if resize {
 		t.allocBatch()
 	}
 	return nil
@@ -213,33 +219,34 @@ func (t *Trainer) SetBatch(b int) error {
 // Reinit switches to another initializer and restarts from the same seed, so
 // the result is exactly a fresh run of the same configuration with that init.
 func (t *Trainer) Reinit(init string) error {
-	if err := CheckInit(init); err != nil {
-		return err
-	}
-	t.cfg.Init = init
-	t.Reset(t.cfg.Seed)
-	return nil
+	next := t.cfg.Clone()
+	next.Init = init
+	return t.restartWith(next)
 }
 
 // SetActivation switches the hidden activation and restarts from the same seed.
 func (t *Trainer) SetActivation(name string) error {
-	act, err := ParseActivation(name)
-	if err != nil {
-		return err
-	}
-	t.cfg.Activation = name
-	t.act = act
-	t.net.Act = act
-	t.Reset(t.cfg.Seed)
-	return nil
+	next := t.cfg.Clone()
+	next.Activation = name
+	return t.restartWith(next)
 }
 
-// SetDropout changes the dropout rate on hidden layers (0 turns it off).
-func (t *Trainer) SetDropout(p float64) error {
-	if !(p >= 0 && p < 1) {
-		return fmt.Errorf("dropout %v: want 0 ≤ dropout < 1", p)
+// restartWith makes the trainer a fresh run of cfg from step 0 (from
+// cfg.Seed), keeping the learning rate each optimizer last used.
+func (t *Trainer) restartWith(cfg Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
 	}
-	t.cfg.Dropout = p
+	old := t.cfg
+	t.cfg = cfg.Clone()
+	t.lrs[cfg.Optimizer] = cfg.LR
+	if HiddenString(old.Hidden) != HiddenString(cfg.Hidden) || old.Activation != cfg.Activation ||
+		old.Data != cfg.Data || old.XMin != cfg.XMin || old.Batch != cfg.Batch {
+		if err := t.rebuild(); err != nil {
+			return err
+		}
+	}
+	t.Reset(cfg.Seed)
 	return nil
 }
 
@@ -249,12 +256,14 @@ func (t *Trainer) LoadNetwork(n *Network, step int64) error {
 	if fmt.Sprint(n.Sizes) != fmt.Sprint(t.net.Sizes) {
 		return fmt.Errorf("network sizes %v do not match the configuration's %v", n.Sizes, t.net.Sizes)
 	}
+	if step < 0 || step > MaxStep {
+		return fmt.Errorf("step %d: want 0 to %d", step, int64(MaxStep))
+	}
 	copy(t.net.Params, n.Params)
 	t.opt, _ = NewOptimizer(t.cfg.Optimizer, len(t.net.Params))
-	t.step = step
-	t.hist.Reset()
-	t.nRecent = 0
-	t.diverged, t.divergedAt, t.divergeReason = false, 0, ""
+	t.rec.reset()
+	t.rec.step = step
+	t.rec.histStart = step
 	return nil
 }
 
@@ -309,14 +318,15 @@ func (t *Trainer) trainStep() {
 		t.net.backward(t.gradLayers, t.ws, B, dpred, dropout)
 	}
 	t.opt.Step(t.net.Params, t.grads, t.cfg.LR)
-	t.step++
-	if t.act == ReLU && t.diedAt[len(t.diedAt)-1] == 0 {
+	r := &t.rec
+	r.step++
+	if t.act == ReLU && !r.allDied() {
 		t.trackDeaths()
 	}
-	t.lastLoss = loss
-	t.hist.Add(loss)
-	t.recent[t.nRecent%recentLosses] = loss
-	t.nRecent++
+	r.lastLoss = loss
+	r.hist.Add(loss)
+	r.recent[r.nRecent%recentLosses] = loss
+	r.nRecent++
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		t.stopDiverged(fmt.Sprintf("the loss is %v", loss))
 	} else if !finite(t.net.Params) {
@@ -325,16 +335,17 @@ func (t *Trainer) trainStep() {
 }
 
 func (t *Trainer) stopDiverged(reason string) {
-	t.diverged = true
-	t.divergedAt = t.step
-	t.divergeReason = reason
+	t.rec.diverged = true
+	t.rec.divergedAt = t.rec.step
+	t.rec.divergeReason = reason
 }
 
 // Run takes up to n steps and returns how many it took: fewer only if the
-// run diverged. The last step also records each layer's update-to-weight ratio.
+// run diverged or reached MaxStep. The last step also records each layer's
+// update-to-weight ratio.
 func (t *Trainer) Run(n int) int {
 	done := 0
-	for done < n && !t.diverged {
+	for done < n && !t.rec.diverged && t.rec.step < MaxStep {
 		if done == n-1 {
 			copy(t.prevParams, t.net.Params)
 			t.trainStep()
@@ -353,7 +364,7 @@ func (t *Trainer) RunFor(budget time.Duration, max int) int {
 	start := time.Now()
 	chunk := 16
 	done := 0
-	for !t.diverged {
+	for !t.rec.diverged && t.rec.step < MaxStep {
 		n := chunk
 		if max > 0 && done+n > max {
 			n = max - done
@@ -396,9 +407,9 @@ func (t *Trainer) measureUpdate() {
 			pp += t.prevParams[i] * t.prevParams[i]
 		}
 		if pp > 0 {
-			t.updateRatio[l] = math.Sqrt(dd / pp)
+			t.rec.updateRatio[l] = math.Sqrt(dd / pp)
 		} else {
-			t.updateRatio[l] = 0
+			t.rec.updateRatio[l] = 0
 		}
 	}
 }
@@ -416,7 +427,7 @@ func layerOffset(n *Network, l int) int {
 // optimizer starts fresh (a lane of a race gets its own). Two forks stepped
 // alike stay bit-identical, whatever the optimizer of the other lanes.
 func (t *Trainer) Fork() *Trainer {
-	c := &Trainer{cfg: t.cfg.Clone(), hist: t.hist.Clone(), lrs: map[string]float64{}}
+	c := &Trainer{cfg: t.cfg.Clone(), lrs: map[string]float64{}}
 	for k, v := range t.lrs {
 		c.lrs[k] = v
 	}
@@ -424,25 +435,25 @@ func (t *Trainer) Fork() *Trainer {
 	_ = c.rebuild()                     // t's config is valid
 	copy(c.net.Params, t.net.Params)
 	copy(c.grads, t.grads)
-	copy(c.updateRatio, t.updateRatio)
-	copy(c.diedAt, t.diedAt)
+	c.rec = t.rec.clone()
 	c.initRNG = rand.New(rand.NewPCG(c.cfg.Seed, streamInit)) // only Reset draws from it
 	bs, ds := *t.batchSrc, *t.dropSrc
 	c.batchSrc, c.dropSrc = &bs, &ds
 	c.batchRNG, c.dropRNG = rand.New(c.batchSrc), rand.New(c.dropSrc)
 	c.opt, _ = NewOptimizer(c.cfg.Optimizer, len(c.net.Params))
-	c.step, c.recent, c.nRecent, c.lastLoss = t.step, t.recent, t.nRecent, t.lastLoss
-	c.diverged, c.divergedAt, c.divergeReason = t.diverged, t.divergedAt, t.divergeReason
 	c.dense = t.dense
 	return c
 }
 
-// trackDeaths records the first step at which a whole ReLU layer is dead on
-// the grid, exactly and cheaply where that can be known without the grid:
-// a first-layer unit is linear in x, so it is dead on every grid point iff it
+// trackDeaths records the step at which a whole ReLU layer dies on the
+// grid. Exactly and cheaply where that can be known without the grid: a
+// first-layer unit is linear in x, so it is dead on every grid point iff it
 // is dead at both ends; a layer whose inputs are all dead sees only its
-// biases. Other deaths are noted when Metrics next looks at the grid.
+// biases. Other deaths are found by a look at the whole grid every
+// deathCheckEvery steps, and recorded as "by" that step, not "at" it.
+// Only training writes here: reading metrics never changes the record.
 func (t *Trainer) trackDeaths() {
+	r := &t.rec
 	x0, x1 := t.gridX[0], t.gridX[len(t.gridX)-1]
 	L := t.net.Layers[0]
 	below := true // every unit of the layer below is dead
@@ -452,7 +463,7 @@ func (t *Trainer) trackDeaths() {
 			break
 		}
 	}
-	for l := 0; l < len(t.diedAt) && below; l++ {
+	for l := 0; l < len(r.diedAt) && below; l++ {
 		if l > 0 {
 			for _, b := range t.net.Layers[l].B {
 				if b > 0 {
@@ -461,8 +472,22 @@ func (t *Trainer) trackDeaths() {
 				}
 			}
 		}
-		if below && t.diedAt[l] == 0 {
-			t.diedAt[l] = t.step
+		if below && r.diedAt[l] == 0 {
+			r.diedAt[l], r.diedExact[l] = r.step, true
+		}
+	}
+	if r.step%deathCheckEvery != 0 {
+		return
+	}
+	t.net.forward(t.evalWS, GridPoints, false)
+	dead, units := t.deadUnits()
+	for l := range dead {
+		if dead[l] == units[l] && r.diedAt[l] == 0 {
+			r.diedAt[l] = r.step
 		}
 	}
 }
+
+// deathCheckEvery is how often (in steps) training looks at the whole grid
+// for dead layers: about 1% of a batch-50 step's time.
+const deathCheckEvery = 1024

@@ -388,7 +388,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"nan", strings.Replace(good, `"b": [`, `"b": [NaN,`, 1), "not valid lnfit JSON"},
 		{"huge", strings.Replace(good, `"b": [`, `"b": [1e999,`, 1), "not valid lnfit JSON"},
 		{"row length", strings.Replace(good, `"w": [`+"\n"+`    [`, `"w": [`+"\n"+`    [0.5,`, 1), "numbers, want"},
-		{"activation", strings.Replace(good, `"activation": "relu"`, `"activation": "gelu"`, 1), "unknown activation"},
+		{"activation", strings.Replace(good, `"activation": "relu"`, `"activation": "gelu"`, 1), "activation gelu: want one of relu"},
 		{"trailing", good + "{}", "extra data"},
 	}
 	for _, c := range cases {
@@ -516,31 +516,31 @@ func TestForkedLanesAreFair(t *testing.T) {
 func TestSessionRaceStaysInLockstepAndFair(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Init = InitNormal
-	s := NewSession(mustNew(t, cfg))
+	s := NewSession(mustNew(t, cfg), "test")
 	s.Run(10)
-	if err := s.Race([]string{OptSGD, OptAdam, OptSGD}, 0); err != nil {
+	if err := s.Race([]Lane{{Optimizer: OptSGD}, {Optimizer: OptAdam}, {Optimizer: OptSGD}}, 0); err != nil {
 		t.Fatal(err)
 	}
-	s.RunFor(20 * time.Millisecond)
+	s.RunFor(20*time.Millisecond, 0)
 	s.Run(5)
-	a, b, c := s.Lanes[0], s.Lanes[1], s.Lanes[2]
+	a, b, c := s.Lanes()[0], s.Lanes()[1], s.Lanes()[2]
 	if a.Step() != b.Step() || b.Step() != c.Step() || a.Step() <= 15 {
 		t.Fatalf("lanes at steps %d, %d, %d", a.Step(), b.Step(), c.Step())
 	}
 	if !sameFloats(a.net.Params, c.net.Params) || sameFloats(a.net.Params, b.net.Params) {
 		t.Fatal("same-optimizer lanes differ, or the adam lane does not")
 	}
-	if err := s.Reinit(InitXavier); err != nil {
+	if err := s.Set("init", InitXavier, AllLanes); err != nil {
 		t.Fatal(err)
 	}
-	if s.Lanes[1].Config().Optimizer != OptAdam || s.Lanes[1].Step() != 0 || !sameFloats(s.Lanes[0].net.Params, s.Lanes[1].net.Params) {
+	if s.Lanes()[1].Config().Optimizer != OptAdam || s.Lanes()[1].Step() != 0 || !sameFloats(s.Lanes()[0].net.Params, s.Lanes()[1].net.Params) {
 		t.Fatal("Reinit did not restart every lane from the same weights with its optimizer")
 	}
 	s.EndRace(1)
 	if s.Racing() || s.Main().Config().Optimizer != OptAdam {
 		t.Fatal("EndRace did not keep the chosen lane")
 	}
-	if err := s.Race([]string{OptSGD}, 0); err == nil {
+	if err := s.Race([]Lane{{Optimizer: OptSGD}}, 0); err == nil {
 		t.Fatal("a one-lane race was accepted")
 	}
 }

@@ -1,6 +1,6 @@
 package presets
 
-// The built-in lessons, in the script format described in lesson.go. Each
+// The built-in lessons, in the script format described in engine/runner/lesson.go. Each
 // caption says only what the measured runs show (see README.md).
 
 const seedStory = `
@@ -61,21 +61,12 @@ run 10000
 say Just as constant as ReLU: saturation is tanh's way of dying. The init is what matters — press i.
 `
 
-// Lessons is every built-in lesson.
-var Lessons = mustLessons(map[string]string{
-	"seed-story":  seedStory,
-	"optimizers":  optimizersLesson,
-	"activations": activationsLesson,
-}, []string{"seed-story", "optimizers", "activations"})
+// LessonText is a built-in lesson's script; engine/runner parses and plays it.
+type LessonText struct{ Name, Text string }
 
-func mustLessons(texts map[string]string, order []string) []*Lesson {
-	out := make([]*Lesson, 0, len(order))
-	for _, name := range order {
-		l, err := ParseLesson(name, texts[name])
-		if err != nil {
-			panic(err) // a broken built-in lesson is a bug; TestBuiltInLessonsRun says where
-		}
-		out = append(out, l)
-	}
-	return out
+// LessonTexts is every built-in lesson, in the order lists show them.
+var LessonTexts = []LessonText{
+	{"seed-story", seedStory},
+	{"optimizers", optimizersLesson},
+	{"activations", activationsLesson},
 }

@@ -15,11 +15,11 @@ func BenchmarkView(b *testing.B) {
 	for i := 0; i < 10_000_000; i++ {
 		h.Add(math.Exp(-float64(i) / 2e6))
 	}
-	m.snap().History, m.snap().HistoryWidth, m.snap().Step = h.Buckets, h.Width, h.Steps
+	m.frame.snaps[0].History, m.frame.snaps[0].HistoryWidth, m.frame.snaps[0].Step = h.Buckets, h.Width, h.Steps
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_ = m.View()
+		_ = m.render()
 	}
 }
 
@@ -32,14 +32,14 @@ func BenchmarkFullSpeedFrames(b *testing.B) {
 		b.Run(preset, func(b *testing.B) {
 			m := sized(newModel(b, preset, 0), 120, 40)
 			m = press(m, "space")
-			start := m.cur().Step()
+			start := m.session.Step()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				next, _ := m.Update(tickMsg{id: m.tickID})
 				m = next.(Model)
-				_ = m.View()
+				_ = m.render()
 			}
-			b.ReportMetric(float64(m.cur().Step()-start)/b.Elapsed().Seconds(), "steps/s")
+			b.ReportMetric(float64(m.session.Step()-start)/b.Elapsed().Seconds(), "steps/s")
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
 		})
 	}

@@ -5,8 +5,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/guptarohit/asciigraph"
-
 	"lnfit/engine"
 )
 
@@ -68,7 +66,7 @@ func (m Model) initLab(w, h int) string {
 	row := func(name, hist string, lo, hi, pos float64, extra string) string {
 		return fmt.Sprintf(" %-6s %9s %s %-9s  %3.0f%% > 0  %s", name, engine.FormatValue(lo), hist, engine.FormatValue(hi), 100*pos, extra)
 	}
-	for l, lv := range m.lab {
+	for l, lv := range m.frame.lab {
 		hw, wlo, whi, wpos := bars(lv.W, barW)
 		extra := ""
 		if l < len(mt.UpdateRatio) {
@@ -81,7 +79,11 @@ func (m Model) initLab(w, h int) string {
 			if l < len(mt.Dead) {
 				died = fmt.Sprintf("dead %d/%d", mt.Dead[l], mt.Units[l])
 				if l < len(mt.DiedAt) && mt.DiedAt[l] > 0 {
-					died += " (all dead at step " + engine.Commas(mt.DiedAt[l]) + ")"
+					word := "by"
+					if l < len(mt.DiedExact) && mt.DiedExact[l] {
+						word = "at"
+					}
+					died += " (all dead " + word + " step " + engine.Commas(mt.DiedAt[l]) + ")"
 				}
 			}
 			lines = append(lines, row(fmt.Sprintf("z%d(x)", l+1), zh, zlo, zhi, zpos, died))
@@ -99,40 +101,4 @@ func (m Model) initLab(w, h int) string {
 		engine.FormatValue(mt.MeanPred), engine.FormatValue(s.BestConstant))))
 	lines = append(lines, m.st.Dim.Render(" W: weights; z(x): pre-activations on the 1000 grid points. U[0,1) makes every W > 0, so every z1 > 0 and all units fire alike."))
 	return block(strings.Join(lines, "\n"), w, h)
-}
-
-// errorView plots |net(x) − ln(x)| against x on a log-x axis: the near-zero
-// end, where ln x plunges, is where the MSE comes from.
-func (m Model) errorView(w, h int) string {
-	s := m.snap()
-	title := m.st.Title.Render(" |net(x) − ln(x)| against x, log-x axis") + m.st.Dim.Render("  (e closes)")
-	cols := plotColumns(w - 2)
-	if cols < 2 || h < 6 || len(s.Pred) != len(s.GridX) || len(s.GridX) == 0 {
-		return block(title, w, h)
-	}
-	n := len(s.GridX)
-	x0, x1 := math.Log10(s.GridX[0]), math.Log10(s.GridX[n-1])
-	errs := make([]float64, cols)
-	for c := range errs {
-		x := math.Pow(10, x0+(x1-x0)*float64(c)/float64(cols-1))
-		i := min(max(int(x*float64(n)), 0), n-1)
-		e := math.Abs(s.Pred[i] - s.Target[i])
-		switch {
-		case math.IsNaN(e):
-			errs[c] = math.NaN()
-		case e < 1e-8:
-			errs[c] = -8
-		default:
-			errs[c] = math.Log10(e)
-		}
-	}
-	lo, hi := -8.0, 2.0
-	clampSeries(errs, lo, hi)
-	opts := graphOpts(h-3, lo, hi, func(v float64) string { return fixedLabel(realUnits(math.Pow(10, v))) })
-	if m.st.color {
-		opts = append(opts, asciigraph.SeriesColors(m.st.PredColor))
-	}
-	graph := asciigraph.PlotMany([][]float64{errs}, opts...)
-	axis := fmt.Sprintf("%*s%s%*s", labelWidth+2, "", "x = 0.0005", max(cols-16, 1), "x = 1")
-	return block(title+"\n"+graph+"\n"+m.st.Dim.Render(axis), w, h)
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/lipgloss/v2"
 	"github.com/guptarohit/asciigraph"
 
 	"lnfit/engine"
@@ -335,4 +335,29 @@ func realUnits(v float64) string {
 	}
 	s = strings.Replace(s, "e-0", "e-", 1)
 	return strings.Replace(s, "e+0", "e+", 1)
+}
+
+// plots is the plots room: the fit and the loss, side by side.
+func (m Model) plots(w, h int) string {
+	if h < 6 {
+		return block("", w, h)
+	}
+	fitW := w / 2
+	lossW := w - fitW
+	plotH := h - 4 // borders, title, legend
+	fitGraph, fitLegend := plotFit(m.frame.snaps, fitW-4, plotH, m.st)
+	lossGraph, lossLegend := plotLoss(m.frame.snaps, lossW-4, plotH, m.logLoss, m.smooth, m.st)
+	fit := m.panel("fit: net(x) vs ln(x) on (0,1]", fitGraph, fitLegend, fitW)
+	loss := m.panel("loss (MSE of each batch)", lossGraph, lossLegend, lossW)
+	return lipgloss.JoinHorizontal(lipgloss.Top, fit, loss)
+}
+
+func (m Model) panel(title, graph, legend string, w int) string {
+	cw := w - 4
+	content := strings.Join([]string{
+		block(m.st.PanelTitle.Render(title), cw, 1),
+		graph,
+		block(legend, cw, 1),
+	}, "\n")
+	return m.st.Panel.Width(w).Render(content)
 }

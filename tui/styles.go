@@ -1,9 +1,9 @@
 package tui
 
 import (
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/guptarohit/asciigraph"
-	"github.com/muesli/termenv"
 )
 
 // styles is every colour and border the dashboard uses, in one place.
@@ -19,46 +19,51 @@ type styles struct {
 	LaneChars  []asciigraph.CharSet
 	LaneGlyphs []string
 	Caption    lipgloss.Style
-	color      bool
+	color      bool // colours and text attributes; false: plain characters only
 	projector  bool
 }
 
-func newStyles() styles {
-	color := lipgloss.ColorProfile() != termenv.Ascii
+// newStyles builds the styles for a terminal's colour profile. A terminal
+// without colour (NO_COLOR, TERM=dumb, not a terminal) gets no escape codes
+// at all: every style is plain and the series differ by their characters.
+func newStyles(p colorprofile.Profile) styles {
+	color := p > colorprofile.ASCII
 	s := styles{color: color}
-	s.Title = lipgloss.NewStyle().Bold(true)
-	s.Header = lipgloss.NewStyle()
-	s.Dim = lipgloss.NewStyle().Faint(true)
-	s.Panel = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
-	s.PanelTitle = lipgloss.NewStyle().Bold(true)
-	s.Good = lipgloss.NewStyle().Foreground(lipgloss.Color("10"))
-	s.Bad = lipgloss.NewStyle().Foreground(lipgloss.Color("9")).Bold(true)
-	s.Warn = lipgloss.NewStyle().Foreground(lipgloss.Color("11"))
-	s.Msg = lipgloss.NewStyle().Foreground(lipgloss.Color("14"))
-	s.Banner = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("15")).Background(lipgloss.Color("1")).Padding(0, 1)
-	s.Picked = lipgloss.NewStyle().Reverse(true)
-	s.TargetMark = lipgloss.NewStyle().Foreground(lipgloss.Color("12"))
-	s.PredMark = lipgloss.NewStyle().Foreground(lipgloss.Color("11"))
-	s.LossMark = lipgloss.NewStyle().Foreground(lipgloss.Color("13"))
-	s.SmoothMark = lipgloss.NewStyle().Foreground(lipgloss.Color("10"))
-	if color {
-		s.TargetColor, s.PredColor = asciigraph.Blue, asciigraph.Yellow
-		s.LossColor, s.SmoothColor = asciigraph.Magenta, asciigraph.Green
-	}
+	plain := lipgloss.NewStyle()
+	s.Panel = plain.Border(lipgloss.RoundedBorder()).Padding(0, 1)
 	s.LaneGlyphs = []string{"─", "•", "×", "+"}
 	s.LaneChars = []asciigraph.CharSet{asciigraph.DefaultCharSet, asciigraph.CreateCharSet("•"),
 		asciigraph.CreateCharSet("×"), asciigraph.CreateCharSet("+")}
-	for _, c := range []string{"11", "14", "10", "13"} {
-		s.LaneMarks = append(s.LaneMarks, lipgloss.NewStyle().Foreground(lipgloss.Color(c)))
-	}
-	if color {
-		s.LaneColors = []asciigraph.AnsiColor{asciigraph.Yellow, asciigraph.Aqua, asciigraph.Lime, asciigraph.Fuchsia}
-	}
-	s.Caption = lipgloss.NewStyle().Border(lipgloss.NormalBorder(), true, false).Padding(0, 1).Bold(true)
+	s.Caption = plain.Border(lipgloss.NormalBorder(), true, false).Padding(0, 1)
+	s.LaneMarks = []lipgloss.Style{plain, plain, plain, plain}
 	if !color {
-		// No colour: series must still differ, so the legend names their marks.
-		s.Banner = lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1)
+		s.Title, s.Header, s.Dim, s.PanelTitle = plain, plain, plain, plain
+		s.Good, s.Bad, s.Warn, s.Msg, s.Banner, s.Picked = plain, plain, plain, plain, plain, plain
+		s.TargetMark, s.PredMark, s.LossMark, s.SmoothMark = plain, plain, plain, plain
+		return s
 	}
+	c := lipgloss.Color
+	s.Title = plain.Bold(true)
+	s.Header = plain
+	s.Dim = plain.Faint(true)
+	s.PanelTitle = plain.Bold(true)
+	s.Good = plain.Foreground(c("10"))
+	s.Bad = plain.Foreground(c("9")).Bold(true)
+	s.Warn = plain.Foreground(c("11"))
+	s.Msg = plain.Foreground(c("14"))
+	s.Banner = plain.Bold(true).Foreground(c("15")).Background(c("1")).Padding(0, 1)
+	s.Picked = plain.Reverse(true)
+	s.TargetMark = plain.Foreground(c("12"))
+	s.PredMark = plain.Foreground(c("11"))
+	s.LossMark = plain.Foreground(c("13"))
+	s.SmoothMark = plain.Foreground(c("10"))
+	s.TargetColor, s.PredColor = asciigraph.Blue, asciigraph.Yellow
+	s.LossColor, s.SmoothColor = asciigraph.Magenta, asciigraph.Green
+	for i, col := range []string{"11", "14", "10", "13"} {
+		s.LaneMarks[i] = plain.Foreground(c(col))
+	}
+	s.LaneColors = []asciigraph.AnsiColor{asciigraph.Yellow, asciigraph.Aqua, asciigraph.Lime, asciigraph.Fuchsia}
+	s.Caption = s.Caption.Bold(true)
 	return s
 }
 
@@ -67,7 +72,11 @@ func newStyles() styles {
 func (s styles) classroom() styles {
 	s.projector = true
 	s.Dim = lipgloss.NewStyle()
-	s.Header = s.Header.Bold(true)
-	s.Caption = lipgloss.NewStyle().Bold(true).Reverse(true).Padding(1, 2)
+	if s.color {
+		s.Header = s.Header.Bold(true)
+		s.Caption = lipgloss.NewStyle().Bold(true).Reverse(true).Padding(1, 2)
+	} else {
+		s.Caption = lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).Padding(0, 1)
+	}
 	return s
 }

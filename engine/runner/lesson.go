@@ -1,0 +1,228 @@
+package runner
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"lnfit/engine"
+	"lnfit/presets"
+)
+
+// A lesson is a script, one command a line. presets/lessons.go holds the
+// built-in texts and --lesson FILE reads the same format:
+//
+//	title TEXT              the lesson's title
+//	preset NAME             start over from a preset (same seed as now)
+//	set KEY VALUE [lane X]  any setting of the table (engine/settings.go); optimizer and
+//	                        lr change every lane, or lane X (A–D) only; init, activation,
+//	                        hidden, xmin, data and seed restart from step 0
+//	race OPT[:LR],OPT[:LR]… fork 2–4 lanes from the current weights (same batches)
+//	race off                keep lane A only
+//	run N                   train N more steps
+//	until COND [max N]      train until collapsed | converged | mse<V | step>=N (at most N more steps; default 200000)
+//	say TEXT                show a caption
+//	wait                    wait for the presenter (space); headless goes straight on
+//
+// Blank lines and lines starting with # are skipped; commands other than say
+// and title may end in a "# comment".
+
+// Command is one parsed line.
+type Command struct {
+	Line  int
+	Op    string // title, preset, set, race, run, until, say, wait
+	Arg   string
+	Value string
+	Lane  int           // set: engine.AllLanes or a lane index
+	Lanes []engine.Lane // race: the lanes (nil: race off)
+	N     int64         // run: steps; until: the cap
+	Cond  string        // until: collapsed, converged, mse, step
+	Limit float64       // until mse<V: V; until step>=N: N
+}
+
+// Lesson is a named, parsed script.
+type Lesson struct {
+	Name, Title string
+	Commands    []Command
+}
+
+const (
+	defaultUntilCap = 200_000
+	maxLessonSteps  = 10_000_000
+	maxLessonLines  = 1000
+)
+
+// ParseLesson reads a lesson script, naming the line and what is wrong.
+func ParseLesson(name, text string) (*Lesson, error) {
+	shownName := engine.ShortText(name, 80)
+	l := &Lesson{Name: name, Title: name}
+	text = strings.TrimSuffix(text, "\n") // a final newline ends the last line; it is not a line of its own
+	lines := strings.Split(text, "\n")
+	if len(lines) > maxLessonLines {
+		return nil, fmt.Errorf("lesson %s: %d lines; a lesson has at most %d", shownName, len(lines), maxLessonLines)
+	}
+	for i, raw := range lines {
+		line := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		op, rest, _ := strings.Cut(line, " ")
+		rest = strings.TrimSpace(rest)
+		bad := func(format string, a ...any) error {
+			return fmt.Errorf("lesson %s line %d (%s): %s", shownName, i+1, engine.ShortText(op, 20), fmt.Sprintf(format, a...))
+		}
+		if err := engine.CheckText("the line", line, engine.MaxTextLen+20); err != nil {
+			return nil, bad("%v", err)
+		}
+		if op != "say" && op != "title" { // a trailing "# comment"; captions may use #
+			if i := strings.Index(" "+rest, " #"); i >= 0 {
+				rest = strings.TrimSpace((" " + rest)[:i])
+			}
+		}
+		c := Command{Line: i + 1, Op: op, Lane: engine.AllLanes}
+		switch op {
+		case "title", "say":
+			if rest == "" {
+				return nil, bad("needs the text")
+			}
+			if err := engine.CheckText("the text", rest, engine.MaxTextLen); err != nil {
+				return nil, bad("%v", err)
+			}
+			if op == "title" {
+				l.Title = rest
+				continue
+			}
+			c.Arg = rest
+		case "wait":
+			if rest != "" {
+				return nil, bad("takes nothing after it")
+			}
+		case "preset":
+			if _, err := presets.Get(rest); err != nil {
+				return nil, bad("%v", err)
+			}
+			c.Arg = rest
+		case "set":
+			key, val, _ := strings.Cut(rest, " ")
+			val = strings.TrimSpace(val)
+			if v, lane, ok := strings.Cut(val, " lane "); ok {
+				lane = strings.TrimSpace(lane)
+				if len(lane) != 1 || lane[0] < 'A' || lane[0] >= 'A'+engine.MaxLanes {
+					return nil, bad("lane %s: want A to %c", engine.QuoteValue(lane), 'A'+engine.MaxLanes-1)
+				}
+				val, c.Lane = strings.TrimSpace(v), int(lane[0]-'A')
+			}
+			st, ok := engine.LookupSetting(key)
+			if !ok {
+				return nil, bad("unknown setting %s (want one of %s)", engine.QuoteValue(key), strings.Join(engine.SettingNames(), ", "))
+			}
+			if c.Lane != engine.AllLanes && !st.PerLane {
+				return nil, bad("%s is the same for every lane; only optimizer and lr take a lane", key)
+			}
+			probe := engine.DefaultConfig()
+			if err := st.Apply(&probe, val); err != nil {
+				return nil, bad("%v", err)
+			}
+			c.Arg, c.Value = key, val
+		case "race":
+			c.Arg = rest
+			if rest != "off" {
+				lanes, err := engine.ParseLanes(rest, engine.Config{})
+				if err != nil {
+					return nil, bad("%v", err)
+				}
+				for i := range lanes { // no lr given: the lane's optimizer's last (fork decides)
+					if !strings.Contains(strings.Split(rest, ",")[i], ":") {
+						lanes[i].LR = 0
+					}
+				}
+				c.Lanes = lanes
+			}
+		case "run":
+			n, err := strconv.ParseInt(rest, 10, 64)
+			if err != nil || n < 1 || n > maxLessonSteps {
+				return nil, bad("%s is not a step count from 1 to %d", engine.QuoteValue(rest), maxLessonSteps)
+			}
+			c.N = n
+		case "until":
+			cond, capText, hasCap := strings.Cut(rest, " max ")
+			c.N = defaultUntilCap
+			if hasCap {
+				n, err := strconv.ParseInt(strings.TrimSpace(capText), 10, 64)
+				if err != nil || n < 1 || n > maxLessonSteps {
+					return nil, bad("max %s is not a step count from 1 to %d", engine.QuoteValue(capText), maxLessonSteps)
+				}
+				c.N = n
+			}
+			cond = strings.TrimSpace(cond)
+			switch {
+			case cond == "collapsed" || cond == "converged":
+				c.Cond = cond
+			case strings.HasPrefix(cond, "mse<"):
+				v, err := strconv.ParseFloat(cond[4:], 64)
+				if err != nil || !(v > 0) || math.IsInf(v, 0) {
+					return nil, bad("%s: want mse<V with V > 0, e.g. mse<1e-3", engine.QuoteValue(cond))
+				}
+				c.Cond, c.Limit = "mse", v
+			case strings.HasPrefix(cond, "step>="):
+				v, err := strconv.ParseInt(cond[6:], 10, 64)
+				if err != nil || v < 0 || v > maxLessonSteps {
+					return nil, bad("%s: want step>=N with 0 ≤ N ≤ %d", engine.QuoteValue(cond), maxLessonSteps)
+				}
+				c.Cond, c.Limit = "step", float64(v)
+			default:
+				return nil, bad("unknown condition %s (want collapsed, converged, mse<V or step>=N)", engine.QuoteValue(cond))
+			}
+		default:
+			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, say or wait)",
+				shownName, i+1, engine.QuoteValue(op))
+		}
+		l.Commands = append(l.Commands, c)
+	}
+	if len(l.Commands) == 0 {
+		return nil, fmt.Errorf("lesson %s: no commands", shownName)
+	}
+	return l, nil
+}
+
+// Lessons is every built-in lesson, parsed.
+var Lessons = func() []*Lesson {
+	out := make([]*Lesson, 0, len(presets.LessonTexts))
+	for _, lt := range presets.LessonTexts {
+		l, err := ParseLesson(lt.Name, lt.Text)
+		if err != nil {
+			panic(err) // a broken built-in lesson is a bug; TestBuiltInLessonsRun says where
+		}
+		out = append(out, l)
+	}
+	return out
+}()
+
+// GetLesson returns a built-in lesson by name, or reads a lesson file (a
+// regular file of at most engine.MaxLessonFile bytes).
+func GetLesson(nameOrPath string) (*Lesson, error) {
+	for _, l := range Lessons {
+		if l.Name == nameOrPath {
+			return l, nil
+		}
+	}
+	if strings.ContainsAny(nameOrPath, "/.") {
+		data, err := engine.ReadFileCapped(nameOrPath, engine.MaxLessonFile)
+		if err != nil {
+			return nil, err
+		}
+		return ParseLesson(nameOrPath, string(data))
+	}
+	return nil, fmt.Errorf("unknown lesson %s (known: %s; or give a lesson file's path)",
+		engine.QuoteValue(nameOrPath), strings.Join(LessonNames(), ", "))
+}
+
+// LessonNames lists the built-in lessons.
+func LessonNames() []string {
+	out := make([]string, len(Lessons))
+	for i, l := range Lessons {
+		out[i] = l.Name
+	}
+	return out
+}

@@ -1,0 +1,304 @@
+// Package runner advances an engine.Session: the one loop that the
+// dashboard, headless mode, the classroom and the tests all call, so a
+// lesson stops at the same step, shows the same captions and ends on the
+// same numbers whoever drives it and however fast.
+//
+// A driver asks for "at most this many steps, about this long" (a Budget).
+// The runner trains in chunks that end exactly where something must be
+// looked at — a lesson's condition, --until's check, the step cap — and
+// those places are fixed in steps, never in time. Time only decides how many
+// chunks fit in one call.
+package runner
+
+import (
+	"fmt"
+	"time"
+
+	"lnfit/engine"
+	"lnfit/presets"
+)
+
+// Unlimited is a Runner.Steps that never ends the run.
+const Unlimited = -1
+
+// UntilEvery is how often (in steps of the runner) the --until goal is checked.
+const UntilEvery = 1000
+
+// A lesson's until condition is checked after every step of the command's
+// first lessonDense steps (the collapse takes one or two), then every
+// lessonEvery steps.
+const (
+	lessonDense = 100
+	lessonEvery = 100
+)
+
+// slice bounds one chunk of training, so a driver's Stop is looked at
+// often enough to feel prompt.
+const slice = 50 * time.Millisecond
+
+// Caption is a lesson caption and the step it was shown at.
+type Caption struct {
+	Step int64
+	Text string
+}
+
+// Runner advances a session, and a lesson or a step cap and goal.
+type Runner struct {
+	Session *engine.Session
+	Lesson  *Lesson // nil: free training (Steps and Until apply)
+	Steps   int64   // without a lesson: the most steps to take, or Unlimited
+	Until   float64 // without a lesson: > 0 ends the run once every lane's mse_above_0_01 < Until
+
+	Caption  string    // the caption showing now ("" none)
+	Captions []Caption // every caption shown, in order
+	Waiting  bool      // a caption waits for the presenter: call Continue
+	Done     bool      // the lesson ended, the cap or goal was reached, or every lane diverged
+	Err      error     // why a lesson stopped early (Done is set too)
+	Reached  []int64   // per lane: the step at which Until was first met (0: not yet)
+	Taken    int64     // steps taken through this runner
+
+	pc       int     // the next lesson command
+	training bool    // a run/until command is under way
+	cmd      Command // ... this one
+	cmdStart int64   // the session's step when it began
+	stopAt   int64   // ... and the step it ends at regardless
+
+	perStep time.Duration // running estimate of one step's time, for chunk sizes
+}
+
+// New makes a runner; lesson may be nil.
+func New(s *engine.Session, lesson *Lesson) *Runner {
+	return &Runner{Session: s, Lesson: lesson, Steps: Unlimited, Reached: make([]int64, engine.MaxLanes)}
+}
+
+// Budget is what one Advance may spend.
+type Budget struct {
+	Steps int64         // at most this many steps (0: no limit)
+	Time  time.Duration // about this long (0: no limit)
+	Stop  func() bool   // looked at every ~50 ms of training: true ends Advance
+}
+
+// Title is the lesson's title, or "".
+func (r *Runner) Title() string {
+	if r.Lesson == nil {
+		return ""
+	}
+	return r.Lesson.Title
+}
+
+// Training reports whether a lesson is in a run/until command.
+func (r *Runner) Training() bool { return r.training }
+
+// Continue is the presenter's space at a waiting caption.
+func (r *Runner) Continue() { r.Waiting = false }
+
+// EndLesson drops the lesson; the session trains freely from here.
+func (r *Runner) EndLesson() {
+	r.Lesson, r.training, r.Waiting, r.Done, r.Caption = nil, false, false, false, ""
+	r.Steps = Unlimited
+}
+
+// Advance runs the lesson's instant commands and trains until the budget is
+// spent, a caption waits, or the run is done. It returns the steps taken.
+func (r *Runner) Advance(b Budget) int64 {
+	start := time.Now()
+	var taken int64
+	for !r.Done && !r.Waiting {
+		if r.Lesson != nil && !r.training {
+			r.next()
+			continue
+		}
+		if r.Session.AllDiverged() || r.Session.Step() >= engine.MaxStep {
+			r.training = false
+			if r.Lesson == nil {
+				r.Done = true
+			}
+			continue
+		}
+		n := r.toNextCheck()
+		if n <= 0 && r.Lesson == nil { // the step cap is reached
+			r.Done = true
+			break
+		}
+		if b.Steps > 0 {
+			n = min(n, b.Steps-taken)
+		}
+		if n <= 0 {
+			break
+		}
+		n = min(n, r.fitTime(b, start))
+		t0 := time.Now()
+		took := int64(r.Session.Run(int(n)))
+		if took > 0 {
+			per := time.Since(t0) / time.Duration(took)
+			if r.perStep == 0 {
+				r.perStep = per
+			} else {
+				r.perStep = (r.perStep + per) / 2
+			}
+		}
+		r.Taken += n
+		taken += took
+		r.check()
+		if b.Steps > 0 && taken >= b.Steps || b.Time > 0 && time.Since(start) >= b.Time || b.Stop != nil && b.Stop() {
+			break
+		}
+	}
+	return taken
+}
+
+// toNextCheck is how many steps may be taken before something must be looked at.
+func (r *Runner) toNextCheck() int64 {
+	const far = 1 << 30
+	if r.Lesson != nil {
+		step := r.Session.Step()
+		n := r.stopAt - step
+		if r.cmd.Op == "until" {
+			k := step - r.cmdStart
+			if k < lessonDense {
+				n = min(n, 1)
+			} else {
+				n = min(n, lessonEvery-k%lessonEvery)
+			}
+		}
+		return max(n, 0)
+	}
+	n := int64(far)
+	if r.Steps != Unlimited {
+		n = min(n, r.Steps-r.Taken)
+	}
+	if r.Until > 0 {
+		n = min(n, UntilEvery-r.Taken%UntilEvery)
+	}
+	if r.Steps == Unlimited || r.Steps-r.Taken > 0 {
+		return max(n, 1)
+	}
+	return 0
+}
+
+// fitTime is how many steps fit in the time left of this call and in one
+// slice, from the running per-step estimate (one step when there is none).
+func (r *Runner) fitTime(b Budget, start time.Time) int64 {
+	if b.Time == 0 && b.Stop == nil {
+		return 1 << 30
+	}
+	if r.perStep <= 0 {
+		return 1
+	}
+	left := slice
+	if b.Time > 0 {
+		left = min(left, b.Time-time.Since(start))
+	}
+	return max(int64(left/r.perStep), 1)
+}
+
+// check looks at what the last chunk ended on.
+func (r *Runner) check() {
+	s := r.Session
+	if r.Lesson != nil {
+		if !r.training {
+			return
+		}
+		step := s.Step()
+		done := step >= r.stopAt || s.AllDiverged()
+		if !done && r.cmd.Op == "until" {
+			k := step - r.cmdStart
+			if k <= lessonDense || k%lessonEvery == 0 {
+				main := s.Main()
+				switch r.cmd.Cond {
+				case "step":
+					done = float64(step) >= r.cmd.Limit
+				case "mse":
+					done = main.Metrics().MSEAbove001 < r.cmd.Limit
+				case "collapsed":
+					done = main.Diagnose().Status == engine.StatusCollapsed
+				case "converged":
+					done = main.Diagnose().Status == engine.StatusConverged
+				}
+			}
+		}
+		if done {
+			r.training = false
+		}
+		return
+	}
+	if r.Until > 0 && r.Taken%UntilEvery == 0 {
+		all := true
+		for i, l := range s.Lanes() {
+			if r.Reached[i] == 0 {
+				if d, _, _ := l.Diverged(); !d && l.Metrics().MSEAbove001 < r.Until {
+					r.Reached[i] = l.Step()
+				}
+			}
+			all = all && r.Reached[i] != 0
+		}
+		if all {
+			r.Done = true
+		}
+	}
+	if r.Steps != Unlimited && r.Taken >= r.Steps {
+		r.Done = true
+	}
+}
+
+// next runs one lesson command.
+func (r *Runner) next() {
+	if r.pc >= len(r.Lesson.Commands) {
+		r.Done = true
+		return
+	}
+	c := r.Lesson.Commands[r.pc]
+	r.pc++
+	if err := r.exec(c); err != nil {
+		r.Done = true
+		r.Err = fmt.Errorf("lesson %s line %d: %v", engine.ShortText(r.Lesson.Name, 80), c.Line, err)
+	}
+}
+
+func (r *Runner) exec(c Command) error {
+	s := r.Session
+	switch c.Op {
+	case "say":
+		r.Caption = c.Arg
+		r.Captions = append(r.Captions, Caption{Step: s.Step(), Text: c.Arg})
+	case "wait":
+		r.Waiting = true
+	case "preset":
+		p, err := presets.Get(c.Arg)
+		if err != nil {
+			return err
+		}
+		cfg := p.Config
+		cfg.Seed = s.Main().Config().Seed
+		return s.Start(p.Name, cfg)
+	case "set":
+		if c.Lane != engine.AllLanes && c.Lane >= len(s.Lanes()) {
+			return fmt.Errorf("set %s: there is no lane %c (%d lanes)", c.Arg, 'A'+c.Lane, len(s.Lanes()))
+		}
+		return s.Set(c.Arg, c.Value, c.Lane)
+	case "race":
+		if c.Lanes == nil {
+			s.EndRace(0)
+			return nil
+		}
+		return s.Race(c.Lanes, 0)
+	case "run":
+		r.startTraining(c, s.Step()+c.N)
+	case "until":
+		r.startTraining(c, s.Step()+c.N)
+	}
+	return nil
+}
+
+func (r *Runner) startTraining(c Command, stopAt int64) {
+	r.training, r.cmd, r.cmdStart, r.stopAt = true, c, r.Session.Step(), min(stopAt, engine.MaxStep)
+}
+
+// Settle runs the lesson's instant commands up to its next training
+// command, caption wait or end, without training: what a driver calls when a
+// lesson starts, so the first caption is on screen before any step.
+func (r *Runner) Settle() {
+	for r.Lesson != nil && !r.Done && !r.Waiting && !r.training {
+		r.next()
+	}
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"lnfit/engine"
+	"lnfit/presets"
+)
+
+// options are the parsed command line: what was asked, not yet checked
+// against each other (start.go does that).
+type options struct {
+	preset                 string
+	settings               []settingFlag // in the order given
+	steps                  int64
+	until                  float64
+	save, load             string
+	compare, token, lesson string
+	classroom              bool
+	headless, json         bool
+	list, listLessons      bool
+	showVersion            bool
+	set                    map[string]bool // flags given on the command line
+}
+
+// settingFlag is one --NAME VALUE for a setting of engine's table.
+type settingFlag struct {
+	setting *engine.Setting
+	value   string
+}
+
+// usageError is bad input: one line on stderr, exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// errNoValue marks a flag given an empty value where a value is needed.
+var errNoValue = errors.New("needs a value")
+
+func newFlagSet(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("lnfit", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are ours to print, once
+	fs.Usage = func() {}
+	str := func(p *string, name, usage string) {
+		fs.Func(name, usage, func(v string) error {
+			if v == "" {
+				return errNoValue
+			}
+			*p = v
+			return nil
+		})
+	}
+	o.preset = presets.Default
+	str(&o.preset, "preset", "start from this preset (see --list-presets); default "+presets.Default)
+	for _, st := range engine.Settings() {
+		st := st
+		fs.Func(st.Name, st.Help+": "+st.Want, func(v string) error {
+			o.settings = append(o.settings, settingFlag{st, v})
+			return nil
+		})
+	}
+	o.steps = 10_000
+	fs.Func("steps", "headless: steps to train (the cap, with --until); default 10000", func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n > engine.MaxStep {
+			return fmt.Errorf("want a whole number from 0 to %s", engine.Commas(engine.MaxStep))
+		}
+		o.steps = n
+		return nil
+	})
+	fs.Func("until", "headless: stop once mse_above_0_01 < MSE (checked every 1000 steps)", func(v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0) || math.IsInf(f, 0) {
+			return fmt.Errorf("want an MSE > 0, e.g. 1e-4")
+		}
+		o.until = f
+		return nil
+	})
+	fs.BoolVar(&o.headless, "headless", false, "train without the dashboard; summary on stdout")
+	fs.BoolVar(&o.json, "json", false, "headless: print the summary as one JSON object")
+	str(&o.save, "save", "save the network to FILE (headless: at the end; dashboard: the file w writes)")
+	str(&o.load, "load", "start from a network saved by --save or w")
+	str(&o.compare, "compare", "race 2–4 optimizers from the same weights on the same batches, e.g. sgd,adam or sgd:0.01,adam:1e-4")
+	str(&o.token, "config", "start from a shared config token (lnfit1-…; the help overlay shows the current one)")
+	str(&o.lesson, "lesson", "run a lesson: a name from --list-lessons, or a lesson file")
+	fs.BoolVar(&o.classroom, "classroom", false, "projector layout: bold text, a reverse-video caption, fewer numbers")
+	fs.BoolVar(&o.list, "list-presets", false, "print the presets and exit")
+	fs.BoolVar(&o.listLessons, "list-lessons", false, "print the built-in lessons and exit")
+	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	return fs
+}
+
+// parseFlags reads the command line. Every mistake is one line in lnfit's
+// own words, naming the flag: "--lr: needs a value".
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{set: map[string]bool{}}
+	fs := newFlagSet(o)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(fs, stderr)
+			return nil, err
+		}
+		return nil, usageError{flagError(fs, err)}
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %s (flags start with --; see --help)", engine.QuoteValue(fs.Arg(0)))
+	}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	return o, nil
+}
+
+// flagError turns the flag package's messages into one line naming the
+// flag the way it is typed (--name), with anything echoed made inert.
+func flagError(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return fmt.Sprintf("--%s: needs a value", engine.EscapeText(name))
+	}
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return fmt.Sprintf("unknown flag --%s (see --help for the flags)", engine.ShortText(name, 60))
+	}
+	if rest, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return fmt.Sprintf("%s is not a flag (flags are --name or --name=value; see --help)", engine.QuoteValue(rest))
+	}
+	// invalid value "x" for flag -name: reason  /  invalid boolean value "x" for -name: reason
+	if strings.HasPrefix(msg, "invalid ") {
+		i := strings.Index(msg, " for ")
+		if i >= 0 {
+			rest := strings.TrimPrefix(strings.TrimPrefix(msg[i+len(" for "):], "flag "), "-")
+			name, reason, _ := strings.Cut(rest, ": ")
+			value := ""
+			if q := strings.Index(msg[:i], `"`); q >= 0 {
+				if v, err := strconv.Unquote(msg[q:i]); err == nil {
+					value = v
+				}
+			}
+			if f := fs.Lookup(name); f != nil {
+				if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool {
+					reason = "want true or false (or the flag alone)"
+				}
+				if reason == errNoValue.Error() {
+					return fmt.Sprintf("--%s: needs a value", name)
+				}
+				return fmt.Sprintf("--%s %s: %s", name, engine.QuoteValue(value), reason)
+			}
+		}
+	}
+	return engine.ShortText(msg, 200)
+}
+
+func printHelp(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintf(w, "lnfit %s — watch a 1→50→10→1 ReLU net learn y = ln(x), or collapse to −1.\n\n", version)
+	fmt.Fprintf(w, "Usage:\n  lnfit [flags]                 the dashboard\n  lnfit --headless [flags]      train without a screen\n\n")
+	fmt.Fprintf(w, "Settings (each overrides the preset's, the token's or the loaded file's value):\n")
+	for _, st := range engine.Settings() {
+		fmt.Fprintf(w, "  --%-12s %s: %s\n", st.Name+" V", st.Help, st.Want)
+	}
+	fmt.Fprintf(w, "\nOther flags:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := engine.LookupSetting(f.Name); ok {
+			return
+		}
+		fmt.Fprintf(w, "  --%-12s %s\n", f.Name, f.Usage)
+	})
+}

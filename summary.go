@@ -1,0 +1,211 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"lnfit/engine"
+	"lnfit/engine/runner"
+)
+
+// jsonFloat writes NaN and ±Inf as null: JSON has no such numbers, and a
+// diverged run must still print a summary a script can decode.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(v)
+}
+
+// result is one trained network's figures: the summary's own (lane A's)
+// and each race lane's. Embedded, its keys sit at the summary's top level.
+type result struct {
+	Optimizer      string    `json:"optimizer"`
+	LR             float64   `json:"lr"`
+	Steps          int64     `json:"steps"`
+	Loss           jsonFloat `json:"loss"`
+	MSE            jsonFloat `json:"mse"`
+	MSEAbove001    jsonFloat `json:"mse_above_0_01"`
+	Spread         jsonFloat `json:"spread"`
+	Dead           []int     `json:"dead"`
+	Status         string    `json:"status"`
+	Diagnosis      string    `json:"diagnosis"`
+	Diverged       bool      `json:"diverged"`
+	DivergedAt     *int64    `json:"diverged_at"`
+	ReachedUntilAt *int64    `json:"reached_until_at"`
+}
+
+func resultOf(snap engine.Snapshot, reached int64) result {
+	m, d := snap.Metrics, engine.Diagnose(snap)
+	r := result{
+		Optimizer: snap.Config.Optimizer, LR: snap.Config.LR, Steps: snap.Step,
+		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001),
+		Spread: jsonFloat(m.Spread), Dead: m.Dead, Status: d.Status.String(), Diagnosis: d.Text,
+		Diverged: snap.Diverged,
+	}
+	if reached > 0 {
+		r.ReachedUntilAt = &reached
+	}
+	if snap.Diverged {
+		at := snap.DivergedAt
+		r.DivergedAt = &at
+	}
+	return r
+}
+
+// summary is the headless result; its JSON keys are a contract with scripts.
+// The configuration's keys come from the settings table (Config).
+type summary struct {
+	result
+	Config      engine.Config `json:"-"`
+	Preset      string        `json:"preset"`
+	MeanPred    jsonFloat     `json:"mean_pred"`
+	Units       []int         `json:"units"`
+	Until       *float64      `json:"until"`
+	Interrupted bool          `json:"interrupted"`
+	Saved       string        `json:"saved,omitempty"`
+	SaveNote    string        `json:"save_note,omitempty"`
+	SaveError   string        `json:"save_error,omitempty"`
+	ElapsedS    float64       `json:"elapsed_s"`
+	StepsPerS   float64       `json:"steps_per_s"`
+	Lanes       []result      `json:"lanes,omitempty"`
+	Lesson      string        `json:"lesson,omitempty"`
+	Captions    []string      `json:"captions,omitempty"`
+}
+
+// MarshalJSON writes the summary's own keys and one key per setting.
+func (s summary) MarshalJSON() ([]byte, error) {
+	type plain summary // without this method
+	raw, err := json.Marshal(plain(s))
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	for _, st := range engine.Settings() {
+		v, err := json.Marshal(st.JSONValue(s.Config))
+		if err != nil {
+			return nil, err
+		}
+		if _, taken := m[st.JSON]; !taken { // optimizer and lr: lane A's, the same values
+			m[st.JSON] = v
+		}
+	}
+	return json.Marshal(m)
+}
+
+func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration) summary {
+	lanes := s.Lanes()
+	snap := lanes[0].Snapshot()
+	sum := summary{
+		result: resultOf(snap, r.Reached[0]), Config: snap.Config, Preset: s.Label,
+		MeanPred: jsonFloat(snap.Metrics.MeanPred), Units: snap.Metrics.Units, ElapsedS: elapsed.Seconds(),
+	}
+	if len(lanes) > 1 {
+		for i, l := range lanes {
+			lr := resultOf(l.Snapshot(), r.Reached[i])
+			sum.Diverged = sum.Diverged || lr.Diverged
+			sum.Lanes = append(sum.Lanes, lr)
+		}
+	}
+	if r.Lesson != nil {
+		sum.Lesson = r.Lesson.Name
+		for _, c := range r.Captions {
+			sum.Captions = append(sum.Captions, c.Text)
+		}
+	}
+	if elapsed > 0 {
+		sum.StepsPerS = float64(r.Taken) / elapsed.Seconds()
+	}
+	return sum
+}
+
+func writeSummary(w io.Writer, s summary, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(s)
+	}
+	var b strings.Builder
+	var cfg []string
+	for _, st := range engine.Settings() {
+		cfg = append(cfg, st.Name+" "+st.Get(s.Config))
+	}
+	fmt.Fprintf(&b, "lnfit · preset %s\n", s.Preset)
+	fmt.Fprintf(&b, "config        %s\n", strings.Join(cfg, " · "))
+	fmt.Fprintf(&b, "steps         %s in %.2f s (%s steps/s)\n", engine.Commas(s.Steps), s.ElapsedS, engine.Commas(int64(s.StepsPerS)))
+	fmt.Fprintf(&b, "loss          %s (mean of the last 100 batch losses)\n", engine.FormatValue(float64(s.Loss)))
+	fmt.Fprintf(&b, "mse           %s on the (0,1] grid · %s on x ≥ 0.01\n", engine.FormatValue(float64(s.MSE)), engine.FormatValue(float64(s.MSEAbove001)))
+	fmt.Fprintf(&b, "prediction    spread %s · mean %s\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
+	parts := make([]string, len(s.Dead))
+	for i := range s.Dead {
+		parts[i] = fmt.Sprintf("layer %d %d/%d", i+1, s.Dead[i], s.Units[i])
+	}
+	fmt.Fprintf(&b, "dead units    %s\n", strings.Join(parts, " · "))
+	if s.Until != nil {
+		if s.ReachedUntilAt != nil {
+			fmt.Fprintf(&b, "until         mse on x ≥ 0.01 < %g at step %s\n", *s.Until, engine.Commas(*s.ReachedUntilAt))
+		} else {
+			fmt.Fprintf(&b, "until         mse on x ≥ 0.01 < %g: not reached\n", *s.Until)
+		}
+	}
+	if s.Interrupted {
+		fmt.Fprintln(&b, "interrupted   stopped early by a signal; the figures are for the steps done")
+	}
+	if s.Saved != "" {
+		fmt.Fprintf(&b, "saved         %s\n", engine.EscapeText(s.Saved))
+	}
+	if s.SaveNote != "" {
+		fmt.Fprintf(&b, "              %s\n", s.SaveNote)
+	}
+	if s.SaveError != "" {
+		fmt.Fprintf(&b, "not saved     %s\n", engine.EscapeText(s.SaveError))
+	}
+	fmt.Fprintf(&b, "verdict       %s\n", s.Diagnosis)
+	if len(s.Lanes) > 0 {
+		fmt.Fprintf(&b, "\nrace: %d lanes from the same weights on the same batches\n", len(s.Lanes))
+		for i, l := range s.Lanes {
+			until := ""
+			if l.ReachedUntilAt != nil {
+				until = " · until reached at step " + engine.Commas(*l.ReachedUntilAt)
+			}
+			fmt.Fprintf(&b, "  %c %-9s lr %-8g mse %s · x≥0.01 %s · %s%s\n", 'A'+i, l.Optimizer, l.LR,
+				engine.FormatValue(float64(l.MSE)), engine.FormatValue(float64(l.MSEAbove001)), l.Diagnosis, until)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// progressBar draws one line on a terminal's stderr.
+type progressBar struct {
+	w     io.Writer
+	total int64
+	last  time.Time
+}
+
+func (p *progressBar) draw(done int64, el time.Duration, loss float64) {
+	if time.Since(p.last) < 100*time.Millisecond || el <= 0 {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	frac := 0.0
+	if p.total > 0 {
+		frac = min(float64(done)/float64(p.total), 1)
+	}
+	fill := int(frac * width)
+	rate := float64(done) / el.Seconds()
+	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %s/%s steps · %s steps/s · loss %s\x1b[K",
+		strings.Repeat("█", fill), strings.Repeat("·", width-fill), 100*frac,
+		engine.Commas(done), engine.Commas(p.total), engine.Commas(int64(rate)), engine.FormatValue(loss))
+}
+
+func (p *progressBar) clear() { fmt.Fprint(p.w, "\r\x1b[K") }

@@ -1,0 +1,45 @@
+package tui
+
+import "lnfit/engine"
+
+// frame is everything View draws, copied out of the session after each
+// change: plain data, so drawing never touches a live trainer.
+type frame struct {
+	label       string
+	snaps       []engine.Snapshot // one per lane
+	lab         []engine.LayerView
+	racing      bool
+	allDiverged bool
+	token       string
+	rate        float64 // steps/s the dashboard achieves (NaN: unknown)
+
+	lesson      bool // a lesson is loaded (running or just ended)
+	lessonTitle string
+	lessonName  string
+	caption     string
+	waiting     bool
+	lessonDone  bool
+}
+
+// refresh builds the frame: once per Update.
+func (m *Model) refresh() {
+	s := m.session
+	m.sel = max(0, min(m.sel, len(s.Lanes())-1))
+	f := frame{label: s.Label, racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
+		rate: m.rate.perSecond()}
+	for _, l := range s.Lanes() {
+		f.snaps = append(f.snaps, l.Snapshot())
+	}
+	if m.mode == modeLab || m.mode == modeHelp && m.back == modeLab {
+		f.lab = s.Lane(m.sel).Inspect()
+	}
+	if r := m.run; r.Lesson != nil {
+		f.lesson, f.lessonTitle, f.lessonName = true, r.Lesson.Title, r.Lesson.Name
+		f.caption, f.waiting, f.lessonDone = r.Caption, r.Waiting, r.Done
+	}
+	m.frame = f
+	m.keys.enable(m.keyState())
+}
+
+// snap is the selected lane's snapshot.
+func (m Model) snap() *engine.Snapshot { return &m.frame.snaps[min(m.sel, len(m.frame.snaps)-1)] }

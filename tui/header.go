@@ -1,0 +1,128 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"lnfit/engine"
+)
+
+// header is the first lines: what runs, where it is, how fast, its state.
+func (m Model) header(w int) string {
+	f := &m.frame
+	s := m.snap()
+	c := s.Config
+	state := m.st.Good.Render("▶ running")
+	switch {
+	case f.allDiverged:
+		state = m.st.Bad.Render("✖ diverged")
+	case f.waiting:
+		state = m.st.Warn.Render("‖ caption: space continues")
+	case !m.running:
+		state = m.st.Warn.Render("‖ paused")
+	}
+	rate := "— steps/s"
+	if r := f.rate; !math.IsNaN(r) && m.running {
+		rate = shortCount(r) + " steps/s"
+	}
+	parts := []string{m.st.Title.Render("lnfit"), f.label}
+	if !f.racing {
+		parts = append(parts, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
+	}
+	parts = append(parts, "init "+c.Init)
+	if !m.st.projector {
+		parts = append(parts, c.Activation, fmt.Sprintf("batch %d", c.Batch), "hidden "+engine.HiddenString(c.Hidden), fmt.Sprintf("seed %d", c.Seed))
+		if c.Data == engine.DataGrid {
+			parts = append(parts, "grid data")
+		}
+		if c.XMin > 0 {
+			parts = append(parts, fmt.Sprintf("xmin %g", c.XMin))
+		}
+		if c.Dropout > 0 {
+			parts = append(parts, fmt.Sprintf("dropout %g", c.Dropout))
+		}
+	} else if c.Activation != "relu" {
+		parts = append(parts, c.Activation)
+	}
+	parts = append(parts, "step "+engine.Commas(s.Step))
+	if !m.st.projector {
+		parts = append(parts, rate, speedLabel(speeds[m.speed]))
+	}
+	parts = append(parts, state)
+	if f.racing {
+		for i := range f.snaps {
+			ls := &f.snaps[i]
+			_, _, mark, _ := laneStyle(i, len(f.snaps), m.st)
+			lane := fmt.Sprintf("%c %s lr %g mse x≥0.01 %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, engine.FormatValue(ls.Metrics.MSEAbove001))
+			if ls.Diverged {
+				lane = fmt.Sprintf("%c %s lr %g diverged", 'A'+i, ls.Config.Optimizer, ls.Config.LR)
+			}
+			if i == m.sel {
+				lane = "▸" + lane
+			}
+			parts = append(parts, mark.Render(lane))
+		}
+	}
+	return wrapParts(parts, " · ", w)
+}
+
+// diagnostics is the metrics line and the verdict.
+func (m Model) diagnostics(w int) string {
+	s := m.snap()
+	mt := s.Metrics
+	var dead []string
+	for l := range mt.Dead {
+		dead = append(dead, fmt.Sprintf("L%d %d/%d", l+1, mt.Dead[l], mt.Units[l]))
+	}
+	deadLabel := "dead ReLU"
+	if c := s.Config.Activation; c == "tanh" || c == "sigmoid" {
+		deadLabel = "dead units"
+	}
+	parts := []string{deadLabel + " " + strings.Join(dead, " ")}
+	if !m.st.projector {
+		parts = append(parts,
+			"spread "+engine.FormatValue(mt.Spread),
+			"mse "+engine.FormatValue(mt.MSE),
+			"mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001),
+			"loss "+engine.FormatValue(mt.Loss),
+			"‖∇‖ "+engine.FormatValue(mt.GradNorm))
+	} else {
+		parts = append(parts, "mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001))
+	}
+	if m.frame.racing {
+		parts[0] = fmt.Sprintf("lane %c: %s", 'A'+m.sel, parts[0])
+	}
+	line1 := wrapParts(parts, " · ", w)
+	d := engine.Diagnose(*s)
+	text := d.Text
+	style := m.st.Good
+	switch d.Status {
+	case engine.StatusCollapsed:
+		text += " — try i (init)"
+		style = m.st.Bad
+	case engine.StatusSaturated:
+		text += " — try i (init) or a (activation)"
+		style = m.st.Bad
+	case engine.StatusDiverged:
+		banner := m.st.Banner.Render("DIVERGED at step " + engine.Commas(s.DivergedAt))
+		rest := wrapWords(s.DivergeReason+" — r resets, - lowers the lr", w-lipgloss.Width(banner)-2, 1)
+		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"
+	case engine.StatusUntrained:
+		style = m.st.Dim
+		text += " — space runs, n takes one step"
+	case engine.StatusLearning:
+		style = m.st.Warn
+	}
+	// The verdict has a fixed two-line area, so nothing below it moves.
+	lines := wrapWords(text, w-1, 2)
+	for len(lines) < 2 {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		lines[i] = " " + style.Render(l)
+	}
+	return line1 + "\n" + strings.Join(lines, "\n")
+}

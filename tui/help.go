@@ -1,0 +1,73 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+)
+
+// fullHelp is the ? overlay: every key that works now, in as many columns
+// as fit, the why in wrapped words, and the current config token.
+func (m Model) fullHelp(w, h int) string {
+	title := m.st.Title.Render(" keys") + m.st.Dim.Render("  (? closes)")
+	var cols [][]string
+	for _, group := range m.keys.helpGroups() {
+		var col []string
+		for _, r := range group {
+			if anyEnabled(r.with) {
+				col = append(col, fmt.Sprintf("%-5s %s", r.keys, r.desc))
+			}
+		}
+		if len(col) > 0 {
+			cols = append(cols, col)
+		}
+	}
+	// As many columns side by side as fit; the rest go below.
+	colW := 0
+	for _, c := range cols {
+		for _, r := range c {
+			colW = max(colW, lipgloss.Width(r))
+		}
+	}
+	colW += 3
+	perRow := max(1, (w-1)/colW)
+	var keyLines []string
+	for start := 0; start < len(cols); start += perRow {
+		end := min(start+perRow, len(cols))
+		rows := 0
+		for _, c := range cols[start:end] {
+			rows = max(rows, len(c))
+		}
+		for r := 0; r < rows; r++ {
+			line := " "
+			for _, c := range cols[start:end] {
+				cell := ""
+				if r < len(c) {
+					cell = c[r]
+				}
+				line += cell + strings.Repeat(" ", colW-lipgloss.Width(cell))
+			}
+			keyLines = append(keyLines, strings.TrimRight(line, " "))
+		}
+	}
+	text := "o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed, " +
+		"so i on the question is exactly the question-normal-init preset. c races lanes from the same weights on the same batches."
+	if m.lessonActive() {
+		text = "A lesson is running: it sets up the run, so the keys that change it are off until it ends (L ends it). " + text
+	}
+	about := wrapWords(text, w-2, 5)
+	for i, l := range about {
+		about[i] = m.st.Dim.Render(" " + l)
+	}
+	// The token is cut into lines that fit; ParseToken joins them back.
+	tok, width := m.frame.token, max(w-2, 10)
+	var tokLines []string
+	for len(tok) > width {
+		tokLines, tok = append(tokLines, " "+tok[:width]), tok[width:]
+	}
+	tokLines = append(tokLines, " "+tok)
+	token := " this setup:\n" + strings.Join(tokLines, "\n") + "\n" +
+		m.st.Dim.Render(truncate(" (lnfit --config 'TOKEN' starts here from step 0; line breaks are ignored)", w))
+	return block(title+"\n\n"+strings.Join(keyLines, "\n")+"\n\n"+strings.Join(about, "\n")+"\n\n"+token, w, h)
+}
