@@ -19,6 +19,26 @@ import "math"
 // dz2·x and dz2 over the samples where it is active, and those are prefix or
 // suffix sums over intervals. A step drops from O(B·H1·H2) to O((B + H1)·H2).
 //
+// Written out, with dz2 = ∂L/∂z2 (B, H2), a_k(x) = w_k·x + b_k, and
+// active(k, b) saying unit k is on for sample b, the backward pass needs
+//
+//	∂L/∂W2[j,k] = Σ_{b: active(k,b)} dz2[b,j]·a_k(x_b) = w_k·Σ dz2[b,j]·x_b + b_k·Σ dz2[b,j]
+//	∂L/∂w_k     = Σ_j W2[j,k]·Σ_{b: active(k,b)} dz2[b,j]·x_b
+//	∂L/∂b_k     = Σ_j W2[j,k]·Σ_{b: active(k,b)} dz2[b,j]
+//
+// and "the samples where unit k is active" are the samples in the intervals
+// above its threshold (w_k > 0) or at and below it (w_k < 0). So with
+// Q1[r][j] = Σ_{b in interval r} dz2[b,j]·x_b and Q0[r][j] = Σ dz2[b,j],
+// each sum is a prefix or a suffix of Q over the intervals: P below.
+//
+// At a tie the two paths agree by construction: the reference path calls a
+// unit active when z = w·x + b > 0; here a sample's interval is the number
+// of thresholds t < x, so a sample exactly at t = −b/w falls in the interval
+// below t, where an up unit (w > 0) is off and a down unit (w < 0) is on.
+// For x = t, z = 0 up to rounding, and the reference path's z > 0 may then
+// decide either way: the gradient of a unit at exactly z = 0 is the one
+// place the two may differ, by the contribution of that single sample.
+//
 // It is exact, not an approximation: only the order of floating-point
 // additions differs from the reference path (engine tests hold the two to
 // 1e-9 relative). It applies to ReLU without dropout; everything else, and

@@ -112,7 +112,12 @@ func RunProgram(ctx context.Context, s *engine.Session, o Options, popts ...tea.
 	if o.Profile == colorprofile.Unknown {
 		o.Profile = detectProfile()
 	}
-	p := tea.NewProgram(New(s, o), append([]tea.ProgramOption{tea.WithContext(ctx)}, popts...)...)
+	return runModel(ctx, New(s, o), popts...)
+}
+
+// runModel runs any root model the way Run does, and maps its end to an error.
+func runModel(ctx context.Context, model tea.Model, popts ...tea.ProgramOption) error {
+	p := tea.NewProgram(model, append([]tea.ProgramOption{tea.WithContext(ctx)}, popts...)...)
 	_, err := p.Run()
 	switch {
 	case err == nil:
