@@ -47,13 +47,13 @@ func main() {
 	os.Exit(run(signalContext(env.stderr), os.Args[1:], env))
 }
 
-// signalContext is cancelled by SIGINT, SIGTERM or SIGHUP: the run stops at
+// signalContext is cancelled by SIGINT, SIGTERM, SIGHUP or SIGQUIT: the run stops at
 // a step boundary, prints its summary, saves, and restores the terminal. A
 // second signal exits at once.
 func signalContext(stderr io.Writer) context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	go func() {
 		<-sig
 		cancel()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"lnfit/engine"
 	"lnfit/tui"
@@ -315,5 +316,69 @@ func TestLessonHeadless(t *testing.T) {
 	r = runCmd(t, "--headless", "--lesson", bad)
 	if r.code != exitUsage || !strings.Contains(r.stderr, "line 2") {
 		t.Fatalf("bad lesson file: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// Outside text reaches the terminal escaped or not at all.
+func TestControlCharactersNeverReachTheTerminal(t *testing.T) {
+	dir := t.TempDir()
+	lesson := filepath.Join(dir, "evil.lesson")
+	os.WriteFile(lesson, []byte("say ok\rHIJACK\x07\n"), 0o644)
+	bidi := filepath.Join(dir, "bidi.lesson")
+	os.WriteFile(bidi, []byte("title \u202eevil\nsay x\n"), 0o644)
+	tok := engine.Setup{Label: "\v\a\bHIJACK", Config: engine.DefaultConfig()}.Token()
+	for _, args := range [][]string{
+		{"--headless", "--lesson", lesson},
+		{"--headless", "--lesson", bidi},
+		{"--headless", "--config", tok},
+		{"--headless", "--load", "no\nsuch\x1b[31m.json"},
+		{"--\x1b[2J\x1b]0;pwned\afoo"},
+	} {
+		r := runCmd(t, args...)
+		if r.code != exitUsage {
+			t.Errorf("%q: exit %d", args, r.code)
+		}
+		if strings.ContainsAny(r.stderr+r.stdout, "\x1b\a\b\v\r\u202e") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("%q: raw control characters or several lines: %q", args, r.stderr)
+		}
+	}
+}
+
+// A lesson of exactly 1000 lines (with its final newline) is accepted.
+func TestLessonOfExactly1000Lines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "long.lesson")
+	text := "say start\n" + strings.Repeat("# a comment\n", 998) + "run 1\n"
+	os.WriteFile(path, []byte(text), 0o644)
+	if r := runCmd(t, "--headless", "--lesson", path); r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	os.WriteFile(path, []byte(text+"run 1\n"), 0o644)
+	if r := runCmd(t, "--headless", "--lesson", path); r.code != exitUsage || !strings.Contains(r.stderr, "1001 lines") {
+		t.Fatalf("1001 lines: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// A file that appears at --save's path while training is kept; the network
+// goes to a fresh name and the summary says so.
+func TestSaveKeepsAFileThatAppearedDuringTraining(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim.txt")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan cmdResult, 1)
+	go func() {
+		var out, errb strings.Builder
+		code := run(ctx, []string{"--headless", "--json", "--steps", "100000000", "--save", victim}, environment{stdout: &out, stderr: &errb})
+		done <- cmdResult{code, out.String(), errb.String()}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	os.WriteFile(victim, []byte("my text"), 0o644)
+	cancel()
+	r := <-done
+	if b, _ := os.ReadFile(victim); string(b) != "my text" {
+		t.Fatal("--save replaced a file that appeared during training")
+	}
+	m := decodeSummary(t, r.stdout)
+	if m["saved"] != filepath.Join(dir, "victim-1.txt") || !strings.Contains(m["save_note"].(string), "kept") {
+		t.Fatalf("summary %v", m)
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -22,18 +23,21 @@ func FormatValue(v float64) string {
 	return fmt.Sprintf("%.4f", v)
 }
 
-// Commas writes 12345 as "12,345".
+// Commas writes 12345 as "12,345". It handles every int64, the most
+// negative included (whose negation does not fit in an int64).
 func Commas(n int64) string {
+	digits := strconv.FormatInt(n, 10)
+	sign := ""
 	if n < 0 {
-		return "-" + Commas(-n)
+		sign, digits = "-", digits[1:]
 	}
-	s := fmt.Sprint(n)
 	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
+	b.WriteString(sign)
+	for i := 0; i < len(digits); i++ {
+		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteByte(',')
 		}
-		b.WriteRune(c)
+		b.WriteByte(digits[i])
 	}
 	return b.String()
 }

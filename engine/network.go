@@ -110,6 +110,25 @@ func newWorkspace(sizes []int, batch int) *workspace {
 	return ws
 }
 
+// newWorkspaceView makes an empty workspace whose slices viewInto fills.
+func newWorkspaceView(nl int) *workspace {
+	return &workspace{z: make([][]float64, nl), a: make([][]float64, nl), dz: make([][]float64, nl),
+		da: make([][]float64, nl), mask: make([][]float64, nl), h: make([][]float64, nl)}
+}
+
+// viewInto points v at samples off … off+n−1 of ws, allocating nothing.
+func (ws *workspace) viewInto(v *workspace, off, n int) *workspace {
+	v.batch = n
+	v.x, v.y = ws.x[off:off+n], ws.y[off:off+n]
+	for l := range ws.z {
+		out := len(ws.z[l]) / ws.batch
+		lo, hi := off*out, (off+n)*out
+		v.z[l], v.a[l], v.dz[l] = ws.z[l][lo:hi], ws.a[l][lo:hi], ws.dz[l][lo:hi]
+		v.da[l], v.mask[l], v.h[l] = ws.da[l][lo:hi], ws.mask[l][lo:hi], ws.h[l][lo:hi]
+	}
+	return v
+}
+
 // forward runs the net on ws.x[:B] and returns the prediction (B).
 // With dropout (train only) each hidden output is multiplied by ws.mask.
 func (n *Network) forward(ws *workspace, B int, dropout bool) []float64 {

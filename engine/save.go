@@ -76,7 +76,41 @@ func (s SavedNetwork) Encode(w io.Writer) error {
 }
 
 // maxFileSize bounds what Decode reads: a 4096-wide net is far smaller.
-const maxFileSize = 256 << 20
+const maxFileSize = MaxNetworkFile
+
+// maxNumberText is the longest a number in a saved network may be written:
+// %g of a float64 needs at most 24 characters; the rest is room for spaces.
+const maxNumberText = 64
+
+// checkRowLengths refuses, before decoding any number, a file whose layers
+// hold a row longer than MaxHidden numbers could be: a single huge row would
+// otherwise cost gigabytes to decode only to be refused for its length.
+func checkRowLengths(data []byte) error {
+	var head struct {
+		Layers []struct {
+			W []json.RawMessage `json:"w"`
+			B json.RawMessage   `json:"b"`
+		} `json:"layers"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil // DecodeNetwork says what is wrong
+	}
+	limit := MaxHidden * maxNumberText
+	for l, L := range head.Layers {
+		if len(L.W) > MaxHidden {
+			return fmt.Errorf("layer %d: w has %d rows, at most %d", l, len(L.W), MaxHidden)
+		}
+		for o, row := range L.W {
+			if len(row) > limit {
+				return fmt.Errorf("layer %d: w row %d is %s bytes long, more than %d numbers can be", l, o, Commas(int64(len(row))), MaxHidden)
+			}
+		}
+		if len(L.B) > limit {
+			return fmt.Errorf("layer %d: b is %s bytes long, more than %d numbers can be", l, Commas(int64(len(L.B))), MaxHidden)
+		}
+	}
+	return nil
+}
 
 // DecodeNetwork reads and checks a saved network, saying exactly what is
 // wrong: format, version, shapes, configuration and every number.
@@ -89,6 +123,9 @@ func DecodeNetwork(r io.Reader) (SavedNetwork, *Network, error) {
 	if len(data) > maxFileSize {
 		return s, nil, fmt.Errorf("file is larger than %d MB: not an lnfit network", maxFileSize>>20)
 	}
+	if err := checkRowLengths(data); err != nil {
+		return s, nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
@@ -98,7 +135,7 @@ func DecodeNetwork(r io.Reader) (SavedNetwork, *Network, error) {
 		return s, nil, errors.New("not valid lnfit JSON: extra data after the network")
 	}
 	if s.Format != FileFormat {
-		return s, nil, fmt.Errorf("format is %q, want %q", s.Format, FileFormat)
+		return s, nil, fmt.Errorf("format is %q, want %q", ShortText(s.Format, 40), FileFormat)
 	}
 	if s.Version != FileVersion {
 		return s, nil, fmt.Errorf("version %d is not supported (this lnfit reads version %d)", s.Version, FileVersion)
@@ -113,8 +150,8 @@ func DecodeNetwork(r io.Reader) (SavedNetwork, *Network, error) {
 	if err != nil {
 		return s, nil, err
 	}
-	if s.Step < 0 {
-		return s, nil, fmt.Errorf("step %d is negative", s.Step)
+	if s.Step < 0 || s.Step > MaxStep {
+		return s, nil, fmt.Errorf("step %d: want 0 to %d", s.Step, int64(MaxStep))
 	}
 	if s.Config.Data == "" {
 		s.Config.Data = DataSample

@@ -169,6 +169,14 @@ func (s *Session) Setup() Setup {
 	return su
 }
 
+// SetStop gives every lane a question to ask between the parts of a huge
+// step (see Trainer.SetStop); nil removes it.
+func (s *Session) SetStop(stop func() bool) {
+	for _, l := range s.lanes {
+		l.SetStop(stop)
+	}
+}
+
 // Run takes n steps on every lane that has not diverged and returns the
 // most steps any lane took.
 func (s *Session) Run(n int) int {

@@ -47,6 +47,13 @@ type Trainer struct {
 
 	prevParams []float64 // params before the last step of a Run, for update ratios
 
+	// A huge network's step is taken in parts of a few tens of ms each, and
+	// stop (set by a driver) is asked between parts: a Ctrl-C is answered
+	// within one part, not after a step of minutes.
+	part    *workspace  // a view into ws for one part
+	stop    func() bool // nil: never stop mid-step
+	stopped bool        // the last step was abandoned: nothing was applied
+
 	rec record // what the run has done so far: see record.go
 
 	// dense forces the reference path (for tests and benchmarks of it).
@@ -111,6 +118,7 @@ func (t *Trainer) trainBatch() int {
 func (t *Trainer) allocBatch() {
 	B := t.trainBatch()
 	t.ws = newWorkspace(t.cfg.Sizes(), B)
+	t.part = newWorkspaceView(len(t.cfg.Sizes()) - 1)
 	t.fast = newFastBlock(t.cfg.Sizes(), B)
 	if t.cfg.Data == DataGrid {
 		// A fixed full batch: GridPoints midpoints of (xmin, 1].
@@ -309,13 +317,34 @@ func (t *Trainer) trainStep() {
 	}
 	clear(t.grads)
 	var loss float64
-	if !dropout && !t.dense && t.fast.usable(t.act) {
+	part := t.partSamples(B)
+	if part == B && !dropout && !t.dense && t.fast.usable(t.act) {
 		loss = t.fast.step(t.net, t.gradLayers, t.ws, B)
 	} else {
-		pred := t.net.forward(t.ws, B, dropout)
-		dpred := t.ws.dz[len(t.net.Layers)-1][:B]
-		loss = mseLoss(dpred, pred, t.ws.y[:B])
-		t.net.backward(t.gradLayers, t.ws, B, dpred, dropout)
+		last := len(t.net.Layers) - 1
+		for off := 0; off < B; off += part {
+			n := min(part, B-off)
+			ws := t.ws
+			if n < B {
+				ws = t.ws.viewInto(t.part, off, n)
+			}
+			pred := t.net.forward(ws, n, dropout)
+			dpred := ws.dz[last][:n]
+			l := mseLoss(dpred, pred, ws.y[:n])
+			if n < B { // the loss is the mean over the whole batch
+				scale := float64(n) / float64(B)
+				for i := range dpred {
+					dpred[i] *= scale
+				}
+				l *= scale
+			}
+			loss += l
+			t.net.backward(t.gradLayers, ws, n, dpred, dropout)
+			if off+n < B && t.stop != nil && t.stop() {
+				t.stopped = true // the batch is drawn, but nothing is applied
+				return
+			}
+		}
 	}
 	t.opt.Step(t.net.Params, t.grads, t.cfg.LR)
 	r := &t.rec
@@ -345,6 +374,7 @@ func (t *Trainer) stopDiverged(reason string) {
 // update-to-weight ratio.
 func (t *Trainer) Run(n int) int {
 	done := 0
+	t.stopped = false
 	for done < n && !t.rec.diverged && t.rec.step < MaxStep {
 		if done == n-1 {
 			copy(t.prevParams, t.net.Params)
@@ -353,10 +383,28 @@ func (t *Trainer) Run(n int) int {
 		} else {
 			t.trainStep()
 		}
+		if t.stopped {
+			break
+		}
 		done++
 	}
 	return done
 }
+
+// partWork is about how many multiply-adds one part of a step may take
+// (forward and backward): some tens of ms. Every network of ordinary size
+// takes its whole batch in one part, exactly as before.
+var partWork = 50_000_000 // a variable only so tests can cut steps small
+
+// partSamples is how many samples one part of a step covers.
+func (t *Trainer) partSamples(B int) int {
+	per := 3 * len(t.net.Params) // forward ≈ 1, backward ≈ 2 multiply-adds per parameter per sample
+	return min(B, max(1, partWork/per))
+}
+
+// SetStop gives the trainer a question to ask between the parts of a huge
+// step; true abandons the step (nothing is applied) and ends Run.
+func (t *Trainer) SetStop(stop func() bool) { t.stop = stop }
 
 // RunFor takes steps in chunks until the budget is spent, max steps are done
 // (max ≤ 0: no limit), or the run diverges. It returns the steps taken.

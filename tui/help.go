@@ -53,7 +53,7 @@ func (m Model) fullHelp(w, h int) string {
 	}
 	text := "o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed, " +
 		"so i on the question is exactly the question-normal-init preset. c races lanes from the same weights on the same batches."
-	if m.lessonActive() {
+	if m.frame.lesson && !m.frame.lessonDone {
 		text = "A lesson is running: it sets up the run, so the keys that change it are off until it ends (L ends it). " + text
 	}
 	about := wrapWords(text, w-2, 5)

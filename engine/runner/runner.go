@@ -103,6 +103,7 @@ func (r *Runner) EndLesson() {
 func (r *Runner) Advance(b Budget) int64 {
 	start := time.Now()
 	var taken int64
+	defer r.Session.SetStop(nil)
 	for !r.Done && !r.Waiting {
 		if r.Lesson != nil && !r.training {
 			r.next()
@@ -128,6 +129,7 @@ func (r *Runner) Advance(b Budget) int64 {
 		}
 		n = min(n, r.fitTime(b, start))
 		t0 := time.Now()
+		r.Session.SetStop(b.Stop) // lanes may be new since the last chunk
 		took := int64(r.Session.Run(int(n)))
 		if took > 0 {
 			per := time.Since(t0) / time.Duration(took)
@@ -137,7 +139,7 @@ func (r *Runner) Advance(b Budget) int64 {
 				r.perStep = (r.perStep + per) / 2
 			}
 		}
-		r.Taken += n
+		r.Taken += took
 		taken += took
 		r.check()
 		if b.Steps > 0 && taken >= b.Steps || b.Time > 0 && time.Since(start) >= b.Time || b.Stop != nil && b.Stop() {
