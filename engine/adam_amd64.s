@@ -5,11 +5,24 @@
 // adamConsts layout (8 bytes each):
 //   0 b1   8 1-b1   16 b2   24 1-b2   32 lr   40 c1   48 c2   56 eps
 
+// absmask clears a float64's sign bit; minnorm is the smallest normal float64.
+DATA absmask<>+0(SB)/8, $0x7fffffffffffffff
+DATA absmask<>+8(SB)/8, $0x7fffffffffffffff
+DATA absmask<>+16(SB)/8, $0x7fffffffffffffff
+DATA absmask<>+24(SB)/8, $0x7fffffffffffffff
+GLOBL absmask<>(SB), RODATA|NOPTR, $32
+DATA minnorm<>+0(SB)/8, $0x0010000000000000
+DATA minnorm<>+8(SB)/8, $0x0010000000000000
+DATA minnorm<>+16(SB)/8, $0x0010000000000000
+DATA minnorm<>+24(SB)/8, $0x0010000000000000
+GLOBL minnorm<>(SB), RODATA|NOPTR, $32
+
 // func adamAVX(p, grad, m, v *float64, n int, k *adamConsts)
 // n is a multiple of 4. Per lane, exactly adamScalar's operations:
-//   m = b1*m + (1-b1)*g
-//   v = b2*v + ((1-b2)*g)*g
+//   m = flush(b1*m + (1-b1)*g)
+//   v = flush(b2*v + ((1-b2)*g)*g)
 //   p = p - (lr*(m*c1)) / (sqrt(v*c2) + eps)
+// where flush(x) is +0 when |x| < the smallest normal float64.
 TEXT ·adamAVX(SB), NOSPLIT, $0-48
 	MOVQ p+0(FP), DI
 	MOVQ grad+8(FP), SI
@@ -36,11 +49,17 @@ loop:
 	VMULPD  Y8, Y1, Y1     // b1*m
 	VMULPD  Y9, Y0, Y3     // (1-b1)*g
 	VADDPD  Y3, Y1, Y1     // m
+	VANDPD  absmask<>(SB), Y1, Y3
+	VCMPPD  $1, minnorm<>(SB), Y3, Y3 // |m| < minnorm
+	VANDNPD Y1, Y3, Y1     // flush: m & ^mask
 	VMOVUPD Y1, (R8)(BX*8)
 	VMULPD  Y10, Y2, Y2    // b2*v
 	VMULPD  Y11, Y0, Y4    // (1-b2)*g
 	VMULPD  Y0, Y4, Y4     // ((1-b2)*g)*g
 	VADDPD  Y4, Y2, Y2     // v
+	VANDPD  absmask<>(SB), Y2, Y4
+	VCMPPD  $1, minnorm<>(SB), Y4, Y4 // |v| < minnorm
+	VANDNPD Y2, Y4, Y2     // flush
 	VMOVUPD Y2, (R9)(BX*8)
 	VMULPD  Y13, Y1, Y5    // m*c1
 	VMULPD  Y5, Y12, Y5    // lr*(m*c1)
