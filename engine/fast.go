@@ -46,14 +46,24 @@ import "math"
 
 type fastBlock struct {
 	H1, H2 int
-	order  []int     // (H1) first-layer units sorted by threshold
-	thr    []float64 // (H1) the sorted thresholds
-	up     []bool    // (H1) by sorted position: active above its threshold (else below)
-	rank   []int32   // (B) interval of each sample: #thresholds < x
-	S1, S0 []float64 // (H1+1, H2) per-interval slope and intercept of z2
-	Q1, Q0 []float64 // (H1+1, H2) per-interval Σ dz2·x and Σ dz2
-	P1, P0 []float64 // (H1+2, H2) prefix sums of Q (row r: Σ over intervals < r)
+	order  []int                  // (H1) first-layer units sorted by threshold
+	thr    []float64              // (H1) the sorted thresholds
+	up     []bool                 // (H1) by sorted position: active above its threshold (else below)
+	rank   []int32                // (B) interval of each sample: #thresholds < x
+	S1, S0 []float64              // (H1+1, H2) per-interval slope and intercept of z2
+	Q1, Q0 []float64              // (H1+1, H2) per-interval Σ dz2·x and Σ dz2
+	P1, P0 []float64              // (H1+2, H2) prefix sums of Q (row r: Σ over intervals < r)
+	start  [rankBuckets + 1]int32 // start[k] = #thresholds < k/rankBuckets: where a rank search begins
+	fused  bool                   // the net is [1, H1, H2, 1] with H2 ≤ maxFusedH2: see fusedPass
 }
+
+// rankBuckets splits (0,1] for the rank lookup: a sample's rank starts at
+// its bucket's count and moves past the few thresholds inside the bucket,
+// instead of a bisection over all H1 with its unpredictable branches.
+const rankBuckets = 128
+
+// maxFusedH2 bounds the second layer the fused loop keeps on the stack.
+const maxFusedH2 = 64
 
 func newFastBlock(sizes []int, B int) fastBlock {
 	H1, H2 := sizes[1], sizes[2]
@@ -69,6 +79,7 @@ func newFastBlock(sizes []int, B int) fastBlock {
 	f.S1, f.S0 = make([]float64, n), make([]float64, n)
 	f.Q1, f.Q0 = make([]float64, n), make([]float64, n)
 	f.P1, f.P0 = make([]float64, n+H2), make([]float64, n+H2)
+	f.fused = len(sizes) == 4 && H2 <= maxFusedH2
 	return f
 }
 
@@ -166,20 +177,16 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 		}
 	}
 
-	// Forward: z2[b,j] = c2[j] + x·S1[r][j] + S0[r][j].
+	f.fillStarts()
 	x := ws.x[:B]
+	if f.fused {
+		return f.fusedPass(n, grads, ws, B)
+	}
+
+	// Forward: z2[b,j] = c2[j] + x·S1[r][j] + S0[r][j].
 	z2 := ws.z[1][:B*H2]
-	thr := f.thr
 	for b, xv := range x {
-		lo, hi := 0, H1 // rank = #thresholds < x, by bisection
-		for lo < hi {
-			mid := int(uint(lo+hi) >> 1)
-			if thr[mid] < xv {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
+		lo := f.rankOf(xv)
 		f.rank[b] = int32(lo)
 		s1, s0 := S1[lo*H2:(lo+1)*H2], S0[lo*H2:(lo+1)*H2]
 		row := z2[b*H2 : (b+1)*H2]
@@ -226,6 +233,17 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 			gb2[j] += gv
 		}
 	}
+	f.backFromQ(n, grads)
+	return loss
+}
+
+// backFromQ turns the per-interval sums Q into the gradients of W2, w1 and
+// b1 (the identities above), through the prefix sums P.
+func (f *fastBlock) backFromQ(n *Network, grads []Layer) {
+	H1, H2 := f.H1, f.H2
+	Q1, Q0 := f.Q1, f.Q0
+	w1, b1 := n.Layers[0].W, n.Layers[0].B
+	W2 := n.Layers[1].W
 	// P[r] = Σ_{r' < r} Q[r'], r = 0..H1+1.
 	P1, P0 := f.P1, f.P0
 	clear(P1[:H2])
@@ -261,5 +279,86 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 		gw1[k] += sw
 		gb1[k] += sb
 	}
-	return loss
+}
+
+// fillStarts counts, for each bucket edge k/rankBuckets, the sorted
+// thresholds below it.
+func (f *fastBlock) fillStarts() {
+	r := 0
+	for k := 0; k <= rankBuckets; k++ {
+		edge := float64(k) / rankBuckets
+		for r < f.H1 && f.thr[r] < edge {
+			r++
+		}
+		f.start[k] = int32(r)
+	}
+}
+
+// rankOf returns #thresholds < x: its bucket's count, then a walk past the
+// thresholds inside the bucket (usually none or one). x is in (0, 1], as
+// every training sample is.
+func (f *fastBlock) rankOf(x float64) int {
+	k := int(x * rankBuckets)
+	k = max(0, min(k, rankBuckets-1))
+	r := int(f.start[k])
+	thr := f.thr
+	for r < len(thr) && thr[r] < x {
+		r++
+	}
+	return r
+}
+
+// fusedPass is the whole rest of the step for the question's shape
+// [1, H1, H2, 1], one sample at a time: layer 2's line and ReLU, the output
+// layer, the loss and their backward, ending in the interval sums Q. The
+// same arithmetic as the reference kernels (engine tests hold the two to
+// 1e-9), without writing the (B, H2) activations out and reading them back
+// in five separate passes.
+func (f *fastBlock) fusedPass(n *Network, grads []Layer, ws *workspace, B int) float64 {
+	H2 := f.H2
+	S1, S0 := f.S1, f.S0
+	Q1, Q0 := f.Q1, f.Q0
+	c2 := n.Layers[1].B
+	W3, b3 := n.Layers[2].W[:H2], n.Layers[2].B[0]
+	gb2, gW3 := grads[1].B[:H2], grads[2].W[:H2]
+	clear(Q1)
+	clear(Q0)
+	scale := 2 / float64(B)
+	var z [maxFusedH2]float64
+	var sse, gb3 float64
+	x, y := ws.x[:B], ws.y[:B]
+	for b, xv := range x {
+		r := f.rankOf(xv)
+		s1, s0 := S1[r*H2:(r+1)*H2], S0[r*H2:(r+1)*H2]
+		zz := z[:H2]
+		var p0, p1 float64 // two accumulators for the output's dot product
+		for j := range zz {
+			v := c2[j] + xv*s1[j] + s0[j]
+			zz[j] = v
+			if v > 0 {
+				if j&1 == 0 {
+					p0 += W3[j] * v
+				} else {
+					p1 += W3[j] * v
+				}
+			}
+		}
+		d := b3 + (p0 + p1) - y[b]
+		sse += d * d
+		g := scale * d
+		gb3 += g
+		q1, q0 := Q1[r*H2:(r+1)*H2], Q0[r*H2:(r+1)*H2]
+		for j, v := range zz {
+			if v > 0 {
+				gW3[j] += g * v
+				dz := g * W3[j]
+				q1[j] += dz * xv
+				q0[j] += dz
+				gb2[j] += dz
+			}
+		}
+	}
+	grads[2].B[0] += gb3
+	f.backFromQ(n, grads)
+	return sse / float64(B)
 }
