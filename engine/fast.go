@@ -222,7 +222,6 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 	Q1, Q0 := f.Q1, f.Q0
 	clear(Q1)
 	clear(Q0)
-	gb2 := grads[1].B
 	for b, xv := range x {
 		r := int(f.rank[b])
 		g := dout[b*H2 : (b+1)*H2]
@@ -230,7 +229,6 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 		for j, gv := range g {
 			q1[j] += gv * xv
 			q0[j] += gv
-			gb2[j] += gv
 		}
 	}
 	f.backFromQ(n, grads)
@@ -258,6 +256,10 @@ func (f *fastBlock) backFromQ(n *Network, grads []Layer) {
 		}
 	}
 	tot1, tot0 := P1[(H1+1)*H2:(H1+2)*H2], P0[(H1+1)*H2:(H1+2)*H2]
+	gb2 := grads[1].B
+	for j, t := range tot0 { // ∂L/∂c2[j] = Σ_b dz2[b,j]: every interval's sum
+		gb2[j] += t
+	}
 	gW2, gw1, gb1 := grads[1].W, grads[0].W, grads[0].B
 	for p, k := range f.order {
 		// The unit at sorted position p is active in intervals r > p (up)
@@ -320,7 +322,7 @@ func (f *fastBlock) fusedPass(n *Network, grads []Layer, ws *workspace, B int) f
 	Q1, Q0 := f.Q1, f.Q0
 	c2 := n.Layers[1].B
 	W3, b3 := n.Layers[2].W[:H2], n.Layers[2].B[0]
-	gb2, gW3 := grads[1].B[:H2], grads[2].W[:H2]
+	gW3 := grads[2].W[:H2]
 	clear(Q1)
 	clear(Q0)
 	scale := 2 / float64(B)
@@ -354,7 +356,6 @@ func (f *fastBlock) fusedPass(n *Network, grads []Layer, ws *workspace, B int) f
 				dz := g * W3[j]
 				q1[j] += dz * xv
 				q0[j] += dz
-				gb2[j] += dz
 			}
 		}
 	}

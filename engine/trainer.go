@@ -34,7 +34,7 @@ type Trainer struct {
 	opt        Optimizer
 	lrs        map[string]float64 // the learning rate each optimizer last used
 
-	initRNG, batchRNG, dropRNG *rand.Rand
+	initRNG *rand.Rand
 	// The PCG states behind the batch and dropout streams, kept so Fork can
 	// copy them: a forked lane then sees exactly the same batches.
 	batchSrc, dropSrc *rand.PCG
@@ -136,8 +136,6 @@ func (t *Trainer) Reset(seed uint64) {
 	t.initRNG = rand.New(rand.NewPCG(seed, streamInit))
 	t.batchSrc = rand.NewPCG(seed, streamBatch)
 	t.dropSrc = rand.NewPCG(seed, streamDropout)
-	t.batchRNG = rand.New(t.batchSrc)
-	t.dropRNG = rand.New(t.dropSrc)
 	_ = Initialize(t.net, t.cfg.Init, t.initRNG) // cfg validated
 	t.opt, _ = NewOptimizer(t.cfg.Optimizer, len(t.net.Params))
 	t.rec.reset()
@@ -282,11 +280,15 @@ func (t *Trainer) sampleBatch() {
 	x, y := t.ws.x, t.ws.y[:len(t.ws.x)]
 	lo, span := t.cfg.XMin, 1-t.cfg.XMin
 	for i := range x {
-		v := lo + span*(1-t.batchRNG.Float64())
+		v := lo + span*(1-unitFloat(t.batchSrc))
 		x[i] = v
 		y[i] = math.Log(v)
 	}
 }
+
+// unitFloat is rand.Rand.Float64 on a PCG, bit for bit, without an
+// interface call per number: a uniform float64 in [0, 1).
+func unitFloat(src *rand.PCG) float64 { return float64(src.Uint64()<<11>>11) / (1 << 53) }
 
 // sampleDropout draws each hidden unit's keep-mask: 0 with probability p,
 // otherwise 1/(1−p) (inverted dropout, so evaluation needs no rescaling).
@@ -296,7 +298,7 @@ func (t *Trainer) sampleDropout(B int) {
 	for l := 0; l < len(t.net.Layers)-1; l++ {
 		m := t.ws.mask[l][:B*t.net.Layers[l].Out]
 		for i := range m {
-			if t.dropRNG.Float64() < p {
+			if unitFloat(t.dropSrc) < p {
 				m[i] = 0
 			} else {
 				m[i] = keep
@@ -487,7 +489,6 @@ func (t *Trainer) Fork() *Trainer {
 	c.initRNG = rand.New(rand.NewPCG(c.cfg.Seed, streamInit)) // only Reset draws from it
 	bs, ds := *t.batchSrc, *t.dropSrc
 	c.batchSrc, c.dropSrc = &bs, &ds
-	c.batchRNG, c.dropRNG = rand.New(c.batchSrc), rand.New(c.dropSrc)
 	c.opt, _ = NewOptimizer(c.cfg.Optimizer, len(c.net.Params))
 	c.dense = t.dense
 	return c
