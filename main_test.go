@@ -105,11 +105,11 @@ func TestDashboardGetsPresetAndFlags(t *testing.T) {
 	var label string
 	env := environment{stdout: new(bytes.Buffer), stderr: new(bytes.Buffer), stdoutTTY: true,
 		dashboard: func(_ context.Context, s *engine.Session, o tui.Options) error {
-			got, opts, label = s.Main().Config(), o, s.Label
+			got, opts, label = s.Main().Config(), o, s.Label()
 			return nil
 		}}
 	code := run(context.Background(), []string{"--preset", "answer", "--batch", "64", "--save", "x.json"}, env)
-	if code != 0 || got.Optimizer != "adam" || got.LR != 1e-4 || got.Batch != 64 || label != "answer" || opts.SavePath != "x.json" {
+	if code != 0 || got.Optimizer != "adam" || got.LR != 1e-4 || got.Batch != 64 || label != "answer · batch → 64" || opts.SavePath != "x.json" {
 		t.Fatalf("code %d, config %+v, options %+v", code, got, opts)
 	}
 	code = run(context.Background(), nil, env)
@@ -143,7 +143,7 @@ func TestJSONContract(t *testing.T) {
 			t.Errorf("key %q missing", k)
 		}
 	}
-	if m["preset"] != "question-normal-init" || m["optimizer"] != "sgd" || m["init"] != "normal" || m["lr"] != 0.02 ||
+	if m["preset"] != "question-normal-init · lr → 0.02 · hidden → 20,5" || m["optimizer"] != "sgd" || m["init"] != "normal" || m["lr"] != 0.02 ||
 		m["steps"] != 300.0 || m["seed"] != 7.0 || m["diverged"] != false || m["data"] != "sample" || m["activation"] != "relu" {
 		t.Fatalf("summary %v", m)
 	}

@@ -10,6 +10,7 @@ import (
 // its label, race lanes, a lesson, and a network to load.
 type start struct {
 	label  string
+	base   engine.Config // the starting point's own configuration, before setting flags
 	config engine.Config
 	lanes  []engine.Lane
 	lesson *runner.Lesson
@@ -53,6 +54,7 @@ func resolveStart(o *options) (start, error) {
 			st.label, st.config = "loaded", s.Config.Clone()
 		}
 	}
+	st.base = st.config.Clone()
 	// --optimizer without --lr takes that optimizer's default rate.
 	lrGiven := false
 	for _, f := range o.settings {
@@ -107,6 +109,7 @@ func (st start) session() (*engine.Session, error) {
 		}
 	}
 	s := engine.NewSession(tr, st.label)
+	s.SetOrigin(st.label, st.base)
 	if len(st.lanes) > 0 {
 		if err := s.Race(st.lanes, 0); err != nil {
 			return nil, usagef("%v", err)

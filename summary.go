@@ -107,7 +107,7 @@ func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration) summa
 	lanes := s.Lanes()
 	snap := lanes[0].Snapshot()
 	sum := summary{
-		result: resultOf(snap, r.Reached[0]), Config: snap.Config, Preset: s.Label,
+		result: resultOf(snap, r.Reached[0]), Config: snap.Config, Preset: s.Label(),
 		MeanPred: jsonFloat(snap.Metrics.MeanPred), Units: snap.Metrics.Units, ElapsedS: elapsed.Seconds(),
 	}
 	if len(lanes) > 1 {

@@ -27,6 +27,7 @@ type Metrics struct {
 	MeanPred    float64   `json:"mean_pred"`
 	Dead        []int     `json:"dead"`         // per hidden layer: units whose output is 0 on every grid point
 	Units       []int     `json:"units"`        // per hidden layer: how many units it has
+	Saturated   []int     `json:"-"`            // per hidden layer: tanh/sigmoid units saturated on every grid point
 	GradNorm    float64   `json:"grad_norm"`    // ‖∇θ L‖ of the last step
 	LayerGrad   []float64 `json:"layer_grad"`   // per layer ‖∇W,b L‖ of the last step
 	UpdateRatio []float64 `json:"update_ratio"` // per layer ‖Δθ‖/‖θ‖ of the last step of the last Run
@@ -75,7 +76,7 @@ func (t *Trainer) evaluate() Metrics {
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		m.Spread = math.NaN()
 	}
-	m.Dead, m.Units = t.deadUnits()
+	m.Dead, m.Units, m.Saturated = t.deadUnits()
 	var total float64
 	m.LayerGrad = make([]float64, len(t.gradLayers))
 	for l, L := range t.gradLayers {
@@ -118,14 +119,34 @@ func (t *Trainer) evaluate() Metrics {
 // every x in (0,1] and can never come back. For tanh and sigmoid no unit is
 // dead in this sense; for leaky ReLU the count is of units stuck on the leak.
 // Call after evaluate's forward pass.
-func (t *Trainer) deadUnits() (dead, units []int) {
+//
+// For tanh and sigmoid it counts the saturated units instead: |z| beyond
+// where the derivative is below 1% of its peak (3 for tanh, 5 for sigmoid)
+// at every grid point, so the unit gives the same value for every x and
+// passes almost no gradient.
+func (t *Trainer) deadUnits() (dead, units, saturated []int) {
 	nh := len(t.net.Layers) - 1
 	dead = make([]int, nh)
 	units = make([]int, nh)
+	saturated = make([]int, nh)
 	for l := 0; l < nh; l++ {
 		O := t.net.Layers[l].Out
 		units[l] = O
 		if t.act == Tanh || t.act == Sigmoid {
+			limit := 3.0
+			if t.act == Sigmoid {
+				limit = 5
+			}
+			z := t.evalWS.z[l]
+			for o := 0; o < O; o++ {
+				sat := true
+				for b := 0; b < GridPoints && sat; b++ {
+					sat = math.Abs(z[b*O+o]) > limit
+				}
+				if sat {
+					saturated[l]++
+				}
+			}
 			continue
 		}
 		z := t.evalWS.z[l]
@@ -142,7 +163,7 @@ func (t *Trainer) deadUnits() (dead, units []int) {
 			}
 		}
 	}
-	return dead, units
+	return dead, units, saturated
 }
 
 // Metrics evaluates the network on the grid now. It changes nothing about

@@ -171,3 +171,53 @@ func TestControlCharactersAreRefused(t *testing.T) {
 		t.Fatalf("long caption: %v", err)
 	}
 }
+
+// The answer's setup (a small init, so a nearly flat net at first) is
+// "learning" at every one of its first 400 steps: never "saturated", and
+// flat only with the words that say why.
+func TestAnswerIsLearningFromTheStart(t *testing.T) {
+	for _, preset := range []Config{answerLike(500), answerLike(50)} {
+		tr := mustNew(t, preset)
+		var prev Diagnosis
+		for step := 1; step <= 400; step++ {
+			tr.Run(1)
+			if step < 5 {
+				continue
+			}
+			d := DiagnoseAfter(prev, tr.Snapshot())
+			if d.Status != StatusLearning && d.Status != StatusConverged {
+				t.Fatalf("batch %d step %d: %s (%q)", preset.Batch, step, d.Status, d.Text)
+			}
+			if d.Kind == "flat" && !strings.Contains(d.Text, "still nearly flat (small init)") {
+				t.Fatalf("flat without the reason: %q", d.Text)
+			}
+			prev = d
+		}
+	}
+}
+
+func answerLike(batch int) Config {
+	c := DefaultConfig()
+	c.Init, c.Optimizer, c.LR, c.Batch = InitNormal, OptAdam, 1e-4, batch
+	return c
+}
+
+// A collapsed batch-1 run, read every 10 steps for 200 readings, keeps one
+// verdict: its output bias wanders around the mean, the words do not.
+func TestCollapsedBatch1VerdictDoesNotFlicker(t *testing.T) {
+	c := DefaultConfig()
+	c.Batch = 1
+	tr := mustNew(t, c)
+	var prev Diagnosis
+	kinds := map[string]int{}
+	for i := 0; i < 700; i++ { // read from the start, as the dashboard does
+		tr.Run(10)
+		prev = DiagnoseAfter(prev, tr.Snapshot())
+		if i >= 500 {
+			kinds[prev.Kind]++
+		}
+	}
+	if len(kinds) != 1 || kinds["collapsed-mean"] != 200 {
+		t.Fatalf("verdicts over 200 readings: %v", kinds)
+	}
+}

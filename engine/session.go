@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -14,16 +15,39 @@ import (
 // lanes it touches: keys, lesson commands and tokens call the same methods,
 // so the same verb does the same thing whoever asks.
 type Session struct {
-	Label string // the preset (or token label) the run started from, for headers and file names
-	lanes []*Trainer
+	Origin string // the preset, token label or "loaded" the run started from
+	base   Config // its configuration: Label says what changed since
+	lanes  []*Trainer
 }
 
 // AllLanes selects every lane for Set.
 const AllLanes = -1
 
 // NewSession starts a session of one lane.
-func NewSession(t *Trainer, label string) *Session {
-	return &Session{Label: label, lanes: []*Trainer{t}}
+func NewSession(t *Trainer, origin string) *Session {
+	return &Session{Origin: origin, base: t.Config(), lanes: []*Trainer{t}}
+}
+
+// SetOrigin says what the run started from, and that configuration, so the
+// label names what has changed since (a preset overridden by flags).
+func (s *Session) SetOrigin(origin string, base Config) { s.Origin, s.base = origin, base.Clone() }
+
+// Label names the run: where it started and what has changed since, e.g.
+// "question · init → normal". Headers, file names, tokens and the JSON
+// summary's preset use it. In a race, per-lane settings are the lanes' own
+// business and are left out.
+func (s *Session) Label() string {
+	parts := []string{s.Origin}
+	cur := s.Main().Config()
+	for _, st := range settings {
+		if st.Name == "seed" || st.PerLane && s.Racing() {
+			continue
+		}
+		if v := st.Get(cur); v != st.Get(s.base) {
+			parts = append(parts, st.Name+" → "+v)
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // Lanes are the session's trainers, for reading: change them through the
@@ -106,7 +130,7 @@ func (s *Session) Start(label string, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	s.Label, s.lanes = label, []*Trainer{t}
+	s.Origin, s.base, s.lanes = label, t.Config(), []*Trainer{t}
 	return nil
 }
 
@@ -160,7 +184,7 @@ func (s *Session) EndRace(keep int) {
 
 // Setup is the session as a token carries it: configuration, label, lanes.
 func (s *Session) Setup() Setup {
-	su := Setup{Label: s.Label, Config: s.Main().Config()}
+	su := Setup{Label: s.Label(), Config: s.Main().Config()}
 	if s.Racing() {
 		for _, l := range s.lanes {
 			su.Lanes = append(su.Lanes, Lane{Optimizer: l.cfg.Optimizer, LR: l.cfg.LR})

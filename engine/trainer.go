@@ -529,7 +529,7 @@ func (t *Trainer) trackDeaths() {
 		return
 	}
 	t.net.forward(t.evalWS, GridPoints, false)
-	dead, units := t.deadUnits()
+	dead, units, _ := t.deadUnits()
 	for l := range dead {
 		if dead[l] == units[l] && r.diedAt[l] == 0 {
 			r.diedAt[l] = r.step

@@ -131,7 +131,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.ErrorView):
 		m.toggle(modeError)
 	case key.Matches(msg, k.Preset):
-		m.openPicker(pickPreset, presetRows(), max(indexOf(presets.Names(), s.Label), 0))
+		m.openPicker(pickPreset, presetRows(), max(indexOf(presets.Names(), s.Origin), 0))
 	case key.Matches(msg, k.Lesson):
 		if m.lessonActive() {
 			m.run.EndLesson()

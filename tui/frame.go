@@ -25,7 +25,7 @@ type frame struct {
 func (m *Model) refresh() {
 	s := m.session
 	m.sel = max(0, min(m.sel, len(s.Lanes())-1))
-	f := frame{label: s.Label, racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
+	f := frame{label: s.Label(), racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
 		rate: m.rate.perSecond()}
 	for _, l := range s.Lanes() {
 		f.snaps = append(f.snaps, l.Snapshot())

@@ -18,7 +18,7 @@ func (m *Model) save() {
 	}
 	path := m.opts.SavePath
 	if path == "" {
-		path = fmt.Sprintf("lnfit-%s-step%d.json", safeName(m.session.Label), m.session.Lane(m.sel).Step())
+		path = fmt.Sprintf("lnfit-%s-step%d.json", safeName(m.session.Label()), m.session.Lane(m.sel).Step())
 	}
 	asked := path
 	if alt, ok := m.savedAs[path]; ok { // an earlier w went to a fresh name: that file is ours

@@ -254,11 +254,11 @@ func TestKeysChangeTheModel(t *testing.T) {
 	m = press(m, "?")
 
 	m = press(m, "p", "down", "enter")
-	if m.session.Label != "answer" || m.session.Lane(m.sel).Config().Optimizer != "adam" || m.session.Lane(m.sel).Config().Batch != 500 {
-		t.Fatalf("p ↓ enter: preset %s, config %+v", m.session.Label, m.session.Lane(m.sel).Config())
+	if m.session.Label() != "answer" || m.session.Lane(m.sel).Config().Optimizer != "adam" || m.session.Lane(m.sel).Config().Batch != 500 {
+		t.Fatalf("p ↓ enter: preset %s, config %+v", m.session.Label(), m.session.Lane(m.sel).Config())
 	}
 	m = press(m, "p", "esc")
-	if m.mode == modePicker || m.session.Label != "answer" {
+	if m.mode == modePicker || m.session.Label() != "answer" {
 		t.Fatal("esc did not close the picker unchanged")
 	}
 }
@@ -621,10 +621,10 @@ func TestHelpShowsTheToken(t *testing.T) {
 // A token's label need not be a preset: the picker must still open and choose.
 func TestPickerWithAnUnknownPresetLabel(t *testing.T) {
 	m := sized(newModel(t, "question", 0), 100, 30)
-	m.session.Label = "from-a-token"
+	m.session.Origin = "from-a-token"
 	m = press(m, "p", "enter")
-	if m.mode == modePicker || m.session.Label != "question" {
-		t.Fatalf("picker: open %v, preset %s", m.mode == modePicker, m.session.Label)
+	if m.mode == modePicker || m.session.Label() != "question" {
+		t.Fatalf("picker: open %v, preset %s", m.mode == modePicker, m.session.Label())
 	}
 }
 
