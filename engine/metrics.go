@@ -181,6 +181,7 @@ type Snapshot struct {
 	Metrics       Metrics
 	HistStart     int64    // the history covers steps HistStart+1 … Step (a loaded network starts late)
 	History       []Bucket // the whole run's loss, oldest first
+	LogHistory    []Bucket // the same in buckets of geometric width (History.Log)
 	HistoryWidth  int64    // steps per full bucket
 	Diverged      bool
 	DivergedAt    int64
@@ -200,6 +201,7 @@ func (t *Trainer) Snapshot() Snapshot {
 		Pred:          append([]float64(nil), t.evalWS.z[len(t.net.Layers)-1][:GridPoints]...),
 		Metrics:       m,
 		History:       append([]Bucket(nil), t.rec.hist.Buckets...),
+		LogHistory:    append([]Bucket(nil), t.rec.hist.Log...),
 		HistoryWidth:  t.rec.hist.Width,
 		Diverged:      t.rec.diverged,
 		DivergedAt:    t.rec.divergedAt,

@@ -221,3 +221,30 @@ func TestCollapsedBatch1VerdictDoesNotFlicker(t *testing.T) {
 		t.Fatalf("verdicts over 200 readings: %v", kinds)
 	}
 }
+
+// The log buckets tile the steps with no gap or overlap, stay bounded, and
+// keep the first steps exactly.
+func TestLogHistoryTilesTheSteps(t *testing.T) {
+	h := NewHistory()
+	for i := 1; i <= 1_000_000; i++ {
+		h.Add(float64(i))
+	}
+	next := int64(1)
+	var total int64
+	for i, b := range h.Log {
+		if b.First != next || b.Count < 1 {
+			t.Fatalf("log bucket %d starts at %d (want %d), count %d", i, b.First, next, b.Count)
+		}
+		if b.Min != float64(b.First) || b.Max != float64(b.First+b.Count-1) {
+			t.Fatalf("log bucket %d: min %v max %v for steps %d–%d", i, b.Min, b.Max, b.First, b.First+b.Count-1)
+		}
+		next += b.Count
+		total += b.Count
+	}
+	if total != h.Steps || len(h.Log) > 170 || h.Log[0].Count != 1 || h.Log[14].First != 15 {
+		t.Fatalf("%d log buckets covering %d of %d steps", len(h.Log), total, h.Steps)
+	}
+	if logIndex(math.MaxInt64) >= LogCap {
+		t.Fatalf("logIndex(MaxInt64) = %d, cap %d", logIndex(math.MaxInt64), LogCap)
+	}
+}

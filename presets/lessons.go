@@ -12,8 +12,10 @@ run 1
 say One step. The output started near +60 to +130 against targets near −1, so the gradient was huge, and this single update pushed every first-layer ReLU below zero for all x in (0,1]. Look at "dead ReLU".
 wait
 until collapsed max 20000
-say Collapsed. A dead ReLU gets zero gradient from every x, so nothing can revive it. Only the output bias still learns, and it settles on the mean of ln x over (0,1]: −1.
+show lab
+say Collapsed. The init lab shows why: every W1 and z1(x) started above 0, and after one step no z1(x) is above 0 on (0,1]. A dead ReLU gets zero gradient from every x, so nothing can revive it; only the output bias still learns, and it settles on the mean of ln x over (0,1]: −1.
 wait
+show fit
 set init normal
 say Same SGD, same lr, same batches — only the init changed: truncated normal σ 0.1, biases 0.1. Small weights mean a small first step.
 wait
@@ -30,14 +32,14 @@ say Both fit ln(x); the steep end near 0 is the hardest part, and it dominates t
 const optimizersLesson = `
 title Optimizers, raced fairly
 preset question-normal-init
-say Four optimizers start from the same weights and see the same batches: SGD, momentum, RMSProp and Adam.
-race sgd,momentum,rmsprop,adam
+say Four optimizers start from the same weights and see the same batches, each at its usual learning rate: SGD and momentum at 0.01, RMSProp and Adam at 0.001.
+race sgd:0.01,momentum:0.01,rmsprop:0.001,adam:0.001
 wait
 run 3000
-say After 3,000 steps. Each lane's MSE is in the header; the loss plot shows every lane.
+say After 3,000 steps. Each lane's MSE on x ≥ 0.01 is in the header; the loss plot shows every lane.
 wait
 run 20000
-say After 23,000 steps. Same data, same start: any difference is the optimizer's.
+say After 23,000 steps. Same data, same start: the differences are the optimizers' as they are usually run, at their usual (different) learning rates — not at equal step sizes. Press tab and + or - to change one lane's rate.
 `
 
 const activationsLesson = `

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
@@ -29,7 +30,14 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, k.Quit):
 		return nil, true
+	case m.mode == modeHelp && key.Matches(msg, k.PickUp, k.PickDown):
+		if key.Matches(msg, k.PickUp) {
+			m.helpScroll = max(0, m.helpScroll-1)
+		} else {
+			m.helpScroll = min(m.helpScroll+1, 200)
+		}
 	case key.Matches(msg, k.Help):
+		m.helpScroll = 0
 		m.toggle(modeHelp)
 	case key.Matches(msg, k.Pause):
 		cmd = m.space()
@@ -63,11 +71,13 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.say(false, "reset with a new seed: %d", cfg.Seed+1)
 		m.restarted()
 	case key.Matches(msg, k.LRUp, k.LRDown):
-		lr := cfg.LR * 2
-		if key.Matches(msg, k.LRDown) {
-			lr = cfg.LR / 2
-		}
-		if m.set("lr", strconv.FormatFloat(lr, 'g', -1, 64), m.sel) {
+		up := key.Matches(msg, k.LRUp)
+		lr, ok := lrStep(cfg.LR, up)
+		switch {
+		case !ok:
+			m.say(false, "%slearning rate %g is the %s on the 1–2–5 ladder (1e-6 … 10)", m.laneTag(), cfg.LR,
+				map[bool]string{true: "largest", false: "smallest"}[up])
+		case m.set("lr", strconv.FormatFloat(lr, 'g', -1, 64), m.sel):
 			m.say(false, "%slearning rate: %g", m.laneTag(), lr)
 		}
 	case key.Matches(msg, k.BatchUp, k.BatchDown):
@@ -83,6 +93,11 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 	case key.Matches(msg, k.Faster, k.Slower):
 		old := m.speed
+		if m.ramp { // leave the ramp at the rung nearest its pace now
+			m.ramp = false
+			old = -1
+			m.speed = rungFor(m.rampPace)
+		}
 		if key.Matches(msg, k.Faster) {
 			m.speed = min(m.speed+1, len(speeds)-1)
 		} else {
@@ -142,6 +157,9 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.LogScale):
 		m.logLoss = !m.logLoss
 		m.say(false, "loss scale: %s", map[bool]string{true: "log10", false: "linear"}[m.logLoss])
+	case key.Matches(msg, k.LogSteps):
+		m.logSteps = !m.logSteps
+		m.say(false, "loss plot's step axis: %s", map[bool]string{true: "log (the first steps get their share of the width)", false: "linear"}[m.logSteps])
 	case key.Matches(msg, k.Smooth):
 		m.smooth = !m.smooth
 		m.say(false, "smoothed loss line: %s", map[bool]string{true: "on", false: "off"}[m.smooth])
@@ -171,7 +189,12 @@ func (m *Model) space() tea.Cmd {
 	switch {
 	case r.Waiting:
 		r.Continue()
+		r.Settle() // the commands up to the next training or caption, now
+		m.applyDirectives()
 		m.say(false, "lesson: next")
+		if r.Waiting || r.Done {
+			return nil
+		}
 		return m.resume()
 	case r.Lesson != nil && r.Done:
 		r.EndLesson()
@@ -300,4 +323,45 @@ func speedLabel(n int) string {
 		return "1 step/frame"
 	}
 	return fmt.Sprintf("%d steps/frame", n)
+}
+
+// lrStep is the next learning rate on the 1–2–5 ladder from 1e-6 to 10,
+// above (or below) lr; false at the end of the ladder.
+func lrStep(lr float64, up bool) (float64, bool) {
+	var rungs []float64
+	for e := -6; e <= 1; e++ {
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * math.Pow10(e); v <= 10 {
+				rungs = append(rungs, v)
+			}
+		}
+	}
+	if up {
+		for _, r := range rungs {
+			if r > lr*(1+1e-9) {
+				return r, true
+			}
+		}
+		return lr, false
+	}
+	for i := len(rungs) - 1; i >= 0; i-- {
+		if rungs[i] < lr*(1-1e-9) {
+			return rungs[i], true
+		}
+	}
+	return lr, false
+}
+
+// rungFor is the speed rung (steps a frame) nearest a pace, from below.
+func rungFor(stepsPerFrame float64) int {
+	best := 0
+	for i, n := range speeds {
+		if n > 0 && float64(n) <= stepsPerFrame {
+			best = i
+		}
+	}
+	if stepsPerFrame > float64(speeds[len(speeds)-2]) {
+		return len(speeds) - 1
+	}
+	return best
 }

@@ -127,7 +127,7 @@ func TestTokenRoundTripFromTheDashboard(t *testing.T) {
 	m := sized(newModel(t, "question-normal-init", 30), 120, 40)
 	m = press(m, "c", "tab", "-", "-", "-", "n", "n", "C", "tab", "o", "+")
 	want := m.session.Setup()
-	if len(want.Lanes) != 3 || want.Lanes[1].LR != 0.001/8 {
+	if len(want.Lanes) != 3 || want.Lanes[1].LR != 1e-4 {
 		t.Fatalf("setup %+v", want)
 	}
 	got, err := engine.ParseToken(m.frame.token)

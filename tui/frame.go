@@ -1,6 +1,10 @@
 package tui
 
-import "lnfit/engine"
+import (
+	"fmt"
+
+	"lnfit/engine"
+)
 
 // frame is everything View draws, copied out of the session after each
 // change: plain data, so drawing never touches a live trainer.
@@ -12,6 +16,8 @@ type frame struct {
 	allDiverged bool
 	token       string
 	rate        float64 // steps/s the dashboard achieves (NaN: unknown)
+
+	verdicts    []engine.Diagnosis // one per lane, each read after the last (hysteresis)
 
 	lesson      bool // a lesson is loaded (running or just ended)
 	lessonTitle string
@@ -27,8 +33,14 @@ func (m *Model) refresh() {
 	m.sel = max(0, min(m.sel, len(s.Lanes())-1))
 	f := frame{label: s.Label(), racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
 		rate: m.rate.perSecond()}
-	for _, l := range s.Lanes() {
-		f.snaps = append(f.snaps, l.Snapshot())
+	for i, l := range s.Lanes() {
+		snap := l.Snapshot()
+		var prev engine.Diagnosis
+		if i < len(m.frame.verdicts) && i < len(m.frame.snaps) && m.frame.snaps[i].Step <= snap.Step {
+			prev = m.frame.verdicts[i] // the same run, later: the last verdict holds until clearly crossed
+		}
+		f.snaps = append(f.snaps, snap)
+		f.verdicts = append(f.verdicts, engine.DiagnoseAfter(prev, snap))
 	}
 	if m.mode == modeLab || m.mode == modeHelp && m.back == modeLab {
 		f.lab = s.Lane(m.sel).Inspect()
@@ -36,6 +48,9 @@ func (m *Model) refresh() {
 	if r := m.run; r.Lesson != nil {
 		f.lesson, f.lessonTitle, f.lessonName = true, r.Lesson.Title, r.Lesson.Name
 		f.caption, f.waiting, f.lessonDone = r.Caption, r.Waiting, r.Done
+		if r.Done && r.Err == nil {
+			f.caption = fmt.Sprintf("End of the lesson “%s”. Try i (another init), c (race optimizers) or L (another lesson); space trains on freely.", r.Lesson.Title)
+		}
 	}
 	m.frame = f
 	m.keys.enable(m.keyState())

@@ -49,13 +49,17 @@ func (m Model) header(w int) string {
 	}
 	parts = append(parts, "step "+engine.Commas(s.Step))
 	if !m.st.projector {
-		parts = append(parts, rate, speedLabel(speeds[m.speed]))
+		speed := speedLabel(speeds[m.speed])
+		if m.ramp {
+			speed = "ramp (> or < to leave)"
+		}
+		parts = append(parts, rate, speed)
 	}
 	parts = append(parts, state)
 	if f.racing {
 		for i := range f.snaps {
 			ls := &f.snaps[i]
-			_, _, mark, _ := laneStyle(i, len(f.snaps), m.st)
+			_, mark, _ := laneStyle(i, len(f.snaps), m.st)
 			lane := fmt.Sprintf("%c %s lr %g mse x≥0.01 %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, engine.FormatValue(ls.Metrics.MSEAbove001))
 			if ls.Diverged {
 				lane = fmt.Sprintf("%c %s lr %g diverged", 'A'+i, ls.Config.Optimizer, ls.Config.LR)
@@ -69,25 +73,44 @@ func (m Model) header(w int) string {
 	return wrapParts(parts, " · ", w)
 }
 
-// diagnostics is the metrics line and the verdict.
+// diagnostics is the metrics line and the verdict. On a short screen the
+// metrics shrink to one line of what matters most, so the plots keep room.
 func (m Model) diagnostics(w int) string {
+	if m.height < 24 && !m.st.projector {
+		saved := m.st.projector
+		m.st.projector = true // the projector's short list of numbers
+		d := m.diagnostics(w)
+		m.st.projector = saved
+		return d
+	}
 	s := m.snap()
 	mt := s.Metrics
 	var dead []string
 	for l := range mt.Dead {
-		dead = append(dead, fmt.Sprintf("L%d %d/%d", l+1, mt.Dead[l], mt.Units[l]))
+		switch {
+		case s.Diverged: // NaN is not death: the counts mean nothing now
+			dead = append(dead, fmt.Sprintf("L%d —", l+1))
+		case s.Config.Activation == "tanh" || s.Config.Activation == "sigmoid":
+			dead = append(dead, fmt.Sprintf("L%d %d/%d", l+1, mt.Saturated[l], mt.Units[l]))
+		default:
+			dead = append(dead, fmt.Sprintf("L%d %d/%d", l+1, mt.Dead[l], mt.Units[l]))
+		}
 	}
 	deadLabel := "dead ReLU"
 	if c := s.Config.Activation; c == "tanh" || c == "sigmoid" {
-		deadLabel = "dead units"
+		deadLabel = "saturated"
+	}
+	loss := "loss —" // no batch yet
+	if s.Step > 0 && !math.IsNaN(mt.Loss) {
+		loss = "loss " + engine.FormatValue(mt.Loss)
 	}
 	parts := []string{deadLabel + " " + strings.Join(dead, " ")}
 	if !m.st.projector {
 		parts = append(parts,
 			"spread "+engine.FormatValue(mt.Spread),
-			"mse "+engine.FormatValue(mt.MSE),
+			"mse (0,1] "+engine.FormatValue(mt.MSE),
 			"mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001),
-			"loss "+engine.FormatValue(mt.Loss),
+			loss,
 			"‖∇‖ "+engine.FormatValue(mt.GradNorm))
 	} else {
 		parts = append(parts, "mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001))
@@ -96,7 +119,7 @@ func (m Model) diagnostics(w int) string {
 		parts[0] = fmt.Sprintf("lane %c: %s", 'A'+m.sel, parts[0])
 	}
 	line1 := wrapParts(parts, " · ", w)
-	d := engine.Diagnose(*s)
+	d := m.frame.verdicts[min(m.sel, len(m.frame.verdicts)-1)]
 	text := d.Text
 	style := m.st.Good
 	switch d.Status {
@@ -112,7 +135,9 @@ func (m Model) diagnostics(w int) string {
 		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"
 	case engine.StatusUntrained:
 		style = m.st.Dim
-		text += " — space runs, n takes one step"
+		if !m.running {
+			text += " — space runs, n takes one step"
+		}
 	case engine.StatusLearning:
 		style = m.st.Warn
 	}

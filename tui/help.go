@@ -69,5 +69,13 @@ func (m Model) fullHelp(w, h int) string {
 	tokLines = append(tokLines, " "+tok)
 	token := " this setup:\n" + strings.Join(tokLines, "\n") + "\n" +
 		m.st.Dim.Render(truncate(" (lnfit --config 'TOKEN' starts here from step 0; line breaks are ignored)", w))
-	return block(title+"\n\n"+strings.Join(keyLines, "\n")+"\n\n"+strings.Join(about, "\n")+"\n\n"+token, w, h)
+	all := strings.Split(title+"\n\n"+strings.Join(keyLines, "\n")+"\n\n"+strings.Join(about, "\n")+"\n\n"+token, "\n")
+	if len(all) <= h {
+		return block(strings.Join(all, "\n"), w, h)
+	}
+	// Longer than the screen: a window that ↑/↓ scroll, and a line that says so.
+	top := max(0, min(m.helpScroll, len(all)-(h-1)))
+	shown := append([]string(nil), all[top:top+h-1]...)
+	more := fmt.Sprintf(" ↑/↓ scroll · lines %d–%d of %d", top+1, top+h-1, len(all))
+	return block(strings.Join(append(shown, m.st.Dim.Render(more)), "\n"), w, h)
 }

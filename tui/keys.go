@@ -19,7 +19,8 @@ type keyMap struct {
 	BatchUp, BatchDown          key.Binding
 	Faster, Slower              key.Binding
 	Preset, Activation          key.Binding
-	LogScale, Smooth, Save      key.Binding
+	LogScale, LogSteps          key.Binding
+	Smooth, Save                key.Binding
 	Race, AddLane, NextLane     key.Binding
 	InitLab, ErrorView, Lesson  key.Binding
 	Help, Quit                  key.Binding
@@ -49,6 +50,7 @@ func newKeyMap() keyMap {
 		Preset:     b([]string{"p"}, "p", "preset"),
 		Activation: b([]string{"a"}, "a", "activation (restarts)"),
 		LogScale:   b([]string{"l"}, "l", "log / linear loss"),
+		LogSteps:   b([]string{"x"}, "x", "log / linear steps"),
 		Smooth:     b([]string{"s"}, "s", "smoothed loss"),
 		Save:       b([]string{"w"}, "w", "save the network"),
 		Race:       b([]string{"c"}, "c", "race / end race"),
@@ -136,7 +138,8 @@ func (k keyMap) helpGroups() [][]helpRow {
 			r("e", "error against x", k.ErrorView),
 		},
 		{
-			r("l", "log / linear loss", k.LogScale),
+			r("l", "log / linear loss axis", k.LogScale),
+			r("x", "log / linear step axis", k.LogSteps),
 			r("s", "smoothed loss", k.Smooth),
 			r("w", "save the network", k.Save),
 			r("?", "this help", k.Help),

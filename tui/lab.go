@@ -97,8 +97,11 @@ func (m Model) initLab(w, h int) string {
 		}
 		lines = append(lines, m.st.Dim.Render("        "+grad), "")
 	}
-	lines = append(lines, m.st.Dim.Render(fmt.Sprintf(" mean prediction %s · best constant (mean of ln x over the sampled range) %s",
-		engine.FormatValue(mt.MeanPred), engine.FormatValue(s.BestConstant))))
-	lines = append(lines, m.st.Dim.Render(" W: weights; z(x): pre-activations on the 1000 grid points. U[0,1) makes every W > 0, so every z1 > 0 and all units fire alike."))
+	notes := fmt.Sprintf("mean prediction %s · best constant (the mean of ln x over the sampled range) %s. ",
+		engine.FormatValue(mt.MeanPred), engine.FormatValue(s.BestConstant)) +
+		"W: weights; z(x): pre-activations on the 1000 grid points. U[0,1) makes every W > 0, so every z1 > 0 and all units fire alike."
+	for _, l := range wrapWords(notes, w-2, 3) {
+		lines = append(lines, m.st.Dim.Render(" "+l))
+	}
 	return block(strings.Join(lines, "\n"), w, h)
 }

@@ -74,10 +74,21 @@ type Model struct {
 	width, height int
 	sel           int // the selected lane: o, O, +, - act on it
 	running       bool
-	speed         int // index into speeds
+	speed         int       // index into speeds, when not on the ramp
+	ramp          bool      // the first-minute ramp: each second about twice the steps of the one before
+	rampStart     time.Time // when the ramp (re)started
+	rampBase      int64     // the step it started from
+	rampPace      float64   // its steps per frame lately, for leaving it at a near speed
+	rampBehind    bool      // the engine could not keep up with the ramp last frame: tick at once
+	pausedAt      time.Time // when the run was last paused
+	lastStep      int64     // the step after the last frame
 	tickID        int
 	logLoss       bool
+	logSteps      bool // the loss plot's x axis in log steps
+	helpScroll    int  // the help overlay's first line
 	smooth        bool
+	ticks         int // frames trained, for rotating the race lanes' draw order
+	rot           int
 	msg           string
 	msgBad        bool
 	msgAt         time.Time
@@ -89,8 +100,9 @@ func New(s *engine.Session, o Options) Model {
 	m := Model{
 		session: s, run: runner.New(s, nil), opts: o, keys: newKeyMap(), st: newStyles(o.Profile),
 		saved: map[string]engine.FileState{}, savedAs: map[string]string{}, running: !o.StartPaused, speed: len(speeds) - 1,
-		logLoss: true, now: time.Now, width: 80, height: 24,
+		logLoss: true, now: time.Now, width: 80, height: 24, ramp: !o.StartPaused,
 	}
+	m.rampStart = m.now()
 	if o.Classroom {
 		m.st = m.st.classroom()
 	}
@@ -140,7 +152,7 @@ func (m Model) Init() tea.Cmd {
 
 func (m Model) nextTick() tea.Cmd {
 	id := m.tickID
-	if speeds[m.speed] == 0 {
+	if m.ramp && m.rampBehind || !m.ramp && speeds[m.speed] == 0 {
 		// Full speed: the next frame starts as soon as this one is drawn.
 		return func() tea.Msg { return tickMsg{id} }
 	}
@@ -203,11 +215,32 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // train runs one frame's worth of the runner and reacts to what it stopped on.
 func (m *Model) train() {
-	b := runner.Budget{Time: trainBudget}
-	if n := speeds[m.speed]; n > 0 {
-		b.Steps = int64(n)
+	m.ticks++
+	m.rot = m.ticks / 30 // about once a second
+	if m.session.Step() < m.lastStep { // a lesson or a key restarted the run: so does the ramp
+		m.restarted()
 	}
-	m.run.Advance(b)
+	defer func() { m.lastStep = m.session.Step() }()
+	b := runner.Budget{Time: trainBudget}
+	switch n := speeds[m.speed]; {
+	case m.ramp:
+		want := rampSteps(m.now().Sub(m.rampStart)) - (m.session.Step() - m.rampBase)
+		if want <= 0 {
+			m.rampBehind = false
+			m.rate.add(m.now(), m.session.Step())
+			return // this frame shows the same step a little longer
+		}
+		b.Steps = want
+		took := m.run.Advance(b)
+		m.rampPace = float64(took)
+		m.rampBehind = took < want
+	case n > 0:
+		b.Steps = int64(n)
+		m.run.Advance(b)
+	default:
+		m.run.Advance(b)
+	}
+	m.applyDirectives()
 	m.sel = min(m.sel, len(m.session.Lanes())-1)
 	m.rate.add(m.now(), m.session.Step())
 	switch r := m.run; {
@@ -236,10 +269,37 @@ func (m *Model) lessonActive() bool { return m.run.Lesson != nil && !m.run.Done 
 func (m *Model) startLesson(l *runner.Lesson) {
 	m.run = runner.New(m.session, l)
 	m.run.Settle()
+	m.applyDirectives()
 	m.sel = 0
+	m.say(false, "lesson: %s — space continues at each caption; L ends it", l.Title)
 	if m.run.Err != nil {
 		m.say(true, "%v", m.run.Err)
 	}
+}
+
+// applyDirectives carries out the lesson's speed and show commands.
+func (m *Model) applyDirectives() {
+	for _, d := range m.run.Directives {
+		switch d.Op {
+		case "speed":
+			m.ramp = d.Arg == "ramp"
+			switch d.Arg {
+			case "ramp":
+				m.rampStart, m.rampBase, m.rampBehind = m.now(), m.session.Step(), false
+			case "max":
+				m.speed = len(speeds) - 1
+			default:
+				for i, n := range speeds {
+					if fmt.Sprint(n) == d.Arg {
+						m.speed = i
+					}
+				}
+			}
+		case "show":
+			m.mode, m.back = map[string]mode{"fit": modePlots, "lab": modeLab, "error": modeError}[d.Arg], modePlots
+		}
+	}
+	m.run.Directives = nil
 }
 
 func (m *Model) say(bad bool, format string, a ...any) {
@@ -248,6 +308,9 @@ func (m *Model) say(bad bool, format string, a ...any) {
 
 // resume starts a new tick chain; older ticks carry an old id and are dropped.
 func (m *Model) resume() tea.Cmd {
+	if !m.running && !m.pausedAt.IsZero() { // the ramp does not run on while paused
+		m.rampStart = m.rampStart.Add(m.now().Sub(m.pausedAt))
+	}
 	m.running = true
 	m.tickID++
 	m.rate.reset(m.now(), m.session.Step())
@@ -255,12 +318,30 @@ func (m *Model) resume() tea.Cmd {
 }
 
 func (m *Model) pause() {
+	if m.running {
+		m.pausedAt = m.now()
+	}
 	m.running = false
 	m.tickID++
 }
 
+// restarted is called after a change that starts the run over: the ramp
+// (if on) starts over too, so the first steps are on screen long enough.
 func (m *Model) restarted() {
 	m.rate.reset(m.now(), 0)
+	m.rampStart, m.rampBase, m.rampBehind = m.now(), m.session.Step(), false
+}
+
+// rampSteps is how many steps the first-minute ramp has reached t after it
+// started: step 0, 1 and 2 for two seconds each, then each second about
+// twice the steps of the second before (7, 15, 31, … 1,023 at 14 s, a
+// million at 24 s), until the engine's own speed is the limit.
+func rampSteps(t time.Duration) int64 {
+	s := t.Seconds()
+	if s < 6 {
+		return int64(s / 2)
+	}
+	return int64(math.Min(math.Exp2(s-4), 1<<50)) - 1
 }
 
 // rateMeter measures steps per second over the last second or so of frames:

@@ -15,11 +15,8 @@ func (m Model) caption(w int) string {
 		return ""
 	}
 	text := f.caption
-	switch {
-	case f.waiting:
+	if f.waiting {
 		text += "   [space]"
-	case f.lessonDone:
-		text += "   (end of lesson " + f.lessonName + ")"
 	}
 	return m.st.Caption.Width(w).Render(text)
 }

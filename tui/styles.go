@@ -13,6 +13,7 @@ type styles struct {
 	// asciigraph draws its own ANSI codes; with no colour they must be left off.
 	TargetColor, PredColor, LossColor, SmoothColor asciigraph.AnsiColor
 	TargetMark, PredMark, LossMark, SmoothMark     lipgloss.Style
+	BothMark                                       lipgloss.Style // ln(x) and net(x) in one cell
 	// Race lanes A–D: a colour and, so they differ without colour, a glyph.
 	LaneColors []asciigraph.AnsiColor
 	LaneMarks  []lipgloss.Style
@@ -39,7 +40,7 @@ func newStyles(p colorprofile.Profile) styles {
 	if !color {
 		s.Title, s.Header, s.Dim, s.PanelTitle = plain, plain, plain, plain
 		s.Good, s.Bad, s.Warn, s.Msg, s.Banner, s.Picked = plain, plain, plain, plain, plain, plain
-		s.TargetMark, s.PredMark, s.LossMark, s.SmoothMark = plain, plain, plain, plain
+		s.TargetMark, s.PredMark, s.LossMark, s.SmoothMark, s.BothMark = plain, plain, plain, plain, plain
 		return s
 	}
 	c := lipgloss.Color
@@ -57,6 +58,7 @@ func newStyles(p colorprofile.Profile) styles {
 	s.PredMark = plain.Foreground(c("11"))
 	s.LossMark = plain.Foreground(c("13"))
 	s.SmoothMark = plain.Foreground(c("10"))
+	s.BothMark = plain.Foreground(c("10")).Bold(true)
 	s.TargetColor, s.PredColor = asciigraph.Blue, asciigraph.Yellow
 	s.LossColor, s.SmoothColor = asciigraph.Magenta, asciigraph.Green
 	for i, col := range []string{"11", "14", "10", "13"} {

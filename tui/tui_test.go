@@ -13,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"lnfit/engine"
@@ -392,6 +393,7 @@ func TestResizeStorm(t *testing.T) {
 
 func TestPlotsNeverPanic(t *testing.T) {
 	st := newStyles(0)
+	colored := newStyles(colorprofile.TrueColor)
 	nan, inf := math.NaN(), math.Inf(1)
 	grid := make([]float64, engine.GridPoints)
 	for i := range grid {
@@ -420,7 +422,7 @@ func TestPlotsNeverPanic(t *testing.T) {
 	}
 	for pn, p := range preds {
 		for hn, h := range hists {
-			s := engine.Snapshot{GridX: grid, Target: target, Pred: p, History: h, Step: 2}
+			s := engine.Snapshot{GridX: grid, Target: target, Pred: p, History: h, LogHistory: h, Step: 2}
 			for _, size := range [][2]int{{0, 0}, {1, 1}, {9, 3}, {10, 4}, {40, 12}, {200, 50}} {
 				for _, logScale := range []bool{true, false} {
 					func() {
@@ -429,10 +431,11 @@ func TestPlotsNeverPanic(t *testing.T) {
 								t.Fatalf("pred %s, history %s, size %v, log %v: panic %v", pn, hn, size, logScale, r)
 							}
 						}()
-						plotFit([]engine.Snapshot{s, s}, size[0], size[1], st)
-						plotFit([]engine.Snapshot{s}, size[0], size[1], st)
-						plotLoss([]engine.Snapshot{s}, size[0], size[1], logScale, true, st)
-						plotLoss([]engine.Snapshot{s, s, s}, size[0], size[1], logScale, false, st)
+						plotFit([]engine.Snapshot{s, s}, size[0], size[1], st, 1)
+						plotFit([]engine.Snapshot{s}, size[0], size[1], st, 0)
+						plotLoss([]engine.Snapshot{s}, size[0], size[1], lossOpts{logY: logScale, smooth: true}, st, 0)
+						plotLoss([]engine.Snapshot{s, s, s}, size[0], size[1], lossOpts{logY: logScale, logX: true}, st, 2)
+						plotLoss([]engine.Snapshot{s}, size[0], size[1], lossOpts{logY: logScale, logX: true}, colored, 0)
 					}()
 				}
 			}
@@ -458,7 +461,7 @@ func TestFitRangeHasRoundLabels(t *testing.T) {
 			s.GridX, s.Target, s.Pred = append(s.GridX, x), append(s.Target, math.Log(x)), append(s.Pred, -1)
 		}
 		s.GridX, s.Target, s.Pred = s.GridX[2:], s.Target[2:], s.Pred[2:]
-		graph, _ := plotFit([]engine.Snapshot{s}, 60, h, newStyles(0))
+		graph := plotFit([]engine.Snapshot{s}, 60, h, newStyles(0), 0).graph
 		if !strings.Contains(graph, "     -1┤") && !strings.Contains(graph, "     -1┼") {
 			t.Errorf("h %d: no row labelled -1:\n%s", h, graph)
 		}

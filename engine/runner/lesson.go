@@ -24,6 +24,8 @@ import (
 //	until COND [max N]      train until collapsed | converged | mse<V | step>=N (at most N more steps; default 200000)
 //	say TEXT                show a caption
 //	wait                    wait for the presenter (space); headless goes straight on
+//	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
+//	show fit|lab|error      the dashboard's panel: the plots, the init lab, the error view
 //
 // Blank lines and lines starting with # are skipped; commands other than say
 // and title may end in a "# comment".
@@ -139,6 +141,16 @@ func ParseLesson(name, text string) (*Lesson, error) {
 				}
 				c.Lanes = lanes
 			}
+		case "speed":
+			if !validSpeed(rest) {
+				return nil, bad("%s: want ramp, max or one of 1, 2, 5, 10, 100, 1000 (steps a frame)", engine.QuoteValue(rest))
+			}
+			c.Arg = rest
+		case "show":
+			if rest != "fit" && rest != "lab" && rest != "error" {
+				return nil, bad("%s: want fit, lab or error", engine.QuoteValue(rest))
+			}
+			c.Arg = rest
 		case "run":
 			n, err := strconv.ParseInt(rest, 10, 64)
 			if err != nil || n < 1 || n > maxLessonSteps {
@@ -175,7 +187,7 @@ func ParseLesson(name, text string) (*Lesson, error) {
 				return nil, bad("unknown condition %s (want collapsed, converged, mse<V or step>=N)", engine.QuoteValue(cond))
 			}
 		default:
-			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, say or wait)",
+			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, say, wait, speed or show)",
 				shownName, i+1, engine.QuoteValue(op))
 		}
 		l.Commands = append(l.Commands, c)
@@ -184,6 +196,18 @@ func ParseLesson(name, text string) (*Lesson, error) {
 		return nil, fmt.Errorf("lesson %s: no commands", shownName)
 	}
 	return l, nil
+}
+
+// Speeds a lesson may ask for, in steps a frame (the dashboard's rungs).
+var lessonSpeeds = []string{"ramp", "max", "1", "2", "5", "10", "100", "1000"}
+
+func validSpeed(s string) bool {
+	for _, v := range lessonSpeeds {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 // Lessons is every built-in lesson, parsed.

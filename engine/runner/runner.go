@@ -56,6 +56,9 @@ type Runner struct {
 	Err      error     // why a lesson stopped early (Done is set too)
 	Reached  []int64   // per lane: the step at which Until was first met (0: not yet)
 	Taken    int64     // steps taken through this runner
+	// Directives are the lesson's speed and show commands, for a dashboard
+	// to apply (and clear); headless has no pace or panel and ignores them.
+	Directives []Command
 
 	pc       int     // the next lesson command
 	training bool    // a run/until command is under way
@@ -265,6 +268,8 @@ func (r *Runner) exec(c Command) error {
 		r.Captions = append(r.Captions, Caption{Step: s.Step(), Text: c.Arg})
 	case "wait":
 		r.Waiting = true
+	case "speed", "show":
+		r.Directives = append(r.Directives, c)
 	case "preset":
 		p, err := presets.Get(c.Arg)
 		if err != nil {

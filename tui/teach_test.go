@@ -1,0 +1,173 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"lnfit/engine"
+	"lnfit/engine/runner"
+)
+
+// checkUncut fails if anything on screen was cut (truncate marks every cut
+// with "…") or drawn outside the terminal.
+func checkUncut(t *testing.T, view string, w, h int) {
+	t.Helper()
+	checkFits(t, view, w, h)
+	for i, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, "…") {
+			t.Fatalf("line %d is cut: %q", i, l)
+		}
+	}
+	if strings.Contains(view, "\x1b[") {
+		t.Fatal("escape codes in a colourless view")
+	}
+}
+
+// The screens a class sees, at 80×24 and 100×30: each fits, nothing is cut,
+// and each is held by a golden file.
+func TestTeachingGoldens(t *testing.T) {
+	screens := map[string]func(w, h int) Model{
+		"step0": func(w, h int) Model { return sized(newModel(t, "question", 0), w, h) },
+		"step1": func(w, h int) Model { return sized(newModel(t, "question", 1), w, h) },
+		"step2": func(w, h int) Model { return sized(newModel(t, "question", 2), w, h) },
+		"help":  func(w, h int) Model { return press(sized(newModel(t, "question", 2), w, h), "?") },
+		"race4": func(w, h int) Model {
+			m := press(sized(newModel(t, "question-normal-init", 200), w, h), "c", "C", "C", "n", "n")
+			return m
+		},
+		"lab":   func(w, h int) Model { return press(sized(newModel(t, "question", 1), w, h), "h") },
+		"error": func(w, h int) Model { return press(sized(newModel(t, "question-normal-init", 3000), w, h), "e") },
+		"lesson": func(w, h int) Model {
+			l, _ := runner.GetLesson("seed-story")
+			tr, _ := engine.New(engine.DefaultConfig())
+			m := New(engine.NewSession(tr, "question"), Options{Lesson: l, StartPaused: true})
+			m.now = func() time.Time { return fixedNow }
+			m.msg = ""
+			return sized(m, w, h)
+		},
+		"classroom": func(w, h int) Model {
+			l, _ := runner.GetLesson("seed-story")
+			tr, _ := engine.New(engine.DefaultConfig())
+			m := New(engine.NewSession(tr, "question"), Options{Lesson: l, StartPaused: true, Classroom: true})
+			m.now = func() time.Time { return fixedNow }
+			m.msg = ""
+			return sized(m, w, h)
+		},
+	}
+	for name, make := range screens {
+		for _, size := range [][2]int{{80, 24}, {100, 30}} {
+			t.Run(fmt.Sprintf("%s_%dx%d", name, size[0], size[1]), func(t *testing.T) {
+				m := make(size[0], size[1])
+				m.msg = "" // messages wrap and fade; the screens themselves are what is held here
+				v := m.render()
+				checkUncut(t, v, size[0], size[1])
+				golden(t, fmt.Sprintf("%s_%dx%d", name, size[0], size[1]), v)
+			})
+		}
+	}
+}
+
+// The full help lists every key of the README's table at 80×24 on its
+// first screen, with no row twice.
+func TestHelpListsEveryKeyAt80x24(t *testing.T) {
+	m := press(sized(newModel(t, "question", 2), 80, 24), "c", "?")
+	v := m.render()
+	for _, k := range []string{"space", "n ", "> <", "r R", "p ", "L ", "o O", "+ -", "] [", "i I", "a ", "c ", "C ", "tab", "h ", "e ", "l ", "x ", "s ", "w ", "? ", "q "} {
+		if !strings.Contains(v, " "+k) {
+			t.Errorf("help at 80×24 lacks %q", k)
+		}
+	}
+	seen := map[string]bool{}
+	for _, l := range strings.Split(v, "\n") {
+		for _, cell := range strings.Split(strings.TrimSpace(l), "   ") {
+			cell = strings.TrimSpace(cell)
+			if cell != "" && seen[cell] && strings.Contains(cell, " ") {
+				t.Errorf("help row %q twice", cell)
+			}
+			seen[cell] = true
+		}
+	}
+	checkUncut(t, v, 80, 24)
+	// Scrolling reaches the token.
+	for i := 0; i < 30; i++ {
+		m = press(m, "down")
+	}
+	if !strings.Contains(m.render(), "lnfit1-") {
+		t.Fatal("scrolling the help does not reach the config token")
+	}
+}
+
+// Step 1's loss (11,561 on seed 1) stays in the plotted series after 10^7
+// steps, in both step axes.
+func TestStepOnesLossStaysPlotted(t *testing.T) {
+	tr, _ := engine.New(engine.DefaultConfig())
+	tr.Run(1)
+	first := tr.LastLoss()
+	s := tr.Snapshot()
+	h := engine.NewHistory()
+	h.Add(first)
+	for i := 1; i < 10_000_000; i++ {
+		h.Add(1 + 0.1*math.Sin(float64(i)))
+	}
+	s.History, s.LogHistory, s.Step = h.Buckets, h.Log, h.Steps
+	for _, logX := range []bool{false, true} {
+		_, top := lossColumns(&s, 60, logX)
+		if top[0] != first {
+			t.Fatalf("logX %v: the first column's largest loss is %v, want step 1's %v", logX, top[0], first)
+		}
+	}
+	p := plotLoss([]engine.Snapshot{s}, 80, 20, lossOpts{logY: true}, newStyles(0), 0)
+	if !strings.Contains(p.graph, realUnits(first)) && !strings.Contains(p.graph, "1.2e+4") {
+		t.Fatalf("the y axis does not reach step 1's loss %v:\n%s", first, p.graph)
+	}
+}
+
+// + and - walk a 1–2–5 ladder from 1e-6 to 10 and say when they are at its end.
+func TestLRLadder(t *testing.T) {
+	m := sized(newModel(t, "answer", 0), 100, 30)
+	m = press(m, "-")
+	if lr := m.session.Main().Config().LR; lr != 5e-5 {
+		t.Fatalf("- from 1e-4: %g", lr)
+	}
+	m = press(m, "+", "+", "+")
+	if lr := m.session.Main().Config().LR; lr != 5e-4 {
+		t.Fatalf("+ + + from 5e-5: %g", lr)
+	}
+	for i := 0; i < 40; i++ {
+		m = press(m, "+")
+	}
+	if lr := m.session.Main().Config().LR; lr != 10 || !strings.Contains(m.msg, "largest") {
+		t.Fatalf("top of the ladder: %g, %q", lr, m.msg)
+	}
+}
+
+// The first-minute ramp holds steps 0, 1 and 2 for two seconds each, then
+// doubles each second.
+func TestRampSchedule(t *testing.T) {
+	for sec, want := range map[float64]int64{0: 0, 1.9: 0, 2: 1, 3.9: 1, 4: 2, 5.9: 2, 6: 3, 7: 7, 14: 1023} {
+		if got := rampSteps(time.Duration(sec * float64(time.Second))); got != want {
+			t.Errorf("rampSteps(%vs) = %d, want %d", sec, got, want)
+		}
+	}
+}
+
+// In a race, where lanes coincide, the draw order rotates so each lane is
+// on top in turn.
+func TestRaceLanesTakeTurnsOnTop(t *testing.T) {
+	m := press(sized(newModel(t, "question-normal-init", 50), 100, 30), "c", "C")
+	seen := map[rune]bool{}
+	for rot := 0; rot < 3; rot++ {
+		p := plotFit(m.frame.snaps, 46, 20, m.st, rot)
+		for _, r := range p.graph {
+			if r == '•' || r == '×' || r == '─' {
+				seen[r] = true
+			}
+		}
+	}
+	if len(seen) != 3 {
+		t.Fatalf("over three rotations the lanes seen on top are %v, want all three", seen)
+	}
+}
