@@ -17,7 +17,7 @@ type frame struct {
 	token       string
 	rate        float64 // steps/s the dashboard achieves (NaN: unknown)
 
-	verdicts    []engine.Diagnosis // one per lane, each read after the last (hysteresis)
+	verdicts []engine.Diagnosis // one per lane, each read after the last (hysteresis)
 
 	lesson      bool // a lesson is loaded (running or just ended)
 	lessonTitle string

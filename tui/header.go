@@ -135,7 +135,7 @@ func (m Model) diagnostics(w int) string {
 		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"
 	case engine.StatusUntrained:
 		style = m.st.Dim
-		if !m.running {
+		if !m.running && !m.frame.lesson {
 			text += " — space runs, n takes one step"
 		}
 	case engine.StatusLearning:

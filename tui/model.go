@@ -216,7 +216,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // train runs one frame's worth of the runner and reacts to what it stopped on.
 func (m *Model) train() {
 	m.ticks++
-	m.rot = m.ticks / 30 // about once a second
+	m.rot = m.ticks / 30               // about once a second
 	if m.session.Step() < m.lastStep { // a lesson or a key restarted the run: so does the ramp
 		m.restarted()
 	}
