@@ -210,7 +210,7 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 	if single != nil {
 		graph = markBoth(graph, target, single, h-1, lo, hi)
 	}
-	graph = colorize(graph, st, len(snaps) > 1)
+	graph = colorize(graph, st, len(snaps) > 1, st.PredMark, st.TargetMark)
 	foot := []string{xAxis(cols, []axisTick{{0, "0"}, {0.5, "0.5"}, {1, "1"}}, "x")}
 	foot = append(foot, wrapLegend(legend, w)...)
 	for _, note := range clampNotes {
@@ -294,7 +294,7 @@ func axisIndex(r []rune) int {
 // the solid line (net(x), lane A, or the loss), the race glyphs, the both
 // mark. asciigraph's own colours would make markBoth's cell arithmetic
 // wrong, and the glyphs say which series a cell belongs to anyway.
-func colorize(graph string, st styles, race bool) string {
+func colorize(graph string, st styles, race bool, solid, dots lipgloss.Style) string {
 	if !st.color {
 		return graph
 	}
@@ -314,7 +314,7 @@ func colorize(graph string, st styles, race bool) string {
 				b.WriteRune(c)
 				continue
 			case c == '·':
-				sty = st.TargetMark
+				sty = dots
 			case c == bothGlyph:
 				sty = st.BothMark
 			case c == '•':
@@ -326,7 +326,7 @@ func colorize(graph string, st styles, race bool) string {
 			case race:
 				sty = st.LaneMarks[0]
 			default:
-				sty = st.PredMark
+				sty = solid
 			}
 			b.WriteString(sty.Render(string(c)))
 		}
@@ -532,10 +532,10 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 		}
 		series = [][]float64{vals[0], vals[1]}
 		charsets = []asciigraph.CharSet{dotted, asciigraph.DefaultCharSet}
-		legend = []string{st.LossMark.Render("─── mean"), st.TargetMark.Render("··· largest batch")}
+		legend = []string{st.LossMark.Render("─── mean"), st.Dim.Render("··· largest batch")}
 		if o.smooth {
 			series[1] = ema(vals[1], 0.15)
-			legend[0] = st.LossMark.Render("─── mean, smoothed")
+			legend[0] = st.SmoothMark.Render("─── mean, smoothed")
 		}
 	} else {
 		for k := range vals { // drawn in a rotating order: where lanes coincide, each is on top in turn
@@ -555,7 +555,11 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 	}
 	opts := graphOpts(h, lo, hi, label)
 	opts = append(opts, asciigraph.SeriesChars(charsets...))
-	graph := colorize(asciigraph.PlotMany(series, opts...), st, race)
+	solid := st.LossMark
+	if o.smooth {
+		solid = st.SmoothMark
+	}
+	graph := colorize(asciigraph.PlotMany(series, opts...), st, race, solid, st.Dim)
 	first, last := snaps[0].HistStart+1, snaps[0].Step
 	scale := "log y"
 	if !o.logY {
@@ -618,22 +622,31 @@ func (m Model) plots(w, h int) string {
 	fitW := w / 2
 	lossW := w - fitW
 	lo := lossOpts{logY: m.logLoss, logX: m.logSteps, smooth: m.smooth}
-	// Draw once to learn how many footer lines each needs, then at the height that leaves.
-	fit := plotFit(m.frame.snaps, fitW-4, 5, m.st, m.rot)
-	loss := plotLoss(m.frame.snaps, lossW-4, 5, lo, m.st, m.rot)
-	footH := max(len(fit.footer), len(loss.footer), 2)
-	short := h-3-footH < 4 // a short screen keeps the curves and drops the legends
-	if short {
+	// Draw once to learn how many footer lines each needs (clamp notes
+	// depend on the height), then again at the height that leaves.
+	footH := 2
+	var fit, loss plotted
+	for try := 0; try < 2; try++ {
+		plotH := h - 3 - footH // borders and title
+		if plotH < 3 {
+			plotH = 3
+		}
+		fit = plotFit(m.frame.snaps, fitW-4, plotH, m.st, m.rot)
+		loss = plotLoss(m.frame.snaps, lossW-4, plotH, lo, m.st, m.rot)
+		need := max(len(fit.footer), len(loss.footer), 1)
+		if need == footH {
+			break
+		}
+		footH = need
+	}
+	if h-3-footH < 4 { // a short screen keeps the curves and drops the legends
 		footH = 1
-	}
-	plotH := h - 3 - footH // borders and title
-	if plotH < 3 {
-		return block("", w, h)
-	}
-	fit = plotFit(m.frame.snaps, fitW-4, plotH, m.st, m.rot)
-	loss = plotLoss(m.frame.snaps, lossW-4, plotH, lo, m.st, m.rot)
-	if short {
+		fit = plotFit(m.frame.snaps, fitW-4, h-4, m.st, m.rot)
+		loss = plotLoss(m.frame.snaps, lossW-4, h-4, lo, m.st, m.rot)
 		fit.footer, loss.footer = fit.footer[:min(1, len(fit.footer))], loss.footer[:min(1, len(loss.footer))]
+	}
+	if h-3-footH < 3 {
+		return block("", w, h)
 	}
 	left := m.panel("fit: net(x) vs ln(x) on (0,1]", fit, footH, fitW)
 	right := m.panel("loss (MSE of each batch)", loss, footH, lossW)
