@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"lnfit/engine"
 )
@@ -44,16 +45,25 @@ func (m *Model) save() {
 	}
 }
 
-// safeName keeps a label's letters, digits, - and _ for a file name.
+// safeName turns a label into a file name part: letters, digits, '.',
+// '_' kept, every other run of characters one '-' ("question · init →
+// normal" → "question-init-normal").
 func safeName(label string) string {
-	out := []rune{}
+	var b strings.Builder
+	dash := false
 	for _, r := range label {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
-			out = append(out, r)
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
 		}
 	}
-	if len(out) == 0 {
+	if b.Len() == 0 {
 		return "run"
 	}
-	return string(out)
+	return b.String()
 }

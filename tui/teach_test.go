@@ -171,3 +171,14 @@ func TestRaceLanesTakeTurnsOnTop(t *testing.T) {
 		t.Fatalf("over three rotations the lanes seen on top are %v, want all three", seen)
 	}
 }
+
+// After i, the label says what changed, and so does w's file name.
+func TestLabelSaysWhatChanged(t *testing.T) {
+	m := press(sized(newModel(t, "question", 0), 100, 30), "i")
+	if got := m.session.Label(); got != "question · init → normal" || !strings.Contains(m.render(), "question · init → normal") {
+		t.Fatalf("label %q", got)
+	}
+	if safeName(m.session.Label()) != "question-init-normal" {
+		t.Fatalf("file name part %q", safeName(m.session.Label()))
+	}
+}
