@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"lnfit/engine"
 	"lnfit/presets"
@@ -27,6 +28,13 @@ type options struct {
 	list, listLessons      bool
 	showVersion            bool
 	set                    map[string]bool // flags given on the command line
+
+	// The SSH classroom (serve.go).
+	serve, classCode          string
+	authorizedKeys, hostKey   string
+	broadcast                 bool
+	maxSessions               int
+	idleTimeout, sessionLimit time.Duration
 }
 
 // settingFlag is one --NAME VALUE for a setting of engine's table.
@@ -95,6 +103,33 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.list, "list-presets", false, "print the presets and exit")
 	fs.BoolVar(&o.listLessons, "list-lessons", false, "print the built-in lessons and exit")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	str(&o.serve, "serve", "serve the dashboard over SSH on ADDR (e.g. 127.0.0.1:2323, or :2323 for a classroom network)")
+	fs.BoolVar(&o.broadcast, "broadcast", false, "serve: this terminal is the teacher's dashboard; students follow it (f forks a copy)")
+	o.maxSessions = defaultMaxSessions()
+	fs.Func("max-sessions", fmt.Sprintf("serve: at most N sessions at once (default %d here)", o.maxSessions), func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10_000 {
+			return fmt.Errorf("want a whole number from 1 to 10,000")
+		}
+		o.maxSessions = n
+		return nil
+	})
+	dur := func(p *time.Duration, def time.Duration, name, usage string) {
+		*p = def
+		fs.Func(name, usage, func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > 7*24*time.Hour {
+				return fmt.Errorf("want a duration from 1s to 168h, e.g. 30m or 2h")
+			}
+			*p = d
+			return nil
+		})
+	}
+	dur(&o.idleTimeout, 30*time.Minute, "idle-timeout", "serve: close a session after this long without a key (default 30m)")
+	dur(&o.sessionLimit, 4*time.Hour, "max-session", "serve: close a session after this long in all (default 4h)")
+	str(&o.classCode, "class-code", "serve: students type this code to connect (keyboard-interactive)")
+	str(&o.authorizedKeys, "authorized-keys", "serve: only these public keys may connect (an authorized_keys file)")
+	str(&o.hostKey, "host-key", "serve: the server's host key, made once and reused (default: lnfit/host_ed25519 in the user's config dir)")
 	return fs
 }
 

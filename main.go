@@ -112,6 +112,17 @@ func run(ctx context.Context, args []string, env environment) int {
 	if !o.headless && (o.json || o.set["until"] || o.set["steps"]) {
 		return fail(usagef("--json, --until and --steps go with --headless"))
 	}
+	for _, f := range []string{"broadcast", "max-sessions", "idle-timeout", "max-session", "class-code", "authorized-keys", "host-key"} {
+		if o.set[f] && o.serve == "" {
+			return fail(usagef("--%s goes with --serve ADDR", f))
+		}
+	}
+	if o.serve != "" {
+		if o.headless {
+			return fail(usagef("--serve and --headless: a server draws dashboards; give one"))
+		}
+		return serve(ctx, st, o, env)
+	}
 	if o.headless {
 		return headless(ctx, st, o, env)
 	}

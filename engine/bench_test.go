@@ -47,25 +47,6 @@ func benchStep(b *testing.B, batch int, opt string, dense bool) {
 // benchWindow is how many steps benchStep times before replaying.
 const benchWindow = 20_000
 
-// cloneOptimizer copies an optimizer with its state (Fork starts a fresh one).
-func cloneOptimizer(o Optimizer) Optimizer {
-	switch o := o.(type) {
-	case *SGD:
-		return &SGD{}
-	case *Momentum:
-		return &Momentum{V: append([]float64(nil), o.V...), Nesterov: o.Nesterov}
-	case *RMSProp:
-		return &RMSProp{S: append([]float64(nil), o.S...)}
-	case *Adagrad:
-		return &Adagrad{S: append([]float64(nil), o.S...)}
-	case *Adam:
-		c := *o
-		c.M, c.V = append([]float64(nil), o.M...), append([]float64(nil), o.V...)
-		return &c
-	}
-	panic("unknown optimizer")
-}
-
 // BenchmarkLongRun is what an hour at full speed sees: the steps/s of 10^4
 // steps right after the start and of 10^4 steps after 10^6 more, for the
 // answer at batch 50 with each optimizer whose state decays toward zero.

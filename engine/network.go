@@ -89,6 +89,20 @@ type workspace struct {
 	h      [][]float64 // per hidden layer (B,Out): a·mask, the next layer's input under dropout
 }
 
+// newEvalWorkspace holds only what a forward pass without dropout writes
+// (z and a): a third of a training workspace, for the 1000-point grid.
+func newEvalWorkspace(sizes []int, batch int) *workspace {
+	nl := len(sizes) - 1
+	ws := &workspace{batch: batch, x: make([]float64, batch), y: make([]float64, batch)}
+	ws.z = make([][]float64, nl)
+	ws.a = make([][]float64, nl)
+	for l := 0; l < nl; l++ {
+		ws.z[l] = make([]float64, batch*sizes[l+1])
+		ws.a[l] = make([]float64, batch*sizes[l+1])
+	}
+	return ws
+}
+
 func newWorkspace(sizes []int, batch int) *workspace {
 	nl := len(sizes) - 1
 	ws := &workspace{batch: batch, x: make([]float64, batch), y: make([]float64, batch)}
@@ -189,7 +203,7 @@ func (n *Network) backward(grads []Layer, ws *workspace, B int, dpred []float64,
 
 // Predict evaluates the network at xs into out (allocating only its own scratch).
 func (n *Network) Predict(xs []float64) []float64 {
-	ws := newWorkspace(n.Sizes, len(xs))
+	ws := newEvalWorkspace(n.Sizes, len(xs))
 	copy(ws.x, xs)
 	return append([]float64(nil), n.forward(ws, len(xs), false)...)
 }

@@ -248,3 +248,23 @@ func TestLogHistoryTilesTheSteps(t *testing.T) {
 		t.Fatalf("logIndex(MaxInt64) = %d, cap %d", logIndex(math.MaxInt64), LogCap)
 	}
 }
+
+// A cloned session (a student's fork of the teacher's run) continues bit
+// for bit as the original does: weights, optimizer state and batch stream.
+func TestSessionCloneIsAFairFork(t *testing.T) {
+	s := NewSession(mustNew(t, answerLike(50)), "answer")
+	s.Run(300)
+	_ = s.Race([]Lane{{Optimizer: OptAdam}, {Optimizer: OptMomentum, LR: 0.01}}, 0)
+	s.Run(50)
+	c := s.Clone()
+	s.Run(200)
+	c.Run(200)
+	for i := range s.Lanes() {
+		if !sameFloats(s.Lanes()[i].net.Params, c.Lanes()[i].net.Params) || s.Lanes()[i].Step() != c.Lanes()[i].Step() {
+			t.Fatalf("lane %d differs after the fork", i)
+		}
+	}
+	if c.Label() != s.Label() {
+		t.Fatalf("labels %q and %q", c.Label(), s.Label())
+	}
+}

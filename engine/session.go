@@ -201,6 +201,17 @@ func (s *Session) SetStop(stop func() bool) {
 	}
 }
 
+// Clone is an independent copy of the whole session: every lane's weights,
+// optimizer state, step, history and batch stream. Stepped alike, the copy
+// and the original stay bit-identical: a student's fork of the teacher's run.
+func (s *Session) Clone() *Session {
+	c := &Session{Origin: s.Origin, base: s.base.Clone(), lanes: make([]*Trainer, len(s.lanes))}
+	for i, l := range s.lanes {
+		c.lanes[i] = l.Clone()
+	}
+	return c
+}
+
 // Run takes n steps on every lane that has not diverged and returns the
 // most steps any lane took.
 func (s *Session) Run(n int) int {

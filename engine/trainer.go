@@ -102,7 +102,7 @@ func (t *Trainer) rebuild() error {
 	t.gradLayers = layerViews(sizes, t.grads)
 	t.prevParams = make([]float64, len(t.net.Params))
 	t.rec = newRecord(len(t.net.Layers), t.rec.hist)
-	t.evalWS = newWorkspace(sizes, GridPoints)
+	t.evalWS = newEvalWorkspace(sizes, GridPoints)
 	copy(t.evalWS.x, t.gridX)
 	t.allocBatch()
 	return nil
@@ -492,6 +492,32 @@ func (t *Trainer) Fork() *Trainer {
 	c.opt, _ = NewOptimizer(c.cfg.Optimizer, len(c.net.Params))
 	c.dense = t.dense
 	return c
+}
+
+// Clone returns an independent trainer in exactly this trainer's state,
+// optimizer state included: stepped alike, the two stay bit-identical. (A
+// race's lanes use Fork instead, each with a fresh optimizer.)
+func (t *Trainer) Clone() *Trainer {
+	c := t.Fork()
+	c.opt = cloneOptimizer(t.opt)
+	return c
+}
+
+// cloneOptimizer copies an optimizer with its state.
+func cloneOptimizer(o Optimizer) Optimizer {
+	switch o := o.(type) {
+	case *Momentum:
+		return &Momentum{V: append([]float64(nil), o.V...), Nesterov: o.Nesterov}
+	case *RMSProp:
+		return &RMSProp{S: append([]float64(nil), o.S...)}
+	case *Adagrad:
+		return &Adagrad{S: append([]float64(nil), o.S...)}
+	case *Adam:
+		c := *o
+		c.M, c.V = append([]float64(nil), o.M...), append([]float64(nil), o.V...)
+		return &c
+	}
+	return &SGD{}
 }
 
 // trackDeaths records the step at which a whole ReLU layer dies on the

@@ -19,6 +19,20 @@ import (
 func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := &m.keys
 	k.enable(m.keyState())
+	if m.following {
+		switch {
+		case key.Matches(msg, k.Fork):
+			m.say(false, "forking the teacher's run…")
+			hub := m.opts.Hub
+			return func() tea.Msg { s, err := hub.fork(); return forkedMsg{s, err} }, false
+		case key.Matches(msg, k.Quit, k.Help, k.InitLab, k.ErrorView, k.LogScale, k.LogSteps, k.Smooth),
+			m.mode == modeHelp && key.Matches(msg, k.PickUp, k.PickDown):
+			// looking: below
+		default:
+			m.say(true, "you are following the teacher's run, so %s is the teacher's key; f gives you a copy of your own", msg.String())
+			return nil, false
+		}
+	}
 	if m.lessonActive() && pressed(msg, k.setupKeys()...) {
 		m.say(true, "the lesson sets up the run: %s does nothing until it ends (L ends it)", msg.String())
 		return nil, false
@@ -141,8 +155,20 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.NextLane):
 		m.sel = (m.sel + 1) % len(s.Lanes())
 		m.say(false, "lane %c selected (%s): o and +/- act on it", 'A'+m.sel, s.Lane(m.sel).Config().Optimizer)
+	case key.Matches(msg, k.Follow):
+		m.following = true
+		m.pause()
+		m.say(false, "following the teacher again; f makes a copy of your own")
 	case key.Matches(msg, k.InitLab):
+		wasLab := m.mode == modeLab
 		m.toggle(modeLab)
+		if h := m.opts.Hub; h != nil && m.opts.Follow { // the teacher sends layer views while anyone looks
+			if !wasLab && m.mode == modeLab {
+				h.labWanted.Add(1)
+			} else if wasLab && m.mode != modeLab {
+				h.labWanted.Add(-1)
+			}
+		}
 	case key.Matches(msg, k.ErrorView):
 		m.toggle(modeError)
 	case key.Matches(msg, k.Preset):
@@ -170,7 +196,11 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 }
 
 func (m *Model) keyState() keyState {
-	return keyState{running: m.running, racing: m.session.Racing(), lesson: m.lessonActive(), diverged: m.session.AllDiverged()}
+	if m.following {
+		return keyState{racing: m.frame.racing, lesson: m.frame.lesson && !m.frame.lessonDone, broadcast: true, following: true}
+	}
+	return keyState{running: m.running, racing: m.session.Racing(), lesson: m.lessonActive(), diverged: m.session.AllDiverged(),
+		broadcast: m.opts.Hub != nil && m.opts.Follow}
 }
 
 // set changes a setting through the session and reports a refusal.

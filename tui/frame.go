@@ -16,6 +16,8 @@ type frame struct {
 	allDiverged bool
 	token       string
 	rate        float64 // steps/s the dashboard achieves (NaN: unknown)
+	running     bool    // training now (for a follower: the teacher is)
+	pace        string  // ramp, N steps/frame or max
 
 	verdicts []engine.Diagnosis // one per lane, each read after the last (hysteresis)
 
@@ -27,12 +29,20 @@ type frame struct {
 	lessonDone  bool
 }
 
-// refresh builds the frame: once per Update.
+// refresh builds the frame: once per Update. A follower draws the
+// teacher's frames instead, and builds none of its own.
 func (m *Model) refresh() {
+	if m.following {
+		m.keys.enable(m.keyState())
+		return
+	}
 	s := m.session
 	m.sel = max(0, min(m.sel, len(s.Lanes())-1))
 	f := frame{label: s.Label(), racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
-		rate: m.rate.perSecond()}
+		rate: m.rate.perSecond(), running: m.running, pace: speedLabel(speeds[m.speed])}
+	if m.ramp {
+		f.pace = "ramp (> or < to leave)"
+	}
 	for i, l := range s.Lanes() {
 		snap := l.Snapshot()
 		var prev engine.Diagnosis
@@ -42,7 +52,8 @@ func (m *Model) refresh() {
 		f.snaps = append(f.snaps, snap)
 		f.verdicts = append(f.verdicts, engine.DiagnoseAfter(prev, snap))
 	}
-	if m.mode == modeLab || m.mode == modeHelp && m.back == modeLab {
+	labOpen := m.mode == modeLab || m.mode == modeHelp && m.back == modeLab
+	if labOpen || m.opts.Hub != nil && !m.opts.Follow && m.opts.Hub.labWanted.Load() > 0 {
 		f.lab = s.Lane(m.sel).Inspect()
 	}
 	if r := m.run; r.Lesson != nil {
@@ -54,6 +65,9 @@ func (m *Model) refresh() {
 	}
 	m.frame = f
 	m.keys.enable(m.keyState())
+	if h := m.opts.Hub; h != nil && !m.opts.Follow {
+		h.publish(f) // the teacher's frame, for every follower (plain data, never changed after)
+	}
 }
 
 // snap is the selected lane's snapshot.

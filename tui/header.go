@@ -15,20 +15,32 @@ func (m Model) header(w int) string {
 	f := &m.frame
 	s := m.snap()
 	c := s.Config
+	running := m.running
+	if m.following {
+		running = f.running
+	}
 	state := m.st.Good.Render("▶ running")
 	switch {
 	case f.allDiverged:
 		state = m.st.Bad.Render("✖ diverged")
 	case f.waiting:
 		state = m.st.Warn.Render("‖ caption: space continues")
-	case !m.running:
+	case !running:
 		state = m.st.Warn.Render("‖ paused")
 	}
 	rate := "— steps/s"
-	if r := f.rate; !math.IsNaN(r) && m.running {
+	if r := f.rate; !math.IsNaN(r) && running {
 		rate = shortCount(r) + " steps/s"
 	}
 	parts := []string{m.st.Title.Render("lnfit"), f.label}
+	switch {
+	case m.following:
+		parts = append(parts, m.st.Msg.Render("following the teacher (f: a copy of your own)"))
+	case m.opts.Hub != nil && m.opts.Follow:
+		parts = append(parts, m.st.Msg.Render("your own copy (F: follow the teacher)"))
+	case m.opts.Hub != nil:
+		parts = append(parts, m.st.Msg.Render(fmt.Sprintf("teaching: %d following", m.opts.Hub.Followers())))
+	}
 	if !f.racing {
 		parts = append(parts, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
 	}
@@ -49,11 +61,7 @@ func (m Model) header(w int) string {
 	}
 	parts = append(parts, "step "+engine.Commas(s.Step))
 	if !m.st.projector {
-		speed := speedLabel(speeds[m.speed])
-		if m.ramp {
-			speed = "ramp (> or < to leave)"
-		}
-		parts = append(parts, rate, speed)
+		parts = append(parts, rate, f.pace)
 	}
 	parts = append(parts, state)
 	if f.racing {

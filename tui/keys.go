@@ -26,6 +26,7 @@ type keyMap struct {
 	Help, Quit                  key.Binding
 	PickUp, PickDown, PickEnter key.Binding
 	PickCancel                  key.Binding
+	Fork, Follow                key.Binding // the classroom's broadcast: a student's own copy, and back
 }
 
 func newKeyMap() keyMap {
@@ -65,6 +66,8 @@ func newKeyMap() keyMap {
 		PickDown:   b([]string{"down", "j"}, "↓", "down"),
 		PickEnter:  b([]string{"enter"}, "enter", "choose"),
 		PickCancel: b([]string{"esc", "q"}, "esc", "cancel"),
+		Fork:       b([]string{"f"}, "f", "fork: your own copy"),
+		Follow:     b([]string{"F"}, "F", "follow the teacher"),
 	}
 }
 
@@ -77,6 +80,7 @@ func (k keyMap) setupKeys() []key.Binding {
 // keyState is what decides which keys work.
 type keyState struct {
 	running, racing, lesson, diverged bool
+	broadcast, following              bool // a student of a broadcast, and following the teacher now
 }
 
 // enable turns bindings on and off for the state, so matching and help agree.
@@ -88,6 +92,17 @@ func (k *keyMap) enable(s keyState) {
 	k.Step.SetEnabled(!s.lesson && !s.running && !s.diverged)
 	k.AddLane.SetEnabled(!s.lesson && s.racing)
 	k.NextLane.SetEnabled(s.racing)
+	k.Fork.SetEnabled(s.following)
+	k.Follow.SetEnabled(s.broadcast && !s.following)
+	if s.following { // the teacher's keys drive the run; a follower's only look
+		for _, b := range []*key.Binding{&k.Pause, &k.Faster, &k.Slower, &k.Lesson, &k.Save, &k.NextLane} {
+			b.SetEnabled(false)
+		}
+		for _, b := range []*key.Binding{&k.Step, &k.NextOpt, &k.PrevOpt, &k.NextInit, &k.PrevInit, &k.Reset, &k.NewSeed,
+			&k.LRUp, &k.LRDown, &k.BatchUp, &k.BatchDown, &k.Preset, &k.Activation, &k.Race, &k.AddLane} {
+			b.SetEnabled(false)
+		}
+	}
 }
 
 // pressed reports whether msg is one of the bindings' keys, enabled or not:
@@ -138,6 +153,8 @@ func (k keyMap) helpGroups() [][]helpRow {
 			r("e", "error against x", k.ErrorView),
 		},
 		{
+			r("f", "fork: your own copy", k.Fork),
+			r("F", "follow the teacher", k.Follow),
 			r("l", "log / linear loss axis", k.LogScale),
 			r("x", "log / linear step axis", k.LogSteps),
 			r("s", "smoothed loss", k.Smooth),
@@ -161,7 +178,7 @@ func anyEnabled(bs []key.Binding) bool {
 // many of the working keys as the width allows.
 func (k keyMap) shortHelp(w int, st styles) string {
 	items := [][2]string{{"?", "help"}, {"q", "quit"}}
-	for _, b := range []key.Binding{k.Pause, k.Step, k.NextOpt, k.NextInit, k.LRUp, k.Race, k.NextLane, k.Reset,
+	for _, b := range []key.Binding{k.Fork, k.Follow, k.Pause, k.Step, k.NextOpt, k.NextInit, k.LRUp, k.Race, k.NextLane, k.Reset,
 		k.Faster, k.Preset, k.Lesson, k.InitLab, k.ErrorView} {
 		if b.Enabled() {
 			items = append(items, [2]string{b.Help().Key, shortDesc(b.Help().Desc)})

@@ -27,12 +27,19 @@ type Options struct {
 	Lesson      *runner.Lesson       // start this lesson
 	Classroom   bool                 // projector layout
 	Profile     colorprofile.Profile // the terminal's colours; the zero value draws plain text
+
+	// The SSH classroom's settings (zero values: a dashboard on its own).
+	Pool      *runner.Pool  // share the cores with other runs
+	FrameTime time.Duration // time between frames (0: 1/30 s, and back to back at full speed)
+	Remote    bool          // a student's session: w shows the token instead of writing a file
+	Hub       *Hub          // broadcast: the teacher publishes here, followers read from here
+	Follow    bool          // start following the Hub's teacher (a student's view)
 }
 
 // Frame timing: ~30 frames a second. At full speed each frame trains for
 // trainBudget and then draws; the rest of the frame is the snapshot and View.
 const (
-	frameTime   = time.Second / 30
+	frameTime30 = time.Second / 30
 	trainBudget = 28 * time.Millisecond
 )
 
@@ -82,6 +89,8 @@ type Model struct {
 	rampBehind    bool      // the engine could not keep up with the ramp last frame: tick at once
 	pausedAt      time.Time // when the run was last paused
 	lastStep      int64     // the step after the last frame
+	following     bool      // drawing the teacher's frames (broadcast), not training a run of our own
+	poolID        int64     // this run's name in the pool
 	tickID        int
 	logLoss       bool
 	logSteps      bool // the loss plot's x axis in log steps
@@ -103,6 +112,13 @@ func New(s *engine.Session, o Options) Model {
 		logLoss: true, now: time.Now, width: 80, height: 24, ramp: !o.StartPaused,
 	}
 	m.rampStart = m.now()
+	m.following = o.Follow && o.Hub != nil
+	if o.Remote {
+		m.opts.SavePath = "-"
+	}
+	if o.Pool != nil {
+		m.poolID = o.Pool.NewID()
+	}
 	if o.Classroom {
 		m.st = m.st.classroom()
 	}
@@ -130,6 +146,9 @@ func RunProgram(ctx context.Context, s *engine.Session, o Options, popts ...tea.
 // runModel runs any root model the way Run does, and maps its end to an error.
 func runModel(ctx context.Context, model tea.Model, popts ...tea.ProgramOption) error {
 	p := tea.NewProgram(model, append([]tea.ProgramOption{tea.WithContext(ctx)}, popts...)...)
+	if m, ok := model.(Model); ok && m.opts.Hub != nil && !m.opts.Follow {
+		m.opts.Hub.SetTeacher(p.Send) // followers' forks are served by this program
+	}
 	_, err := p.Run()
 	switch {
 	case err == nil:
@@ -152,11 +171,14 @@ func (m Model) Init() tea.Cmd {
 
 func (m Model) nextTick() tea.Cmd {
 	id := m.tickID
+	if m.opts.FrameTime > 0 { // a shared machine: a steady pace, never back to back
+		return tea.Tick(m.opts.FrameTime, func(time.Time) tea.Msg { return tickMsg{id} })
+	}
 	if m.ramp && m.rampBehind || !m.ramp && speeds[m.speed] == 0 {
 		// Full speed: the next frame starts as soon as this one is drawn.
 		return func() tea.Msg { return tickMsg{id} }
 	}
-	return tea.Tick(frameTime, func(time.Time) tea.Msg { return tickMsg{id} })
+	return tea.Tick(frameTime30, func(time.Time) tea.Msg { return tickMsg{id} })
 }
 
 // Update answers keys, resizes, ticks and the picker's choice, then builds
@@ -166,7 +188,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		return m, nil
+		// Redraw everything: a terminal that reflowed its lines on the
+		// resize no longer holds what the renderer thinks it does.
+		return m, tea.ClearScreen
 	case tickMsg:
 		if msg.id != m.tickID || !m.running {
 			return m, nil // a tick from before a pause: drop it
@@ -177,6 +201,33 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case pickedMsg:
 		cmd = m.picked(msg)
+	case sharedFrameMsg:
+		if m.following {
+			m.frame = msg.f
+			m.frame.lab = msg.f.lab
+			m.keys.enable(m.keyState())
+		}
+		return m, nil
+	case forkRequest: // a follower asks the teacher for a copy of the run
+		msg.reply <- m.session.Clone()
+		return m, nil
+	case forkedMsg:
+		if msg.err != nil {
+			m.say(true, "no copy: %v; still following", msg.err)
+			return m, nil
+		}
+		m.following = false
+		m.session, m.run, m.sel = msg.s, runner.New(msg.s, nil), 0
+		m.ramp = false
+		m.say(false, "your own copy from step %s: the same weights and batches as the teacher's; F follows the teacher again",
+			engine.Commas(msg.s.Step()))
+		m.lastStep = msg.s.Step()
+		m.refresh()
+		return m, m.resume()
+	case closingMsg:
+		m.pause()
+		m.say(true, "%s", msg.text)
+		return m, tea.Tick(time.Second, func(time.Time) tea.Msg { return tea.QuitMsg{} })
 	case tea.KeyPressMsg:
 		if r := []rune(msg.Text); len(r) > 1 {
 			// Keys typed faster than the input is read can arrive as one
@@ -222,6 +273,20 @@ func (m *Model) train() {
 	}
 	defer func() { m.lastStep = m.session.Step() }()
 	b := runner.Budget{Time: trainBudget}
+	frameTime := m.opts.FrameTime
+	if frameTime == 0 {
+		frameTime = frameTime30
+	}
+	if p := m.opts.Pool; p != nil {
+		b.Time = p.Share(m.poolID, frameTime, trainBudget)
+	}
+	advance := func(b runner.Budget) (took int64) {
+		if p := m.opts.Pool; p != nil {
+			p.Do(m.poolID, func() { took = m.run.Advance(b) })
+			return took
+		}
+		return m.run.Advance(b)
+	}
 	switch n := speeds[m.speed]; {
 	case m.ramp:
 		want := rampSteps(m.now().Sub(m.rampStart)) - (m.session.Step() - m.rampBase)
@@ -231,14 +296,14 @@ func (m *Model) train() {
 			return // this frame shows the same step a little longer
 		}
 		b.Steps = want
-		took := m.run.Advance(b)
+		took := advance(b)
 		m.rampPace = float64(took)
 		m.rampBehind = took < want
 	case n > 0:
 		b.Steps = int64(n)
-		m.run.Advance(b)
+		advance(b)
 	default:
-		m.run.Advance(b)
+		advance(b)
 	}
 	m.applyDirectives()
 	m.sel = min(m.sel, len(m.session.Lanes())-1)

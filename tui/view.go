@@ -26,6 +26,9 @@ func (m Model) render() string {
 	if w < minWidth || h < minHeight {
 		return m.tooSmall()
 	}
+	if len(m.frame.snaps) == 0 { // a follower before the teacher's first frame
+		return block(" lnfit · waiting for the teacher's run… (q quits)", w, h)
+	}
 	header := m.header(w)
 	diag := m.diagnostics(w)
 	status := m.statusLine(w)
