@@ -18,6 +18,7 @@ type frame struct {
 	rate        float64 // steps/s the dashboard achieves (NaN: unknown)
 	running     bool    // training now (for a follower: the teacher is)
 	pace        string  // ramp, N steps/frame or max
+	panel       mode    // the body the run's own dashboard shows (plots, lab or error view)
 
 	verdicts []engine.Diagnosis // one per lane, each read after the last (hysteresis)
 
@@ -39,7 +40,10 @@ func (m *Model) refresh() {
 	s := m.session
 	m.sel = max(0, min(m.sel, len(s.Lanes())-1))
 	f := frame{label: s.Label(), racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
-		rate: m.rate.perSecond(), running: m.running, pace: speedLabel(speeds[m.speed])}
+		rate: m.rate.perSecond(), running: m.running, pace: speedLabel(speeds[m.speed]), panel: m.mode}
+	if m.mode == modeHelp || m.mode == modePicker {
+		f.panel = m.back
+	}
 	if m.ramp {
 		f.pace = "ramp (> or < to leave)"
 	}

@@ -203,8 +203,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.picked(msg)
 	case sharedFrameMsg:
 		if m.following {
+			if msg.f.panel != m.frame.panel && m.mode != modeHelp { // the teacher (or the lesson) turned to another panel: so do we
+				m.showPanel(msg.f.panel)
+			}
 			m.frame = msg.f
-			m.frame.lab = msg.f.lab
 			m.keys.enable(m.keyState())
 		}
 		return m, nil
@@ -442,4 +444,17 @@ func (r *rateMeter) perSecond() float64 {
 		return math.NaN()
 	}
 	return float64(r.steps[last]-r.steps[first]) / dt
+}
+
+// showPanel turns a follower to the teacher's panel, keeping the hub's
+// count of followers that need the init lab's data.
+func (m *Model) showPanel(p mode) {
+	h := m.opts.Hub
+	if m.mode == modeLab && p != modeLab && h != nil {
+		h.labWanted.Add(-1)
+	}
+	if m.mode != modeLab && p == modeLab && h != nil {
+		h.labWanted.Add(1)
+	}
+	m.mode, m.back = p, modePlots
 }
