@@ -29,6 +29,10 @@ type options struct {
 	showVersion            bool
 	set                    map[string]bool // flags given on the command line
 
+	// The collapse map (mapcmd.go).
+	mapAxes string
+	seeds   int
+
 	// The SSH classroom (serve.go).
 	serve, classCode          string
 	authorizedKeys, hostKey   string
@@ -103,6 +107,16 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.list, "list-presets", false, "print the presets and exit")
 	fs.BoolVar(&o.listLessons, "list-lessons", false, "print the built-in lessons and exit")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	str(&o.mapAxes, "map", "headless: the collapse map over two settings, e.g. lr=1e-5:1:13,init-scale=0.01:1:9 (--seeds runs a cell, --steps each)")
+	o.seeds = 4
+	fs.Func("seeds", "--map: runs per cell, seeds --seed … --seed+N−1 (default 4)", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return fmt.Errorf("want a whole number from 1 to 1,000")
+		}
+		o.seeds = n
+		return nil
+	})
 	str(&o.serve, "serve", "serve the dashboard over SSH on ADDR (e.g. 127.0.0.1:2323, or :2323 for a classroom network)")
 	fs.BoolVar(&o.broadcast, "broadcast", false, "serve: this terminal is the teacher's dashboard; students follow it (f forks a copy)")
 	o.maxSessions = defaultMaxSessions()

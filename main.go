@@ -123,6 +123,15 @@ func run(ctx context.Context, args []string, env environment) int {
 		}
 		return serve(ctx, st, o, env)
 	}
+	if o.set["seeds"] && o.mapAxes == "" {
+		return fail(usagef("--seeds goes with --map"))
+	}
+	if o.mapAxes != "" {
+		if !o.headless {
+			return fail(usagef("--map goes with --headless (in the dashboard, m opens the map)"))
+		}
+		return mapCommand(ctx, st, o, env)
+	}
 	if o.headless {
 		return headless(ctx, st, o, env)
 	}
@@ -178,3 +187,13 @@ func listPresets(w io.Writer) {
 	}
 	tw.Flush()
 }
+
+// osStdout is the real stdout when env writes there (for colour detection).
+func osStdout(env environment) io.Writer {
+	if env.stdout != nil {
+		return env.stdout
+	}
+	return os.Stdout
+}
+
+func envList() []string { return os.Environ() }

@@ -51,6 +51,7 @@ type classroom struct {
 	sessions atomic.Int64
 	limiter  *connLimiter
 	opened   time.Time
+	maps     *tui.MapCache // one map computation per setup for the whole class
 
 	mu       sync.Mutex
 	programs map[*tea.Program]bool
@@ -67,7 +68,7 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 		return exitUsage
 	}
 	c := &classroom{st: st, o: o, pool: runner.NewPool(runtime.GOMAXPROCS(0)), programs: map[*tea.Program]bool{},
-		limiter: newConnLimiter(5, 20), opened: time.Now()}
+		limiter: newConnLimiter(5, 20), opened: time.Now(), maps: tui.NewMapCache()}
 	currentPool.Store(c.pool)
 	var logOut io.Writer = env.stderr
 	var held *heldLog
@@ -147,7 +148,7 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 			if dash == nil {
 				dash = tui.Run
 			}
-			teacher := tui.Options{Lesson: st.lesson, Classroom: o.classroom, SavePath: o.save, Hub: c.hub, Pool: c.pool}
+			teacher := tui.Options{Lesson: st.lesson, Classroom: o.classroom, SavePath: o.save, Hub: c.hub, Pool: c.pool, Maps: c.maps}
 			if err := dash(ctx, s, teacher); err != nil {
 				fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
 				code = exitFailure
@@ -230,7 +231,8 @@ func (c *classroom) dashboard(next ssh.Handler) ssh.Handler {
 	return func(s ssh.Session) {
 		pty, windows, _ := s.Pty()
 		env := append(s.Environ(), "TERM="+pty.Term)
-		opts := tui.Options{Classroom: c.o.classroom, Profile: colorprofile.Env(env), Pool: c.pool, FrameTime: studentFrame, Remote: true}
+		opts := tui.Options{Classroom: c.o.classroom, Profile: colorprofile.Env(env), Pool: c.pool, FrameTime: studentFrame, Remote: true,
+			Maps: c.maps}
 		var sess *engine.Session
 		if c.hub != nil {
 			opts.Hub, opts.Follow = c.hub, true

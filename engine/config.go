@@ -36,6 +36,7 @@ type Config struct {
 	Data       string  `json:"data"`
 	Dropout    float64 `json:"dropout"`
 	Seed       uint64  `json:"seed"`
+	InitScale  float64 `json:"init_scale"` // every initial weight and bias is multiplied by it
 }
 
 // DefaultConfig is the question's setup.
@@ -49,6 +50,7 @@ func DefaultConfig() Config {
 		Batch:      50,
 		Data:       DataSample,
 		Seed:       1,
+		InitScale:  1,
 	}
 }
 

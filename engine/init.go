@@ -27,6 +27,20 @@ var InitDescription = map[string]string{
 // CheckInit returns an error naming the allowed values if name is unknown.
 func CheckInit(name string) error { return checkNamed("init", Config{Init: name}) }
 
+// InitializeScaled is Initialize with every weight and bias multiplied by
+// scale: the init-scale setting (1: the initializer as defined).
+func InitializeScaled(n *Network, name string, scale float64, rng *rand.Rand) error {
+	if err := Initialize(n, name, rng); err != nil {
+		return err
+	}
+	if scale != 1 {
+		for i := range n.Params {
+			n.Params[i] *= scale
+		}
+	}
+	return nil
+}
+
 // Initialize fills the network's parameters from rng, layer by layer, W row by row.
 func Initialize(n *Network, name string, rng *rand.Rand) error {
 	if err := CheckInit(name); err != nil {

@@ -156,6 +156,9 @@ func DecodeNetwork(r io.Reader) (SavedNetwork, *Network, error) {
 	if s.Config.Data == "" {
 		s.Config.Data = DataSample
 	}
+	if s.Config.InitScale == 0 { // a file from before init-scale existed
+		s.Config.InitScale = 1
+	}
 	if err := s.Config.Validate(); err != nil {
 		return s, nil, fmt.Errorf("config: %v", err)
 	}

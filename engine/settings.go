@@ -24,6 +24,9 @@ type Setting struct {
 	// Column: --list-presets gives it a column (the rest go under OTHER when
 	// they differ from the question's value).
 	Column bool
+	// Optional: a token or saved file from before the setting existed may
+	// lack it; this is the value it then means.
+	Optional string
 
 	get   func(Config) string
 	set   func(*Config, string) error // parse only: syntax errors
@@ -279,6 +282,26 @@ var settings = []*Setting{
 			return nil
 		},
 		json: func(c Config) any { return c.Dropout },
+	},
+	{
+		Name: "init-scale", Token: "is", JSON: "init_scale", Restarts: true, Optional: "1",
+		Want: "a number > 0 and ≤ 100", Help: "multiplies every initial weight and bias (the question's U[0,1) becomes U[0,S))",
+		get: func(c Config) string { return fmtFloat(c.InitScale) },
+		set: func(c *Config, v string) error {
+			f, ok := parseFloat(v)
+			if !ok {
+				return fmt.Errorf("not a number")
+			}
+			c.InitScale = f
+			return nil
+		},
+		check: func(c Config) error {
+			if !(c.InitScale > 0 && c.InitScale <= 100) {
+				return fmt.Errorf("out of range")
+			}
+			return nil
+		},
+		json: func(c Config) any { return c.InitScale },
 	},
 	{
 		Name: "seed", Token: "s", JSON: "seed", Restarts: true,

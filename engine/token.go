@@ -98,6 +98,9 @@ func ParseToken(tok string) (Setup, error) {
 	var c Config
 	for _, st := range settings {
 		v, ok := seen[st.Token]
+		if !ok && st.Optional != "" {
+			v, ok = st.Optional, true // a token from before the setting existed
+		}
 		if !ok {
 			return s, fmt.Errorf("config token lacks %q (%s)", st.Token, st.Name)
 		}

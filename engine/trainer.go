@@ -66,6 +66,9 @@ func New(cfg Config) (*Trainer, error) {
 	if cfg.Data == "" {
 		cfg.Data = DataSample
 	}
+	if cfg.InitScale == 0 { // a Config written before init-scale existed
+		cfg.InitScale = 1
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -136,7 +139,7 @@ func (t *Trainer) Reset(seed uint64) {
 	t.initRNG = rand.New(rand.NewPCG(seed, streamInit))
 	t.batchSrc = rand.NewPCG(seed, streamBatch)
 	t.dropSrc = rand.NewPCG(seed, streamDropout)
-	_ = Initialize(t.net, t.cfg.Init, t.initRNG) // cfg validated
+	_ = InitializeScaled(t.net, t.cfg.Init, t.cfg.InitScale, t.initRNG) // cfg validated
 	t.opt, _ = NewOptimizer(t.cfg.Optimizer, len(t.net.Params))
 	t.rec.reset()
 	clear(t.grads)
@@ -492,6 +495,17 @@ func (t *Trainer) Fork() *Trainer {
 	c.opt, _ = NewOptimizer(c.cfg.Optimizer, len(c.net.Params))
 	c.dense = t.dense
 	return c
+}
+
+// LayerDied reports whether a whole hidden ReLU layer has died on the grid
+// (as training recorded it): such a net is collapsed for good.
+func (t *Trainer) LayerDied() bool {
+	for _, d := range t.rec.diedAt {
+		if d != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Clone returns an independent trainer in exactly this trainer's state,

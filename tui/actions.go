@@ -25,8 +25,10 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			m.say(false, "forking the teacher's run…")
 			hub := m.opts.Hub
 			return func() tea.Msg { s, err := hub.fork(); return forkedMsg{s, err} }, false
-		case key.Matches(msg, k.Quit, k.Help, k.InitLab, k.ErrorView, k.LogScale, k.LogSteps, k.Smooth),
-			m.mode == modeHelp && key.Matches(msg, k.PickUp, k.PickDown):
+		case key.Matches(msg, k.Quit, k.Help, k.InitLab, k.ErrorView, k.LogScale, k.LogSteps, k.Smooth, k.Map),
+			m.mode == modeHelp && key.Matches(msg, k.PickUp, k.PickDown),
+			m.mode == modeMap && (pressed(msg, k.PickUp, k.PickDown) || msg.String() == "left" || msg.String() == "right" ||
+				msg.String() == "enter" || msg.String() == "esc"):
 			// looking: below
 		default:
 			m.say(true, "you are following the teacher's run, so %s is the teacher's key; f gives you a copy of your own", msg.String())
@@ -36,6 +38,15 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if m.lessonActive() && pressed(msg, k.setupKeys()...) {
 		m.say(true, "the lesson sets up the run: %s does nothing until it ends (L ends it)", msg.String())
 		return nil, false
+	}
+	if m.mode == modeMap {
+		if handled, cmd := m.mapKey(msg); handled {
+			return cmd, false
+		}
+		if msg.String() == "esc" {
+			m.mode = modePlots
+			return nil, false
+		}
 	}
 	s := m.session
 	cur := s.Lane(m.sel)
@@ -171,6 +182,12 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 	case key.Matches(msg, k.ErrorView):
 		m.toggle(modeError)
+	case key.Matches(msg, k.Map):
+		if m.mode == modeMap {
+			m.mode = modePlots
+		} else {
+			cmd = m.openMap()
+		}
 	case key.Matches(msg, k.Preset):
 		m.openPicker(pickPreset, presetRows(), max(indexOf(presets.Names(), s.Origin), 0))
 	case key.Matches(msg, k.Lesson):

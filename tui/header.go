@@ -45,6 +45,9 @@ func (m Model) header(w int) string {
 		parts = append(parts, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
 	}
 	parts = append(parts, "init "+c.Init)
+	if c.InitScale != 1 {
+		parts = append(parts, fmt.Sprintf("× %g", c.InitScale))
+	}
 	if !m.st.projector {
 		parts = append(parts, c.Activation, fmt.Sprintf("batch %d", c.Batch), "hidden "+engine.HiddenString(c.Hidden), fmt.Sprintf("seed %d", c.Seed))
 		if c.Data == engine.DataGrid {

@@ -23,6 +23,7 @@ type keyMap struct {
 	Smooth, Save                key.Binding
 	Race, AddLane, NextLane     key.Binding
 	InitLab, ErrorView, Lesson  key.Binding
+	Map                         key.Binding
 	Help, Quit                  key.Binding
 	PickUp, PickDown, PickEnter key.Binding
 	PickCancel                  key.Binding
@@ -60,6 +61,7 @@ func newKeyMap() keyMap {
 		InitLab:    b([]string{"h"}, "h", "init lab"),
 		ErrorView:  b([]string{"e"}, "e", "error vs x"),
 		Lesson:     b([]string{"L"}, "L", "lesson"),
+		Map:        b([]string{"m"}, "m", "collapse map"),
 		Help:       b([]string{"?"}, "?", "help"),
 		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
 		PickUp:     b([]string{"up", "k"}, "↑", "up"),
@@ -151,6 +153,7 @@ func (k keyMap) helpGroups() [][]helpRow {
 			r("tab", "pick the next lane", k.NextLane),
 			r("h", "init lab", k.InitLab),
 			r("e", "error against x", k.ErrorView),
+			r("m", "collapse map", k.Map),
 		},
 		{
 			r("f", "fork: your own copy", k.Fork),
@@ -179,7 +182,7 @@ func anyEnabled(bs []key.Binding) bool {
 func (k keyMap) shortHelp(w int, st styles) string {
 	items := [][2]string{{"?", "help"}, {"q", "quit"}}
 	for _, b := range []key.Binding{k.Fork, k.Follow, k.Pause, k.Step, k.NextOpt, k.NextInit, k.LRUp, k.Race, k.NextLane, k.Reset,
-		k.Faster, k.Preset, k.Lesson, k.InitLab, k.ErrorView} {
+		k.Faster, k.Preset, k.Lesson, k.InitLab, k.ErrorView, k.Map} {
 		if b.Enabled() {
 			items = append(items, [2]string{b.Help().Key, shortDesc(b.Help().Desc)})
 		}

@@ -34,6 +34,7 @@ type Options struct {
 	Remote    bool          // a student's session: w shows the token instead of writing a file
 	Hub       *Hub          // broadcast: the teacher publishes here, followers read from here
 	Follow    bool          // start following the Hub's teacher (a student's view)
+	Maps      *MapCache     // collapse maps, shared by every session of a classroom (nil: this dashboard's own)
 }
 
 // Frame timing: ~30 frames a second. At full speed each frame trains for
@@ -58,6 +59,7 @@ const (
 	modeError              // error against x
 	modeHelp               // the key overlay
 	modePicker             // a preset or lesson list
+	modeMap                // the collapse map
 )
 
 type tickMsg struct{ id int }
@@ -91,6 +93,9 @@ type Model struct {
 	lastStep      int64     // the step after the last frame
 	following     bool      // drawing the teacher's frames (broadcast), not training a run of our own
 	poolID        int64     // this run's name in the pool
+	mapKeyOpen    string // the map on screen (a MapCache key)
+	mapCX, mapCY  int    // its cursor
+	pollNeeded    bool   // a lesson opened a map that is computing: poll it
 	tickID        int
 	logLoss       bool
 	logSteps      bool // the loss plot's x axis in log steps
@@ -110,6 +115,9 @@ func New(s *engine.Session, o Options) Model {
 		session: s, run: runner.New(s, nil), opts: o, keys: newKeyMap(), st: newStyles(o.Profile),
 		saved: map[string]engine.FileState{}, savedAs: map[string]string{}, running: !o.StartPaused, speed: len(speeds) - 1,
 		logLoss: true, now: time.Now, width: 80, height: 24, ramp: !o.StartPaused,
+	}
+	if m.opts.Maps == nil {
+		m.opts.Maps = NewMapCache()
 	}
 	m.rampStart = m.now()
 	m.following = o.Follow && o.Hub != nil
@@ -201,12 +209,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case pickedMsg:
 		cmd = m.picked(msg)
+	case mapPollMsg:
+		return m, m.pollMapRoom()
 	case sharedFrameMsg:
 		if m.following {
-			if msg.f.panel != m.frame.panel && m.mode != modeHelp { // the teacher (or the lesson) turned to another panel: so do we
+			turn := msg.f.panel != m.frame.panel && m.mode != modeHelp // the teacher (or the lesson) turned to another panel: so do we
+			m.frame = msg.f
+			if turn {
+				if msg.f.panel == modeMap {
+					return m, m.openMap()
+				}
 				m.showPanel(msg.f.panel)
 			}
-			m.frame = msg.f
 			m.keys.enable(m.keyState())
 		}
 		return m, nil
@@ -263,6 +277,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.refresh()
+	if m.pollNeeded {
+		m.pollNeeded = false
+		cmd = tea.Batch(cmd, pollMap())
+	}
 	return m, cmd
 }
 
@@ -363,6 +381,12 @@ func (m *Model) applyDirectives() {
 				}
 			}
 		case "show":
+			if d.Arg == "map" {
+				if m.mode != modeMap {
+					m.pollNeeded = m.openMap() != nil
+				}
+				continue
+			}
 			m.mode, m.back = map[string]mode{"fit": modePlots, "lab": modeLab, "error": modeError}[d.Arg], modePlots
 		}
 	}
@@ -458,3 +482,4 @@ func (m *Model) showPanel(p mode) {
 	}
 	m.mode, m.back = p, modePlots
 }
+

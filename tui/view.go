@@ -31,10 +31,16 @@ func (m Model) render() string {
 	}
 	header := m.header(w)
 	diag := m.diagnostics(w)
+	if m.mode == modeHelp { // the keys need the room more than the numbers do while help is open
+		diag = ""
+	}
 	status := m.statusLine(w)
 	keyLine := m.keys.shortHelp(w, m.st)
 	caption := m.caption(w)
-	used := lipgloss.Height(header) + lipgloss.Height(diag) + lipgloss.Height(status) + 1
+	used := lipgloss.Height(header) + lipgloss.Height(status) + 1
+	if diag != "" {
+		used += lipgloss.Height(diag)
+	}
 	bodyH := h - used
 	if caption != "" {
 		if bodyH-lipgloss.Height(caption) < 8 { // a short screen keeps the plots: a short caption
@@ -52,6 +58,8 @@ func (m Model) render() string {
 		body = m.initLab(w, bodyH)
 	case modeError:
 		body = m.errorView(w, bodyH)
+	case modeMap:
+		body = m.mapView(w, bodyH)
 	default:
 		body = m.plots(w, bodyH)
 	}
@@ -59,7 +67,10 @@ func (m Model) render() string {
 	if caption != "" {
 		parts = append(parts, caption)
 	}
-	parts = append(parts, diag, status, keyLine)
+	if diag != "" {
+		parts = append(parts, diag)
+	}
+	parts = append(parts, status, keyLine)
 	return strings.Join(parts, "\n")
 }
 

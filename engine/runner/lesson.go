@@ -25,7 +25,7 @@ import (
 //	say TEXT                show a caption
 //	wait                    wait for the presenter (space); headless goes straight on
 //	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
-//	show fit|lab|error      the dashboard's panel: the plots, the init lab, the error view
+//	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map
 //
 // Blank lines and lines starting with # are skipped; commands other than say
 // and title may end in a "# comment".
@@ -147,8 +147,8 @@ func ParseLesson(name, text string) (*Lesson, error) {
 			}
 			c.Arg = rest
 		case "show":
-			if rest != "fit" && rest != "lab" && rest != "error" {
-				return nil, bad("%s: want fit, lab or error", engine.QuoteValue(rest))
+			if rest != "fit" && rest != "lab" && rest != "error" && rest != "map" {
+				return nil, bad("%s: want fit, lab, error or map", engine.QuoteValue(rest))
 			}
 			c.Arg = rest
 		case "run":

@@ -1,0 +1,335 @@
+// Package collapse draws the collapse map: over two settings at once (the
+// learning rate and the init scale, say), many independent short runs per
+// cell, each classified as collapsed, diverged, learning or converged. It
+// answers a teacher's next question after the seed's story: where exactly is
+// the cliff, and how sharp is its edge across seeds?
+//
+// Every run is deterministic from its cell and seed, so a map is the same
+// bit for bit whatever the number of workers. A run stops as soon as its
+// outcome is settled: a ReLU layer dead on the whole grid never revives, a
+// NaN never leaves, and a run below the --until figure has converged.
+package collapse
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"lnfit/engine"
+)
+
+// Outcomes of one run.
+const (
+	Collapsed = iota
+	Diverged
+	Learning
+	Converged
+	outcomes
+)
+
+// OutcomeNames are the outcomes as JSON keys and legend words.
+var OutcomeNames = [outcomes]string{"collapsed", "diverged", "learning", "converged"}
+
+// Limits on a map's size, so a typo cannot ask for a week of work.
+const (
+	MaxCount = 64
+	MaxRuns  = 100_000
+	// ConvergedMSE is the figure a run must reach on x ≥ 0.01 to count as converged.
+	ConvergedMSE = engine.ConvergedMSE
+	// checkEvery is how often (in steps) a run's MSE is looked at.
+	checkEvery = 1000
+)
+
+// Axis is one setting swept over a range.
+type Axis struct {
+	Setting *engine.Setting
+	Lo, Hi  float64
+	Count   int
+	Log     bool // log-spaced (lr, init-scale), else linear
+	Values  []float64
+}
+
+// numeric are the settings a map may sweep, and whether log spacing fits them.
+var numeric = map[string]bool{"lr": true, "init-scale": true, "xmin": false, "dropout": false, "batch": false}
+
+// ParseAxes reads "lr=1e-5:1:13,init-scale=0.01:1:9": two settings, each
+// lo:hi:count, saying exactly what is wrong.
+func ParseAxes(spec string) ([2]Axis, error) {
+	var axes [2]Axis
+	parts := strings.Split(spec, ",")
+	if len(parts) != 2 {
+		return axes, fmt.Errorf("%s: want two axes, e.g. lr=1e-5:1:13,init-scale=0.01:1:9", engine.QuoteValue(spec))
+	}
+	for i, p := range parts {
+		name, rng, ok := strings.Cut(strings.TrimSpace(p), "=")
+		st, known := engine.LookupSetting(name)
+		log, isNum := numeric[name]
+		switch {
+		case !ok:
+			return axes, fmt.Errorf("axis %s: want SETTING=LO:HI:COUNT", engine.QuoteValue(p))
+		case !known:
+			return axes, fmt.Errorf("axis %s: unknown setting (want one of lr, init-scale, xmin, dropout, batch)", engine.QuoteValue(name))
+		case !isNum:
+			return axes, fmt.Errorf("axis %s: not a numeric setting (want one of lr, init-scale, xmin, dropout, batch)", name)
+		}
+		f := strings.Split(rng, ":")
+		if len(f) != 3 {
+			return axes, fmt.Errorf("axis %s: want LO:HI:COUNT, e.g. %s=1e-5:1:13", engine.QuoteValue(p), name)
+		}
+		lo, e1 := strconv.ParseFloat(f[0], 64)
+		hi, e2 := strconv.ParseFloat(f[1], 64)
+		n, e3 := strconv.Atoi(f[2])
+		switch {
+		case e1 != nil || e2 != nil || math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0):
+			return axes, fmt.Errorf("axis %s: %s and %s must be numbers", name, engine.QuoteValue(f[0]), engine.QuoteValue(f[1]))
+		case e3 != nil || n < 1 || n > MaxCount:
+			return axes, fmt.Errorf("axis %s: count %s: want 1 to %d", name, engine.QuoteValue(f[2]), MaxCount)
+		case lo > hi:
+			return axes, fmt.Errorf("axis %s: the range %g:%g is reversed (want LO ≤ HI)", name, lo, hi)
+		case n == 1 && lo != hi:
+			return axes, fmt.Errorf("axis %s: one value needs LO = HI", name)
+		case log && !(lo > 0):
+			return axes, fmt.Errorf("axis %s: a log range needs LO > 0, not %g", name, lo)
+		}
+		if i == 1 && name == axes[0].Setting.Name {
+			return axes, fmt.Errorf("both axes are %s: want two different settings", name)
+		}
+		a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log}
+		for k := 0; k < n; k++ {
+			t := 0.0
+			if n > 1 {
+				t = float64(k) / float64(n-1)
+			}
+			v := lo + t*(hi-lo)
+			if log {
+				v = math.Exp(math.Log(lo) + t*(math.Log(hi)-math.Log(lo)))
+			}
+			if k == n-1 { // the ends exactly as given, not as exp(log(…)) rounds them
+				v = hi
+			}
+			if k == 0 {
+				v = lo
+			}
+			if name == "batch" {
+				v = math.Round(v)
+			}
+			// Each value must be one the setting accepts.
+			var probe engine.Config = engine.DefaultConfig()
+			if err := st.Apply(&probe, strconv.FormatFloat(v, 'g', -1, 64)); err != nil {
+				return axes, fmt.Errorf("axis %s: %v", name, err)
+			}
+			a.Values = append(a.Values, v)
+		}
+		axes[i] = a
+	}
+	return axes, nil
+}
+
+// Spec is a whole map to compute.
+type Spec struct {
+	Base  engine.Config // everything but the two axes
+	Axes  [2]Axis
+	Seeds int // runs per cell: seeds Base.Seed … Base.Seed+Seeds−1
+	Steps int64
+}
+
+// Runs is how many trainings the map takes.
+func (s Spec) Runs() int { return s.Axes[0].Count * s.Axes[1].Count * s.Seeds }
+
+// Check refuses a map that is too large or empty.
+func (s Spec) Check() error {
+	if s.Seeds < 1 || s.Seeds > 1000 {
+		return fmt.Errorf("seeds %d: want 1 to 1000", s.Seeds)
+	}
+	if r := s.Runs(); r > MaxRuns {
+		return fmt.Errorf("%d cells × %d seeds = %s runs; at most %s", s.Axes[0].Count*s.Axes[1].Count, s.Seeds,
+			engine.Commas(int64(r)), engine.Commas(MaxRuns))
+	}
+	return nil
+}
+
+// Cell is one point of the map and what its runs came to.
+type Cell struct {
+	X, Y      float64 // the two axis values
+	Runs      int
+	Counts    [outcomes]int
+	MedianMSE float64 // median mse_above_0_01 over the runs that did not diverge (NaN if none)
+	Steps     int64   // steps taken by all its runs (early stops make this small)
+}
+
+// Majority is the cell's most common outcome and its share.
+func (c Cell) Majority() (int, float64) {
+	best := 0
+	for o := range c.Counts {
+		if c.Counts[o] > c.Counts[best] {
+			best = o
+		}
+	}
+	return best, float64(c.Counts[best]) / float64(max(c.Runs, 1))
+}
+
+// Map is a computed map: Cells[y][x].
+type Map struct {
+	Spec  Spec
+	Cells [][]Cell
+}
+
+// result of one run.
+type result struct {
+	outcome int
+	mse     float64
+	steps   int64
+}
+
+// Compute runs the map on workers goroutines (0: GOMAXPROCS). progress, if
+// not nil, is called with the runs done so far. Cancelling ctx stops it
+// early with ctx's error.
+func Compute(ctx context.Context, spec Spec, workers int, progress func(done, total int)) (*Map, error) {
+	if err := spec.Check(); err != nil {
+		return nil, err
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	nx, ny := spec.Axes[0].Count, spec.Axes[1].Count
+	total := spec.Runs()
+	results := make([]result, total)
+	jobs := make(chan int)
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr error
+	var errOnce sync.Once
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				r, err := runOne(ctx, spec, j)
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					continue
+				}
+				results[j] = r
+				if d := done.Add(1); progress != nil {
+					progress(int(d), total)
+				}
+			}
+		}()
+	}
+feed:
+	for j := 0; j < total; j++ {
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	m := &Map{Spec: spec, Cells: make([][]Cell, ny)}
+	for y := 0; y < ny; y++ {
+		m.Cells[y] = make([]Cell, nx)
+		for x := 0; x < nx; x++ {
+			c := Cell{X: spec.Axes[0].Values[x], Y: spec.Axes[1].Values[y], Runs: spec.Seeds}
+			var mses []float64
+			for s := 0; s < spec.Seeds; s++ {
+				r := results[(y*nx+x)*spec.Seeds+s]
+				c.Counts[r.outcome]++
+				c.Steps += r.steps
+				if r.outcome != Diverged && !math.IsNaN(r.mse) {
+					mses = append(mses, r.mse)
+				}
+			}
+			c.MedianMSE = median(mses)
+			m.Cells[y][x] = c
+		}
+	}
+	return m, nil
+}
+
+// configFor is the configuration of job j: its cell's two values on the base, and its seed.
+func configFor(spec Spec, j int) (engine.Config, error) {
+	nx := spec.Axes[0].Count
+	cell, seed := j/spec.Seeds, j%spec.Seeds
+	x, y := cell%nx, cell/nx
+	cfg := spec.Base.Clone()
+	for i, v := range []float64{spec.Axes[0].Values[x], spec.Axes[1].Values[y]} {
+		if err := spec.Axes[i].Setting.Apply(&cfg, strconv.FormatFloat(v, 'g', -1, 64)); err != nil {
+			return cfg, err
+		}
+	}
+	cfg.Seed = spec.Base.Seed + uint64(seed)
+	return cfg, cfg.Validate()
+}
+
+// CellConfig is the configuration of cell (x, y) on the base (seed: the base's).
+func (m *Map) CellConfig(x, y int) (engine.Config, error) {
+	return configFor(m.Spec, (y*m.Spec.Axes[0].Count+x)*m.Spec.Seeds)
+}
+
+// runOne trains job j until its outcome is settled or its steps are spent.
+func runOne(ctx context.Context, spec Spec, j int) (result, error) {
+	cfg, err := configFor(spec, j)
+	if err != nil {
+		return result{}, err
+	}
+	tr, err := engine.New(cfg)
+	if err != nil {
+		return result{}, err
+	}
+	var taken int64
+	for taken < spec.Steps {
+		if ctx.Err() != nil {
+			return result{}, ctx.Err()
+		}
+		n := min(spec.Steps-taken, 100, checkEvery-taken%checkEvery)
+		taken += int64(tr.Run(int(n)))
+		if d, _, _ := tr.Diverged(); d {
+			return result{Diverged, math.NaN(), taken}, nil
+		}
+		if tr.LayerDied() {
+			return result{Collapsed, tr.Metrics().MSEAbove001, taken}, nil
+		}
+		if taken%checkEvery == 0 {
+			if mse := tr.Metrics().MSEAbove001; mse < ConvergedMSE {
+				return result{Converged, mse, taken}, nil
+			}
+		}
+		if n == 0 { // MaxStep: nothing more to take
+			break
+		}
+	}
+	d := tr.Diagnose()
+	switch d.Status {
+	case engine.StatusCollapsed, engine.StatusSaturated:
+		return result{Collapsed, tr.Metrics().MSEAbove001, taken}, nil
+	case engine.StatusConverged:
+		return result{Converged, tr.Metrics().MSEAbove001, taken}, nil
+	case engine.StatusDiverged:
+		return result{Diverged, math.NaN(), taken}, nil
+	}
+	return result{Learning, tr.Metrics().MSEAbove001, taken}, nil
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	sort.Float64s(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
