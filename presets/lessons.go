@@ -27,6 +27,11 @@ say Now a fair race from these very weights on the very same batches: SGD 0.01 a
 wait
 run 20000
 say Both fit ln(x); the steep end near 0 is the hardest part, and it dominates the MSE.
+wait
+race off
+preset question
+show map
+say Where exactly is the cliff? The collapse map of the question's net: learning rate across, init scale up, a few seeds per cell (× collapsed, ~ learning). Measured with 8 seeds of 2,000 steps: with U[0,1) weights SGD collapses from lr 6e-4 on (6 of 8 seeds) and always from 3e-3; at lr 0.01 it collapses from init scale 0.48 on (4 of 8 seeds) and in 7 or 8 of 8 from 0.53.
 `
 
 const optimizersLesson = `
