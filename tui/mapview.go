@@ -179,7 +179,7 @@ func NearestCell(m *collapse.Map, xv, yv float64) (int, int) {
 // asking for the same map computes it once.
 type mapRoom struct {
 	key      string
-	done     atomic.Int64  // runs finished so far
+	done     atomic.Int64 // runs finished so far
 	total    int
 	ready    chan struct{} // closed when m or err is set
 	m        *collapse.Map

@@ -93,9 +93,9 @@ type Model struct {
 	lastStep      int64     // the step after the last frame
 	following     bool      // drawing the teacher's frames (broadcast), not training a run of our own
 	poolID        int64     // this run's name in the pool
-	mapKeyOpen    string // the map on screen (a MapCache key)
-	mapCX, mapCY  int    // its cursor
-	pollNeeded    bool   // a lesson opened a map that is computing: poll it
+	mapKeyOpen    string    // the map on screen (a MapCache key)
+	mapCX, mapCY  int       // its cursor
+	pollNeeded    bool      // a lesson opened a map that is computing: poll it
 	tickID        int
 	logLoss       bool
 	logSteps      bool // the loss plot's x axis in log steps
@@ -482,4 +482,3 @@ func (m *Model) showPanel(p mode) {
 	}
 	m.mode, m.back = p, modePlots
 }
-
