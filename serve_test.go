@@ -108,8 +108,18 @@ type student struct {
 	conn  *gossh.Client
 	sess  *gossh.Session
 	stdin io.WriteCloser
-	emu   *vt.SafeEmulator
+	mu    sync.Mutex // the emulator's String and Resize are not safe beside its Write
+	emu   *vt.Emulator
 	bytes atomic.Int64 // received from the server
+}
+
+// lockedWriter writes to the student's emulator under its lock.
+type lockedWriter struct{ s *student }
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	return w.s.emu.Write(p)
 }
 
 type countingReader struct {
@@ -134,7 +144,7 @@ func dial(t testing.TB, addr string, w, h int) *student {
 	if err != nil {
 		t.Fatalf("session: %v", err)
 	}
-	st := &student{conn: conn, sess: sess, emu: vt.NewSafeEmulator(w, h)}
+	st := &student{conn: conn, sess: sess, emu: vt.NewEmulator(w, h)}
 	st.emu.SetScrollbackSize(50)
 	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
 		t.Fatalf("pty: %v", err)
@@ -144,16 +154,34 @@ func dial(t testing.TB, addr string, w, h int) *student {
 	if err := sess.Shell(); err != nil {
 		t.Fatalf("shell: %v", err)
 	}
-	go func() { n, _ := io.Copy(st.emu, countingReader{out, &st.bytes}); _ = n }()
+	go func() { _, _ = io.Copy(lockedWriter{st}, countingReader{out, &st.bytes}) }()
 	go func() { _, _ = io.Copy(st.stdin, st.emu) }() // the terminal's answers to queries
 	t.Cleanup(st.close)
 	return st
 }
 
-func (s *student) close()          { _ = s.sess.Close(); _ = s.conn.Close(); _ = s.emu.Close() }
-func (s *student) screen() string  { return s.emu.String() }
-func (s *student) press(k string)  { _, _ = s.stdin.Write([]byte(k)) }
-func (s *student) resize(w, h int) { _ = s.sess.WindowChange(h, w); s.emu.Resize(w, h) }
+// close ends the connection. (The emulator is left open: its Close races
+// with the goroutine reading its answers, and that goroutine ends with the
+// test binary.)
+func (s *student) close() {
+	_ = s.sess.Close()
+	_ = s.conn.Close()
+}
+
+func (s *student) screen() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emu.String()
+}
+
+func (s *student) press(k string) { _, _ = s.stdin.Write([]byte(k)) }
+
+func (s *student) resize(w, h int) {
+	_ = s.sess.WindowChange(h, w)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emu.Resize(w, h)
+}
 
 func (s *student) waitFor(t testing.TB, what string, timeout time.Duration) string {
 	t.Helper()
@@ -225,7 +253,7 @@ func TestClassroomRefusesCommandsAndNoPTY(t *testing.T) {
 	defer conn.Close()
 	for _, c := range []struct{ cmd, want string }{{"ls", "not commands"}, {"", "needs a terminal"}} {
 		sess, _ := conn.NewSession()
-		var out bytes.Buffer
+		var out syncBuffer
 		sess.Stderr, sess.Stdout = &out, &out
 		if c.cmd != "" {
 			_ = sess.Run(c.cmd)
@@ -275,7 +303,7 @@ func TestClassroomFull(t *testing.T) {
 	}
 	defer conn.Close()
 	sess, _ := conn.NewSession()
-	var out bytes.Buffer
+	var out syncBuffer
 	sess.Stderr, sess.Stdout = &out, &out
 	_ = sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{})
 	_ = sess.Shell()
@@ -316,9 +344,9 @@ func TestClassroomBroadcast(t *testing.T) {
 	s.press("o") // adam → sgd, on the student's copy only
 	s.waitFor(t, "sgd lr 0.01", 5*time.Second)
 	s.press("F")
-	s.waitFor(t, "following the teacher again", 5*time.Second)
-	if strings.Contains(s.screen(), "sgd lr 0.01") {
-		t.Fatal("after F the follower still shows its own run")
+	scr = s.waitFor(t, "following the teacher again", 5*time.Second)
+	if strings.Contains(scr, "sgd lr 0.01") || !strings.Contains(scr, "adam lr") {
+		t.Fatalf("after F the follower does not show the teacher's run:\n%s", scr)
 	}
 	if !strings.Contains(srv.out.String(), "broadcast") {
 		t.Fatalf("the server does not say it broadcasts: %s", srv.out.String())

@@ -169,6 +169,9 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Follow):
 		m.following = true
 		m.pause()
+		if f, ok := m.opts.Hub.latest(); ok { // the teacher's run at once, not at its next frame
+			m.frame = f
+		}
 		m.say(false, "following the teacher again; f makes a copy of your own")
 	case key.Matches(msg, k.InitLab):
 		wasLab := m.mode == modeLab

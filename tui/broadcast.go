@@ -95,6 +95,16 @@ func (h *Hub) Follow(send func(tea.Msg)) (stop func()) {
 	}
 }
 
+// latest is the teacher's last frame, if any.
+func (h *Hub) latest() (frame, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.last == nil {
+		return frame{}, false
+	}
+	return *h.last, true
+}
+
 // Followers is how many dashboards follow the teacher now.
 func (h *Hub) Followers() int {
 	h.mu.Lock()
