@@ -116,9 +116,18 @@ type student struct {
 // lockedWriter writes to the student's emulator under its lock.
 type lockedWriter struct{ s *student }
 
-func (w lockedWriter) Write(p []byte) (int, error) {
+func (w lockedWriter) Write(p []byte) (n int, err error) {
 	w.s.mu.Lock()
 	defer w.s.mu.Unlock()
+	defer func() {
+		// x/vt v0.1.0 can index past its screen when output drawn for one
+		// size arrives just after a resize to a smaller one (the window
+		// storm); the server redraws everything on a resize, so the next
+		// frame puts the screen right. A real terminal clips instead.
+		if r := recover(); r != nil {
+			n, err = len(p), nil
+		}
+	}()
 	return w.s.emu.Write(p)
 }
 
@@ -416,7 +425,7 @@ func TestClassroomFaults(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		_ = c.SetReadDeadline(time.Now().Add(time.Second))
+		_ = c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
 		buf := make([]byte, 64)
 		if n, _ := c.Read(buf); n == 0 { // closed at once: no SSH banner
 			refused++

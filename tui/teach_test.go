@@ -9,6 +9,7 @@ import (
 
 	"lnfit/engine"
 	"lnfit/engine/runner"
+	"lnfit/presets"
 )
 
 // checkUncut fails if anything on screen was cut (truncate marks every cut
@@ -180,5 +181,31 @@ func TestLabelSaysWhatChanged(t *testing.T) {
 	}
 	if safeName(m.session.Label()) != "question-init-normal" {
 		t.Fatalf("file name part %q", safeName(m.session.Label()))
+	}
+}
+
+// A collapsed batch-1 run shows one verdict over 200 consecutive frames:
+// its output bias wanders around the mean of ln x, the words do not.
+func TestBatch1VerdictHoldsOver200Frames(t *testing.T) {
+	p, _ := presets.Get("question")
+	cfg := p.Config
+	cfg.Batch = 1
+	tr, _ := engine.New(cfg)
+	m := sized(New(engine.NewSession(tr, "question"), Options{StartPaused: true}), 100, 30)
+	m.speed = 3 // 10 steps a frame
+	m = press(m, "space")
+	kinds := map[string]int{}
+	for i := 0; i < 700; i++ {
+		next, _ := m.Update(tickMsg{id: m.tickID})
+		m = next.(Model)
+		if i >= 500 {
+			kinds[m.frame.verdicts[0].Kind]++
+			if !strings.Contains(m.render(), "collapsed to the mean of ln x") {
+				t.Fatalf("frame %d: %s", i, m.frame.verdicts[0].Text)
+			}
+		}
+	}
+	if len(kinds) != 1 {
+		t.Fatalf("verdicts over 200 frames: %v", kinds)
 	}
 }
