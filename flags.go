@@ -210,13 +210,13 @@ func printHelp(fs *flag.FlagSet, w io.Writer) {
 	fmt.Fprintf(w, "Usage:\n  lnfit [flags]                 the dashboard\n  lnfit --headless [flags]      train without a screen\n\n")
 	fmt.Fprintf(w, "Settings (each overrides the preset's, the token's or the loaded file's value):\n")
 	for _, st := range engine.Settings() {
-		fmt.Fprintf(w, "  --%-12s %s: %s\n", st.Name+" V", st.Help, st.Want)
+		fmt.Fprintf(w, "  --%-17s %s: %s\n", st.Name+" V", st.Help, st.Want)
 	}
 	fmt.Fprintf(w, "\nOther flags:\n")
 	fs.VisitAll(func(f *flag.Flag) {
 		if _, ok := engine.LookupSetting(f.Name); ok {
 			return
 		}
-		fmt.Fprintf(w, "  --%-12s %s\n", f.Name, f.Usage)
+		fmt.Fprintf(w, "  --%-17s %s\n", f.Name, f.Usage)
 	})
 }
