@@ -452,9 +452,13 @@ func TestClassroomClosesWithin2s(t *testing.T) {
 	s.waitFor(t, "the class is over", 3*time.Second)
 	select {
 	case <-srv.stopped:
-	case <-time.After(3 * time.Second):
+	case <-time.After(6 * time.Second):
 	}
-	if el := time.Since(start); el > 2500*time.Millisecond {
+	bound := 2500 * time.Millisecond // 2 s, and a half second for the test's own reading
+	if raceSlowdown > 1 {
+		bound = 5 * time.Second
+	}
+	if el := time.Since(start); el > bound {
 		t.Fatalf("the server took %v to close", el)
 	}
 }
