@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Session is what a driver (the dashboard, headless mode, a lesson) trains:
@@ -222,23 +221,6 @@ func (s *Session) Run(n int) int {
 		}
 	}
 	return took
-}
-
-// RunFor spends about budget in all: the first live lane runs for its share,
-// then every other lane takes as many steps, so lanes stay in lockstep.
-func (s *Session) RunFor(budget time.Duration, max int) int {
-	share := budget / time.Duration(len(s.lanes))
-	for i, l := range s.lanes {
-		if d, _, _ := l.Diverged(); d {
-			continue
-		}
-		k := l.RunFor(share, max)
-		for _, other := range s.lanes[i+1:] {
-			other.Run(k)
-		}
-		return k
-	}
-	return 0
 }
 
 // Step is the furthest any lane has got: lanes move in lockstep until one

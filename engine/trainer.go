@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"time"
 )
 
 // GridPoints is the size of the evaluation grid x = (i+0.5)/GridPoints on (0,1].
@@ -410,44 +409,6 @@ func (t *Trainer) partSamples(B int) int {
 // SetStop gives the trainer a question to ask between the parts of a huge
 // step; true abandons the step (nothing is applied) and ends Run.
 func (t *Trainer) SetStop(stop func() bool) { t.stop = stop }
-
-// RunFor takes steps in chunks until the budget is spent, max steps are done
-// (max ≤ 0: no limit), or the run diverges. It returns the steps taken.
-func (t *Trainer) RunFor(budget time.Duration, max int) int {
-	start := time.Now()
-	chunk := 16
-	done := 0
-	for !t.rec.diverged && t.rec.step < MaxStep {
-		n := chunk
-		if max > 0 && done+n > max {
-			n = max - done
-		}
-		if n <= 0 {
-			break
-		}
-		done += t.Run(n)
-		el := time.Since(start)
-		if el >= budget {
-			break
-		}
-		// Aim the next chunk at about a quarter of the remaining budget, so
-		// the clock is read rarely and the budget is overshot by little.
-		perStep := el / time.Duration(done)
-		if perStep <= 0 {
-			perStep = time.Nanosecond
-		}
-		next := int((budget - el) / 4 / perStep)
-		chunk = max1(next)
-	}
-	return done
-}
-
-func max1(n int) int {
-	if n < 1 {
-		return 1
-	}
-	return n
-}
 
 func (t *Trainer) measureUpdate() {
 	for l, L := range t.net.Layers {
