@@ -362,25 +362,7 @@ func xAxis(cols int, ticks []axisTick, name string) string {
 }
 
 // wrapLegend joins legend items with two spaces, wrapping between items.
-func wrapLegend(items []string, w int) []string {
-	var lines []string
-	cur := ""
-	for _, it := range items {
-		switch {
-		case cur == "":
-			cur = it
-		case lipgloss.Width(cur)+2+lipgloss.Width(it) <= w:
-			cur += "  " + it
-		default:
-			lines = append(lines, cur)
-			cur = it
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
-}
+func wrapLegend(items []string, w int) []string { return wrapItems(items, "  ", w) }
 
 // lossColumns turns the history into at most cols columns: each the
 // count-weighted mean of the buckets it covers, and their max (so step 1's

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // The smallest terminal the dashboard draws in; below it, it says so.
@@ -112,35 +113,40 @@ func wrapParts(parts []string, sep string, w int) string {
 	return strings.Join(lines, "\n")
 }
 
-// wrapWords wraps text at spaces to lines of at most w cells, at most
-// maxLines lines (the last ends in … if text is longer).
-func wrapWords(text string, w, maxLines int) []string {
+// wrapItems joins items with sep into lines of at most w cells, breaking
+// only between items (an item wider than w gets a line of its own).
+func wrapItems(items []string, sep string, w int) []string {
 	var lines []string
 	cur := ""
-	for _, word := range strings.Fields(text) {
+	for _, it := range items {
 		switch {
 		case cur == "":
-			cur = word
-		case lipgloss.Width(cur+" "+word) <= w:
-			cur += " " + word
+			cur = it
+		case lipgloss.Width(cur)+lipgloss.Width(sep)+lipgloss.Width(it) <= w:
+			cur += sep + it
 		default:
 			lines = append(lines, cur)
-			cur = word
+			cur = it
 		}
 	}
 	if cur != "" {
 		lines = append(lines, cur)
 	}
+	return lines
+}
+
+// wrapWords wraps text at spaces to lines of at most w cells, at most
+// maxLines lines (the last ends in … if text is longer).
+func wrapWords(text string, w, maxLines int) []string {
+	lines := wrapItems(strings.Fields(text), " ", w)
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = truncate(l, w-1) + "…"
-		}
+		lines[i] = truncate(l, w) // a single word wider than w: cut, and marked
 	}
 	if len(lines) > maxLines {
 		lines = lines[:maxLines]
 		last := lines[maxLines-1]
 		if lipgloss.Width(last)+2 > w {
-			last = truncate(last, w-2)
+			last = ansi.Truncate(last, w-2, "")
 		}
 		lines[maxLines-1] = last + " …"
 	}
