@@ -72,6 +72,34 @@ func TestBadInputIsOneClearLineAndExit2(t *testing.T) {
 		{[]string{"--config", ""}, `--config: needs a value`},
 		{[]string{"--lesson", ""}, `--lesson: needs a value`},
 		{[]string{"--preset", "answer", "--config", engine.Setup{Label: "x", Config: engine.DefaultConfig()}.Token()}, `--config and --preset both set the starting point`},
+		// Near misses: one suggestion, in the same line.
+		{[]string{"--optimiser", "adam"}, `unknown flag --optimiser: did you mean --optimizer?`},
+		{[]string{"--hiden=5"}, `unknown flag --hiden: did you mean --hidden?`},
+		{[]string{"--preset", "answr"}, `--preset: unknown preset "answr": did you mean answer?`},
+		{[]string{"--preset", "Question"}, `--preset: unknown preset "Question": did you mean question?`},
+		{[]string{"--lesson", "seed_story"}, `--lesson: unknown lesson seed_story: did you mean seed-story?`},
+		{[]string{"--init", "truncated-normal"}, `--init truncated-normal: want one of uniform, normal, xavier, he; did you mean normal?`},
+		{[]string{"--optimizer", "adm"}, `--optimizer adm: want one of sgd, momentum, nesterov, rmsprop, adagrad, adam; did you mean adam?`},
+		{[]string{"--activation", "Tanh"}, `--activation Tanh: want one of relu, leaky-relu, tanh, sigmoid; did you mean tanh?`},
+		{[]string{"--data", "grd"}, `; did you mean grid?`},
+		{[]string{"--serve", "2399"}, `--serve 2399: want HOST:PORT or :PORT; did you mean :2399?`},
+		{[]string{"--serve", "nowhere"}, `--serve nowhere: want HOST:PORT or :PORT, e.g.`},
+		{[]string{"--steps", "1.5", "--headless"}, `--steps 1.5: want a whole number from 0`},
+		{[]string{"--steps", "1e30", "--headless"}, `--steps 1e30: want a whole number from 0`},
+		// --save is checked before training.
+		{[]string{"--headless", "--save", filepath.Join(dir, "missing", "net.json")}, `--save: the directory ` + filepath.Join(dir, "missing") + ` does not exist`},
+		{[]string{"--headless", "--save", filepath.Join(garbage, "net.json")}, `--save: ` + garbage + ` is not a directory`},
+		// Combinations, from the rules table.
+		{[]string{"--until", "1e-3"}, `--json, --until and --steps go with --headless`},
+		{[]string{"--broadcast"}, `--broadcast goes with --serve ADDR`},
+		{[]string{"--class-code", "x"}, `--class-code goes with --serve ADDR`},
+		{[]string{"--serve", ":0", "--headless"}, `--serve and --headless: a server draws dashboards; give one`},
+		{[]string{"--serve", ":0", "--seeds", "3"}, `--seeds goes with --map`},
+		{[]string{"--map", "lr=1e-3:1e-2:2,batch=1:50:2"}, `--map goes with --headless (in the dashboard, m opens the map)`},
+		{[]string{"--headless", "--map", "lr=1e-3:1e-2:2,batch=1:50:2", "--compare", "sgd,adam"}, `--map trains its own short runs`},
+		{[]string{"--headless", "--map", "lr=1e-3:1e-2:2,batch=1:50:2", "--save", "x.json"}, `--map trains many short runs and saves none`},
+		{[]string{"--headless", "--lesson", "activations", "--until", "1e-3"}, `--lesson and --until: a lesson says how long it trains`},
+		{[]string{"--config", engine.Setup{Label: "x", Config: engine.DefaultConfig()}.Token(), "--load", garbage}, `--config and --load both set the starting point: give one`},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
