@@ -26,7 +26,7 @@ func TestEveryRuleIsEnforced(t *testing.T) {
 		"max-session": {"--max-session", "1h"}, "class-code": {"--class-code", "x"}, "authorized-keys": {"--authorized-keys", "k"},
 		"host-key": {"--host-key", "h"}, "serve": {"--serve", ":0"}, "seeds": {"--seeds", "2"},
 		"map": {"--map", "lr=1e-3:1e-2:2,batch=1:50:2"}, "lesson": {"--lesson", "activations"},
-		"compare": {"--compare", "sgd,adam"}, "save": {"--save", "x.json"},
+		"compare": {"--compare", "sgd,adam"}, "save": {"--save", "x.json"}, "classroom": {"--classroom"},
 	}
 	with := func(args []string, flags ...string) []string {
 		for _, f := range flags {

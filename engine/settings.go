@@ -331,8 +331,12 @@ var settings = []*Setting{
 		get: func(c Config) string { return strconv.FormatUint(c.Seed, 10) },
 		set: func(c *Config, v string) error {
 			n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				return err
+			if err != nil { // 1e3 as well, as ParseWhole reads it
+				w, ok := ParseWhole(strings.TrimSpace(v))
+				if !ok || w < 0 {
+					return err
+				}
+				n = uint64(w)
 			}
 			c.Seed = n
 			return nil
@@ -373,7 +377,7 @@ func (s *Setting) JSONValue(c Config) any { return s.json(c) }
 // Check validates the setting's value in c.
 func (s *Setting) Check(c Config) error {
 	if err := s.check(c); err != nil {
-		return &SettingError{Name: s.Name, Value: s.get(c), Want: s.Want}
+		return &SettingError{Name: s.Name, Value: s.get(c), Want: s.Want, Suggest: NearMiss(s.get(c), s.Choices)}
 	}
 	return nil
 }
