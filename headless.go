@@ -87,7 +87,13 @@ func headless(ctx context.Context, st start, o *options, env environment) error 
 	}
 	var saveErr error
 	if o.save != "" {
+		if bar != nil { // a huge network's file takes seconds to write: say what is happening
+			fmt.Fprintf(env.stderr, "\rsaving the network to %s…\x1b[K", engine.EscapeText(o.save))
+		}
 		written, _, err := s.Main().SaveGuarded(o.save, seen)
+		if bar != nil {
+			bar.clear()
+		}
 		switch {
 		case err != nil:
 			sum.SaveError = err.Error()
