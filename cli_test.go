@@ -153,7 +153,7 @@ func TestSummaryCutShortSaysWhatIsLeftOut(t *testing.T) {
 		r.Advance(runner.Budget{Steps: 100})
 	}
 	asked := 0
-	sum := summarize(s, r, 0, func() bool { asked++; return asked > 1 })
+	sum := summarize(s, r, 0, func(int) func() bool { return func() bool { asked++; return asked > 1 } })
 	if sum.GridPoints != 16 || sum.Dead != nil || len(sum.LeftOut) != 2 || sum.Status != "unknown" {
 		t.Fatalf("cut short: points %d dead %v left out %v status %s", sum.GridPoints, sum.Dead, sum.LeftOut, sum.Status)
 	}
@@ -170,6 +170,18 @@ func TestSummaryCutShortSaysWhatIsLeftOut(t *testing.T) {
 	if m["grid_points"] != 16.0 || m["dead"] != nil || len(m["left_out"].([]any)) != 2 {
 		t.Fatalf("JSON cut short: %v", m)
 	}
+	// In a race each lane has its own stop: lane A whole, lane B cut after two parts.
+	if err := s.Race([]engine.Lane{{Optimizer: "sgd", LR: 0.01}, {Optimizer: "adam", LR: 1e-3}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	race := summarize(s, r, 0, func(lane int) func() bool {
+		parts := 0
+		return func() bool { parts++; return lane == 1 && parts > 2 }
+	})
+	if race.Lanes[0].GridPoints != engine.GridPoints || race.Lanes[1].GridPoints != 24 || race.GridPoints != engine.GridPoints {
+		t.Fatalf("race: lane points %d, %d", race.Lanes[0].GridPoints, race.Lanes[1].GridPoints)
+	}
+	s.EndRace(0)
 	whole := summarize(s, r, 0, nil)
 	if whole.GridPoints != engine.GridPoints || whole.LeftOut != nil || len(whole.Dead) != 2 || whole.MSE != jsonFloat(tr.Metrics().MSE) {
 		t.Fatalf("whole: %+v", whole.result)

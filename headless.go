@@ -74,12 +74,15 @@ func headless(ctx context.Context, st start, o *options, env environment) error 
 	if r.Err != nil {
 		return r.Err
 	}
-	var evalStop func() bool
-	if ctx.Err() != nil {
-		deadline := time.Now().Add(summaryBudget)
-		evalStop = func() bool { return time.Now().After(deadline) }
+	var stops func(lane int) func() bool
+	if ctx.Err() != nil { // each lane its share of the budget; what one leaves, the next may use
+		t0, n := time.Now(), time.Duration(len(s.Lanes()))
+		stops = func(lane int) func() bool {
+			deadline := t0.Add(summaryBudget * time.Duration(lane+1) / n)
+			return func() bool { return time.Now().After(deadline) }
+		}
 	}
-	sum := summarize(s, r, elapsed, evalStop)
+	sum := summarize(s, r, elapsed, stops)
 	sum.Interrupted = ctx.Err() != nil
 	if o.set["until"] && st.lesson == nil {
 		u := o.until

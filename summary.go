@@ -119,14 +119,19 @@ func (s summary) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// summarize reads every lane once. stop (nil: never) may cut the grid
-// evaluation short: after a signal, a huge network's summary then comes
-// at once, with the figures it could not afford left out.
-func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration, stop func() bool) summary {
+// summarize reads every lane once. stops (nil: never) gives each lane a
+// func that may cut its grid evaluation short: after a signal, a huge
+// network's summary then comes at once, with what it could not afford
+// left out.
+func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration, stops func(lane int) func() bool) summary {
 	lanes := s.Lanes()
 	results := make([]result, len(lanes))
 	var snap engine.Snapshot
 	for i, l := range lanes {
+		var stop func() bool
+		if stops != nil {
+			stop = stops(i)
+		}
 		sn, points := l.SummarySnapshot(stop)
 		results[i] = resultOf(sn, points, r.Reached[i])
 		if i == 0 {
@@ -213,8 +218,12 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 			if l.ReachedUntilAt != nil {
 				until = " · until reached at step " + engine.Commas(*l.ReachedUntilAt)
 			}
-			fmt.Fprintf(&b, "  %c %-9s lr %-8g mse %s · x≥0.01 %s · %s%s\n", 'A'+i, l.Optimizer, l.LR,
-				engine.FormatValue(float64(l.MSE)), engine.FormatValue(float64(l.MSEAbove001)), l.Diagnosis, until)
+			approx := "" // a sample of the grid, after a signal
+			if l.GridPoints < engine.GridPoints {
+				approx = "≈ "
+			}
+			fmt.Fprintf(&b, "  %c %-9s lr %-8g mse %s%s · x≥0.01 %s%s · %s%s\n", 'A'+i, l.Optimizer, l.LR,
+				approx, engine.FormatValue(float64(l.MSE)), approx, engine.FormatValue(float64(l.MSEAbove001)), l.Diagnosis, until)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
