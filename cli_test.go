@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"flag"
 	"os"
@@ -12,7 +11,6 @@ import (
 
 	"lnfit/engine"
 	"lnfit/engine/runner"
-	"lnfit/tui"
 )
 
 // Every rule of the table is enforced through the command, with its own
@@ -185,30 +183,5 @@ func TestSummaryCutShortSaysWhatIsLeftOut(t *testing.T) {
 	whole := summarize(s, r, 0, nil)
 	if whole.GridPoints != engine.GridPoints || whole.LeftOut != nil || len(whole.Dead) != 2 || whole.MSE != jsonFloat(tr.Metrics().MSE) {
 		t.Fatalf("whole: %+v", whole.result)
-	}
-}
-
-// The dashboard's --save directory is checked before the dashboard starts.
-func TestDashboardSaveDirCheckedFirst(t *testing.T) {
-	called := false
-	var errb bytes.Buffer
-	env := environment{stdout: new(bytes.Buffer), stderr: &errb, stdoutTTY: true,
-		dashboard: func(context.Context, *engine.Session, tui.Options) error { called = true; return nil }}
-	missing := filepath.Join(t.TempDir(), "nope", "net.json")
-	code := run(context.Background(), []string{"--save", missing}, env)
-	if code != exitUsage || called || !strings.Contains(errb.String(), "does not exist") {
-		t.Fatalf("exit %d, dashboard called %v, stderr %q", code, called, errb.String())
-	}
-}
-
-func TestSaveDirNotWritable(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root writes anywhere")
-	}
-	dir := filepath.Join(t.TempDir(), "ro")
-	os.Mkdir(dir, 0o500)
-	r := runCmd(t, "--headless", "--save", filepath.Join(dir, "net.json"))
-	if r.code != exitUsage || !strings.Contains(r.stderr, "cannot write in "+dir) {
-		t.Fatalf("exit %d %q", r.code, r.stderr)
 	}
 }

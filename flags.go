@@ -16,7 +16,7 @@ import (
 )
 
 // options are the parsed command line: what was asked, not yet checked
-// against each other (start.go does that).
+// against each other (rules.go does that) nor resolved (start.go).
 type options struct {
 	preset                 string
 	settings               []settingFlag // in the order given

@@ -4,10 +4,11 @@
 //	lnfit --preset answer         the dashboard, on the seed answer's setup
 //	lnfit --headless --steps N    train without a screen; --json for scripts
 //
-// The command is a few files: flags.go reads the command line, start.go
-// resolves where the run begins, headless.go trains without a screen and
-// summary.go prints what came of it; the dashboard is package tui. See
-// README.md for every flag and key.
+// The command is a few files: flags.go reads the command line, rules.go
+// checks which flags go together, start.go resolves where the run begins,
+// headless.go trains without a screen and summary.go prints what came of
+// it; exit.go turns every command's error into the exit status. The
+// dashboard is package tui. See README.md for every flag and key.
 package main
 
 import (

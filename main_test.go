@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"lnfit/engine"
 	"lnfit/tui"
@@ -220,46 +219,6 @@ func TestUntilStopsAtFirstCheckBelow(t *testing.T) {
 	}
 }
 
-func TestSaveLoadThroughTheCommand(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "net.json")
-	r := runCmd(t, "--headless", "--json", "--preset", "answer-batch-50", "--steps", "400", "--save", path)
-	if r.code != 0 {
-		t.Fatalf("save: exit %d %s", r.code, r.stderr)
-	}
-	first := decodeSummary(t, r.stdout)
-	// Load with 0 more steps: the same network, so the same grid MSE.
-	r = runCmd(t, "--headless", "--json", "--load", path, "--steps", "0")
-	if r.code != 0 {
-		t.Fatalf("load: exit %d %s", r.code, r.stderr)
-	}
-	again := decodeSummary(t, r.stdout)
-	if again["mse"] != first["mse"] || again["steps"] != 400.0 || again["optimizer"] != "adam" || again["preset"] != "loaded" {
-		t.Fatalf("after load: %v, before: %v", again, first)
-	}
-	// A flag overrides the loaded configuration.
-	r = runCmd(t, "--headless", "--json", "--load", path, "--steps", "10", "--optimizer", "sgd")
-	if m := decodeSummary(t, r.stdout); r.code != 0 || m["optimizer"] != "sgd" || m["lr"] != 0.01 || m["steps"] != 410.0 {
-		t.Fatalf("override after load: %v", m)
-	}
-	// Sizes that do not match the file are refused.
-	r = runCmd(t, "--headless", "--load", path, "--hidden", "5")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "hidden sizes 50,10") {
-		t.Fatalf("mismatched load: exit %d %q", r.code, r.stderr)
-	}
-}
-
-func TestSaveNeverOverwritesOtherFiles(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "notes.txt")
-	os.WriteFile(path, []byte("my notes"), 0o644)
-	r := runCmd(t, "--headless", "--steps", "5", "--save", path)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "not overwriting") {
-		t.Fatalf("exit %d %q", r.code, r.stderr)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "my notes" {
-		t.Fatal("the file was changed")
-	}
-}
-
 func TestHelpVersionListPresets(t *testing.T) {
 	if r := runCmd(t, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "lnfit ") {
 		t.Fatalf("--version: %d %q", r.code, r.stdout)
@@ -383,30 +342,5 @@ func TestLessonOfExactly1000Lines(t *testing.T) {
 	os.WriteFile(path, []byte(text+"run 1\n"), 0o644)
 	if r := runCmd(t, "--headless", "--lesson", path); r.code != exitUsage || !strings.Contains(r.stderr, "1001 lines") {
 		t.Fatalf("1001 lines: exit %d: %s", r.code, r.stderr)
-	}
-}
-
-// A file that appears at --save's path while training is kept; the network
-// goes to a fresh name and the summary says so.
-func TestSaveKeepsAFileThatAppearedDuringTraining(t *testing.T) {
-	dir := t.TempDir()
-	victim := filepath.Join(dir, "victim.txt")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan cmdResult, 1)
-	go func() {
-		var out, errb strings.Builder
-		code := run(ctx, []string{"--headless", "--json", "--steps", "100000000", "--save", victim}, environment{stdout: &out, stderr: &errb})
-		done <- cmdResult{code, out.String(), errb.String()}
-	}()
-	time.Sleep(200 * time.Millisecond)
-	os.WriteFile(victim, []byte("my text"), 0o644)
-	cancel()
-	r := <-done
-	if b, _ := os.ReadFile(victim); string(b) != "my text" {
-		t.Fatal("--save replaced a file that appeared during training")
-	}
-	m := decodeSummary(t, r.stdout)
-	if m["saved"] != filepath.Join(dir, "victim-1.txt") || !strings.Contains(m["save_note"].(string), "kept") {
-		t.Fatalf("summary %v", m)
 	}
 }
