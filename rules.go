@@ -32,6 +32,7 @@ var rules = func() []rule {
 		rule{flag: "map", needs: []string{"headless"}, msg: "--map goes with --headless (in the dashboard, m opens the map)"},
 		rule{flag: "map", excludes: []string{"lesson", "compare", "load"}, msg: "--map trains its own short runs: it goes with neither --lesson, --compare nor --load"},
 		rule{flag: "map", excludes: []string{"save"}, msg: "--map trains many short runs and saves none: it does not go with --save"},
+		rule{flag: "map", excludes: []string{"until"}, msg: "--map runs every cell for --steps: it does not go with --until"},
 		rule{flag: "lesson", excludes: []string{"steps", "until"}, msg: "--lesson and --{other}: a lesson says how long it trains"},
 		rule{flag: "classroom", excludes: []string{"headless"}, msg: "--classroom is the dashboard's projector layout: it does not go with --headless"},
 	)
