@@ -94,7 +94,12 @@ func NearMiss(word string, choices []string) string {
 		return ""
 	}
 	for _, c := range choices {
-		if norm(c) == w && c != word {
+		if c == word {
+			return "" // not a miss
+		}
+	}
+	for _, c := range choices {
+		if norm(c) == w {
 			return c
 		}
 	}
