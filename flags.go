@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +16,7 @@ import (
 )
 
 // options are the parsed command line: what was asked, not yet checked
-// against each other (start.go does that).
+// against each other (rules.go does that) nor resolved (start.go).
 type options struct {
 	preset                 string
 	settings               []settingFlag // in the order given
@@ -47,13 +48,6 @@ type settingFlag struct {
 	value   string
 }
 
-// usageError is bad input: one line on stderr, exit 2.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
-
 // errNoValue marks a flag given an empty value where a value is needed.
 var errNoValue = errors.New("needs a value")
 
@@ -81,8 +75,8 @@ func newFlagSet(o *options) *flag.FlagSet {
 	}
 	o.steps = 10_000
 	fs.Func("steps", "headless: steps to train (the cap, with --until); default 10000", func(v string) error {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 || n > engine.MaxStep {
+		n, ok := engine.ParseWhole(v) // 1e4 as well as 10000
+		if !ok || n < 0 || n > engine.MaxStep {
 			return fmt.Errorf("want a whole number from 0 to %s", engine.Commas(engine.MaxStep))
 		}
 		o.steps = n
@@ -110,22 +104,34 @@ func newFlagSet(o *options) *flag.FlagSet {
 	str(&o.mapAxes, "map", "headless: the collapse map over two settings, e.g. lr=1e-5:1:13,init-scale=0.01:1:9 (--seeds runs a cell, --steps each)")
 	o.seeds = 4
 	fs.Func("seeds", "--map: runs per cell, seeds --seed … --seed+N−1 (default 4)", func(v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
+		n, ok := engine.ParseWhole(v)
+		if !ok || n < 1 || n > 1000 {
 			return fmt.Errorf("want a whole number from 1 to 1,000")
 		}
-		o.seeds = n
+		o.seeds = int(n)
 		return nil
 	})
-	str(&o.serve, "serve", "serve the dashboard over SSH on ADDR (e.g. 127.0.0.1:2323, or :2323 for a classroom network)")
+	fs.Func("serve", "serve the dashboard over SSH on ADDR (e.g. 127.0.0.1:2323, or :2323 for a classroom network)", func(v string) error {
+		if v == "" {
+			return errNoValue
+		}
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			if _, err := strconv.ParseUint(v, 10, 16); err == nil { // a bare port
+				return fmt.Errorf("want HOST:PORT or :PORT; did you mean :%s?", v)
+			}
+			return fmt.Errorf("want HOST:PORT or :PORT, e.g. 127.0.0.1:2323 or :2323")
+		}
+		o.serve = v
+		return nil
+	})
 	fs.BoolVar(&o.broadcast, "broadcast", false, "serve: this terminal is the teacher's dashboard; students follow it (f forks a copy)")
 	o.maxSessions = defaultMaxSessions()
 	fs.Func("max-sessions", fmt.Sprintf("serve: at most N sessions at once (default %d here)", o.maxSessions), func(v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10_000 {
+		n, ok := engine.ParseWhole(v)
+		if !ok || n < 1 || n > 10_000 {
 			return fmt.Errorf("want a whole number from 1 to 10,000")
 		}
-		o.maxSessions = n
+		o.maxSessions = int(n)
 		return nil
 	})
 	dur := func(p *time.Duration, def time.Duration, name, usage string) {
@@ -174,6 +180,11 @@ func flagError(fs *flag.FlagSet, err error) string {
 		return fmt.Sprintf("--%s: needs a value", engine.EscapeText(name))
 	}
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if near := engine.NearMiss(strings.TrimPrefix(name, "-"), names); near != "" {
+			return fmt.Sprintf("unknown flag --%s: did you mean --%s?", engine.ShortText(name, 60), near)
+		}
 		return fmt.Sprintf("unknown flag --%s (see --help for the flags)", engine.ShortText(name, 60))
 	}
 	if rest, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {

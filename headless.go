@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"time"
 
 	"lnfit/engine"
@@ -12,21 +16,24 @@ import (
 // untilCap is the step cap for --until when --steps is not given.
 const untilCap = 1_000_000
 
+// summaryBudget bounds the grid evaluation of the summary after a signal:
+// a huge network's whole grid takes seconds, and whoever pressed Ctrl-C is
+// waiting. Without a signal the grid is always evaluated whole.
+const summaryBudget = 500 * time.Millisecond
+
 // headless trains without a screen through the same runner the dashboard
 // uses, then prints the summary and saves.
-func headless(ctx context.Context, st start, o *options, env environment) int {
+func headless(ctx context.Context, st start, o *options, env environment) error {
 	var seen engine.FileState // what --save's path held when we looked: only that may be replaced
 	if o.save != "" {
 		var err error
 		if seen, err = checkSaveTarget(o.save); err != nil {
-			fmt.Fprintf(env.stderr, "lnfit: --save: %v\n", err)
-			return exitUsage
+			return usagef("--save: %v", err)
 		}
 	}
 	s, err := st.session()
 	if err != nil {
-		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
-		return exitUsage
+		return err
 	}
 	r := runner.New(s, st.lesson)
 	if st.lesson == nil {
@@ -65,21 +72,35 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 		bar.clear()
 	}
 	if r.Err != nil {
-		fmt.Fprintf(env.stderr, "lnfit: %v\n", r.Err)
-		return exitFailure
+		return r.Err
 	}
-	sum := summarize(s, r, elapsed)
+	var stops func(lane int) func() bool
+	if ctx.Err() != nil { // each lane its share of the budget; what one leaves, the next may use
+		t0, n := time.Now(), time.Duration(len(s.Lanes()))
+		stops = func(lane int) func() bool {
+			deadline := t0.Add(summaryBudget * time.Duration(lane+1) / n)
+			return func() bool { return time.Now().After(deadline) }
+		}
+	}
+	sum := summarize(s, r, elapsed, stops)
 	sum.Interrupted = ctx.Err() != nil
 	if o.set["until"] && st.lesson == nil {
 		u := o.until
 		sum.Until = &u
 	}
+	var saveErr error
 	if o.save != "" {
+		if bar != nil { // a huge network's file takes seconds to write: say what is happening
+			fmt.Fprintf(env.stderr, "\rsaving the network to %s…\x1b[K", engine.EscapeText(o.save))
+		}
 		written, _, err := s.Main().SaveGuarded(o.save, seen)
+		if bar != nil {
+			bar.clear()
+		}
 		switch {
 		case err != nil:
 			sum.SaveError = err.Error()
-			fmt.Fprintf(env.stderr, "lnfit: --save %s: %v\n", engine.EscapeText(o.save), err)
+			saveErr = fmt.Errorf("--save %s: %v", engine.EscapeText(o.save), err)
 		case written != o.save:
 			sum.Saved = written
 			sum.SaveNote = fmt.Sprintf("%s changed while training (someone else's file is there now), so it was kept and the network went to %s",
@@ -90,22 +111,23 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 		}
 	}
 	if err := writeSummary(env.stdout, sum, o.json); err != nil {
-		fmt.Fprintf(env.stderr, "lnfit: writing the summary: %v\n", err)
-		return exitFailure
+		return fmt.Errorf("writing the summary: %v", err)
 	}
-	switch {
-	case sum.Diverged:
-		return exitDiverged
-	case sum.SaveError != "":
-		return exitFailure
+	if sum.Diverged {
+		return divergedError{also: saveErr}
 	}
-	return exitOK
+	return saveErr
 }
 
-// checkSaveTarget refuses to overwrite a file that is not an lnfit network:
-// --save FILE may replace an earlier save, never somebody's other data. It
-// returns what is there, so the save at the end replaces only that.
+// checkSaveTarget refuses, before any training, a --save that could not
+// succeed: a directory that is missing or not writable, or a file that is
+// not an lnfit network (--save FILE may replace an earlier save, never
+// somebody's other data). It returns what is there, so the save at the end
+// replaces only that.
 func checkSaveTarget(path string) (engine.FileState, error) {
+	if err := checkSaveDir(path); err != nil { // the save writes beside the file, even to replace it
+		return engine.FileState{}, err
+	}
 	seen, err := engine.StatFile(path)
 	if err != nil || !seen.Exists {
 		return seen, err
@@ -114,4 +136,31 @@ func checkSaveTarget(path string) (engine.FileState, error) {
 		return seen, fmt.Errorf("%s exists and is not an lnfit network (%v); not overwriting it", engine.EscapeText(path), err)
 	}
 	return seen, nil
+}
+
+// checkSaveDir says why a file could not be written at path's directory:
+// it is missing, not a directory, or not writable (tried by creating and
+// removing a hidden file there, the way the save itself begins).
+func checkSaveDir(path string) error {
+	dir := filepath.Dir(path)
+	shown := engine.EscapeText(dir)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the directory %s does not exist (nothing was trained)", shown)
+	case err != nil:
+		return fmt.Errorf("the directory %s: %v", shown, err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a directory (nothing was trained)", shown)
+	}
+	f, err := os.CreateTemp(dir, ".lnfit-check-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot write in %s: %v (nothing was trained)", shown, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -4,16 +4,15 @@
 //	lnfit --preset answer         the dashboard, on the seed answer's setup
 //	lnfit --headless --steps N    train without a screen; --json for scripts
 //
-// The command is a few files: flags.go reads the command line, start.go
-// resolves where the run begins, headless.go trains without a screen and
-// summary.go prints what came of it; the dashboard is package tui. See
-// README.md for every flag and key.
+// The command is a few files: flags.go reads the command line, rules.go
+// checks which flags go together, start.go resolves where the run begins,
+// headless.go trains without a screen and summary.go prints what came of
+// it; exit.go turns every command's error into the exit status. The
+// dashboard is package tui. See README.md for every flag and key.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,14 +29,6 @@ import (
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.2.0"
-
-// Exit statuses: a contract with scripts.
-const (
-	exitOK       = 0
-	exitFailure  = 1 // the run could not finish (e.g. --save failed)
-	exitUsage    = 2
-	exitDiverged = 3
-)
 
 func main() {
 	env := environment{
@@ -76,81 +67,83 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
+// run is the command: its exit status comes from the error the command
+// returns, in one place (report).
 func run(ctx context.Context, args []string, env environment) int {
-	fail := func(err error) int {
-		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
-		var u usageError
-		if errors.As(err, &u) {
-			return exitUsage
-		}
-		return exitFailure
-	}
+	return report(env.stderr, runCommand(ctx, args, env))
+}
+
+// runCommand reads the flags, checks their combination against the rules
+// table, resolves where the run starts and runs the command asked for.
+func runCommand(ctx context.Context, args []string, env environment) error {
 	o, err := parseFlags(args, env.stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	switch {
 	case o.showVersion:
 		fmt.Fprintf(env.stdout, "lnfit %s\n", version)
-		return exitOK
+		return nil
 	case o.list:
 		listPresets(env.stdout)
-		return exitOK
+		return nil
 	case o.listLessons:
 		for _, l := range runner.Lessons {
 			fmt.Fprintf(env.stdout, "%-12s %s\n", l.Name, l.Title)
 		}
-		return exitOK
+		return nil
+	}
+	if err := checkRules(o.set); err != nil {
+		return err
 	}
 	st, err := resolveStart(o)
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	if !o.headless && (o.json || o.set["until"] || o.set["steps"]) {
-		return fail(usagef("--json, --until and --steps go with --headless"))
-	}
-	for _, f := range []string{"broadcast", "max-sessions", "idle-timeout", "max-session", "class-code", "authorized-keys", "host-key"} {
-		if o.set[f] && o.serve == "" {
-			return fail(usagef("--%s goes with --serve ADDR", f))
-		}
-	}
-	if o.serve != "" {
-		if o.headless {
-			return fail(usagef("--serve and --headless: a server draws dashboards; give one"))
-		}
-		return serve(ctx, st, o, env)
-	}
-	if o.set["seeds"] && o.mapAxes == "" {
-		return fail(usagef("--seeds goes with --map"))
-	}
-	if o.mapAxes != "" {
-		if !o.headless {
-			return fail(usagef("--map goes with --headless (in the dashboard, m opens the map)"))
-		}
+	switch {
+	case o.serve != "":
+		return serveCommand(ctx, st, o, env)
+	case o.mapAxes != "":
 		return mapCommand(ctx, st, o, env)
-	}
-	if o.headless {
+	case o.headless:
 		return headless(ctx, st, o, env)
 	}
+	return dashboard(ctx, st, o, env)
+}
+
+// dashboard runs the terminal dashboard.
+func dashboard(ctx context.Context, st start, o *options, env environment) error {
 	if !env.stdoutTTY {
-		return fail(usagef("stdout is not a terminal, so there is no screen to draw the dashboard on; use --headless (and --json for scripts)"))
+		return usagef("stdout is not a terminal, so there is no screen to draw the dashboard on; use --headless (and --json for scripts)")
+	}
+	if o.save != "" { // w saves there: a directory that is not there is said now, not at the first w
+		if err := checkSaveDir(o.save); err != nil {
+			return usagef("--save: %v", err)
+		}
 	}
 	s, err := st.session()
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	dash := env.dashboard
 	if dash == nil {
 		dash = tui.Run
 	}
-	opts := tui.Options{SavePath: o.save, Lesson: st.lesson, Classroom: o.classroom}
-	if err := dash(ctx, s, opts); err != nil {
-		return fail(err)
+	return dash(ctx, s, tui.Options{SavePath: o.save, Lesson: st.lesson, Classroom: o.classroom})
+}
+
+// serveCommand runs the SSH classroom (serve.go), which prints its own
+// errors and returns a status.
+func serveCommand(ctx context.Context, st start, o *options, env environment) error {
+	if o.save != "" && o.broadcast { // the teacher's w saves there
+		if err := checkSaveDir(o.save); err != nil {
+			return usagef("--save: %v", err)
+		}
 	}
-	return exitOK
+	if code := serve(ctx, st, o, env); code != exitOK {
+		return reportedError{code}
+	}
+	return nil
 }
 
 // listPresets prints the presets, a column for each setting the table marks

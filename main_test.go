@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"lnfit/engine"
 	"lnfit/tui"
@@ -72,6 +71,34 @@ func TestBadInputIsOneClearLineAndExit2(t *testing.T) {
 		{[]string{"--config", ""}, `--config: needs a value`},
 		{[]string{"--lesson", ""}, `--lesson: needs a value`},
 		{[]string{"--preset", "answer", "--config", engine.Setup{Label: "x", Config: engine.DefaultConfig()}.Token()}, `--config and --preset both set the starting point`},
+		// Near misses: one suggestion, in the same line.
+		{[]string{"--optimiser", "adam"}, `unknown flag --optimiser: did you mean --optimizer?`},
+		{[]string{"--hiden=5"}, `unknown flag --hiden: did you mean --hidden?`},
+		{[]string{"--preset", "answr"}, `--preset: unknown preset "answr": did you mean answer?`},
+		{[]string{"--preset", "Question"}, `--preset: unknown preset "Question": did you mean question?`},
+		{[]string{"--lesson", "seed_story"}, `--lesson: unknown lesson seed_story: did you mean seed-story?`},
+		{[]string{"--init", "truncated-normal"}, `--init truncated-normal: want one of uniform, normal, xavier, he; did you mean normal?`},
+		{[]string{"--optimizer", "adm"}, `--optimizer adm: want one of sgd, momentum, nesterov, rmsprop, adagrad, adam; did you mean adam?`},
+		{[]string{"--activation", "Tanh"}, `--activation Tanh: want one of relu, leaky-relu, tanh, sigmoid; did you mean tanh?`},
+		{[]string{"--data", "grd"}, `; did you mean grid?`},
+		{[]string{"--serve", "2399"}, `--serve 2399: want HOST:PORT or :PORT; did you mean :2399?`},
+		{[]string{"--serve", "nowhere"}, `--serve nowhere: want HOST:PORT or :PORT, e.g.`},
+		{[]string{"--steps", "1.5", "--headless"}, `--steps 1.5: want a whole number from 0`},
+		{[]string{"--steps", "1e30", "--headless"}, `--steps 1e30: want a whole number from 0`},
+		// --save is checked before training.
+		{[]string{"--headless", "--save", filepath.Join(dir, "missing", "net.json")}, `--save: the directory ` + filepath.Join(dir, "missing") + ` does not exist`},
+		{[]string{"--headless", "--save", filepath.Join(garbage, "net.json")}, `--save: ` + garbage + ` is not a directory`},
+		// Combinations, from the rules table.
+		{[]string{"--until", "1e-3"}, `--json, --until and --steps go with --headless`},
+		{[]string{"--broadcast"}, `--broadcast goes with --serve ADDR`},
+		{[]string{"--class-code", "x"}, `--class-code goes with --serve ADDR`},
+		{[]string{"--serve", ":0", "--headless"}, `--serve and --headless: a server draws dashboards; give one`},
+		{[]string{"--serve", ":0", "--seeds", "3"}, `--seeds goes with --map`},
+		{[]string{"--map", "lr=1e-3:1e-2:2,batch=1:50:2"}, `--map goes with --headless (in the dashboard, m opens the map)`},
+		{[]string{"--headless", "--map", "lr=1e-3:1e-2:2,batch=1:50:2", "--compare", "sgd,adam"}, `--map trains its own short runs`},
+		{[]string{"--headless", "--map", "lr=1e-3:1e-2:2,batch=1:50:2", "--save", "x.json"}, `--map trains many short runs and saves none`},
+		{[]string{"--headless", "--lesson", "activations", "--until", "1e-3"}, `--lesson and --until: a lesson says how long it trains`},
+		{[]string{"--config", engine.Setup{Label: "x", Config: engine.DefaultConfig()}.Token(), "--load", garbage}, `--config and --load both set the starting point: give one`},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -189,46 +216,6 @@ func TestUntilStopsAtFirstCheckBelow(t *testing.T) {
 	at, ok := m["reached_until_at"].(float64)
 	if r.code != 0 || !ok || int(at)%1000 != 0 || m["steps"] != at || m["mse_above_0_01"].(float64) >= 0.05 {
 		t.Fatalf("exit %d, summary %v", r.code, m)
-	}
-}
-
-func TestSaveLoadThroughTheCommand(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "net.json")
-	r := runCmd(t, "--headless", "--json", "--preset", "answer-batch-50", "--steps", "400", "--save", path)
-	if r.code != 0 {
-		t.Fatalf("save: exit %d %s", r.code, r.stderr)
-	}
-	first := decodeSummary(t, r.stdout)
-	// Load with 0 more steps: the same network, so the same grid MSE.
-	r = runCmd(t, "--headless", "--json", "--load", path, "--steps", "0")
-	if r.code != 0 {
-		t.Fatalf("load: exit %d %s", r.code, r.stderr)
-	}
-	again := decodeSummary(t, r.stdout)
-	if again["mse"] != first["mse"] || again["steps"] != 400.0 || again["optimizer"] != "adam" || again["preset"] != "loaded" {
-		t.Fatalf("after load: %v, before: %v", again, first)
-	}
-	// A flag overrides the loaded configuration.
-	r = runCmd(t, "--headless", "--json", "--load", path, "--steps", "10", "--optimizer", "sgd")
-	if m := decodeSummary(t, r.stdout); r.code != 0 || m["optimizer"] != "sgd" || m["lr"] != 0.01 || m["steps"] != 410.0 {
-		t.Fatalf("override after load: %v", m)
-	}
-	// Sizes that do not match the file are refused.
-	r = runCmd(t, "--headless", "--load", path, "--hidden", "5")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "hidden sizes 50,10") {
-		t.Fatalf("mismatched load: exit %d %q", r.code, r.stderr)
-	}
-}
-
-func TestSaveNeverOverwritesOtherFiles(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "notes.txt")
-	os.WriteFile(path, []byte("my notes"), 0o644)
-	r := runCmd(t, "--headless", "--steps", "5", "--save", path)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "not overwriting") {
-		t.Fatalf("exit %d %q", r.code, r.stderr)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "my notes" {
-		t.Fatal("the file was changed")
 	}
 }
 
@@ -355,30 +342,5 @@ func TestLessonOfExactly1000Lines(t *testing.T) {
 	os.WriteFile(path, []byte(text+"run 1\n"), 0o644)
 	if r := runCmd(t, "--headless", "--lesson", path); r.code != exitUsage || !strings.Contains(r.stderr, "1001 lines") {
 		t.Fatalf("1001 lines: exit %d: %s", r.code, r.stderr)
-	}
-}
-
-// A file that appears at --save's path while training is kept; the network
-// goes to a fresh name and the summary says so.
-func TestSaveKeepsAFileThatAppearedDuringTraining(t *testing.T) {
-	dir := t.TempDir()
-	victim := filepath.Join(dir, "victim.txt")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan cmdResult, 1)
-	go func() {
-		var out, errb strings.Builder
-		code := run(ctx, []string{"--headless", "--json", "--steps", "100000000", "--save", victim}, environment{stdout: &out, stderr: &errb})
-		done <- cmdResult{code, out.String(), errb.String()}
-	}()
-	time.Sleep(200 * time.Millisecond)
-	os.WriteFile(victim, []byte("my text"), 0o644)
-	cancel()
-	r := <-done
-	if b, _ := os.ReadFile(victim); string(b) != "my text" {
-		t.Fatal("--save replaced a file that appeared during training")
-	}
-	m := decodeSummary(t, r.stdout)
-	if m["saved"] != filepath.Join(dir, "victim-1.txt") || !strings.Contains(m["save_note"].(string), "kept") {
-		t.Fatalf("summary %v", m)
 	}
 }

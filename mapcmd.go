@@ -17,20 +17,17 @@ import (
 
 // mapCommand is `lnfit --headless --map AXES`: the collapse map over two
 // settings, as a heat map (text) or one JSON object.
-func mapCommand(ctx context.Context, st start, o *options, env environment) int {
+func mapCommand(ctx context.Context, st start, o *options, env environment) error {
 	axes, err := collapse.ParseAxes(o.mapAxes)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "lnfit: --map: %v\n", err)
-		return exitUsage
+		return usagef("--map: %v", err)
 	}
-	if st.lesson != nil || len(st.lanes) > 0 || st.net != nil {
-		fmt.Fprintln(env.stderr, "lnfit: --map trains its own short runs: it goes with neither --lesson, --compare nor --load")
-		return exitUsage
+	if st.lesson != nil || len(st.lanes) > 0 || st.net != nil { // the flags are refused by rules.go; a token's lanes here
+		return usagef("--map trains its own short runs: it goes with neither --lesson, --compare nor --load (nor a --config token with lanes)")
 	}
 	spec := collapse.Spec{Base: st.config, Axes: axes, Seeds: o.seeds, Steps: o.steps}
 	if err := spec.Check(); err != nil {
-		fmt.Fprintf(env.stderr, "lnfit: --map: %v\n", err)
-		return exitUsage
+		return usagef("--map: %v", err)
 	}
 	var bar *progressBar
 	if env.stderrTTY {
@@ -47,20 +44,17 @@ func mapCommand(ctx context.Context, st start, o *options, env environment) int 
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(env.stderr, "lnfit: --map: interrupted; no map")
-			return exitFailure
+			return fmt.Errorf("--map: interrupted; no map")
 		}
-		fmt.Fprintf(env.stderr, "lnfit: --map: %v\n", err)
-		return exitUsage
+		return usagef("--map: %v", err)
 	}
 	elapsed := time.Since(start)
 	label := st.label
 	if o.json {
 		if err := json.NewEncoder(env.stdout).Encode(mapJSON(m, label, elapsed)); err != nil {
-			fmt.Fprintf(env.stderr, "lnfit: writing the map: %v\n", err)
-			return exitFailure
+			return fmt.Errorf("writing the map: %v", err)
 		}
-		return exitOK
+		return nil
 	}
 	profile := colorprofile.NoTTY
 	if env.stdoutTTY {
@@ -71,8 +65,10 @@ func mapCommand(ctx context.Context, st start, o *options, env environment) int 
 	title := fmt.Sprintf("collapse map · %s (%s, %s, init %s) · %d seeds × up to %s steps a run · %s runs in %.1f s",
 		label, st.config.Optimizer, st.config.Activation, st.config.Init, spec.Seeds, engine.Commas(spec.Steps),
 		engine.Commas(int64(spec.Runs())), elapsed.Seconds())
-	fmt.Fprintln(env.stdout, tui.RenderMap(m, title, 160, style))
-	return exitOK
+	if _, err := fmt.Fprintln(env.stdout, tui.RenderMap(m, title, 160, style)); err != nil {
+		return fmt.Errorf("writing the map: %v", err)
+	}
+	return nil
 }
 
 // markedCell is the cell of the configuration the map started from, or

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"lnfit/engine"
 	"lnfit/engine/runner"
 	"lnfit/presets"
@@ -22,14 +24,11 @@ type start struct {
 // preset (--preset, default question), a token (--config) or a saved network
 // (--load); setting flags then override its values one by one. A token or a
 // file is a starting point of its own, so giving one with --preset, or both
-// together, is refused rather than half-applied.
+// together, is refused (by rules.go) rather than half-applied.
 func resolveStart(o *options) (start, error) {
 	var st start
-	switch {
-	case o.token != "" && o.load != "":
-		return st, usagef("--config and --load both set the starting point: give one")
-	case o.token != "" && o.set["preset"]:
-		return st, usagef("--config and --preset both set the starting point: give one (setting flags such as --lr may go with either)")
+	if near := nearMiss(o.preset, presets.Names()); near != "" {
+		return st, usagef("--preset: unknown preset %q: did you mean %s?", o.preset, near)
 	}
 	p, err := presets.Get(o.preset)
 	if err != nil {
@@ -79,6 +78,9 @@ func resolveStart(o *options) (start, error) {
 		st.lanes = lanes
 	}
 	if o.lesson != "" {
+		if near := nearMiss(o.lesson, runner.LessonNames()); near != "" && !strings.ContainsAny(o.lesson, "/.") {
+			return st, usagef("--lesson: unknown lesson %s: did you mean %s?", engine.QuoteValue(o.lesson), near)
+		}
 		l, err := runner.GetLesson(o.lesson)
 		if err != nil {
 			return st, usagef("--lesson: %v", err)
@@ -95,6 +97,17 @@ func resolveStart(o *options) (start, error) {
 		}
 	}
 	return st, nil
+}
+
+// nearMiss is the one name a mistyped name most likely meant, or "" when
+// the name is known or nothing is near it.
+func nearMiss(name string, known []string) string {
+	for _, k := range known {
+		if k == name {
+			return ""
+		}
+	}
+	return engine.NearMiss(name, known)
 }
 
 // session builds the session the run starts from.

@@ -40,15 +40,30 @@ type result struct {
 	Diverged       bool      `json:"diverged"`
 	DivergedAt     *int64    `json:"diverged_at"`
 	ReachedUntilAt *int64    `json:"reached_until_at"`
+	// GridPoints is how many of the 1000 grid points the grid figures cover:
+	// fewer only when a signal cut the summary's evaluation short, and then
+	// LeftOut names the figures that need every point.
+	GridPoints int      `json:"grid_points"`
+	LeftOut    []string `json:"left_out,omitempty"`
 }
 
-func resultOf(snap engine.Snapshot, reached int64) result {
+func resultOf(snap engine.Snapshot, points int, reached int64) result {
 	m, d := snap.Metrics, engine.Diagnose(snap)
 	r := result{
 		Optimizer: snap.Config.Optimizer, LR: snap.Config.LR, Steps: snap.Step,
 		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001),
 		Spread: jsonFloat(m.Spread), Dead: m.Dead, Status: d.Status.String(), Diagnosis: d.Text,
-		Diverged: snap.Diverged,
+		Diverged: snap.Diverged, GridPoints: points,
+	}
+	if points < engine.GridPoints && d.Status != engine.StatusDiverged && d.Status != engine.StatusUntrained {
+		// A sample cannot tell a dead unit from one that fires between its
+		// points, and the verdict rests on those counts.
+		r.LeftOut = []string{"dead", "verdict"}
+		r.Status = "unknown"
+		r.Diagnosis = fmt.Sprintf("left out: the grid was evaluated at %d of its %d points before the summary's time (%.1f s after the signal) ran out",
+			points, engine.GridPoints, summaryBudget.Seconds())
+	} else if points < engine.GridPoints {
+		r.LeftOut = []string{"dead"}
 	}
 	if reached > 0 {
 		r.ReachedUntilAt = &reached
@@ -66,6 +81,7 @@ type summary struct {
 	result
 	Config      engine.Config `json:"-"`
 	Preset      string        `json:"preset"`
+	Trained     int64         `json:"steps_trained"` // by this command (steps is the network's own count)
 	MeanPred    jsonFloat     `json:"mean_pred"`
 	Units       []int         `json:"units"`
 	Until       *float64      `json:"until"`
@@ -103,16 +119,31 @@ func (s summary) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration) summary {
+// summarize reads every lane once. stops (nil: never) gives each lane a
+// func that may cut its grid evaluation short: after a signal, a huge
+// network's summary then comes at once, with what it could not afford
+// left out.
+func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration, stops func(lane int) func() bool) summary {
 	lanes := s.Lanes()
-	snap := lanes[0].Snapshot()
+	results := make([]result, len(lanes))
+	var snap engine.Snapshot
+	for i, l := range lanes {
+		var stop func() bool
+		if stops != nil {
+			stop = stops(i)
+		}
+		sn, points := l.SummarySnapshot(stop)
+		results[i] = resultOf(sn, points, r.Reached[i])
+		if i == 0 {
+			snap = sn
+		}
+	}
 	sum := summary{
-		result: resultOf(snap, r.Reached[0]), Config: snap.Config, Preset: s.Label(),
+		result: results[0], Config: snap.Config, Preset: s.Label(), Trained: r.Taken,
 		MeanPred: jsonFloat(snap.Metrics.MeanPred), Units: snap.Metrics.Units, ElapsedS: elapsed.Seconds(),
 	}
 	if len(lanes) > 1 {
-		for i, l := range lanes {
-			lr := resultOf(l.Snapshot(), r.Reached[i])
+		for _, lr := range results {
 			sum.Diverged = sum.Diverged || lr.Diverged
 			sum.Lanes = append(sum.Lanes, lr)
 		}
@@ -140,15 +171,26 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 	}
 	fmt.Fprintf(&b, "lnfit · preset %s\n", s.Preset)
 	fmt.Fprintf(&b, "config        %s\n", strings.Join(cfg, " · "))
-	fmt.Fprintf(&b, "steps         %s in %.2f s (%s steps/s)\n", engine.Commas(s.Steps), s.ElapsedS, engine.Commas(int64(s.StepsPerS)))
-	fmt.Fprintf(&b, "loss          %s (mean of the last 100 batch losses)\n", engine.FormatValue(float64(s.Loss)))
-	fmt.Fprintf(&b, "mse           %s on the (0,1] grid · %s on x ≥ 0.01\n", engine.FormatValue(float64(s.MSE)), engine.FormatValue(float64(s.MSEAbove001)))
-	fmt.Fprintf(&b, "prediction    spread %s · mean %s\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
-	parts := make([]string, len(s.Dead))
-	for i := range s.Dead {
-		parts[i] = fmt.Sprintf("layer %d %d/%d", i+1, s.Dead[i], s.Units[i])
+	fmt.Fprintf(&b, "steps         %s\n", stepsLine(s))
+	if math.IsNaN(float64(s.Loss)) && !s.Diverged {
+		fmt.Fprintf(&b, "loss          — (no batch trained since the network was made, loaded or restarted)\n")
+	} else {
+		fmt.Fprintf(&b, "loss          %s (mean of the last 100 batch losses)\n", engine.FormatValue(float64(s.Loss)))
 	}
-	fmt.Fprintf(&b, "dead units    %s\n", strings.Join(parts, " · "))
+	if s.GridPoints < engine.GridPoints {
+		fmt.Fprintf(&b, "mse           ≈ %s on %d of the %d grid points (an even sample of (0,1]) · ≈ %s on x ≥ 0.01\n",
+			engine.FormatValue(float64(s.MSE)), s.GridPoints, engine.GridPoints, engine.FormatValue(float64(s.MSEAbove001)))
+		fmt.Fprintf(&b, "prediction    spread ≥ %s · mean ≈ %s (on the same points)\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
+		fmt.Fprintf(&b, "dead units    left out: counting them needs all %d grid points, and the time after the signal ran out\n", engine.GridPoints)
+	} else {
+		fmt.Fprintf(&b, "mse           %s on the (0,1] grid · %s on x ≥ 0.01\n", engine.FormatValue(float64(s.MSE)), engine.FormatValue(float64(s.MSEAbove001)))
+		fmt.Fprintf(&b, "prediction    spread %s · mean %s\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
+		parts := make([]string, len(s.Dead))
+		for i := range s.Dead {
+			parts[i] = fmt.Sprintf("layer %d %d/%d", i+1, s.Dead[i], s.Units[i])
+		}
+		fmt.Fprintf(&b, "dead units    %s\n", strings.Join(parts, " · "))
+	}
 	if s.Until != nil {
 		if s.ReachedUntilAt != nil {
 			fmt.Fprintf(&b, "until         mse on x ≥ 0.01 < %g at step %s\n", *s.Until, engine.Commas(*s.ReachedUntilAt))
@@ -176,12 +218,31 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 			if l.ReachedUntilAt != nil {
 				until = " · until reached at step " + engine.Commas(*l.ReachedUntilAt)
 			}
-			fmt.Fprintf(&b, "  %c %-9s lr %-8g mse %s · x≥0.01 %s · %s%s\n", 'A'+i, l.Optimizer, l.LR,
-				engine.FormatValue(float64(l.MSE)), engine.FormatValue(float64(l.MSEAbove001)), l.Diagnosis, until)
+			approx := "" // a sample of the grid, after a signal
+			if l.GridPoints < engine.GridPoints {
+				approx = "≈ "
+			}
+			fmt.Fprintf(&b, "  %c %-9s lr %-8g mse %s%s · x≥0.01 %s%s · %s%s\n", 'A'+i, l.Optimizer, l.LR,
+				approx, engine.FormatValue(float64(l.MSE)), approx, engine.FormatValue(float64(l.MSEAbove001)), l.Diagnosis, until)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// stepsLine says what this command trained and where the network is: they
+// differ after --load (it starts late) and in a lesson that restarts it.
+func stepsLine(s summary) string {
+	rate := fmt.Sprintf("in %.2f s (%s steps/s)", s.ElapsedS, engine.Commas(int64(s.StepsPerS)))
+	switch {
+	case s.Trained == 0:
+		return fmt.Sprintf("none trained by this command; the network is at step %s", engine.Commas(s.Steps))
+	case s.Trained == s.Steps:
+		return fmt.Sprintf("%s %s", engine.Commas(s.Steps), rate)
+	case s.Steps < s.Trained:
+		return fmt.Sprintf("%s trained %s; the network is at step %s (it was restarted since)", engine.Commas(s.Trained), rate, engine.Commas(s.Steps))
+	}
+	return fmt.Sprintf("%s trained %s; the network is at step %s", engine.Commas(s.Trained), rate, engine.Commas(s.Steps))
 }
 
 // progressBar draws one line on a terminal's stderr.

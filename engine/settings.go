@@ -27,6 +27,9 @@ type Setting struct {
 	// Optional: a token or saved file from before the setting existed may
 	// lack it; this is the value it then means.
 	Optional string
+	// Choices: the words a choice-valued setting takes (nil for numbers), so
+	// a near miss can be suggested in its error.
+	Choices []string
 
 	get   func(Config) string
 	set   func(*Config, string) error // parse only: syntax errors
@@ -38,10 +41,15 @@ type Setting struct {
 // Callers add where it came from: "--lr", "set lr", "config token".
 type SettingError struct {
 	Name, Value, Want string
+	Suggest           string // a near miss among the choices, or ""
 }
 
 func (e *SettingError) Error() string {
-	return fmt.Sprintf("%s %s: want %s", e.Name, QuoteValue(e.Value), e.Want)
+	msg := fmt.Sprintf("%s %s: want %s", e.Name, QuoteValue(e.Value), e.Want)
+	if e.Suggest != "" {
+		msg += "; did you mean " + e.Suggest + "?"
+	}
+	return msg
 }
 
 // QuoteValue writes a user's value for an error message: as it is when it
@@ -98,6 +106,20 @@ func utf8ValidEnd(s string) bool {
 	return true
 }
 
+// ParseWhole reads a whole number written either way a person writes one:
+// "10000" or "1e4" (as --lr reads 1e-4). A fraction, NaN, ±Inf, a hex
+// float, or a number beyond ±2^62 is refused, so the result always fits.
+func ParseWhole(s string) (int64, bool) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, true
+	}
+	f, ok := parseFloat(s)
+	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<62 || s != strings.TrimSpace(s) {
+		return 0, false
+	}
+	return int64(f), true
+}
+
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // parseFloat accepts only finite decimal numbers: "NaN", "Inf" and hex
@@ -112,7 +134,7 @@ func parseFloat(s string) (float64, bool) {
 
 var settings = []*Setting{
 	{
-		Name: "optimizer", Token: "o", JSON: "optimizer", PerLane: true, Column: true,
+		Name: "optimizer", Token: "o", JSON: "optimizer", PerLane: true, Column: true, Choices: Optimizers,
 		Want: "one of " + strings.Join(Optimizers, ", "), Help: "optimizer (o in the dashboard)",
 		get: func(c Config) string { return c.Optimizer },
 		set: func(c *Config, v string) error { c.Optimizer = v; return nil },
@@ -147,7 +169,7 @@ var settings = []*Setting{
 		json: func(c Config) any { return c.LR },
 	},
 	{
-		Name: "init", Token: "i", JSON: "init", Restarts: true, Column: true,
+		Name: "init", Token: "i", JSON: "init", Restarts: true, Column: true, Choices: Inits,
 		Want: "one of " + strings.Join(Inits, ", "), Help: "initializer (i in the dashboard)",
 		get: func(c Config) string { return c.Init },
 		set: func(c *Config, v string) error { c.Init = v; return nil },
@@ -162,7 +184,7 @@ var settings = []*Setting{
 		json: func(c Config) any { return c.Init },
 	},
 	{
-		Name: "activation", Token: "a", JSON: "activation", Restarts: true,
+		Name: "activation", Token: "a", JSON: "activation", Restarts: true, Choices: activationNames[:],
 		Want: "one of " + strings.Join(activationNames[:], ", "), Help: "hidden activation (a in the dashboard)",
 		get: func(c Config) string { return c.Activation },
 		set: func(c *Config, v string) error { c.Activation = v; return nil },
@@ -181,11 +203,11 @@ var settings = []*Setting{
 		Want: fmt.Sprintf("a whole number from 1 to %s", Commas(MaxBatch)), Help: "batch size",
 		get: func(c Config) string { return strconv.Itoa(c.Batch) },
 		set: func(c *Config, v string) error {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return err
+			n, ok := ParseWhole(strings.TrimSpace(v))
+			if !ok || n > math.MaxInt32 {
+				return fmt.Errorf("not a whole number")
 			}
-			c.Batch = n
+			c.Batch = int(n)
 			return nil
 		},
 		check: func(c Config) error {
@@ -251,7 +273,7 @@ var settings = []*Setting{
 		json: func(c Config) any { return c.XMin },
 	},
 	{
-		Name: "data", Token: "d", JSON: "data", Restarts: true,
+		Name: "data", Token: "d", JSON: "data", Restarts: true, Choices: []string{DataSample, DataGrid},
 		Want: "sample (a fresh batch each step) or grid (the fixed 1000-point full batch)", Help: "training data",
 		get: func(c Config) string { return c.Data },
 		set: func(c *Config, v string) error { c.Data = v; return nil },
@@ -309,8 +331,12 @@ var settings = []*Setting{
 		get: func(c Config) string { return strconv.FormatUint(c.Seed, 10) },
 		set: func(c *Config, v string) error {
 			n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				return err
+			if err != nil { // 1e3 as well, as ParseWhole reads it
+				w, ok := ParseWhole(strings.TrimSpace(v))
+				if !ok || w < 0 {
+					return err
+				}
+				n = uint64(w)
 			}
 			c.Seed = n
 			return nil
@@ -351,7 +377,7 @@ func (s *Setting) JSONValue(c Config) any { return s.json(c) }
 // Check validates the setting's value in c.
 func (s *Setting) Check(c Config) error {
 	if err := s.check(c); err != nil {
-		return &SettingError{Name: s.Name, Value: s.get(c), Want: s.Want}
+		return &SettingError{Name: s.Name, Value: s.get(c), Want: s.Want, Suggest: NearMiss(s.get(c), s.Choices)}
 	}
 	return nil
 }
@@ -359,11 +385,8 @@ func (s *Setting) Check(c Config) error {
 // Apply parses value into c and validates it; c is unchanged on error.
 func (s *Setting) Apply(c *Config, value string) error {
 	next := c.Clone()
-	if err := s.set(&next, value); err != nil {
-		return &SettingError{Name: s.Name, Value: value, Want: s.Want}
-	}
-	if err := s.check(next); err != nil {
-		return &SettingError{Name: s.Name, Value: value, Want: s.Want}
+	if s.set(&next, value) != nil || s.check(next) != nil {
+		return &SettingError{Name: s.Name, Value: value, Want: s.Want, Suggest: NearMiss(value, s.Choices)}
 	}
 	*c = next
 	return nil

@@ -80,3 +80,85 @@ func ShortText(s string, max int) string {
 	}
 	return string(e)
 }
+
+// NearMiss is the one choice a mistyped word most likely meant, or "" when
+// none is close: the same word in another case or with _ for - ("Question",
+// "seed_story"), a word one of whose dash-separated parts is a choice
+// ("truncated-normal" → normal), or a choice within a small edit distance
+// (a typo, a missing letter, two letters swapped: "answr", "optimiser").
+// A tie between two choices suggests neither: one suggestion or none.
+func NearMiss(word string, choices []string) string {
+	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "_", "-") }
+	w := norm(word)
+	if w == "" || len(w) > 100 {
+		return ""
+	}
+	for _, c := range choices {
+		if c == word {
+			return "" // not a miss
+		}
+	}
+	for _, c := range choices {
+		if norm(c) == w {
+			return c
+		}
+	}
+	if strings.Contains(w, "-") {
+		var found []string
+		for _, part := range strings.Split(w, "-") {
+			for _, c := range choices {
+				if norm(c) == part {
+					found = append(found, c)
+				}
+			}
+		}
+		if len(found) == 1 {
+			return found[0]
+		}
+	}
+	best, bestD, tie := "", 0, false
+	for _, c := range choices {
+		d := editDistance(w, norm(c))
+		// Short words need a closer match: one edit in four letters, at most two.
+		if d == 0 || d > min(2, max(1, len([]rune(c))/4)) {
+			continue
+		}
+		switch {
+		case best == "" || d < bestD:
+			best, bestD, tie = c, d, false
+		case d == bestD:
+			tie = true
+		}
+	}
+	if tie {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the optimal-string-alignment distance: insertions,
+// deletions, substitutions and swaps of two neighbours each cost one.
+func editDistance(a, b string) int {
+	s, t := []rune(a), []rune(b)
+	prev2 := make([]int, len(t)+1)
+	prev := make([]int, len(t)+1)
+	cur := make([]int, len(t)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(s); i++ {
+		cur[0] = i
+		for j := 1; j <= len(t); j++ {
+			cost := 1
+			if s[i-1] == t[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && s[i-1] == t[j-2] && s[i-2] == t[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(t)]
+}
