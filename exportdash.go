@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+
+	"lnfit/engine"
+	"lnfit/tui"
+	"lnfit/tui/export"
+)
+
+// dashboard runs the dashboard with the export flags: --record records its
+// output from the first frame to the last, and --history, --curve and
+// --plot are written from the run as it stands when the dashboard closes.
+func dashboard(ctx context.Context, s *engine.Session, st start, o *options, opts tui.Options, env environment) int {
+	x, err := newExporter(o.export, st.lesson)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
+		return exitUsage
+	}
+	var rec *recorder
+	if path := o.export.record; path != "" {
+		t, err := export.Check(path, export.KindCast)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "lnfit: --record: %v\n", err)
+			return exitUsage
+		}
+		screen := osStdout(env)
+		w, h := 80, 24
+		if f, ok := screen.(term.File); ok {
+			if tw, th, err := term.GetSize(f.Fd()); err == nil && tw > 0 && th > 0 {
+				w, h = tw, th
+			}
+		}
+		if rec, err = startRecorder(&t, screen, w, h, s.Label(), time.Now); err != nil {
+			fmt.Fprintf(env.stderr, "lnfit: --record %s: %v\n", engine.EscapeText(path), err)
+			return exitFailure
+		}
+	}
+	code := exitOK
+	if env.dashboard != nil { // a test's stand-in: it draws nothing to record
+		err = env.dashboard(ctx, s, opts)
+	} else {
+		var popts []tea.ProgramOption
+		if rec != nil {
+			popts = rec.options()
+		}
+		err = tui.RunProgram(ctx, s, opts, popts...)
+	}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
+		code = exitFailure
+	}
+	if rec != nil && !rec.finish(o.export.record, env.stderr) {
+		code = exitFailure
+	}
+	if !x.finish(s, env.stderr) {
+		code = exitFailure
+	}
+	return code
+}
