@@ -23,6 +23,11 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 			return exitUsage
 		}
 	}
+	ex, err := newExporter(o.export, st.lesson) // --history, --curve, --plot: checked now, written at the end
+	if err != nil {
+		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
+		return exitUsage
+	}
 	s, err := st.session()
 	if err != nil {
 		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
@@ -46,13 +51,14 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 	start := time.Now()
 	shown := 0
 	for !r.Done && !stop() {
-		r.Advance(runner.Budget{Time: 100 * time.Millisecond, Stop: stop})
+		r.Advance(ex.budget(stop))
 		for ; shown < len(r.Captions); shown++ { // every caption, as it comes
 			if !o.json {
 				c := r.Captions[shown]
 				fmt.Fprintf(env.stdout, "› step %s: %s\n", engine.Commas(c.Step), c.Text)
 			}
 		}
+		ex.afterAdvance(s, r, env.stderr)
 		if r.Waiting { // nobody to wait for: go straight on
 			r.Continue()
 		}
@@ -89,6 +95,7 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 			sum.Saved = written
 		}
 	}
+	exported := ex.finish(s, env.stderr)
 	if err := writeSummary(env.stdout, sum, o.json); err != nil {
 		fmt.Fprintf(env.stderr, "lnfit: writing the summary: %v\n", err)
 		return exitFailure
@@ -96,7 +103,7 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 	switch {
 	case sum.Diverged:
 		return exitDiverged
-	case sum.SaveError != "":
+	case sum.SaveError != "", !exported:
 		return exitFailure
 	}
 	return exitOK

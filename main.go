@@ -112,6 +112,9 @@ func run(ctx context.Context, args []string, env environment) int {
 	if !o.headless && (o.json || o.set["until"] || o.set["steps"]) {
 		return fail(usagef("--json, --until and --steps go with --headless"))
 	}
+	if err := o.export.check(o); err != nil {
+		return fail(err)
+	}
 	for _, f := range []string{"broadcast", "max-sessions", "idle-timeout", "max-session", "class-code", "authorized-keys", "host-key"} {
 		if o.set[f] && o.serve == "" {
 			return fail(usagef("--%s goes with --serve ADDR", f))
@@ -142,15 +145,8 @@ func run(ctx context.Context, args []string, env environment) int {
 	if err != nil {
 		return fail(err)
 	}
-	dash := env.dashboard
-	if dash == nil {
-		dash = tui.Run
-	}
 	opts := tui.Options{SavePath: o.save, Lesson: st.lesson, Classroom: o.classroom}
-	if err := dash(ctx, s, opts); err != nil {
-		return fail(err)
-	}
-	return exitOK
+	return dashboard(ctx, s, st, o, opts, env) // with --record and the export files (exportdash.go)
 }
 
 // listPresets prints the presets, a column for each setting the table marks
