@@ -21,12 +21,13 @@ type exporter struct {
 	captions []*export.Target          // --curve-every caption: one per caption the lesson can show
 	shown    int                       // captions whose curve is written
 	failed   bool
+	stderr   io.Writer // a failed write is one line here
 }
 
 // newExporter checks every path the run will write. A lesson's caption
 // curves are checked too: the lesson says how many captions it can show.
-func newExporter(e exportOptions, lesson *runner.Lesson) (*exporter, error) {
-	x := &exporter{o: e, targets: map[string]*export.Target{}}
+func newExporter(e exportOptions, lesson *runner.Lesson, stderr io.Writer) (*exporter, error) {
+	x := &exporter{o: e, targets: map[string]*export.Target{}, stderr: stderr}
 	kinds := map[string]export.Kind{"history": export.KindHistory, "curve": export.KindCurve, "plot": export.KindPlot}
 	for _, name := range []string{"history", "curve", "plot"} {
 		if p := e.path(name); p != "" {
@@ -66,27 +67,34 @@ func captionCurvePath(curve string, n int) string {
 	return fmt.Sprintf("%s-%02d%s", strings.TrimSuffix(curve, ext), n, ext)
 }
 
-// budget is how far the headless loop may advance at a time. Caption
-// curves need the loop to look after every step (a caption need not wait),
-// so the curve is the net at the caption's own step.
-func (x *exporter) budget(stop func() bool) runner.Budget {
-	if len(x.captions) > 0 {
-		return runner.Budget{Steps: 1, Stop: stop}
+// budget is how far the headless loop may advance next. For caption
+// curves it first runs the lesson's instant commands itself (Settle, which
+// never trains) and writes the curve of each caption they show: the net at
+// the caption's own step. Then Advance may take one step only, so it
+// returns as soon as a training command ends, before the commands after it.
+func (x *exporter) budget(r *runner.Runner, stop func() bool) runner.Budget {
+	if len(x.captions) == 0 {
+		return runner.Budget{Time: 100 * time.Millisecond, Stop: stop}
 	}
-	return runner.Budget{Time: 100 * time.Millisecond, Stop: stop}
+	x.captureNew(r)
+	for r.Lesson != nil && !r.Done && !r.Training() {
+		r.Continue() // headless waits for nobody (its loop does the same)
+		r.Settle()
+		x.captureNew(r)
+	}
+	return runner.Budget{Steps: 1, Stop: stop}
 }
 
-// afterAdvance writes the curve of each caption shown since the last look.
-func (x *exporter) afterAdvance(s *engine.Session, r *runner.Runner, stderr io.Writer) {
+func (x *exporter) captureNew(r *runner.Runner) {
 	for ; x.shown < len(r.Captions) && x.shown < len(x.captions); x.shown++ {
-		run := export.Capture(s, x.o.curveUnits)
-		x.write(x.captions[x.shown], "--curve-every caption", stderr, func(w io.Writer) error { return export.WriteCurveCSV(w, run) })
+		run := export.Capture(r.Session, x.o.curveUnits)
+		x.write(x.captions[x.shown], "--curve-every caption", func(w io.Writer) error { return export.WriteCurveCSV(w, run) })
 	}
 }
 
 // finish writes the run's files; false if any write failed (each failure
 // is one line on stderr).
-func (x *exporter) finish(s *engine.Session, stderr io.Writer) bool {
+func (x *exporter) finish(s *engine.Session) bool {
 	if len(x.targets) == 0 {
 		return !x.failed
 	}
@@ -96,27 +104,27 @@ func (x *exporter) finish(s *engine.Session, stderr io.Writer) bool {
 		if x.o.historyJSON() {
 			write = export.WriteHistoryJSON
 		}
-		x.write(t, "--history", stderr, func(w io.Writer) error { return write(w, run) })
+		x.write(t, "--history", func(w io.Writer) error { return write(w, run) })
 	}
 	if t := x.targets["curve"]; t != nil {
-		x.write(t, "--curve", stderr, func(w io.Writer) error { return export.WriteCurveCSV(w, run) })
+		x.write(t, "--curve", func(w io.Writer) error { return export.WriteCurveCSV(w, run) })
 	}
 	if t := x.targets["plot"]; t != nil {
 		format, _ := export.PlotFormat(t.Path) // checked when the flag was read
-		x.write(t, "--plot", stderr, func(w io.Writer) error { return export.WritePlot(w, run, format) })
+		x.write(t, "--plot", func(w io.Writer) error { return export.WritePlot(w, run, format) })
 	}
 	return !x.failed
 }
 
-func (x *exporter) write(t *export.Target, flagName string, stderr io.Writer, write func(io.Writer) error) {
+func (x *exporter) write(t *export.Target, flagName string, write func(io.Writer) error) {
 	asked := t.Path
 	got, err := t.Write(write)
 	switch {
 	case err != nil:
 		x.failed = true
-		fmt.Fprintf(stderr, "lnfit: %s %s: %v\n", flagName, engine.EscapeText(asked), err)
+		fmt.Fprintf(x.stderr, "lnfit: %s %s: %v\n", flagName, engine.EscapeText(asked), err)
 	case got != asked:
-		fmt.Fprintf(stderr, "lnfit: %s: %s changed while training (someone else's file is there now), so it was kept and this went to %s\n",
+		fmt.Fprintf(x.stderr, "lnfit: %s: %s changed while training (someone else's file is there now), so it was kept and this went to %s\n",
 			flagName, engine.EscapeText(asked), engine.EscapeText(got))
 	}
 }

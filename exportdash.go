@@ -17,7 +17,7 @@ import (
 // output from the first frame to the last, and --history, --curve and
 // --plot are written from the run as it stands when the dashboard closes.
 func dashboard(ctx context.Context, s *engine.Session, st start, o *options, opts tui.Options, env environment) int {
-	x, err := newExporter(o.export, st.lesson)
+	x, err := newExporter(o.export, st.lesson, env.stderr)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
 		return exitUsage
@@ -58,7 +58,7 @@ func dashboard(ctx context.Context, s *engine.Session, st start, o *options, opt
 	if rec != nil && !rec.finish(o.export.record, env.stderr) {
 		code = exitFailure
 	}
-	if !x.finish(s, env.stderr) {
+	if !x.finish(s) {
 		code = exitFailure
 	}
 	return code
