@@ -23,7 +23,7 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 			return exitUsage
 		}
 	}
-	ex, err := newExporter(o.export, st.lesson) // --history, --curve, --plot: checked now, written at the end
+	ex, err := newExporter(o.export, st.lesson, env.stderr) // --history, --curve, --plot: checked now, written at the end
 	if err != nil {
 		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
 		return exitUsage
@@ -51,14 +51,13 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 	start := time.Now()
 	shown := 0
 	for !r.Done && !stop() {
-		r.Advance(ex.budget(stop))
+		r.Advance(ex.budget(r, stop))
 		for ; shown < len(r.Captions); shown++ { // every caption, as it comes
 			if !o.json {
 				c := r.Captions[shown]
 				fmt.Fprintf(env.stdout, "› step %s: %s\n", engine.Commas(c.Step), c.Text)
 			}
 		}
-		ex.afterAdvance(s, r, env.stderr)
 		if r.Waiting { // nobody to wait for: go straight on
 			r.Continue()
 		}
@@ -95,7 +94,7 @@ func headless(ctx context.Context, st start, o *options, env environment) int {
 			sum.Saved = written
 		}
 	}
-	exported := ex.finish(s, env.stderr)
+	exported := ex.finish(s)
 	if err := writeSummary(env.stdout, sum, o.json); err != nil {
 		fmt.Fprintf(env.stderr, "lnfit: writing the summary: %v\n", err)
 		return exitFailure
