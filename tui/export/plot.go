@@ -47,7 +47,7 @@ func PlotFormat(path string) (string, error) {
 	case ".png":
 		return "png", nil
 	}
-	return "", fmt.Errorf("%s: want a name ending in .svg or .png", engine.EscapeText(path))
+	return "", fmt.Errorf("want a name ending in .svg or .png")
 }
 
 // WritePlot draws the run's fit and loss history side by side.
