@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -36,7 +37,7 @@ func dashboard(ctx context.Context, s *engine.Session, st start, o *options, opt
 				w, h = tw, th
 			}
 		}
-		if rec, err = startRecorder(&t, screen, w, h, s.Label(), time.Now); err != nil {
+		if rec, err = startRecorder(&t, screen, w, h, s.Label(), !isTerminal(os.Stdin), time.Now); err != nil {
 			fmt.Fprintf(env.stderr, "lnfit: --record %s: %v\n", engine.EscapeText(path), err)
 			return exitFailure
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -43,6 +44,8 @@ type recorder struct {
 	now     func() time.Time
 	w, h    int
 	carry   []byte // the start of a UTF-8 sequence split between writes
+	crlf    bool   // the terminal turns \n into \r\n (see startRecorder)
+	lastCR  bool   // the last byte recorded was \r
 	written int64
 	marked  int
 	err     error
@@ -50,13 +53,16 @@ type recorder struct {
 }
 
 // startRecorder writes the header into a file beside the target; screen is
-// where the output really goes.
-func startRecorder(t *export.Target, screen io.Writer, w, h int, label string, now func() time.Time) (*recorder, error) {
+// where the output really goes. crlf says the terminal maps each \n to
+// \r\n, as a terminal left in cooked mode does: Bubble Tea leaves it so
+// when its input is not a terminal, and then writes bare \n. A recording
+// holds what the terminal shows, so it gets the \r too.
+func startRecorder(t *export.Target, screen io.Writer, w, h int, label string, crlf bool, now func() time.Time) (*recorder, error) {
 	p, err := t.Begin()
 	if err != nil {
 		return nil, err
 	}
-	r := &recorder{screen: screen, pending: p, buf: bufio.NewWriterSize(p.File, 64<<10), now: now, start: now(), w: w, h: h}
+	r := &recorder{screen: screen, pending: p, buf: bufio.NewWriterSize(p.File, 64<<10), now: now, start: now(), w: w, h: h, crlf: crlf}
 	head := struct {
 		Version   int               `json:"version"`
 		Width     int               `json:"width"`
@@ -118,10 +124,27 @@ func (r *recorder) output(p []byte) (int, error) {
 	}
 	r.carry = append([]byte(nil), data[cut:]...)
 	if cut > 0 {
-		r.event("o", string(data[:cut]))
+		r.event("o", r.mapNL(data[:cut]))
 	}
 	r.mu.Unlock()
 	return r.screen.Write(p)
+}
+
+// mapNL turns each bare \n into \r\n when the terminal would.
+func (r *recorder) mapNL(b []byte) string {
+	if !r.crlf {
+		return string(b)
+	}
+	var sb strings.Builder
+	sb.Grow(len(b) + 16)
+	for _, c := range b {
+		if c == '\n' && !r.lastCR {
+			sb.WriteByte('\r')
+		}
+		sb.WriteByte(c)
+		r.lastCR = c == '\r'
+	}
+	return sb.String()
 }
 
 // filter sees every message before the dashboard does: it records resizes
@@ -168,6 +191,8 @@ type ttyTee struct {
 }
 
 func (t ttyTee) Write(p []byte) (int, error) { return t.r.output(p) }
+
+var _ term.File = ttyTee{} // Bubble Tea looks for exactly this
 
 // finish closes the recording and puts it in place. It returns false after
 // a write error (said on stderr): the dashboard ran, the file is not whole.
