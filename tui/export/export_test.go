@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 
 	"lnfit/engine"
@@ -211,8 +212,14 @@ func TestTargetRules(t *testing.T) {
 		}
 		return got
 	}
-	if got := write(&tg); got != path {
+	old := syscall.Umask(0o022)
+	got := write(&tg)
+	syscall.Umask(old)
+	if got != path {
 		t.Fatalf("wrote %s, want %s", got, path)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o644 {
+		t.Fatalf("mode %v under umask 022, want -rw-r--r-- (a file to share)", fi.Mode())
 	}
 	if got := write(&tg); got != path { // its own file, unchanged: replaced
 		t.Fatalf("second write went to %s", got)

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,13 +116,22 @@ type Pending struct {
 	t    *Target
 }
 
-// Begin creates the temporary file beside the target.
+// Begin creates the temporary file beside the target. It is made with
+// mode 0666 less the umask, as any file a user writes is (os.CreateTemp's
+// 0600 would hide a figure meant to be shared).
 func (t *Target) Begin() (*Pending, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(t.Path), "."+filepath.Base(t.Path)+".tmp-*")
-	if err != nil {
-		return nil, err
+	for range 100 {
+		name := filepath.Join(filepath.Dir(t.Path), fmt.Sprintf(".%s.tmp-%d", filepath.Base(t.Path), rand.Uint64()))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &Pending{File: f, t: t}, nil
 	}
-	return &Pending{File: tmp, t: t}, nil
+	return nil, fmt.Errorf("no free temporary name beside %s", engine.EscapeText(t.Path))
 }
 
 // Finish syncs and closes the file and places it; the temporary name is
