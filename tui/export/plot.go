@@ -157,7 +157,11 @@ func fitPlot(r Run) *plot.Plot {
 		}
 	}
 	if kinkGlyph != nil {
-		p.Legend.Add("kinks (a layer-1 ReLU switches)", kinkGlyph)
+		thumb := *kinkGlyph
+		if r.Racing() { // each lane's kinks are in its colour: the legend's in none of them
+			thumb.GlyphStyle.Color = color.Gray{0x60}
+		}
+		p.Legend.Add("kinks (a layer-1 ReLU switches)", &thumb)
 	}
 	if clipped {
 		p.Legend.Add(fmt.Sprintf("(net(x) beyond ±%d drawn at ±%d)", fitClip, fitClip))
@@ -172,6 +176,7 @@ func fitPlot(r Run) *plot.Plot {
 func lossPlot(r Run) *plot.Plot {
 	p := newPlot("loss: MSE of each batch (log scale)", "step", "loss")
 	any := false
+	var means []*plotter.Line
 	for i, l := range r.Lanes {
 		var mean, top plotter.XYs
 		for _, b := range l.Snap.History {
@@ -189,17 +194,21 @@ func lossPlot(r Run) *plot.Plot {
 		any = true
 		c := laneColors[i%len(laneColors)]
 		env, _ := plotter.NewLine(top)
-		env.Color, env.Width = faded(c), vg.Points(1)
+		env.Color, env.Width = faded(c), vg.Points(0.8)
 		env.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2)}
 		avg, _ := plotter.NewLine(mean)
-		avg.Color, avg.Width = c, vg.Points(2)
-		p.Add(env, avg)
+		avg.Color, avg.Width = c, vg.Points(1.2)
+		p.Add(env) // every envelope first, so no lane's envelope hides another's mean
+		means = append(means, avg)
 		name := "mean"
 		if r.Racing() {
 			name = l.Name + ": " + name
 		}
 		p.Legend.Add(name, avg)
 		p.Legend.Add(strings.Replace(name, "mean", "largest batch", 1), env)
+	}
+	for _, m := range means {
+		p.Add(m)
 	}
 	if any {
 		p.Y.Scale = plot.LogScale{}
