@@ -231,3 +231,51 @@ func TestExportWriteFailure(t *testing.T) {
 }
 
 func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// The remote dashboard's one-line command reproduces the run: the same
+// history, bit for bit, written on the user's side.
+func TestExportCommandReproducesTheRun(t *testing.T) {
+	s := sameRun(t, "--preset", "answer", "--compare", "sgd,adam")
+	s.Run(1200)
+	args := strings.Fields(export.Command(s))
+	if args[0] != "lnfit" {
+		t.Fatalf("command %q", args)
+	}
+	dir := t.TempDir()
+	for i, a := range args {
+		if strings.HasPrefix(a, "lnfit-") {
+			args[i] = filepath.Join(dir, a)
+		}
+	}
+	r := runCmd(t, args[1:]...)
+	if r.code != 0 {
+		t.Fatalf("%v: exit %d %s", args, r.code, r.stderr)
+	}
+	got := readRows(t, filepath.Join(dir, "lnfit-history.csv"))
+	want := export.Capture(s, false).Rows()
+	if len(got) != len(want) || len(want) == 0 {
+		t.Fatalf("%d rows, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("row %d: %+v, the dashboard's run has %+v", i, got[i], want[i])
+		}
+	}
+}
+
+// A loaded network's history starts after its saved step, and so do the
+// file's rows.
+func TestHistoryOfALoadedNetwork(t *testing.T) {
+	dir := t.TempDir()
+	net, h := filepath.Join(dir, "net.json"), filepath.Join(dir, "h.csv")
+	if r := runCmd(t, "--headless", "--preset", "answer", "--steps", "300", "--save", net); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := runCmd(t, "--headless", "--load", net, "--steps", "100", "--history", h); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	rows := readRows(t, h)
+	if rows[0].FirstStep != 301 || rows[len(rows)-1].LastStep != 400 {
+		t.Fatalf("rows cover %d–%d, want 301–400", rows[0].FirstStep, rows[len(rows)-1].LastStep)
+	}
+}

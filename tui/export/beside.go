@@ -81,3 +81,13 @@ func (f *Files) WriteBeside(r Run, savePath string) ([]string, error) {
 	}
 	return written, errors.Join(errs...)
 }
+
+// Command is the one line a remote dashboard (over SSH or the web) shows
+// instead of writing on the server: the same setup trained headless for the
+// same number of steps, writing the three files on the user's own machine.
+// It starts from the setup as it is now (its config token), so keys pressed
+// during the run — a race begun midway, a rate changed — are not in it.
+func Command(s *engine.Session) string {
+	return fmt.Sprintf("lnfit --headless --config %s --steps %d --history lnfit-history.csv --curve lnfit-curve.csv --plot lnfit-plot.svg",
+		s.Setup().Token(), s.Step())
+}
