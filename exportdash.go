@@ -23,26 +23,10 @@ func dashboard(ctx context.Context, s *engine.Session, st start, o *options, opt
 		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
 		return exitUsage
 	}
-	var rec *recorder
-	if path := o.export.record; path != "" {
-		t, err := export.Check(path, export.KindCast)
-		if err != nil {
-			fmt.Fprintf(env.stderr, "lnfit: --record: %v\n", err)
-			return exitUsage
-		}
-		screen := osStdout(env)
-		w, h := 80, 24
-		if f, ok := screen.(term.File); ok {
-			if tw, th, err := term.GetSize(f.Fd()); err == nil && tw > 0 && th > 0 {
-				w, h = tw, th
-			}
-		}
-		if rec, err = startRecorder(&t, screen, w, h, s.Label(), !isTerminal(os.Stdin), time.Now); err != nil {
-			fmt.Fprintf(env.stderr, "lnfit: --record %s: %v\n", engine.EscapeText(path), err)
-			return exitFailure
-		}
+	rec, code := openRecording(o, env, s.Label())
+	if code != exitOK {
+		return code
 	}
-	code := exitOK
 	if env.dashboard != nil { // a test's stand-in: it draws nothing to record
 		err = env.dashboard(ctx, s, opts)
 	} else {
@@ -63,4 +47,32 @@ func dashboard(ctx context.Context, s *engine.Session, st start, o *options, opt
 		code = exitFailure
 	}
 	return code
+}
+
+// openRecording starts --record's file (nil when not asked for): the
+// output of whichever dashboard this terminal shows goes through it, with
+// rec.options() added to tui.RunProgram's and rec.finish called after.
+func openRecording(o *options, env environment, label string) (*recorder, int) {
+	path := o.export.record
+	if path == "" {
+		return nil, exitOK
+	}
+	t, err := export.Check(path, export.KindCast)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "lnfit: --record: %v\n", err)
+		return nil, exitUsage
+	}
+	screen := osStdout(env)
+	w, h := 80, 24
+	if f, ok := screen.(term.File); ok {
+		if tw, th, err := term.GetSize(f.Fd()); err == nil && tw > 0 && th > 0 {
+			w, h = tw, th
+		}
+	}
+	rec, err := startRecorder(&t, screen, w, h, label, !isTerminal(os.Stdin), time.Now)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "lnfit: --record %s: %v\n", engine.EscapeText(path), err)
+		return nil, exitFailure
+	}
+	return rec, exitOK
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/vt"
 
+	"lnfit/engine"
 	"lnfit/engine/runner"
 	"lnfit/tui"
 	"lnfit/tui/export"
@@ -229,5 +230,29 @@ func TestRecorderEvents(t *testing.T) {
 	os.WriteFile(path, []byte(`{"version": 2, "width": 80, "height": 24}`+"\n"), 0o644)
 	if _, err := export.Check(path, export.KindCast); err == nil {
 		t.Fatal("someone else's recording would be replaced")
+	}
+}
+
+// --record through the command: someone else's file is refused before the
+// dashboard starts; otherwise the file is there, lnfit's, when it closes.
+func TestRecordFlag(t *testing.T) {
+	dir := t.TempDir()
+	theirs := filepath.Join(dir, "theirs.cast")
+	os.WriteFile(theirs, []byte(`{"version": 2, "width": 80, "height": 24}`+"\n"), 0o644)
+	started := false
+	fake := func(ctx context.Context, s *engine.Session, o tui.Options) error { started = true; return nil }
+	var errb bytes.Buffer
+	env := environment{stdout: &bytes.Buffer{}, stderr: &errb, stdoutTTY: true, dashboard: fake}
+	if code := run(context.Background(), []string{"--record", theirs}, env); code != exitUsage || started ||
+		!strings.Contains(errb.String(), "is not a recording lnfit wrote") {
+		t.Fatalf("exit %d, dashboard started %v, stderr %q", code, started, errb.String())
+	}
+	ours := filepath.Join(dir, "ours.cast")
+	errb.Reset()
+	if code := run(context.Background(), []string{"--record", ours}, env); code != exitOK || !started {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	if h, _ := readCast(t, ours); h.Width != 80 || h.Height != 24 || h.Title != "lnfit · question" {
+		t.Fatalf("header %+v (not a terminal: 80×24)", h)
 	}
 }
