@@ -256,3 +256,27 @@ func TestRecordFlag(t *testing.T) {
 		t.Fatalf("header %+v (not a terminal: 80×24)", h)
 	}
 }
+
+// A cooked terminal's \n is \r\n on the screen; one already after \r (even
+// in the write before) is not doubled.
+func TestRecorderCRLF(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.cast")
+	target, _ := export.Check(path, export.KindCast)
+	clock := &ticker{now: time.Unix(1_700_000_000, 0)}
+	rec, err := startRecorder(&target, io.Discard, 80, 24, "x", true, clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"a\nb\r", "\nc\r\n", "\n"} {
+		rec.output([]byte(w))
+	}
+	rec.finish(path, io.Discard)
+	_, evs := readCast(t, path)
+	var all string
+	for _, e := range evs {
+		all += e.data
+	}
+	if all != "a\r\nb\r\nc\r\n\r\n" {
+		t.Fatalf("recorded %q", all)
+	}
+}
