@@ -40,7 +40,7 @@ func registerExportFlags(fs *flag.FlagSet, e *exportOptions) {
 	file(&e.history, "history", "write the loss history as kept (a row per bucket: steps, mean, min, max batch loss) to FILE: CSV, or JSON if FILE ends in .json", nil)
 	file(&e.curve, "curve", "write x,target,net on the 1000-point grid to FILE (CSV; net_A, net_B, … in a race)", nil)
 	fs.BoolVar(&e.curveUnits, "curve-units", false, "--curve: add each hidden unit's output (h1_1 … h2_10)")
-	file(&e.curveEvery, "curve-every", "--curve with --lesson: also write a curve at each caption, FILE-01.csv, FILE-02.csv, … (the only value: caption)",
+	file(&e.curveEvery, "curve-every", "headless, with --lesson and --curve NAME.csv: also the curve at each caption, to NAME-01.csv, NAME-02.csv, … (the only value: caption)",
 		func(v string) error {
 			if v != "caption" {
 				return fmt.Errorf("want caption (one curve at each lesson caption)")
