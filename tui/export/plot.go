@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -70,7 +71,7 @@ func WritePlot(w io.Writer, r Run, format string) error {
 	dc.Fill(dc.Rectangle.Path())
 	title := fit.Title.TextStyle
 	title.Font.Size = 20
-	dc.FillText(title, vg.Point{X: plotW / 2, Y: plotH - 10}, r.title())
+	dc.FillText(title, vg.Point{X: plotW / 2, Y: plotH - 10}, r.title(func(t string) bool { return title.Width(t) < plotW-20 }))
 	tiles := draw.Tiles{Rows: 1, Cols: 2, PadTop: 44, PadBottom: 10, PadLeft: 10, PadRight: 18, PadX: 28}
 	canvases := plot.Align([][]*plot.Plot{{fit, loss}}, tiles, dc)
 	fit.Draw(canvases[0][0])
@@ -89,13 +90,27 @@ func WritePlot(w io.Writer, r Run, format string) error {
 	return err
 }
 
-func (r Run) title() string {
+// title names the run; what does not fit the page's width (fits) is left
+// out: first the configuration, then the end of the label.
+func (r Run) title(fits func(string) bool) string {
 	s := r.Lanes[0].Snap
-	t := fmt.Sprintf("lnfit · %s · step %s", r.Label, engine.Commas(s.Step))
+	step := " · step " + engine.Commas(s.Step)
+	tail := ""
 	if !r.Racing() {
-		t += fmt.Sprintf(" · %s lr %g · init %s · %s", s.Config.Optimizer, s.Config.LR, s.Config.Init, s.Config.Activation)
+		tail = fmt.Sprintf(" · %s lr %g · init %s · %s", s.Config.Optimizer, s.Config.LR, s.Config.Init, s.Config.Activation)
 	}
-	return t
+	diverged := ""
+	if s.Diverged {
+		diverged = " · diverged at step " + engine.Commas(s.DivergedAt)
+	}
+	if !fits("lnfit · " + r.Label + step + tail + diverged) {
+		tail = ""
+	}
+	label := r.Label
+	for n := len([]rune(label)) - 1; !fits("lnfit · "+label+step+tail+diverged) && n > 8; n-- {
+		label = engine.ShortText(r.Label, n)
+	}
+	return "lnfit · " + label + step + tail + diverged
 }
 
 // laneName is the legend's name for a lane's curve.
@@ -212,12 +227,45 @@ func lossPlot(r Run) *plot.Plot {
 	}
 	if any {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = decades{}
 	} else {
 		p.Title.Text += " — no steps yet"
 	}
 	p.Legend.Top = true
 	return p
+}
+
+// decades ticks a log axis at powers of ten, at most maxLabels of them
+// labelled: a diverged run's loss spans hundreds of decades, and gonum's
+// LogTicks would label every one.
+type decades struct{}
+
+const maxLabels = 8
+
+func (decades) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0) || !(hi >= lo) || math.IsInf(hi, 0) {
+		return nil
+	}
+	a, b := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
+	step := max(1, (b-a+maxLabels-1)/maxLabels)
+	var ticks []plot.Tick
+	for e := a; e <= b; e++ {
+		v := math.Pow10(e)
+		if v < lo || v > hi {
+			continue
+		}
+		t := plot.Tick{Value: v}
+		if e%step == 0 {
+			t.Label = "1e" + strconv.Itoa(e) // 10^e, never 1.0000000000000005e+266
+			if e >= -3 && e <= 4 {
+				t.Label = strconv.FormatFloat(math.Pow10(e), 'f', -1, 64)
+			}
+		}
+		if t.Label != "" || b-a <= 4*maxLabels { // minor ticks only while they stay apart
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
 }
 
 func line(xs, ys []float64, c color.Color, width float64) *plotter.Line {

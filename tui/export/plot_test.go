@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"lnfit/engine"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -160,5 +162,39 @@ func TestBeside(t *testing.T) {
 	}
 	if _, err := f.Beside(s, "-"); err == nil {
 		t.Fatal("a remote session's save path was written beside")
+	}
+}
+
+// A diverged run's loss spans hundreds of decades: the axis still labels a
+// few of them, and the title says where it diverged.
+func TestPlotOfADivergedRun(t *testing.T) {
+	s := session(t, "answer", 0, "")
+	if err := s.Set("optimizer", "sgd", engine.AllLanes); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Set("lr", "10", engine.AllLanes); err != nil {
+		t.Fatal(err)
+	}
+	s.Run(300)
+	r := Capture(s, false)
+	if !r.Lanes[0].Snap.Diverged {
+		t.Fatal("the run did not diverge: the test tests nothing")
+	}
+	var buf bytes.Buffer
+	if err := WritePlot(&buf, r, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	got := svgStructure(t, buf.Bytes())
+	decadeLabels := 0
+	for _, l := range strings.Split(got, "\n") {
+		if strings.HasPrefix(l, "1e") {
+			decadeLabels++
+		}
+	}
+	if decadeLabels == 0 || decadeLabels > maxLabels {
+		t.Errorf("%d decade labels on the loss axis, want 1 to %d", decadeLabels, maxLabels)
+	}
+	if want := fmt.Sprintf("diverged at step %d", r.Lanes[0].Snap.DivergedAt); !strings.Contains(got, want) {
+		t.Errorf("no %q in the title", want)
 	}
 }
