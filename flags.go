@@ -40,6 +40,8 @@ type options struct {
 	broadcast                 bool
 	maxSessions               int
 	idleTimeout, sessionLimit time.Duration
+
+	export exportOptions // --history, --curve, --plot, --record (exportflags.go)
 }
 
 // settingFlag is one --NAME VALUE for a setting of engine's table.
@@ -150,6 +152,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	str(&o.classCode, "class-code", "serve: students type this code to connect (keyboard-interactive)")
 	str(&o.authorizedKeys, "authorized-keys", "serve: only these public keys may connect (an authorized_keys file)")
 	str(&o.hostKey, "host-key", "serve: the server's host key, made once and reused (default: lnfit/host_ed25519 in the user's config dir)")
+	registerExportFlags(fs, &o.export)
 	return fs
 }
 

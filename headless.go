@@ -31,6 +31,10 @@ func headless(ctx context.Context, st start, o *options, env environment) error 
 			return usagef("--save: %v", err)
 		}
 	}
+	ex, err := newExporter(o.export, st.lesson, env.stderr) // --history, --curve, --plot: checked now, written at the end
+	if err != nil {
+		return err
+	}
 	s, err := st.session()
 	if err != nil {
 		return err
@@ -53,7 +57,7 @@ func headless(ctx context.Context, st start, o *options, env environment) error 
 	start := time.Now()
 	shown := 0
 	for !r.Done && !stop() {
-		r.Advance(runner.Budget{Time: 100 * time.Millisecond, Stop: stop})
+		r.Advance(ex.budget(r, stop))
 		for ; shown < len(r.Captions); shown++ { // every caption, as it comes
 			if !o.json {
 				c := r.Captions[shown]
@@ -110,11 +114,15 @@ func headless(ctx context.Context, st start, o *options, env environment) error 
 			sum.Saved = written
 		}
 	}
+	exported := ex.finish(s)
 	if err := writeSummary(env.stdout, sum, o.json); err != nil {
 		return fmt.Errorf("writing the summary: %v", err)
 	}
 	if sum.Diverged {
 		return divergedError{also: saveErr}
+	}
+	if saveErr == nil && !exported { // finish said what failed
+		return reportedError{exitFailure}
 	}
 	return saveErr
 }

@@ -96,6 +96,9 @@ func runCommand(ctx context.Context, args []string, env environment) error {
 	if err := checkRules(o.set); err != nil {
 		return err
 	}
+	if err := o.export.check(o); err != nil {
+		return err
+	}
 	st, err := resolveStart(o)
 	if err != nil {
 		return err
@@ -125,11 +128,8 @@ func dashboard(ctx context.Context, st start, o *options, env environment) error
 	if err != nil {
 		return err
 	}
-	dash := env.dashboard
-	if dash == nil {
-		dash = tui.Run
-	}
-	return dash(ctx, s, tui.Options{SavePath: o.save, Lesson: st.lesson, Classroom: o.classroom})
+	opts := tui.Options{SavePath: o.save, Lesson: st.lesson, Classroom: o.classroom}
+	return dashboardWithExports(ctx, s, st, o, opts, env) // with --record and the export files (exportdash.go)
 }
 
 // serveCommand runs the SSH classroom (serve.go), which prints its own

@@ -1,0 +1,200 @@
+package export
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"lnfit/engine"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// svgStructure is what a figure is made of, in terms that do not change
+// with the library's drawing: how many of each element, and every text.
+func svgStructure(t *testing.T, b []byte) string {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	counts := map[string]int{}
+	var texts []string
+	inText := false
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the SVG is not well-formed XML: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			counts[tok.Name.Local]++
+			inText = tok.Name.Local == "text"
+		case xml.CharData:
+			if inText {
+				texts = append(texts, string(tok))
+			}
+		case xml.EndElement:
+			inText = false
+		}
+	}
+	var out []string
+	for k, v := range counts {
+		if k != "path" { // paths split with the library's stroking; texts and groups do not
+			out = append(out, fmt.Sprintf("<%s> %d", k, v))
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n") + "\n" + strings.Join(texts, "\n") + "\n"
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -run %s -update writes it)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s--- want\n%s", name, got, want)
+	}
+}
+
+// The figure has its title, both plots' titles and axis labels, and a
+// legend entry for every curve: a race names each lane.
+func TestPlotSVGStructure(t *testing.T) {
+	for _, c := range []struct{ name, preset, race string }{
+		{"plot-answer.golden", "answer", ""},
+		{"plot-race.golden", "question-normal-init", "sgd,adam"},
+	} {
+		r := Capture(session(t, c.preset, 3000, c.race), false)
+		var buf bytes.Buffer
+		if err := WritePlot(&buf, r, "svg"); err != nil {
+			t.Fatal(err)
+		}
+		if !Ours(buf.Bytes(), KindPlot) {
+			t.Fatal("the SVG is not recognised as lnfit's")
+		}
+		got := svgStructure(t, buf.Bytes())
+		for _, want := range []string{"lnfit · " + r.Label + " · step 3,000", "fit: net(x) vs ln(x) on (0,1]",
+			"loss: MSE of each batch (log scale)", "\nx\n", "\ny\n", "\nstep\n", "\nloss\n", "\nln(x)\n"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: no text %q", c.name, want)
+			}
+		}
+		legend := []string{"\nnet(x)\n", "\nmean\n", "\nlargest batch\n"}
+		if c.race != "" {
+			legend = []string{"\nA: sgd lr 0.01\n", "\nB: adam lr 0.001\n", "\nA: mean\n", "\nB: largest batch\n"}
+		}
+		for _, want := range legend {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: no legend entry %q", c.name, want)
+			}
+		}
+		golden(t, c.name, got)
+	}
+}
+
+// A PNG is a real image of the slide's size, recognisable as lnfit's.
+func TestPlotPNG(t *testing.T) {
+	r := Capture(session(t, "question", 50, ""), false)
+	var buf bytes.Buffer
+	if err := WritePlot(&buf, r, "png"); err != nil {
+		t.Fatal(err)
+	}
+	if !Ours(buf.Bytes(), KindPlot) {
+		t.Fatal("the PNG is not recognised as lnfit's")
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 12*plotDPI || b.Dy() != 6.75*plotDPI {
+		t.Fatalf("size %v, want %d×%d", b.Size(), 12*plotDPI, int(6.75*plotDPI))
+	}
+}
+
+// The export key's files: written beside the save path, replaced by the
+// next press, and never over someone else's file.
+func TestBeside(t *testing.T) {
+	dir := t.TempDir()
+	save := filepath.Join(dir, "run.json")
+	s := session(t, "question", 20, "")
+	f := NewFiles()
+	got, err := f.Beside(s, save)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, c, p := BesideNames(save)
+	if strings.Join(got, " ") != strings.Join([]string{h, c, p}, " ") {
+		t.Fatalf("wrote %v", got)
+	}
+	os.Remove(c)
+	os.WriteFile(c, []byte("someone's notes\n"), 0o644) // someone else's file now
+	s.Run(5)
+	got, err = f.Beside(s, save)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] != h || got[1] != filepath.Join(dir, "run-curve-1.csv") || got[2] != p {
+		t.Fatalf("second press wrote %v", got)
+	}
+	if b, _ := os.ReadFile(c); string(b) != "someone's notes\n" {
+		t.Fatal("someone else's file was replaced")
+	}
+	if got, _ = f.Beside(s, save); got[1] != filepath.Join(dir, "run-curve-1.csv") {
+		t.Fatalf("third press wrote the curve to %s, not to its own fresh name", got[1])
+	}
+	if _, err := f.Beside(s, "-"); err == nil {
+		t.Fatal("a remote session's save path was written beside")
+	}
+}
+
+// A diverged run's loss spans hundreds of decades: the axis still labels a
+// few of them, and the title says where it diverged.
+func TestPlotOfADivergedRun(t *testing.T) {
+	s := session(t, "answer", 0, "")
+	if err := s.Set("optimizer", "sgd", engine.AllLanes); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Set("lr", "10", engine.AllLanes); err != nil {
+		t.Fatal(err)
+	}
+	s.Run(300)
+	r := Capture(s, false)
+	if !r.Lanes[0].Snap.Diverged {
+		t.Fatal("the run did not diverge: the test tests nothing")
+	}
+	var buf bytes.Buffer
+	if err := WritePlot(&buf, r, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	got := svgStructure(t, buf.Bytes())
+	decadeLabels := 0
+	for _, l := range strings.Split(got, "\n") {
+		if strings.HasPrefix(l, "1e") {
+			decadeLabels++
+		}
+	}
+	if decadeLabels == 0 || decadeLabels > maxLabels {
+		t.Errorf("%d decade labels on the loss axis, want 1 to %d", decadeLabels, maxLabels)
+	}
+	if want := fmt.Sprintf("diverged at step %d", r.Lanes[0].Snap.DivergedAt); !strings.Contains(got, want) {
+		t.Errorf("no %q in the title", want)
+	}
+}
