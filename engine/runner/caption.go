@@ -438,7 +438,6 @@ func (r *Runner) say(c Command) error {
 		return err
 	}
 	r.Caption = text
-	r.Captions = append(r.Captions, Caption{Step: r.Session.Step(), Text: text})
-	_ = missed
+	r.Captions = append(r.Captions, Caption{Step: r.Session.Step(), Text: text, Missed: missed})
 	return nil
 }
