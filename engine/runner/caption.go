@@ -25,9 +25,6 @@ import (
 // A figure is one named value a caption or an expectation may quote.
 type figure struct {
 	layer bool // takes .L: a hidden layer, from 1
-	// live figures change as the net trains: a caption quoting one is only
-	// true while the run stands still, so it must wait before training on.
-	live  bool
 	text  func(v *laneView, layer int) string
 	value func(v *laneView, layer int) float64 // nil: text only (not for expect)
 }
@@ -73,24 +70,38 @@ func (v *laneView) steepShare() float64 {
 	return steep / all
 }
 
+// metric is a Metrics field, printed by engine.FormatValue (a nil text).
 func metric(get func(m *engine.Metrics) float64) figure {
-	f := func(v *laneView, _ int) float64 { return get(v.m()) }
-	return figure{live: true, value: f, text: func(v *laneView, l int) string { return engine.FormatValue(f(v, l)) }}
+	return figure{value: func(v *laneView, _ int) float64 { return get(v.m()) }}
 }
 
+// perLayer is a count of a hidden layer's units, printed k/n.
 func perLayer(get func(m *engine.Metrics, l int) (k, n int)) figure {
-	return figure{layer: true, live: true,
+	return figure{layer: true,
 		value: func(v *laneView, l int) float64 { k, _ := get(v.m(), l); return float64(k) },
 		text:  func(v *laneView, l int) string { k, n := get(v.m(), l); return fmt.Sprintf("%d/%d", k, n) }}
 }
 
+// stepOf is a step number with commas, or — for 0 (not yet).
+func stepOf(layer bool, get func(v *laneView, l int) int64) figure {
+	return figure{layer: layer,
+		value: func(v *laneView, l int) float64 { return float64(get(v, l)) },
+		text: func(v *laneView, l int) string {
+			if n := get(v, l); n > 0 {
+				return engine.Commas(n)
+			}
+			return "—"
+		}}
+}
+
+// setup is a Config value, printed as the header prints it.
 func setup(get func(c *engine.Config) float64, format func(float64) string) figure {
 	f := func(v *laneView, _ int) float64 { return get(&v.s().Config) }
 	return figure{value: f, text: func(v *laneView, l int) string { return format(f(v, l)) }}
 }
 
-func word(live bool, get func(v *laneView) string) figure {
-	return figure{live: live, text: func(v *laneView, _ int) string { return get(v) }}
+func word(get func(v *laneView) string) figure {
+	return figure{text: func(v *laneView, _ int) string { return get(v) }}
 }
 
 func gFormat(x float64) string      { return strconv.FormatFloat(x, 'g', -1, 64) }
@@ -98,42 +109,28 @@ func commasFormat(x float64) string { return engine.Commas(int64(x)) }
 
 // figures is every name a caption or expect may use.
 var figures = map[string]figure{
-	"step":           {live: true, value: func(v *laneView, _ int) float64 { return float64(v.t.Step()) }, text: func(v *laneView, _ int) string { return engine.Commas(v.t.Step()) }},
+	"step":           {value: func(v *laneView, _ int) float64 { return float64(v.t.Step()) }, text: func(v *laneView, _ int) string { return engine.Commas(v.t.Step()) }},
 	"loss":           metric(func(m *engine.Metrics) float64 { return m.Loss }),
-	"mse":            metric(func(m *engine.Metrics) float64 { return m.MSE }),
+	"mse":            metric(func(m *engine.Metrics) float64 { return m.MSE }), // on the (0,1] grid, as the header's "mse (0,1]"
 	"mse_above_0_01": metric(func(m *engine.Metrics) float64 { return m.MSEAbove001 }),
 	"spread":         metric(func(m *engine.Metrics) float64 { return m.Spread }),
 	"mean_pred":      metric(func(m *engine.Metrics) float64 { return m.MeanPred }),
 	"grad_norm":      metric(func(m *engine.Metrics) float64 { return m.GradNorm }),
-	"mean_off":       {live: true, value: func(v *laneView, _ int) float64 { return math.Abs(v.m().MeanPred - v.s().BestConstant) }},
-	"steep_share": {live: true, value: func(v *laneView, _ int) float64 { return v.steepShare() },
+	"mean_off":       {value: func(v *laneView, _ int) float64 { return math.Abs(v.m().MeanPred - v.s().BestConstant) }},
+	"steep_share": {value: func(v *laneView, _ int) float64 { return v.steepShare() },
 		text: func(v *laneView, _ int) string { return fmt.Sprintf("%.0f%%", 100*v.steepShare()) }},
 	// the prediction's range, signed as the untrained verdict writes it: "+61.2340"
-	"pred_min": {live: true, value: func(v *laneView, _ int) float64 { lo, _ := v.predRange(); return lo },
+	"pred_min": {value: func(v *laneView, _ int) float64 { lo, _ := v.predRange(); return lo },
 		text: func(v *laneView, _ int) string { lo, _ := v.predRange(); return signedValue(lo) }},
-	"pred_max": {live: true, value: func(v *laneView, _ int) float64 { _, hi := v.predRange(); return hi },
+	"pred_max": {value: func(v *laneView, _ int) float64 { _, hi := v.predRange(); return hi },
 		text: func(v *laneView, _ int) string { _, hi := v.predRange(); return signedValue(hi) }},
-	"dead":      perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Dead[l], m.Units[l] }),
-	"alive":     perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Units[l] - m.Dead[l], m.Units[l] }),
-	"saturated": perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Saturated[l], m.Units[l] }),
-	"died_at": {layer: true, live: true,
-		value: func(v *laneView, l int) float64 { return float64(v.m().DiedAt[l]) },
-		text: func(v *laneView, l int) string {
-			if at := v.m().DiedAt[l]; at > 0 {
-				return engine.Commas(at)
-			}
-			return "—"
-		}},
-	"diverged_at": {live: true,
-		value: func(v *laneView, _ int) float64 { _, at, _ := v.t.Diverged(); return float64(at) },
-		text: func(v *laneView, _ int) string {
-			if d, at, _ := v.t.Diverged(); d {
-				return engine.Commas(at)
-			}
-			return "—"
-		}},
-	"status":        word(true, func(v *laneView) string { return v.diagnosis().Status.String() }),
-	"verdict":       word(true, func(v *laneView) string { return v.diagnosis().Text }),
+	"dead":          perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Dead[l], m.Units[l] }),
+	"alive":         perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Units[l] - m.Dead[l], m.Units[l] }),
+	"saturated":     perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Saturated[l], m.Units[l] }),
+	"died_at":       stepOf(true, func(v *laneView, l int) int64 { return v.m().DiedAt[l] }),
+	"diverged_at":   stepOf(false, func(v *laneView, _ int) int64 { _, at, _ := v.t.Diverged(); return at }),
+	"status":        word(func(v *laneView) string { return v.diagnosis().Status.String() }),
+	"verdict":       word(func(v *laneView) string { return v.diagnosis().Text }),
 	"best_constant": setup(func(c *engine.Config) float64 { return engine.BestConstant(c.XMin) }, engine.FormatValue),
 	"lr":            setup(func(c *engine.Config) float64 { return c.LR }, gFormat),
 	"batch":         setup(func(c *engine.Config) float64 { return float64(c.Batch) }, commasFormat),
@@ -141,10 +138,10 @@ var figures = map[string]figure{
 	"xmin":          setup(func(c *engine.Config) float64 { return c.XMin }, gFormat),
 	"dropout":       setup(func(c *engine.Config) float64 { return c.Dropout }, gFormat),
 	"seed":          setup(func(c *engine.Config) float64 { return float64(c.Seed) }, gFormat),
-	"optimizer":     word(false, func(v *laneView) string { return v.s().Config.Optimizer }),
-	"activation":    word(false, func(v *laneView) string { return v.s().Config.Activation }),
-	"init":          word(false, func(v *laneView) string { return v.s().Config.Init }),
-	"init_desc":     word(false, func(v *laneView) string { return engine.InitDescription[v.s().Config.Init] }),
+	"optimizer":     word(func(v *laneView) string { return v.s().Config.Optimizer }),
+	"activation":    word(func(v *laneView) string { return v.s().Config.Activation }),
+	"init":          word(func(v *laneView) string { return v.s().Config.Init }),
+	"init_desc":     word(func(v *laneView) string { return engine.InitDescription[v.s().Config.Init] }),
 }
 
 // signedValue is FormatValue with a sign on positive values too.
@@ -247,16 +244,6 @@ func parseCaption(text string) ([]captionPart, error) {
 	return parts, nil
 }
 
-// liveCaption reports whether a caption quotes a figure that changes as the net trains.
-func liveCaption(parts []captionPart) bool {
-	for _, p := range parts {
-		if p.ref.name != "" && p.ref.fig.live {
-			return true
-		}
-	}
-	return false
-}
-
 // views reads the session's lanes once per caption.
 type views []*laneView
 
@@ -307,111 +294,6 @@ func (vs views) expand(parts []captionPart) (string, error) {
 	return b.String(), nil
 }
 
-// Expect is one condition a caption needs: a lane's status, or a figure
-// compared with a number.
-type Expect struct {
-	Text   string // as written, for messages
-	Status string // a status name (engine.Status), or "" for a comparison
-	Not    bool   // "not STATUS"
-	ref    figRef // the status's lane, or the compared figure
-	op     string // <, <=, >, >=, =
-	limit  float64
-	all    bool // FIGURE=all: a per-layer count equals the layer's units
-}
-
-// statusNames are the words expect takes: engine.Status's names.
-var statusNames = func() []string {
-	var out []string
-	for s := engine.StatusUntrained; s <= engine.StatusDiverged; s++ {
-		out = append(out, s.String())
-	}
-	return out
-}()
-
-// parseCondition reads STATUS[.X], not STATUS[.X], or FIGURE OP NUMBER.
-func parseCondition(s string) (Expect, error) {
-	e := Expect{Text: s}
-	if rest, ok := strings.CutPrefix(s, "not "); ok {
-		e.Not, s = true, strings.TrimSpace(rest)
-	}
-	if i := strings.IndexAny(s, "<>="); i >= 0 && !e.Not {
-		op := s[i : i+1]
-		if strings.HasPrefix(s[i+1:], "=") && op != "=" {
-			op += "="
-		}
-		ref, err := parseFigure(strings.TrimSpace(s[:i]))
-		if err != nil {
-			return e, err
-		}
-		if ref.fig.value == nil {
-			return e, fmt.Errorf("%s is a word, not a number to compare", ref.name)
-		}
-		num := strings.TrimSpace(s[i+len(op):])
-		if num == "all" && op == "=" && ref.fig.layer && ref.fig.text != nil {
-			e.ref, e.op, e.all = ref, op, true
-			return e, nil
-		}
-		v, err := strconv.ParseFloat(num, 64)
-		if err != nil || math.IsNaN(v) {
-			return e, fmt.Errorf("%s: want a number after %s", engine.QuoteValue(s), op)
-		}
-		e.ref, e.op, e.limit = ref, op, v
-		return e, nil
-	}
-	name, _, _ := strings.Cut(s, ".")
-	for _, st := range statusNames {
-		if name == st {
-			e.Status = st
-		}
-	}
-	if e.Status == "" {
-		return e, fmt.Errorf("unknown condition %s (want a status — %s — optionally not and a lane as .B, or FIGURE<V, >V, <=V, >=V, =V)",
-			engine.QuoteValue(s), strings.Join(statusNames, ", "))
-	}
-	ref, err := parseFigure("status" + strings.TrimPrefix(s, name))
-	if err != nil {
-		return e, fmt.Errorf("%s: %v", engine.QuoteValue(s), err)
-	}
-	e.ref = ref
-	return e, nil
-}
-
-// holds evaluates the condition, and says what is true instead when it is not.
-func (vs views) holds(e Expect) (bool, string, error) {
-	v, err := vs.get(e.ref)
-	if err != nil {
-		return false, "", err
-	}
-	lane := ""
-	if len(vs) > 1 {
-		lane = fmt.Sprintf("lane %c ", 'A'+e.ref.lane)
-	}
-	if e.Status != "" {
-		d := v.diagnosis()
-		ok := (d.Status.String() == e.Status) != e.Not
-		return ok, fmt.Sprintf("%s%s", lane, d.Text), nil
-	}
-	x := e.ref.fig.value(v, e.ref.layer)
-	var ok bool
-	switch e.op {
-	case "<":
-		ok = x < e.limit
-	case "<=":
-		ok = x <= e.limit
-	case ">":
-		ok = x > e.limit
-	case ">=":
-		ok = x >= e.limit
-	case "=":
-		ok = x == e.limit
-		if e.all {
-			ok = x == float64(v.m().Units[e.ref.layer])
-		}
-	}
-	t, _ := vs.text(e.ref)
-	return ok, fmt.Sprintf("%s%s is %s (%s)", lane, e.ref.name, t, v.diagnosis().Text), nil
-}
-
 // caption computes what a say command shows now: its text with live
 // figures, or, if an expectation is false, one computed line saying what
 // happened instead; missed names the expectation ("" when all held).
@@ -423,7 +305,7 @@ func (r *Runner) caption(c Command) (text, missed string, err error) {
 			return "", "", fmt.Errorf("expect %s: %v", e.Text, err)
 		}
 		if !ok {
-			return fmt.Sprintf("(Not as this lesson expected — %s — at step %s: %s.)",
+			return fmt.Sprintf("Not what this lesson expected (%s) at step %s: %s.",
 				e.Text, engine.Commas(r.Session.Step()), instead), e.Text, nil
 		}
 	}
