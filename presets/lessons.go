@@ -45,8 +45,10 @@ say Both fit ln(x) at step {step}: mse on x ≥ 0.01 is {mse_above_0_01.A} for A
 wait
 race off
 preset question
+say Back to the question's setup: {optimizer} at lr {lr}, init-scale {init_scale}, {init_desc}. Where exactly is its cliff? Space opens the collapse map.
+wait
 show map
-say Where exactly is the cliff? The collapse map of the question's setup ({optimizer} lr {lr}, init-scale {init_scale}, {init_desc}): learning rate across, init scale up, and each cell counts the seeds that collapsed there. Walk it with the arrow keys; enter restarts the net in that cell.
+say The collapse map of the question's setup: learning rate across, init scale up, and each cell counts the seeds that collapsed there. Walk it with the arrow keys; enter restarts the net in that cell.
 wait
 `
 
