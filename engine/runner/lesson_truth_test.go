@@ -121,6 +121,7 @@ func playTruthfully(l *Lesson, seed uint64, dashboard bool) (*Runner, []string) 
 		r.Settle()
 	}
 	checked := 0
+	onScreen := "" // the dashboard: the setup of the frame drawn at the last stop
 	look := func() {
 		where := fmt.Sprintf("%s seed %d step %s", mode, seed, engine.Commas(r.Session.Step()))
 		for ; checked < len(r.Captions); checked++ {
@@ -131,7 +132,10 @@ func playTruthfully(l *Lesson, seed uint64, dashboard bool) (*Runner, []string) 
 		if r.Waiting {
 			problems = append(problems, shownCaptionProblems(r, where)...)
 		}
-		problems = append(problems, directiveProblems(r, l, where)...)
+		problems = append(problems, directiveProblems(r, l, where, onScreen)...)
+		if dashboard {
+			onScreen = r.Session.Setup().Token()
+		}
 	}
 	look()
 	for guard := 0; !r.Done; guard++ {
@@ -265,16 +269,20 @@ func agrees(text string, want float64) bool {
 	return math.Abs(got-want) <= tol*(1+1e-9)
 }
 
-// directiveProblems: a lesson's map is of the setup on screen when it opens,
-// and seed-story's is the question's; then the directives are applied
-// (cleared), as the dashboard does.
-func directiveProblems(r *Runner, l *Lesson, where string) (out []string) {
+// directiveProblems: a lesson's map is of one setup, already on screen when
+// the map opens (the dashboard maps the setup of the frame it drew last:
+// onScreen, "" headless), and seed-story's is the question's; then the
+// directives are applied (cleared), as the dashboard does.
+func directiveProblems(r *Runner, l *Lesson, where, onScreen string) (out []string) {
 	for _, d := range r.Directives {
 		if d.Op != "show" || d.Arg != "map" {
 			continue
 		}
 		if r.Session.Racing() {
 			out = append(out, fmt.Sprintf("%s line %d: the map opens during a race; it shows one setup", where, d.Line))
+		}
+		if now := r.Session.Setup().Token(); onScreen != "" && now != onScreen {
+			out = append(out, fmt.Sprintf("%s line %d: the map opens on a setup the screen has not shown yet (%s); show it with a caption and a wait first", where, d.Line, now))
 		}
 		if l.Name == "seed-story" {
 			q, _ := presets.Get("question")
@@ -305,14 +313,21 @@ func TestTruthTestCatchesFalseLessons(t *testing.T) {
 	if p := strings.Join(scriptProblems(old), "\n"); !strings.Contains(p, `fixed number "1"`) || !strings.Contains(p, "line 8: the caption does not wait") {
 		t.Errorf("script problems:\n%s", p)
 	}
-	cases := []struct{ name, text, want string }{
-		{"t", "preset question\nrun 1\nexpect converged\nsay Converged.\nwait", "expect converged did not hold"},
-		{"t", "preset question\nrun 3\nsay At step {step}.\nset init normal\nwait", "the caption on screen is stale"},
-		{"seed-story", "preset answer\nshow map\nsay The map.\nwait", "not the question's setup"},
-		{"t", "preset question\nrace sgd,adam\nshow map\nsay The map.\nwait", "the map opens during a race"},
+	cases := []struct {
+		name, text, want string
+		dashboardOnly    bool
+	}{
+		{"t", "preset question\nrun 1\nexpect converged\nsay Converged.\nwait", "expect converged did not hold", false},
+		{"t", "preset question\nrun 3\nsay At step {step}.\nset init normal\nwait", "the caption on screen is stale", false},
+		{"seed-story", "preset answer\nshow map\nsay The map.\nwait", "not the question's setup", false},
+		{"t", "preset question\nsay Q.\nwait\npreset answer\nshow map\nsay The map.\nwait", "a setup the screen has not shown yet", true},
+		{"t", "preset question\nrace sgd,adam\nshow map\nsay The map.\nwait", "the map opens during a race", false},
 	}
 	for _, c := range cases {
 		for _, dashboard := range []bool{false, true} {
+			if c.dashboardOnly && !dashboard {
+				continue
+			}
 			_, problems := playTruthfully(parse(c.name, c.text), 1, dashboard)
 			if p := strings.Join(problems, "\n"); !strings.Contains(p, c.want) {
 				t.Errorf("%q (dashboard %v): problems %q, want %q", c.text, dashboard, p, c.want)
