@@ -8,7 +8,7 @@ package presets
 const seedStory = `
 title The seed's story: why the net only predicts −1
 preset question
-say The question's net: {init_desc}, weights AND biases, plain {optimizer} at lr {lr}, batch {batch}. Before any step net(x) runs from {pred_min} to {pred_max}, far above ln x, which is below 0 on all of (0,1]. Watch the first step.
+say The question's net: {init_desc}, plain {optimizer} at lr {lr}, batch {batch}. net(x) starts at {pred_min} to {pred_max}: far above ln x.
 wait
 run 1
 expect dead.1=all
