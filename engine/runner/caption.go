@@ -25,6 +25,7 @@ import (
 // A figure is one named value a caption or an expectation may quote.
 type figure struct {
 	layer bool // takes .L: a hidden layer, from 1
+	count bool // a count of the layer's units: expect FIGURE=all compares with their number
 	text  func(v *laneView, layer int) string
 	value func(v *laneView, layer int) float64 // nil: text only (not for expect)
 }
@@ -77,7 +78,7 @@ func metric(get func(m *engine.Metrics) float64) figure {
 
 // perLayer is a count of a hidden layer's units, printed k/n.
 func perLayer(get func(m *engine.Metrics, l int) (k, n int)) figure {
-	return figure{layer: true,
+	return figure{layer: true, count: true,
 		value: func(v *laneView, l int) float64 { k, _ := get(v.m(), l); return float64(k) },
 		text:  func(v *laneView, l int) string { k, n := get(v.m(), l); return fmt.Sprintf("%d/%d", k, n) }}
 }

@@ -96,6 +96,7 @@ func TestMalformedCaptionsAndExpectsAreRejected(t *testing.T) {
 		"expect mse<0.01\nsay x":                  "here write mse_above_0_01<",
 		"expect mse_above_0_01<x\nsay x":          "want a number after <",
 		"expect optimizer=1\nsay x":               "a word, not a number",
+		"expect died_at.1=all\nsay x":             "want a number after =",
 		"expect spread=all\nsay x":                "want a number after =",
 		"expect bogus<1\nsay x":                   "unknown figure bogus",
 		"expect collapsed.Q\nsay x":               "want a lane from A to D",

@@ -58,7 +58,7 @@ func parseCondition(s string) (Expect, error) {
 			return e, fmt.Errorf("%s is a word, not a number to compare", ref.name)
 		}
 		num := strings.TrimSpace(s[i+len(op):])
-		if num == "all" && op == "=" && ref.fig.layer && ref.fig.text != nil {
+		if num == "all" && op == "=" && ref.fig.count {
 			e.ref, e.op, e.all = ref, op, true
 			return e, nil
 		}

@@ -26,7 +26,7 @@ import (
 //	                        (caption.go: {step}, {mse_above_0_01}, {dead.1}, {mean_pred.B} …)
 //	expect COND             what must hold for the next say, checked when it is shown:
 //	                        collapsed, not learning, diverged.B (a status; see engine.Status)
-//	                        or FIGURE<V, >V, <=V, >=V, =V (mse_above_0_01<0.01, alive.1=0);
+//	                        or FIGURE<V, >V, <=V, >=V, =V (mse_above_0_01<0.01, dead.1=all);
 //	                        if it does not hold, the caption is replaced by one computed line
 //	                        saying what happened instead, and the lesson goes on
 //	wait                    wait for the presenter (space); headless goes straight on
