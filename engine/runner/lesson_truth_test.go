@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"lnfit/engine"
-	"lnfit/presets"
 )
 
 // TestLessonsAreTrue plays every built-in lesson on seeds 1–5 (1–2 with
@@ -122,7 +121,11 @@ func playTruthfully(l *Lesson, seed uint64, dashboard bool) (*Runner, []string) 
 	}
 	checked := 0
 	onScreen := "" // the dashboard: the setup of the frame drawn at the last stop
+	first := ""    // the setup at the first stop: seed-story's is the question's
 	look := func() {
+		if first == "" {
+			first = configToken(r.Session)
+		}
 		where := fmt.Sprintf("%s seed %d step %s", mode, seed, engine.Commas(r.Session.Step()))
 		for ; checked < len(r.Captions); checked++ {
 			if c := r.Captions[checked]; c.Missed != "" {
@@ -132,7 +135,7 @@ func playTruthfully(l *Lesson, seed uint64, dashboard bool) (*Runner, []string) 
 		if r.Waiting {
 			problems = append(problems, shownCaptionProblems(r, where)...)
 		}
-		problems = append(problems, directiveProblems(r, l, where, onScreen)...)
+		problems = append(problems, directiveProblems(r, l, where, onScreen, first)...)
 		if dashboard {
 			onScreen = r.Session.Setup().Token()
 		}
@@ -269,11 +272,15 @@ func agrees(text string, want float64) bool {
 	return math.Abs(got-want) <= tol*(1+1e-9)
 }
 
+// configToken names the main lane's configuration, label aside.
+func configToken(s *engine.Session) string { return (engine.Setup{Config: s.Main().Config()}).Token() }
+
 // directiveProblems: a lesson's map is of one setup, already on screen when
 // the map opens (the dashboard maps the setup of the frame it drew last:
-// onScreen, "" headless), and seed-story's is the question's; then the
-// directives are applied (cleared), as the dashboard does.
-func directiveProblems(r *Runner, l *Lesson, where, onScreen string) (out []string) {
+// onScreen, "" headless), and seed-story's is the question's, where it
+// starts (first); then the directives are applied (cleared), as the
+// dashboard does.
+func directiveProblems(r *Runner, l *Lesson, where, onScreen, first string) (out []string) {
 	for _, d := range r.Directives {
 		if d.Op != "show" || d.Arg != "map" {
 			continue
@@ -284,14 +291,8 @@ func directiveProblems(r *Runner, l *Lesson, where, onScreen string) (out []stri
 		if now := r.Session.Setup().Token(); onScreen != "" && now != onScreen {
 			out = append(out, fmt.Sprintf("%s line %d: the map opens on a setup the screen has not shown yet (%s); show it with a caption and a wait first", where, d.Line, now))
 		}
-		if l.Name == "seed-story" {
-			q, _ := presets.Get("question")
-			want := q.Config
-			want.Seed = r.Session.Main().Config().Seed
-			got := r.Session.Main().Config()
-			if (engine.Setup{Config: got}).Token() != (engine.Setup{Config: want}).Token() {
-				out = append(out, fmt.Sprintf("%s: seed-story's map is of %s, not the question's setup", where, (engine.Setup{Config: got}).Token()))
-			}
+		if got := configToken(r.Session); l.Name == "seed-story" && got != first {
+			out = append(out, fmt.Sprintf("%s: seed-story's map is of %s, not the question's setup %s", where, got, first))
 		}
 	}
 	r.Directives = nil
@@ -319,7 +320,7 @@ func TestTruthTestCatchesFalseLessons(t *testing.T) {
 	}{
 		{"t", "preset question\nrun 1\nexpect converged\nsay Converged.\nwait", "expect converged did not hold", false},
 		{"t", "preset question\nrun 3\nsay At step {step}.\nset init normal\nwait", "the caption on screen is stale", false},
-		{"seed-story", "preset answer\nshow map\nsay The map.\nwait", "not the question's setup", false},
+		{"seed-story", "preset question\nsay Q.\nwait\npreset answer\nshow map\nsay The map.\nwait", "not the question's setup", false},
 		{"t", "preset question\nsay Q.\nwait\npreset answer\nshow map\nsay The map.\nwait", "a setup the screen has not shown yet", true},
 		{"t", "preset question\nrace sgd,adam\nshow map\nsay The map.\nwait", "the map opens during a race", false},
 	}
