@@ -27,7 +27,7 @@ say Step {step}: net(x) is {mean_pred} for every x — the mean of ln x, the bes
 wait
 show fit
 set init normal
-say Same {optimizer}, same lr {lr}, same batch {batch} and the very same batches — only the init changed: {init_desc}. net(x) now starts between {pred_min} and {pred_max}: small weights, a small error, a small first step.
+say Same {optimizer}, same lr {lr}, same batch {batch} and the very same batches — only the init changed: {init_desc}. net(x) now starts between {pred_min} and {pred_max}: small weights, so a small first step.
 wait
 until mse<0.01 max 50000
 expect mse_above_0_01<0.01
@@ -82,16 +82,17 @@ expect mean_off<0.1
 say Step {step}: net(x) is {mean_pred} for every x — the mean of ln x, the best a constant can do, and all a net with dead ReLUs can say.
 wait
 set activation leaky-relu
-say Leaky ReLU, same init: a leaky unit passes a little gradient even below zero, so no unit can die. net(x) starts between {pred_min} and {pred_max} again. Watch one step.
+say Leaky ReLU, same init: below zero a leaky unit still passes a small gradient, so a unit pushed below zero can come back. net(x) starts between {pred_min} and {pred_max} again. Watch one step.
 wait
 run 1
 expect not diverged
 expect pred_max<0
-say One step: net(x) jumped from far above ln x to between {pred_min} and {pred_max}, below it. The step overshot.
+expect dead.1=all
+say One step: net(x) jumped from far above ln x to between {pred_min} and {pred_max}, below it: the step overshot. As with ReLU, {dead.1} first-layer units are below zero for every x (the "dead ReLU" count), but on the leak, where gradient still flows.
 wait
 run 50
 expect diverged
-say Diverged at step {diverged_at}: the overshoots grew until the numbers overflowed. The leak kept every unit alive, but a leak is no cure for a step that is far too large.
+say Diverged at step {diverged_at}: the steps kept overshooting until the numbers overflowed. The leak kept the gradient flowing, but a leak is no cure for a step that is far too large.
 wait
 set activation tanh
 expect saturated.2=all
