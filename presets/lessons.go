@@ -1,71 +1,108 @@
 package presets
 
-// The built-in lessons, in the script format described in engine/runner/lesson.go. Each
-// caption says only what the measured runs show (see README.md).
+// The built-in lessons, in the script format described in engine/runner/lesson.go. Every
+// number in a caption is a {figure} computed when it is shown, and every claim about the
+// run's state has an expect line, so engine/runner's TestLessonsAreTrue can check them on
+// seeds 1–5. Every caption ends in a wait, so the dashboard shows it until space.
 
 const seedStory = `
 title The seed's story: why the net only predicts −1
 preset question
-say The question's net: weights AND biases drawn from U[0,1), plain SGD at lr 0.01, batch 50. Watch the first steps.
+say The question's net: {init_desc}, plain {optimizer} at lr {lr}, batch {batch}. net(x) starts at {pred_min} to {pred_max}: far above ln x.
 wait
 run 1
-say One step. The output started near +60 to +130 against targets near −1, so the gradient was huge, and this single update pushed every first-layer ReLU below zero for all x in (0,1]. Look at "dead ReLU".
+expect dead.1=all
+say One step. The error was huge, so was the gradient, and this single update pushed every first-layer ReLU below zero for all x in (0,1]: dead ReLU {dead.1} in layer 1, {dead.2} in layer 2. Look at "dead ReLU".
 wait
 until collapsed max 20000
 show lab
-say Collapsed. The init lab shows why: every W1 and z1(x) started above 0, and after one step no z1(x) is above 0 on (0,1]. A dead ReLU gets zero gradient from every x, so nothing can revive it; only the output bias still learns, and it settles on the mean of ln x over (0,1]: −1.
+expect collapsed
+expect dead.1=all
+say Collapsed at step {step}. The init lab shows why: every W1 and z1(x) started above 0, and now no z1(x) is above 0 on (0,1]. A dead ReLU gets zero gradient from every x, so nothing can revive it; only the output bias still learns: net(x) is {mean_pred} for every x, heading for the mean of ln x over (0,1], {best_constant}.
+wait
+run 2000
+expect collapsed
+expect mean_off<0.1
+say Step {step}: net(x) is {mean_pred} for every x — the mean of ln x, the best a constant can do, and all a net with dead ReLUs can say. That is the question's constant.
 wait
 show fit
 set init normal
-say Same SGD, same lr, same batches — only the init changed: truncated normal σ 0.1, biases 0.1. Small weights mean a small first step.
+say Same {optimizer}, same lr {lr}, same batch {batch} and the very same batches — only the init changed: {init_desc}. net(x) now starts between {pred_min} and {pred_max}: small weights, so a small first step.
 wait
 until mse<0.01 max 50000
-say It learns. The initialization was the problem, not TensorFlow and not SGD.
+expect mse_above_0_01<0.01
+say It learns: mse {mse_above_0_01} on x ≥ 0.01 at step {step}, dead ReLU {dead.1} in layer 1. The initialization was the problem, not TensorFlow and not SGD.
 wait
 race sgd,adam
-say Now a fair race from these very weights on the very same batches: SGD 0.01 against Adam 0.001.
+say Now a fair race from these very weights on the very same batches: {optimizer.A} at lr {lr.A} (lane A) against {optimizer.B} at lr {lr.B} (lane B).
 wait
 run 20000
-say Both fit ln(x); the steep end near 0 is the hardest part, and it dominates the MSE.
+expect mse_above_0_01<0.01
+expect mse_above_0_01.B<0.01
+expect steep_share>0.1
+expect steep_share.B>0.1
+say Both fit ln(x) at step {step}: mse on x ≥ 0.01 is {mse_above_0_01.A} for A and {mse_above_0_01.B} for B. The steep end near 0 is the hardest part: the few grid points below x = 0.01 hold {steep_share.A} of A's squared error and {steep_share.B} of B's.
 wait
 race off
 preset question
+say Back to the question's setup: {optimizer} at lr {lr}, init-scale {init_scale}, {init_desc}. Where exactly is its cliff? Space opens the collapse map.
+wait
 show map
-say Where exactly is the cliff? The collapse map of the question's net: learning rate across, init scale up, a few seeds per cell (× collapsed, ~ learning). Measured with 8 seeds of 2,000 steps: with U[0,1) weights SGD collapses from lr 6e-4 on (6 of 8 seeds) and always from 3e-3; at lr 0.01 it collapses from init scale 0.48 on (4 of 8 seeds) and in 7 or 8 of 8 from 0.53.
+say The collapse map of the question's setup: learning rate across, init scale up, and each cell counts the seeds that collapsed there. Walk it with the arrow keys; enter restarts the net in that cell.
+wait
 `
 
 const optimizersLesson = `
 title Optimizers, raced fairly
 preset question-normal-init
-say Four optimizers start from the same weights and see the same batches, each at its usual learning rate: SGD and momentum at 0.01, RMSProp and Adam at 0.001.
 race sgd:0.01,momentum:0.01,rmsprop:0.001,adam:0.001
+say Four optimizers start from the same weights and see the same batches, each at its usual learning rate: A {optimizer.A} {lr.A}, B {optimizer.B} {lr.B}, C {optimizer.C} {lr.C}, D {optimizer.D} {lr.D}.
 wait
 run 3000
-say After 3,000 steps. Each lane's MSE on x ≥ 0.01 is in the header; the loss plot shows every lane.
+say After {step} steps, mse on x ≥ 0.01: A {mse_above_0_01.A}, B {mse_above_0_01.B}, C {mse_above_0_01.C}, D {mse_above_0_01.D}. The loss plot shows every lane.
 wait
 run 20000
-say After 23,000 steps. Same data, same start: the differences are the optimizers' as they are usually run, at their usual (different) learning rates — not at equal step sizes. Press tab and + or - to change one lane's rate.
+say After {step} steps: A {mse_above_0_01.A}, B {mse_above_0_01.B}, C {mse_above_0_01.C}, D {mse_above_0_01.D}. Same data, same start: the differences are the optimizers' as they are usually run, at their usual (different) learning rates — not at equal step sizes. Press tab and + or - to change one lane's rate.
+wait
 `
 
 const activationsLesson = `
 title Activations from the question's init
 preset question
-say ReLU from the question's init: the first SGD step kills every unit.
+say ReLU from the question's init ({init_desc}, {optimizer} lr {lr}): net(x) starts between {pred_min} and {pred_max}, far above ln x. Watch the first steps.
 wait
 until collapsed max 5000
-say Collapsed to −1.
+expect collapsed
+expect dead.1=all
+say Collapsed at step {step}: dead ReLU {dead.1} in layer 1, so net(x) is {mean_pred} for every x. Only the output bias still learns; watch it head for the mean of ln x, {best_constant}.
+wait
+run 2000
+expect collapsed
+expect mean_off<0.1
+say Step {step}: net(x) is {mean_pred} for every x — the mean of ln x, the best a constant can do, and all a net with dead ReLUs can say.
 wait
 set activation leaky-relu
-say Leaky ReLU, same init: the leak keeps the giant gradients flowing — and the run diverges instead of dying.
+say Leaky ReLU, same init: below zero a leaky unit still passes a small gradient, so a unit pushed below zero can come back. net(x) starts between {pred_min} and {pred_max} again. Watch one step.
+wait
+run 1
+expect not diverged
+expect pred_max<0
+expect dead.1=all
+say One step: net(x) jumped from far above ln x to between {pred_min} and {pred_max}, below it: the step overshot. As with ReLU, {dead.1} first-layer units are below zero for every x (the "dead ReLU" count), but on the leak, where gradient still flows.
 wait
 run 50
-say Diverged (or about to): a leak is no cure for a step that is far too large.
+expect diverged
+say Diverged at step {diverged_at}: the steps kept overshooting until the numbers overflowed. The leak kept the gradient flowing, but a leak is no cure for a step that is far too large.
 wait
 set activation tanh
-say tanh, same init: no unit dies, but every unit saturates at +1 for every x.
+expect saturated.2=all
+say tanh, same init: no unit dies, but before any step {saturated.2} units of layer 2 are saturated (|z| large for every x), so net(x) is the constant {mean_pred}.
 wait
 run 10000
-say Just as constant as ReLU: saturation is tanh's way of dying. The init is what matters — press i.
+expect saturated
+expect saturated.2=all
+say Step {step}: still constant at {mean_pred}, spread {spread}. The saturated units pass almost no gradient, so only the output layer learns: just as constant as the dead ReLUs. Saturation is tanh's way of dying. The init is what matters — press i.
+wait
 `
 
 // LessonText is a built-in lesson's script; engine/runner parses and plays it.

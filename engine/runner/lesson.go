@@ -22,7 +22,13 @@ import (
 //	race off                keep lane A only
 //	run N                   train N more steps
 //	until COND [max N]      train until collapsed | converged | mse<V | step>=N (at most N more steps; default 200000)
-//	say TEXT                show a caption
+//	say TEXT                show a caption; {figure}s in it are computed when it is shown
+//	                        (caption.go: {step}, {mse_above_0_01}, {dead.1}, {mean_pred.B} …)
+//	expect COND             what must hold for the next say, checked when it is shown:
+//	                        collapsed, not learning, diverged.B (a status; see engine.Status)
+//	                        or FIGURE<V, >V, <=V, >=V, =V (mse_above_0_01<0.01, dead.1=all);
+//	                        if it does not hold, the caption is replaced by one computed line
+//	                        saying what happened instead, and the lesson goes on
 //	wait                    wait for the presenter (space); headless goes straight on
 //	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
 //	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map
@@ -41,6 +47,10 @@ type Command struct {
 	N     int64         // run: steps; until: the cap
 	Cond  string        // until: collapsed, converged, mse, step
 	Limit float64       // until mse<V: V; until step>=N: N
+	// say: the expect lines just before it, and its text split into
+	// literal parts and figures.
+	Expects []Expect
+	caption []captionPart
 }
 
 // Lesson is a named, parsed script.
@@ -64,6 +74,8 @@ func ParseLesson(name, text string) (*Lesson, error) {
 	if len(lines) > maxLessonLines {
 		return nil, fmt.Errorf("lesson %s: %d lines; a lesson has at most %d", shownName, len(lines), maxLessonLines)
 	}
+	var pending []Expect // expect lines waiting for their say
+	pendingLine := 0
 	for i, raw := range lines {
 		line := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -83,6 +95,20 @@ func ParseLesson(name, text string) (*Lesson, error) {
 			}
 		}
 		c := Command{Line: i + 1, Op: op, Lane: engine.AllLanes}
+		if op == "expect" {
+			e, err := parseExpect(rest)
+			if err != nil {
+				return nil, bad("%v", err)
+			}
+			if len(pending) == 0 {
+				pendingLine = i + 1
+			}
+			pending = append(pending, e)
+			continue
+		}
+		if len(pending) > 0 && op != "say" {
+			return nil, bad("the expect on line %d must come just before the say it is for", pendingLine)
+		}
 		switch op {
 		case "title", "say":
 			if rest == "" {
@@ -95,7 +121,11 @@ func ParseLesson(name, text string) (*Lesson, error) {
 				l.Title = rest
 				continue
 			}
-			c.Arg = rest
+			parts, err := parseCaption(rest)
+			if err != nil {
+				return nil, bad("%v", err)
+			}
+			c.Arg, c.caption, c.Expects, pending = rest, parts, pending, nil
 		case "wait":
 			if rest != "" {
 				return nil, bad("takes nothing after it")
@@ -187,15 +217,26 @@ func ParseLesson(name, text string) (*Lesson, error) {
 				return nil, bad("unknown condition %s (want collapsed, converged, mse<V or step>=N)", engine.QuoteValue(cond))
 			}
 		default:
-			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, say, wait, speed or show)",
+			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, expect, say, wait, speed or show)",
 				shownName, i+1, engine.QuoteValue(op))
 		}
 		l.Commands = append(l.Commands, c)
+	}
+	if len(pending) > 0 {
+		return nil, fmt.Errorf("lesson %s line %d (expect): no say follows it", shownName, pendingLine)
 	}
 	if len(l.Commands) == 0 {
 		return nil, fmt.Errorf("lesson %s: no commands", shownName)
 	}
 	return l, nil
+}
+
+// parseExpect reads an expect line's condition (caption.go evaluates it).
+func parseExpect(rest string) (Expect, error) {
+	if rest == "" {
+		return Expect{}, fmt.Errorf("needs a condition, e.g. expect collapsed or expect mse_above_0_01<0.01")
+	}
+	return parseCondition(rest)
 }
 
 // Speeds a lesson may ask for, in steps a frame (the dashboard's rungs).

@@ -38,8 +38,9 @@ const slice = 50 * time.Millisecond
 
 // Caption is a lesson caption and the step it was shown at.
 type Caption struct {
-	Step int64
-	Text string
+	Step   int64
+	Text   string
+	Missed string // the expect that did not hold, so Text says what happened instead ("" all held)
 }
 
 // Runner advances a session, and a lesson or a step cap and goal.
@@ -264,8 +265,7 @@ func (r *Runner) exec(c Command) error {
 	s := r.Session
 	switch c.Op {
 	case "say":
-		r.Caption = c.Arg
-		r.Captions = append(r.Captions, Caption{Step: s.Step(), Text: c.Arg})
+		return r.say(c) // caption.go: live figures and expectations
 	case "wait":
 		r.Waiting = true
 	case "speed", "show":
