@@ -79,22 +79,25 @@ func press(m Model, keys ...string) Model {
 		default:
 			msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
 		}
-		next, cmd := m.Update(msg)
-		m = next.(Model)
-		m = runCmd(m, cmd)
+		next, _ := m.Update(msg)
+		m = settle(next.(Model))
 	}
 	return m
 }
 
-// runCmd feeds a command's message back, as the program would, for
-// messages that carry a choice (the picker's), not for ticks.
-func runCmd(m Model, cmd tea.Cmd) Model {
-	if cmd == nil {
-		return m
-	}
-	if msg, ok := cmd().(pickedMsg); ok {
-		next, _ := m.Update(msg)
-		return next.(Model)
+// quiet clears the message line, as its fading would.
+func quiet(m Model) Model {
+	m.msg = ""
+	m.refresh()
+	return m
+}
+
+// settle delivers the frame a key asked for, as the program would within a
+// frame (ticks are not run: tests drive those themselves).
+func settle(m Model) Model {
+	for guard := 0; m.in.pending && guard < 100; guard++ {
+		next, _ := m.Update(frameMsg{})
+		m = next.(Model)
 	}
 	return m
 }
@@ -222,11 +225,11 @@ func TestKeysChangeTheModel(t *testing.T) {
 	}
 
 	m = press(m, "<")
-	if speeds[m.speed] == 0 {
+	if speeds[m.pace.speed] == 0 {
 		t.Fatal("< did not slow down")
 	}
 	m = press(m, ">")
-	if speeds[m.speed] != 0 {
+	if speeds[m.pace.speed] != 0 {
 		t.Fatal("> did not return to max")
 	}
 
@@ -236,11 +239,11 @@ func TestKeysChangeTheModel(t *testing.T) {
 	}
 
 	m = press(m, "l")
-	if m.logLoss {
+	if m.plots.logLoss {
 		t.Fatal("l did not switch to linear")
 	}
 	m = press(m, "s")
-	if !m.smooth {
+	if !m.plots.smooth {
 		t.Fatal("s did not turn smoothing on")
 	}
 
@@ -376,6 +379,7 @@ func TestProgramFlow(t *testing.T) {
 	if c.Optimizer != "momentum" || c.Init != "normal" || final.session.Step() != 1 || final.running {
 		t.Fatalf("final: optimizer %s, init %s, step %d, running %v", c.Optimizer, c.Init, final.session.Step(), final.running)
 	}
+	final.refresh() // q quits at once: the last keys' frame was never built
 	if !strings.Contains(final.render(), "momentum lr 0.01") {
 		t.Fatal("the final frame does not show the new optimizer")
 	}
@@ -641,12 +645,12 @@ func TestPickerWithAnUnknownPresetLabel(t *testing.T) {
 func TestFastTypingIsNotLost(t *testing.T) {
 	m := sized(newModel(t, "question", 0), 100, 30)
 	next, _ := m.Update(tea.KeyPressMsg{Code: 'o', Text: "ooo"})
-	m = next.(Model)
+	m = settle(next.(Model))
 	if got := m.session.Lane(m.sel).Config().Optimizer; got != "rmsprop" {
 		t.Fatalf("ooo: optimizer %s, want rmsprop (three steps from sgd)", got)
 	}
 	next, _ = m.Update(tea.KeyPressMsg{Code: 'n', Text: "nn"})
-	if got := next.(Model).session.Lane(0).Step(); got != 2 {
+	if got := settle(next.(Model)).session.Lane(0).Step(); got != 2 {
 		t.Fatalf("nn: step %d, want 2", got)
 	}
 }

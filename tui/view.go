@@ -12,11 +12,16 @@ import (
 // The smallest terminal the dashboard draws in; below it, it says so.
 const minWidth, minHeight = 60, 16
 
-// View lays out the screen from the frame: header, body (by mode), caption,
-// diagnostics, status, key line. Sizes are passed down; no room reads more
-// than the frame and its own size.
+// View lays out the screen from the frame: header, body (the room on
+// screen), caption, diagnostics, status, key line. It draws only when the
+// frame changed since the last drawing (see input.go).
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	c := m.in.view
+	if c.serial != m.frame.serial || c.w != m.width || c.h != m.height {
+		c.serial, c.w, c.h, c.text = m.frame.serial, m.width, m.height, m.render()
+		c.renders++
+	}
+	v := tea.NewView(c.text)
 	v.AltScreen = true
 	v.WindowTitle = "lnfit · " + m.frame.label
 	return v
@@ -36,7 +41,7 @@ func (m Model) render() string {
 		diag = ""
 	}
 	status := m.statusLine(w)
-	keyLine := m.keys.shortHelp(w, m.st)
+	keyLine := m.keyLine(w)
 	caption := m.caption(w)
 	used := lipgloss.Height(header) + lipgloss.Height(status) + 1
 	if diag != "" {
@@ -49,21 +54,9 @@ func (m Model) render() string {
 		}
 		bodyH -= lipgloss.Height(caption)
 	}
-	var body string
-	switch m.mode {
-	case modePicker:
-		body = m.picker.view(w, bodyH, m.st)
-	case modeHelp:
-		body = m.fullHelp(w, bodyH)
-	case modeLab:
-		body = m.initLab(w, bodyH)
-	case modeError:
-		body = m.errorView(w, bodyH)
-	case modeMap:
-		body = m.mapView(w, bodyH)
-	default:
-		body = m.plots(w, bodyH)
-	}
+	r := m.room() // a room of this copy of the model: sizing it here changes nothing outside render
+	r.SetSize(w, bodyH)
+	body := r.View(&m.frame, m.st)
 	parts := []string{header, body}
 	if caption != "" {
 		parts = append(parts, caption)
