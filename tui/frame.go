@@ -58,6 +58,7 @@ func (m *Model) refresh() {
 		}
 	}
 	f.serial = frameSerial.Add(1)
+	m.in.view.frames++
 	f.role = m.role.kind
 	f.followers = m.role.followers()
 	f.cmap = m.cmap.frame(m.opts.Maps, m.mode == modeMap)
@@ -71,8 +72,9 @@ func (m *Model) refresh() {
 		f.msg, f.msgBad = m.msg, m.msgBad
 	}
 	m.frame = f
+	m.sizeRooms()
 	m.countLab()
-	m.in.handled, m.in.dropped, m.in.lastFrame = 0, 0, m.now()
+	m.in.handled, m.in.dropped, m.in.dirty, m.in.lastFrame = 0, 0, false, m.now()
 }
 
 // runFrame copies the run out of the session and the runner.

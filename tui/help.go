@@ -12,16 +12,48 @@ import (
 // state is its scroll.
 type helpRoom struct {
 	scroll int
+	lines  int // its content's lines at this size (from the last frame)
 	w, h   int
 }
 
 func (r *helpRoom) SetSize(w, h int) { r.w, r.h = w, h }
 
-func (r *helpRoom) scrollBy(d int) { r.scroll = max(0, min(r.scroll+d, 200)) }
+// last is the first line shown when scrolled to the end.
+func (r *helpRoom) last() int { return max(r.lines-(r.h-1), 0) }
+
+// scrollBy moves the window, and says so when it is already at an end.
+func (r *helpRoom) scrollBy(d int) string {
+	top := max(0, min(r.scroll, r.last()))
+	next := max(0, min(top+d, r.last()))
+	r.scroll = next
+	switch {
+	case next != top:
+		return ""
+	case r.lines <= r.h:
+		return "the help fits on the screen: nothing to scroll"
+	case d < 0:
+		return "the top of the help"
+	}
+	return "the end of the help"
+}
 
 // View draws the overlay from the frame's working rows and token.
 func (r *helpRoom) View(f *frame, st styles) string {
-	w, h := r.w, r.h
+	all := r.content(f, st)
+	h := r.h
+	if len(all) <= h {
+		return block(strings.Join(all, "\n"), r.w, h)
+	}
+	// Longer than the screen: a window that ↑/↓ scroll, and a line that says so.
+	top := max(0, min(r.scroll, len(all)-(h-1)))
+	shown := append([]string(nil), all[top:top+h-1]...)
+	more := fmt.Sprintf(" ↑/↓ scroll · lines %d–%d of %d", top+1, top+h-1, len(all))
+	return block(strings.Join(append(shown, st.Dim.Render(more)), "\n"), r.w, h)
+}
+
+// content is every line of the overlay at this width.
+func (r *helpRoom) content(f *frame, st styles) []string {
+	w := r.w
 	title := st.Title.Render(" keys") + st.Dim.Render("  (? closes)")
 	var cols [][]string
 	for _, c := range f.helpRows {
@@ -75,13 +107,5 @@ func (r *helpRoom) View(f *frame, st styles) string {
 	tokLines = append(tokLines, " "+tok)
 	token := " this setup:\n" + strings.Join(tokLines, "\n") + "\n" +
 		st.Dim.Render(truncate(" (lnfit --config 'TOKEN' starts here from step 0; line breaks are ignored)", w))
-	all := strings.Split(title+"\n\n"+strings.Join(keyLines, "\n")+"\n\n"+strings.Join(about, "\n")+"\n\n"+token, "\n")
-	if len(all) <= h {
-		return block(strings.Join(all, "\n"), w, h)
-	}
-	// Longer than the screen: a window that ↑/↓ scroll, and a line that says so.
-	top := max(0, min(r.scroll, len(all)-(h-1)))
-	shown := append([]string(nil), all[top:top+h-1]...)
-	more := fmt.Sprintf(" ↑/↓ scroll · lines %d–%d of %d", top+1, top+h-1, len(all))
-	return block(strings.Join(append(shown, st.Dim.Render(more)), "\n"), w, h)
+	return strings.Split(title+"\n\n"+strings.Join(keyLines, "\n")+"\n\n"+strings.Join(about, "\n")+"\n\n"+token, "\n")
 }

@@ -30,6 +30,7 @@ type input struct {
 	handled, dropped int   // keys this frame
 	steps            int64 // n steps queued for the next frame
 	pending          bool  // a frameMsg is on its way
+	dirty            bool  // keys changed state since the frame was built
 	lastFrame        time.Time
 	view             *viewCache
 }
@@ -61,6 +62,7 @@ func (m Model) keys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, cmd)
 		}
 	}
+	m.in.dirty = true
 	if m.in.dropped > 0 {
 		m.say(true, "%d keys dropped: typed faster than the screen is drawn (at most %d a frame)", m.in.dropped, maxKeysPerFrame)
 	}
@@ -99,6 +101,7 @@ type viewCache struct {
 	w, h    int
 	text    string
 	renders int // screens actually drawn (the key tests count them)
+	frames  int // frames built
 }
 
 // frameSerial names every frame built, across every Model.

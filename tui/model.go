@@ -87,6 +87,7 @@ type Model struct {
 	running       bool
 	poolID        int64 // this run's name in the pool
 	budget        time.Duration
+	stepCap       int64 // tests: at most this many steps a frame, and no time budget (0: none)
 	tickID        int
 	ticks         int // frames trained, for rotating the race lanes' draw order
 	labCounted    bool

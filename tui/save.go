@@ -17,7 +17,8 @@ func (m *Model) save() {
 		if m.mode != modeHelp {
 			m.toggle(modeHelp)
 		}
-		m.help.scroll = 200 // the token is at the end
+		m.refresh()
+		m.help.scroll = m.help.last() // the token is at the end
 		m.say(false, "saving is off on the server: the token below is this setup (lnfit --config 'TOKEN' starts it at home)")
 		return
 	}
@@ -42,8 +43,7 @@ func (m *Model) save() {
 		abs = written
 	}
 	if written != asked {
-		m.say(false, "saved to %s (%s is someone else's file or changed since we wrote it, so a new name)",
-			engine.EscapeText(abs), engine.EscapeText(asked))
+		m.say(false, "saved to %s (%s is not ours to replace)", engine.EscapeText(abs), engine.EscapeText(filepath.Base(asked)))
 	} else {
 		m.say(false, "saved to %s", engine.EscapeText(abs))
 	}

@@ -31,8 +31,8 @@ func actionTable() []action {
 
 		// The help overlay scrolls.
 		{keys: []string{"up", "k"}, help: "↑ ↓", desc: "scroll this help", group: 3, modes: modesOf(modeHelp), roles: anyone,
-			do: func(m *Model, _ string) tea.Cmd { m.help.scrollBy(-1); return nil }},
-		{keys: []string{"down", "j"}, modes: modesOf(modeHelp), roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.help.scrollBy(1); return nil }},
+			do: func(m *Model, _ string) tea.Cmd { m.scrollHelp(-1); return nil }},
+		{keys: []string{"down", "j"}, modes: modesOf(modeHelp), roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.scrollHelp(1); return nil }},
 
 		// The collapse map: a cursor, and enter restarts the run at its cell.
 		{keys: []string{"left"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.cmap.move(m, -1, 0); return nil }},
@@ -104,6 +104,8 @@ func actionTable() []action {
 		{keys: []string{"?"}, help: "?", desc: "this help", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
 			m.help.scroll = 0
 			m.toggle(modeHelp)
+			m.refresh()
+			m.sizeRooms() // the help's length at this size, for its scroll
 			return nil
 		}},
 		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", group: 3, modes: body, roles: anyone, quits: true, do: quit},
@@ -111,6 +113,12 @@ func actionTable() []action {
 }
 
 func quit(*Model, string) tea.Cmd { return tea.Quit }
+
+func (m *Model) scrollHelp(d int) {
+	if why := m.help.scrollBy(d); why != "" {
+		m.say(false, "%s", why)
+	}
+}
 
 func whyNotStep(m *Model) string {
 	switch {

@@ -58,6 +58,12 @@ func (m *Model) train() {
 		return // this frame shows the same step a little longer
 	}
 	b.Steps = want
+	if m.stepCap > 0 { // tests: a frame in steps, not time, so a walk replays exactly
+		b = runner.Budget{Steps: min(max(want, 1), m.stepCap)}
+		if want == 0 {
+			b.Steps = m.stepCap
+		}
+	}
 	m.pace.took(m.advance(b), want)
 	m.afterTraining()
 }
@@ -73,7 +79,11 @@ func (m *Model) pendingSteps() bool {
 		m.in.steps = 0
 		return false
 	}
-	took := m.advance(runner.Budget{Steps: m.in.steps, Time: m.frameBudget()})
+	b := runner.Budget{Steps: m.in.steps, Time: m.frameBudget()}
+	if m.stepCap > 0 {
+		b = runner.Budget{Steps: min(m.in.steps, m.stepCap)}
+	}
+	took := m.advance(b)
 	m.in.steps -= took
 	if took == 0 {
 		m.in.steps = 0

@@ -35,6 +35,29 @@ func (m Model) render() string {
 	if len(m.frame.snaps) == 0 { // a follower before the teacher's first frame
 		return block(" lnfit · waiting for the teacher's run… (q quits)", w, h)
 	}
+	l := m.layout()
+	r := m.room() // a room of this copy of the model: sizing it here changes nothing outside render
+	r.SetSize(w, l.bodyH)
+	body := r.View(&m.frame, m.st)
+	parts := []string{l.header, body}
+	if l.caption != "" {
+		parts = append(parts, l.caption)
+	}
+	if l.diag != "" {
+		parts = append(parts, l.diag)
+	}
+	parts = append(parts, l.status, l.keyLine)
+	return strings.Join(parts, "\n")
+}
+
+// layout is the screen's lines around the body, and the body's height.
+type layout struct {
+	header, diag, status, keyLine, caption string
+	bodyH                                  int
+}
+
+func (m Model) layout() layout {
+	w, h := m.width, m.height
 	header := m.header(w)
 	diag := m.diagnostics(w)
 	if m.mode == modeHelp { // the keys need the room more than the numbers do while help is open
@@ -54,18 +77,19 @@ func (m Model) render() string {
 		}
 		bodyH -= lipgloss.Height(caption)
 	}
-	r := m.room() // a room of this copy of the model: sizing it here changes nothing outside render
-	r.SetSize(w, bodyH)
-	body := r.View(&m.frame, m.st)
-	parts := []string{header, body}
-	if caption != "" {
-		parts = append(parts, caption)
+	return layout{header, diag, status, keyLine, caption, bodyH}
+}
+
+// sizeRooms tells the room on screen its size after a frame is built (the
+// help needs it to know where its scroll ends).
+func (m *Model) sizeRooms() {
+	if m.width < minWidth || m.height < minHeight || len(m.frame.snaps) == 0 {
+		return
 	}
-	if diag != "" {
-		parts = append(parts, diag)
+	if m.mode == modeHelp {
+		m.help.SetSize(m.width, m.layout().bodyH)
+		m.help.lines = len(m.help.content(&m.frame, m.st))
 	}
-	parts = append(parts, status, keyLine)
-	return strings.Join(parts, "\n")
 }
 
 func (m Model) tooSmall() string {
