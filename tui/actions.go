@@ -107,9 +107,6 @@ func (m *Model) unbound(key string) string {
 	if m.mode == modePicker {
 		return key + " does nothing in this list: ↑/↓ move, enter chooses, esc cancels"
 	}
-	if len([]rune(key)) > 12 {
-		key = string([]rune(key)[:12]) + "…"
-	}
 	return key + " is not a key here: ? lists the keys that work now"
 }
 

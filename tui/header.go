@@ -29,7 +29,7 @@ func (m Model) header(w int) string {
 	if r := f.rate; !math.IsNaN(r) && running {
 		rate = shortCount(r) + " steps/s"
 	}
-	parts := []string{m.st.Title.Render("lnfit"), f.label}
+	parts := append([]string{m.st.Title.Render("lnfit")}, strings.Split(f.label, " · ")...) // a long label breaks between its changes
 	switch f.role {
 	case roleFollower:
 		parts = append(parts, m.st.Msg.Render("following the teacher (f: a copy of your own)"))

@@ -70,20 +70,24 @@ func (r *plotsRoom) View(f *frame, st styles) string {
 	lo := lossOpts{logY: r.logLoss, logX: r.logSteps, smooth: r.smooth}
 	// Draw once to learn how many footer lines each needs (clamp notes
 	// depend on the height), then again at the height that leaves.
-	footH := 2
+	footH, drawn := 2, 0
 	var fit, loss plotted
-	for try := 0; try < 2; try++ {
-		plotH := h - 3 - footH // borders and title
-		if plotH < 3 {
-			plotH = 3
-		}
+	draw := func() {
+		plotH := max(h-3-footH, 3) // borders and title
 		fit = plotFit(f.snaps, fitW-4, plotH, st, f.rot)
 		loss = plotLoss(f.snaps, lossW-4, plotH, lo, st, f.rot)
+		drawn = footH
+	}
+	for try := 0; try < 2; try++ {
+		draw()
 		need := max(len(fit.footer), len(loss.footer), 1)
 		if need == footH {
 			break
 		}
 		footH = need
+	}
+	if drawn != footH { // the last try asked for a taller footer: the plots make room for it
+		draw()
 	}
 	if h-3-footH < 4 { // a short screen keeps the curves and drops the legends
 		footH = 1

@@ -46,7 +46,7 @@ func (m *Model) changeLR(key string) tea.Cmd {
 	lr, ok := lrStep(cur, up)
 	switch {
 	case !ok:
-		m.say(false, "%slearning rate %g is the %s on the 1–2–5 ladder (1e-6 … 10)", m.laneTag(), cur,
+		m.say(false, "%slearning rate %g is the %s on the 1–2–5 ladder (1e-6 to 10)", m.laneTag(), cur,
 			map[bool]string{true: "largest", false: "smallest"}[up])
 	case m.set("lr", strconv.FormatFloat(lr, 'g', -1, 64), m.sel):
 		m.say(false, "%slearning rate: %g", m.laneTag(), lr)

@@ -192,7 +192,7 @@ func (m *Model) mapKey(string) tea.Cmd {
 
 // fork asks the teacher for a copy of the run.
 func (m *Model) fork(string) tea.Cmd {
-	m.say(false, "forking the teacher's run…")
+	m.say(false, "forking the teacher's run: a copy is on its way")
 	hub := m.role.hub
 	return func() tea.Msg { s, err := hub.fork(); return forkedMsg{s, err} }
 }

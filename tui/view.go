@@ -33,7 +33,7 @@ func (m Model) render() string {
 		return m.tooSmall()
 	}
 	if len(m.frame.snaps) == 0 { // a follower before the teacher's first frame
-		return block(" lnfit · waiting for the teacher's run… (q quits)", w, h)
+		return block(" lnfit · waiting for the teacher's run (q quits)", w, h)
 	}
 	l := m.layout()
 	r := m.room() // a room of this copy of the model: sizing it here changes nothing outside render
