@@ -67,6 +67,12 @@ func (m *Model) refresh() {
 	if m.mode == modeHelp {
 		f.helpRows = m.workingRows()
 	}
+	if g := m.in.gate; g != nil {
+		if d := g.dropped.Load(); d > m.in.gateSeen {
+			m.say(true, "%d keys dropped: typed faster than the screen is drawn (at most %d a frame)", d-m.in.gateSeen, gateBytes)
+			m.in.gateSeen = d
+		}
+	}
 	f.msg, f.msgBad = "", false
 	if m.msg != "" && m.now().Sub(m.msgAt) <= msgLife {
 		f.msg, f.msgBad = m.msg, m.msgBad

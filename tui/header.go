@@ -139,7 +139,11 @@ func (m Model) diagnostics(w int) string {
 		style = m.st.Bad
 	case engine.StatusDiverged:
 		banner := m.st.Banner.Render("DIVERGED at step " + engine.Commas(s.DivergedAt))
-		rest := wrapWords(s.DivergeReason+" — r resets, - lowers the lr", w-lipgloss.Width(banner)-2, 1)
+		how := " — r resets, - lowers the lr"
+		if m.frame.lesson && !m.frame.lessonDone { // a lesson's keys: r and - are the lesson's now
+			how = " — space continues the lesson"
+		}
+		rest := wrapWords(s.DivergeReason+how, w-lipgloss.Width(banner)-2, 1)
 		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"
 	case engine.StatusUntrained:
 		style = m.st.Dim

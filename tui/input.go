@@ -32,6 +32,8 @@ type input struct {
 	pending          bool  // a frameMsg is on its way
 	dirty            bool  // keys changed state since the frame was built
 	lastFrame        time.Time
+	gate             *gate // the terminal's input gate (nil: none, or not ours to read)
+	gateSeen         int64 // bytes it had dropped at the last frame
 	view             *viewCache
 }
 

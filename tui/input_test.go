@@ -140,3 +140,43 @@ func TestPasteThenQuitInTheProgram(t *testing.T) {
 		t.Fatalf("10,000 keys: %d frames built, %d screens drawn", c.frames, c.renders)
 	}
 }
+
+// The gate: within one frame a burst passes gateBytes printable bytes;
+// q, Ctrl-C and escape sequences always pass, whole.
+func TestGateBoundsABurst(t *testing.T) {
+	now := fixedNow
+	g := &gate{now: func() time.Time { return now }}
+	in := append(bytes.Repeat([]byte("l"), 96_000), []byte("\x1b[Ax\x1b[200~yy\x1b[201~q\x03")...)
+	out := append([]byte(nil), in...)
+	n := g.filter(out)
+	want := string(bytes.Repeat([]byte("l"), gateBytes)) + "\x1b[A\x1b[200~\x1b[201~q\x03"
+	if string(out[:n]) != want || g.dropped.Load() != int64(len(in)-len(want)) {
+		t.Fatalf("passed %q (%d dropped)", out[:min(n, 80)], g.dropped.Load())
+	}
+	now = now.Add(frameTime30) // the next frame: a new allowance
+	b := []byte("oo")
+	if g.filter(b) != 2 {
+		t.Fatal("the next frame passes nothing")
+	}
+	// Through a reader: a read that is dropped whole reads on.
+	r := Gate(io.MultiReader(bytes.NewReader(bytes.Repeat([]byte("l"), 9000)), strings.NewReader("q")))
+	all, err := io.ReadAll(r)
+	if err != nil || !bytes.HasSuffix(all, []byte("q")) || len(all) > 9000/2 {
+		t.Fatalf("gated reader: %d bytes, %v", len(all), err)
+	}
+}
+
+// The real program behind the gate: 96 KB of l then q ends it, and the
+// model was handed at most a frame's allowance of keys per frame.
+func TestGatedProgramQuitsAfterABurst(t *testing.T) {
+	m := newModel(t, "question", 300)
+	in, w := io.Pipe()
+	go func() { w.Write(append(bytes.Repeat([]byte("l"), 96_000), 'q')) }()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang's backstop only
+	defer cancel()
+	p := tea.NewProgram(m, tea.WithInput(Gate(in)), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24),
+		tea.WithoutSignals(), tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil || ctx.Err() != nil {
+		t.Fatalf("q behind 96 KB was not answered: %v %v", err, ctx.Err())
+	}
+}

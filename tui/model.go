@@ -143,7 +143,15 @@ func RunProgram(ctx context.Context, s *engine.Session, o Options, popts ...tea.
 
 // runModel runs any root model the way Run does, and maps its end to an error.
 func runModel(ctx context.Context, model tea.Model, popts ...tea.ProgramOption) error {
-	p := tea.NewProgram(model, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFilter(Filter)}, popts...)...)
+	base := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFilter(Filter)}
+	if in, g := gatedStdin(); in != nil { // a caller's WithInput (tests) comes later and wins
+		base = append(base, tea.WithInput(in))
+		if m, ok := model.(Model); ok {
+			m.in.gate = g // the message line counts what the gate dropped
+			model = m
+		}
+	}
+	p := tea.NewProgram(model, append(base, popts...)...)
 	if m, ok := model.(Model); ok && m.role.teaching() {
 		m.role.hub.SetTeacher(p.Send) // followers' forks and counts reach this program
 	}

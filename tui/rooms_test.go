@@ -80,6 +80,9 @@ func TestActivationsLessonGoesOnAfterTheDivergence(t *testing.T) {
 			if a := m.resolve("space"); a == nil || m.why(a, "space") != "" {
 				t.Fatalf("space does not work in the lesson at step %d: %v", m.session.Step(), m.why(a, "space"))
 			}
+			if v := m.render(); m.session.AllDiverged() && (strings.Contains(v, "r resets") || !strings.Contains(v, "space continues")) {
+				t.Fatalf("a lesson's diverged screen points at keys the lesson refuses:\n%s", v)
+			}
 			m = press(m, "space")
 			if m.msgBad && strings.Contains(m.msg, "r resets") {
 				t.Fatalf("space in the lesson says %q", m.msg)
