@@ -19,7 +19,7 @@ func (m *Model) save() {
 		}
 		m.refresh()
 		m.help.scroll = m.help.last() // the token is at the end
-		m.say(false, "saving is off on the server: the token below is this setup (lnfit --config 'TOKEN' starts it at home)")
+		m.say(false, "saving is off here: the token below is this setup (lnfit --config 'TOKEN' starts it at home)")
 		return
 	}
 	path := m.opts.SavePath
