@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -12,16 +13,17 @@ import (
 // line, the ? overlay, every refusal and the follower's and fork's keys
 // are derived from the table; adding a key is adding one entry.
 type action struct {
-	keys  []string // as tea.KeyPressMsg.String() spells them; the first is shown
-	help  string   // the ? row's keys ("o O"); "" joins the row of the entry before
-	desc  string   // the ? row's text
-	line  string   // the key line's text ("" not on it); lineAt orders the key line
-	group int      // the ? column
-	modes modeSet  // where it works
-	roles roleSet  // who may use it
-	setup bool     // changes what the run is: refused while a lesson runs
-	quits bool     // answered at once, however many keys came before it
-	batch bool     // a run of it is coalesced into one batch (n: the steps are taken together)
+	keys   []string // as tea.KeyPressMsg.String() spells them; the first is shown
+	help   string   // the ? row's keys ("o O"); "" joins the row of the entry before
+	desc   string   // the ? row's text
+	line   string   // the key line's text ("" not on it)
+	lineAt int      // its place on the key line (what a newcomer needs first comes first)
+	group  int      // the ? column
+	modes  modeSet  // where it works
+	roles  roleSet  // who may use it
+	setup  bool     // changes what the run is: refused while a lesson runs
+	quits  bool     // answered at once, however many keys came before it
+	batch  bool     // a run of it is coalesced into one batch (n: the steps are taken together)
 	// when says why the action does nothing in this state ("" it works).
 	when func(m *Model) string
 	do   func(m *Model, key string) tea.Cmd
@@ -42,10 +44,6 @@ func (s modeSet) has(md mode) bool { return s&(1<<md) != 0 }
 
 // body is every room but the picker, whose list takes all keys.
 var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap)
-
-// keyLine is the order of the key line after ? and q: what a newcomer
-// needs first.
-var keyLine = []string{"f", "F", "space", "n", "o", "i", "+", "c", "tab", "r", ">", "p", "L", "h", "e", "m"}
 
 // resolve finds the action key means in the current room: a room's own
 // entries come first in the table, so they win over the global ones.
@@ -156,13 +154,19 @@ func (m *Model) workingRows() [][]string {
 	return cols
 }
 
-// lineItems is the key line's items that work now, in keyLine's order.
+// lineItems is the key line's items that work now: ? and q, then the
+// entries with a line text, by lineAt.
 func (m *Model) lineItems() [][2]string {
-	items := [][2]string{{"?", "help"}, {"q", "quit"}}
-	for _, k := range keyLine {
-		if a := m.resolve(k); a != nil && a.line != "" && m.works(a) {
-			items = append(items, [2]string{a.keys[0], a.line})
+	var on []*action
+	for i := range actions {
+		if a := &actions[i]; a.line != "" && a.modes.has(m.mode) && m.resolve(a.keys[0]) == a && m.works(a) {
+			on = append(on, a)
 		}
+	}
+	sort.SliceStable(on, func(i, j int) bool { return on[i].lineAt < on[j].lineAt })
+	items := [][2]string{{"?", "help"}, {"q", "quit"}}
+	for _, a := range on {
+		items = append(items, [2]string{a.keys[0], a.line})
 	}
 	return items
 }

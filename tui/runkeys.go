@@ -13,17 +13,17 @@ import (
 // The handlers of the keys that change the run. Every change goes through
 // a Session method; the table has already refused them in a lesson.
 
-func (m *Model) cycleOptimizer(key string) tea.Cmd {
-	name := cycle(engine.Optimizers, m.session.Lane(m.sel).Config().Optimizer, key == "o")
+func (m *Model) cycleOptimizer(next bool) tea.Cmd {
+	name := cycle(engine.Optimizers, m.session.Lane(m.sel).Config().Optimizer, next)
 	if m.set("optimizer", name, m.sel) {
 		m.say(false, "%soptimizer: %s, lr %g — weights kept, optimizer state reset", m.laneTag(), name, m.session.Lane(m.sel).Config().LR)
 	}
 	return nil
 }
 
-func (m *Model) cycleInit(key string) tea.Cmd {
+func (m *Model) cycleInit(next bool) tea.Cmd {
 	cfg := m.session.Lane(m.sel).Config()
-	name := cycle(engine.Inits, cfg.Init, key == "i")
+	name := cycle(engine.Inits, cfg.Init, next)
 	if m.set("init", name, engine.AllLanes) {
 		m.say(false, "init: %s (%s) — restarted from step 0, seed %d", name, engine.InitDescription[name], cfg.Seed)
 		m.restarted()
@@ -40,8 +40,7 @@ func (m *Model) cycleActivation(string) tea.Cmd {
 	return nil
 }
 
-func (m *Model) changeLR(key string) tea.Cmd {
-	up := key == "+" || key == "="
+func (m *Model) changeLR(up bool) tea.Cmd {
 	cur := m.session.Lane(m.sel).Config().LR
 	lr, ok := lrStep(cur, up)
 	switch {
@@ -54,9 +53,8 @@ func (m *Model) changeLR(key string) tea.Cmd {
 	return nil
 }
 
-func (m *Model) changeBatch(key string) tea.Cmd {
+func (m *Model) changeBatch(up bool) tea.Cmd {
 	cfg := m.session.Lane(m.sel).Config()
-	up := key == "]"
 	b := ladder(batchLadder, cfg.Batch, up)
 	switch {
 	case b == cfg.Batch:

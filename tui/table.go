@@ -44,49 +44,49 @@ func actionTable() []action {
 		{keys: []string{"esc"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.mode = modePlots; return nil }},
 
 		// Everywhere but the picker: the run.
-		{keys: []string{"space"}, help: "space", desc: "pause / run", line: "pause / run", modes: body, roles: trainers,
+		{keys: []string{"space"}, help: "space", desc: "pause / run", lineAt: 3, line: "pause / run", modes: body, roles: trainers,
 			do: func(m *Model, _ string) tea.Cmd { return m.space() }},
-		{keys: []string{"n"}, help: "n", desc: "one step (paused)", line: "one step", modes: body, roles: trainers, setup: true,
+		{keys: []string{"n"}, help: "n", desc: "one step (paused)", lineAt: 4, line: "one step", modes: body, roles: trainers, setup: true,
 			batch: true, when: whyNotStep, do: (*Model).step},
-		{keys: []string{">", "."}, help: "> <", desc: "faster / slower", line: "faster", modes: body, roles: trainers, do: (*Model).changePace},
-		{keys: []string{"<", ","}, modes: body, roles: trainers, do: (*Model).changePace},
-		{keys: []string{"r"}, help: "r R", desc: "reset: same / new seed", line: "reset, same seed", modes: body, roles: trainers, setup: true, do: (*Model).reset},
-		{keys: []string{"R"}, modes: body, roles: trainers, setup: true, do: (*Model).reset},
-		{keys: []string{"p"}, help: "p", desc: "choose a preset", line: "preset", modes: body, roles: trainers, setup: true,
+		{keys: []string{">", "."}, help: "> <", desc: "faster / slower", lineAt: 11, line: "faster", modes: body, roles: trainers, do: with((*Model).changePace, true)},
+		{keys: []string{"<", ","}, modes: body, roles: trainers, do: with((*Model).changePace, false)},
+		{keys: []string{"r"}, help: "r R", desc: "reset: same / new seed", lineAt: 10, line: "reset, same seed", modes: body, roles: trainers, setup: true, do: with((*Model).reset, false)},
+		{keys: []string{"R"}, modes: body, roles: trainers, setup: true, do: with((*Model).reset, true)},
+		{keys: []string{"p"}, help: "p", desc: "choose a preset", lineAt: 12, line: "preset", modes: body, roles: trainers, setup: true,
 			do: func(m *Model, _ string) tea.Cmd {
 				m.openPicker(pickPreset, presetRows(), max(indexOf(presets.Names(), m.session.Origin), 0))
 				return nil
 			}},
-		{keys: []string{"L"}, help: "L", desc: "choose or end a lesson", line: "lesson", modes: body, roles: trainers, do: (*Model).lessonKey},
+		{keys: []string{"L"}, help: "L", desc: "choose or end a lesson", lineAt: 13, line: "lesson", modes: body, roles: trainers, do: (*Model).lessonKey},
 
-		{keys: []string{"o"}, help: "o O", desc: "next / previous optimizer", line: "next optimizer", group: 1, modes: body, roles: trainers, setup: true,
-			do: (*Model).cycleOptimizer},
-		{keys: []string{"O"}, modes: body, roles: trainers, setup: true, do: (*Model).cycleOptimizer},
-		{keys: []string{"+", "="}, help: "+ -", desc: "learning rate up / down", line: "lr up", group: 1, modes: body, roles: trainers, setup: true,
-			do: (*Model).changeLR},
-		{keys: []string{"-", "_"}, modes: body, roles: trainers, setup: true, do: (*Model).changeLR},
-		{keys: []string{"]"}, help: "] [", desc: "batch larger / smaller", group: 1, modes: body, roles: trainers, setup: true, do: (*Model).changeBatch},
-		{keys: []string{"["}, modes: body, roles: trainers, setup: true, do: (*Model).changeBatch},
-		{keys: []string{"i"}, help: "i I", desc: "next / previous init", line: "next init", group: 1, modes: body, roles: trainers, setup: true,
-			do: (*Model).cycleInit},
-		{keys: []string{"I"}, modes: body, roles: trainers, setup: true, do: (*Model).cycleInit},
+		{keys: []string{"o"}, help: "o O", desc: "next / previous optimizer", lineAt: 5, line: "next optimizer", group: 1, modes: body, roles: trainers, setup: true,
+			do: with((*Model).cycleOptimizer, true)},
+		{keys: []string{"O"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleOptimizer, false)},
+		{keys: []string{"+", "="}, help: "+ -", desc: "learning rate up / down", lineAt: 7, line: "lr up", group: 1, modes: body, roles: trainers, setup: true,
+			do: with((*Model).changeLR, true)},
+		{keys: []string{"-", "_"}, modes: body, roles: trainers, setup: true, do: with((*Model).changeLR, false)},
+		{keys: []string{"]"}, help: "] [", desc: "batch larger / smaller", group: 1, modes: body, roles: trainers, setup: true, do: with((*Model).changeBatch, true)},
+		{keys: []string{"["}, modes: body, roles: trainers, setup: true, do: with((*Model).changeBatch, false)},
+		{keys: []string{"i"}, help: "i I", desc: "next / previous init", lineAt: 6, line: "next init", group: 1, modes: body, roles: trainers, setup: true,
+			do: with((*Model).cycleInit, true)},
+		{keys: []string{"I"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleInit, false)},
 		{keys: []string{"a"}, help: "a", desc: "next activation", group: 1, modes: body, roles: trainers, setup: true, do: (*Model).cycleActivation},
 
-		{keys: []string{"c"}, help: "c", desc: "start / end a race", line: "race / end race", group: 2, modes: body, roles: trainers, setup: true,
+		{keys: []string{"c"}, help: "c", desc: "start / end a race", lineAt: 8, line: "race / end race", group: 2, modes: body, roles: trainers, setup: true,
 			do: (*Model).race},
 		{keys: []string{"C"}, help: "C", desc: "add a lane", group: 2, modes: body, roles: trainers, setup: true, when: whyNotRacing("C adds a lane to a race"),
 			do: (*Model).addLane},
-		{keys: []string{"tab"}, help: "tab", desc: "pick the next lane", line: "next lane", group: 2, modes: body, roles: trainers,
+		{keys: []string{"tab"}, help: "tab", desc: "pick the next lane", lineAt: 9, line: "next lane", group: 2, modes: body, roles: trainers,
 			when: whyNotRacing("tab picks a lane in a race"), do: (*Model).nextLane},
-		{keys: []string{"h"}, help: "h", desc: "init lab", line: "init lab", group: 2, modes: body, roles: anyone,
+		{keys: []string{"h"}, help: "h", desc: "init lab", lineAt: 14, line: "init lab", group: 2, modes: body, roles: anyone,
 			do: func(m *Model, _ string) tea.Cmd { m.toggle(modeLab); return nil }},
-		{keys: []string{"e"}, help: "e", desc: "error against x", line: "error vs x", group: 2, modes: body, roles: anyone,
+		{keys: []string{"e"}, help: "e", desc: "error against x", lineAt: 15, line: "error vs x", group: 2, modes: body, roles: anyone,
 			do: func(m *Model, _ string) tea.Cmd { m.toggle(modeError); return nil }},
-		{keys: []string{"m"}, help: "m", desc: "collapse map", line: "collapse map", group: 2, modes: body, roles: anyone, do: (*Model).mapKey},
+		{keys: []string{"m"}, help: "m", desc: "collapse map", lineAt: 16, line: "collapse map", group: 2, modes: body, roles: anyone, do: (*Model).mapKey},
 
-		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", line: "fork: your own copy", group: 3, modes: body, roles: rolesOf(roleFollower),
+		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 1, line: "fork: your own copy", group: 3, modes: body, roles: rolesOf(roleFollower),
 			do: (*Model).fork},
-		{keys: []string{"F"}, help: "F", desc: "follow the teacher", line: "follow the teacher", group: 3, modes: body, roles: rolesOf(roleFork),
+		{keys: []string{"F"}, help: "F", desc: "follow the teacher", lineAt: 2, line: "follow the teacher", group: 3, modes: body, roles: rolesOf(roleFork),
 			do: (*Model).followAgain},
 		{keys: []string{"l"}, help: "l", desc: "log / linear loss axis", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
 			m.say(false, "%s", m.plots.toggle('l'))
@@ -113,6 +113,12 @@ func actionTable() []action {
 }
 
 func quit(*Model, string) tea.Cmd { return tea.Quit }
+
+// with makes a handler of a two-way action (next/previous, up/down): the
+// entry says which way, so no handler reads the key.
+func with(f func(*Model, bool) tea.Cmd, way bool) func(*Model, string) tea.Cmd {
+	return func(m *Model, _ string) tea.Cmd { return f(m, way) }
+}
 
 func (m *Model) scrollHelp(d int) {
 	if why := m.help.scrollBy(d); why != "" {
@@ -147,17 +153,17 @@ func (m *Model) step(string) tea.Cmd {
 	return nil
 }
 
-func (m *Model) changePace(key string) tea.Cmd {
-	m.say(false, "%s", m.pace.change(key == ">" || key == "."))
+func (m *Model) changePace(faster bool) tea.Cmd {
+	m.say(false, "%s", m.pace.change(faster))
 	if m.running { // restart the chain at the new pace
 		return m.resume()
 	}
 	return nil
 }
 
-func (m *Model) reset(key string) tea.Cmd {
+func (m *Model) reset(newSeed bool) tea.Cmd {
 	seed := m.session.Lane(m.sel).Config().Seed
-	if key == "R" {
+	if newSeed {
 		seed++
 		m.say(false, "reset with a new seed: %d", seed)
 	} else {
