@@ -328,11 +328,11 @@ func TestWalkStates(t *testing.T) {
 	first, n := uint64(1), 2000 // about 2 minutes on this machine's 2 shared cores
 	switch {
 	case testing.Short() && raceOn:
-		n = 50
+		n = 30
 	case testing.Short():
 		n = 200
 	case raceOn:
-		n = 250
+		n = 100
 	}
 	dir, maps := t.TempDir(), NewMapCache()
 	if s := os.Getenv("LNFIT_WALK_SEED"); s != "" { // replay one walk
