@@ -154,8 +154,8 @@ func (m *Model) workingRows() [][]string {
 	return cols
 }
 
-// lineItems is the key line's items that work now: ? and q, then the
-// entries with a line text, by lineAt.
+// lineItems is the key line's items that work now: the entries with a
+// line text, by lineAt (? and q first).
 func (m *Model) lineItems() [][2]string {
 	var on []*action
 	for i := range actions {
@@ -164,7 +164,7 @@ func (m *Model) lineItems() [][2]string {
 		}
 	}
 	sort.SliceStable(on, func(i, j int) bool { return on[i].lineAt < on[j].lineAt })
-	items := [][2]string{{"?", "help"}, {"q", "quit"}}
+	var items [][2]string
 	for _, a := range on {
 		items = append(items, [2]string{a.keys[0], a.line})
 	}

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -23,12 +22,16 @@ const (
 type picker struct {
 	kind  pickKind
 	title string
-	rows  []string
+	rows  []pickRow
 	idx   int
 	w, h  int
 }
 
-func (m *Model) openPicker(kind pickKind, rows []string, idx int) {
+// pickRow is one choice: its name on the list, and what it is about, shown
+// whole under the list for the chosen row (never cut to fit a line).
+type pickRow struct{ name, about string }
+
+func (m *Model) openPicker(kind pickKind, rows []pickRow, idx int) {
 	title := " choose a preset"
 	if kind == pickLesson {
 		title = " choose a lesson"
@@ -102,11 +105,12 @@ func (p *picker) SetSize(w, h int) { p.w, p.h = w, h }
 func (p *picker) View(_ *frame, st styles) string {
 	w, h := p.w, p.h
 	lines := []string{st.Title.Render(p.title) + st.Dim.Render("  ↑/↓ move · enter choose · esc cancel"), ""}
-	// Keep the chosen row in view on short screens.
-	room := max(h-3, 1)
+	about := wrapWords(p.rows[p.idx].about, w-2, 4)
+	// Keep the chosen row in view on short screens, and its text below.
+	room := max(h-4-len(about), 1)
 	first := max(0, min(p.idx-room/2, len(p.rows)-room))
 	for i := first; i < len(p.rows) && i < first+room; i++ {
-		row := p.rows[i]
+		row := p.rows[i].name
 		if i == p.idx {
 			if st.color {
 				row = st.Picked.Render(truncate(" "+row, w))
@@ -118,21 +122,25 @@ func (p *picker) View(_ *frame, st styles) string {
 		}
 		lines = append(lines, row)
 	}
+	lines = append(lines, "")
+	for _, l := range about {
+		lines = append(lines, st.Dim.Render(" "+l))
+	}
 	return block(strings.Join(lines, "\n"), w, h)
 }
 
-func presetRows() []string {
-	var rows []string
+func presetRows() []pickRow {
+	var rows []pickRow
 	for _, p := range presets.All {
-		rows = append(rows, fmt.Sprintf("%-21s %s", p.Name, p.Teach))
+		rows = append(rows, pickRow{p.Name, p.Teach})
 	}
 	return rows
 }
 
-func lessonRows() []string {
-	var rows []string
+func lessonRows() []pickRow {
+	var rows []pickRow
 	for _, l := range runner.Lessons {
-		rows = append(rows, fmt.Sprintf("%-12s %s", l.Name, l.Title))
+		rows = append(rows, pickRow{l.Name, l.Title})
 	}
 	return rows
 }

@@ -21,8 +21,8 @@ func actionTable() []action {
 		// The picker: a list that takes every key.
 		{keys: []string{"up", "k"}, modes: list, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.picker.move(-1); return nil }},
 		{keys: []string{"down", "j"}, modes: list, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.picker.move(1); return nil }},
-		{keys: []string{"enter"}, modes: list, roles: anyone, do: (*Model).pick},
-		{keys: []string{"esc", "q"}, modes: list, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
+		{keys: []string{"enter"}, lineAt: 1, line: "choose", modes: list, roles: anyone, do: (*Model).pick},
+		{keys: []string{"esc", "q"}, lineAt: 2, line: "cancel", modes: list, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
 		{keys: []string{"p"}, modes: list, roles: anyone, when: func(m *Model) string { return m.picker.closes(pickPreset, "p") },
 			do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
 		{keys: []string{"L"}, modes: list, roles: anyone, when: func(m *Model) string { return m.picker.closes(pickLesson, "L") },
@@ -101,14 +101,14 @@ func actionTable() []action {
 			return nil
 		}},
 		{keys: []string{"w"}, help: "w", desc: "save the network", group: 3, modes: body, roles: trainers, do: func(m *Model, _ string) tea.Cmd { m.save(); return nil }},
-		{keys: []string{"?"}, help: "?", desc: "this help", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
+		{keys: []string{"?"}, help: "?", desc: "this help", lineAt: -2, line: "help", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
 			m.help.scroll = 0
 			m.toggle(modeHelp)
 			m.refresh()
 			m.sizeRooms() // the help's length at this size, for its scroll
 			return nil
 		}},
-		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", group: 3, modes: body, roles: anyone, quits: true, do: quit},
+		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", lineAt: -1, line: "quit", group: 3, modes: body, roles: anyone, quits: true, do: quit},
 	}
 }
 
