@@ -78,7 +78,7 @@ say raced`
 		tr, _ := engine.New(engine.DefaultConfig())
 		m := New(engine.NewSession(tr, "question"), Options{Lesson: l, StartPaused: true})
 		m = sized(m, 100, 30)
-		m.speed = speed
+		m.pace.speed = speed
 		m = tickLesson(t, m)
 		if got := outcome(m.run); got != want {
 			t.Fatalf("speed %s:\n got %s\nwant %s", speedLabel(speeds[speed]), got, want)

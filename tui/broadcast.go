@@ -33,6 +33,19 @@ type follower struct {
 // NewHub makes an empty hub.
 func NewHub() *Hub { return &Hub{followers: map[int]*follower{}} }
 
+// followersMsg tells the teacher's dashboard its count of followers changed.
+type followersMsg struct{}
+
+// notify tells the teacher's program the count changed (never blocking the hub).
+func (h *Hub) notify() {
+	h.mu.Lock()
+	send := h.teacher
+	h.mu.Unlock()
+	if send != nil {
+		go send(followersMsg{})
+	}
+}
+
 // sharedFrameMsg brings the teacher's latest frame to a follower.
 type sharedFrameMsg struct{ f frame }
 
@@ -74,6 +87,7 @@ func (h *Hub) Follow(send func(tea.Msg)) (stop func()) {
 		fl.mailbox <- *h.last
 	}
 	h.mu.Unlock()
+	h.notify()
 	go func() {
 		for {
 			select {
@@ -91,6 +105,7 @@ func (h *Hub) Follow(send func(tea.Msg)) (stop func()) {
 			delete(h.followers, id)
 			h.mu.Unlock()
 			close(fl.done)
+			h.notify()
 		})
 	}
 }

@@ -7,11 +7,17 @@ import (
 	"github.com/guptarohit/asciigraph"
 )
 
-// errorView plots |net(x) − ln(x)| against x on a log-x axis: the near-zero
+// errorRoom is the error view: no state of its own but its size.
+type errorRoom struct{ w, h int }
+
+func (r *errorRoom) SetSize(w, h int) { r.w, r.h = w, h }
+
+// View plots |net(x) − ln(x)| against x on a log-x axis: the near-zero
 // end, where ln x plunges, is where the MSE comes from.
-func (m Model) errorView(w, h int) string {
-	s := m.snap()
-	title := m.st.Title.Render(" |net(x) − ln(x)| against x, log-x axis") + m.st.Dim.Render("  (e closes)")
+func (r *errorRoom) View(f *frame, st styles) string {
+	w, h := r.w, r.h
+	s := f.snap()
+	title := st.Title.Render(" |net(x) − ln(x)| against x, log-x axis") + st.Dim.Render("  (e closes)")
 	cols := plotColumns(w - 2)
 	if cols < 2 || h < 6 || len(s.Pred) != len(s.GridX) || len(s.GridX) == 0 {
 		return block(title, w, h)
@@ -35,10 +41,10 @@ func (m Model) errorView(w, h int) string {
 	lo, hi := -8.0, 2.0
 	clampSeries(errs, lo, hi)
 	opts := graphOpts(h-3, lo, hi, func(v float64) string { return fixedLabel(realUnits(math.Pow(10, v))) })
-	if m.st.color {
-		opts = append(opts, asciigraph.SeriesColors(m.st.PredColor))
+	if st.color {
+		opts = append(opts, asciigraph.SeriesColors(st.PredColor))
 	}
 	graph := asciigraph.PlotMany([][]float64{errs}, opts...)
 	axis := fmt.Sprintf("%*s%s%*s", labelWidth+2, "", "x = 0.0005", max(cols-16, 1), "x = 1")
-	return block(title+"\n"+graph+"\n"+m.st.Dim.Render(axis), w, h)
+	return block(title+"\n"+graph+"\n"+st.Dim.Render(axis), w, h)
 }

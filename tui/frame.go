@@ -6,8 +6,10 @@ import (
 	"lnfit/engine"
 )
 
-// frame is everything View draws, copied out of the session after each
-// change: plain data, so drawing never touches a live trainer.
+// frame is everything View draws, copied out after each change or frame:
+// plain data, so drawing never touches a live trainer, the hub or the map
+// cache. The run's part is what a teacher publishes to its followers; the
+// rest is this dashboard's own.
 type frame struct {
 	label       string
 	snaps       []engine.Snapshot // one per lane
@@ -19,6 +21,7 @@ type frame struct {
 	running     bool    // training now (for a follower: the teacher is)
 	pace        string  // ramp, N steps/frame or max
 	panel       mode    // the body the run's own dashboard shows (plots, lab or error view)
+	rot         int     // the race lanes' draw order, turned about once a second
 
 	verdicts []engine.Diagnosis // one per lane, each read after the last (hysteresis)
 
@@ -28,24 +31,66 @@ type frame struct {
 	caption     string
 	waiting     bool
 	lessonDone  bool
+
+	// This dashboard's own, never published.
+	serial    uint64
+	sel       int // the selected lane
+	role      roleKind
+	keyLine   [][2]string // the key line's keys that work now
+	helpRows  [][]string  // the ? overlay's rows that work now, by column (only while it is open)
+	followers int         // the teacher's count of followers
+	cmap      mapFrame
+	msg       string // the message line ("" none)
+	msgBad    bool
 }
 
-// refresh builds the frame: once per Update. A follower draws the
-// teacher's frames instead, and builds none of its own.
+// refresh builds the frame: once per Update that changed anything, and
+// when the hub's count or a map's progress changes. A follower takes the
+// run's part from the teacher's latest frame.
 func (m *Model) refresh() {
-	if m.following {
-		m.keys.enable(m.keyState())
-		return
+	var f frame
+	if m.role.following() {
+		f = m.shared
+	} else {
+		f = m.runFrame()
+		if m.role.teaching() {
+			m.role.hub.publish(f) // the teacher's frame, for every follower (plain data, never changed after)
+		}
 	}
+	f.serial = frameSerial.Add(1)
+	m.in.view.frames++
+	f.role = m.role.kind
+	f.followers = m.role.followers()
+	f.cmap = m.cmap.frame(m.opts.Maps, m.mode == modeMap)
+	f.sel = min(m.sel, max(len(f.snaps)-1, 0))
+	f.keyLine = m.lineItems()
+	if m.mode == modeHelp {
+		f.helpRows = m.workingRows()
+	}
+	if g := m.in.gate; g != nil {
+		if d := g.dropped.Load(); d > m.in.gateSeen {
+			m.say(true, "%d keys dropped: typed faster than the screen is drawn (at most %d a frame)", d-m.in.gateSeen, gateBytes)
+			m.in.gateSeen = d
+		}
+	}
+	f.msg, f.msgBad = "", false
+	if m.msg != "" && m.now().Sub(m.msgAt) <= msgLife {
+		f.msg, f.msgBad = m.msg, m.msgBad
+	}
+	m.frame = f
+	m.sizeRooms()
+	m.countLab()
+	m.in.handled, m.in.dropped, m.in.dirty, m.in.lastFrame = 0, 0, false, m.now()
+}
+
+// runFrame copies the run out of the session and the runner.
+func (m *Model) runFrame() frame {
 	s := m.session
 	m.sel = max(0, min(m.sel, len(s.Lanes())-1))
 	f := frame{label: s.Label(), racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
-		rate: m.rate.perSecond(), running: m.running, pace: speedLabel(speeds[m.speed]), panel: m.mode}
+		rate: m.rate.perSecond(), running: m.running, pace: m.pace.label(), panel: m.mode, rot: m.ticks / 30}
 	if m.mode == modeHelp || m.mode == modePicker {
 		f.panel = m.back
-	}
-	if m.ramp {
-		f.pace = "ramp (> or < to leave)"
 	}
 	for i, l := range s.Lanes() {
 		snap := l.Snapshot()
@@ -56,8 +101,7 @@ func (m *Model) refresh() {
 		f.snaps = append(f.snaps, snap)
 		f.verdicts = append(f.verdicts, engine.DiagnoseAfter(prev, snap))
 	}
-	labOpen := m.mode == modeLab || m.mode == modeHelp && m.back == modeLab
-	if labOpen || m.opts.Hub != nil && !m.opts.Follow && m.opts.Hub.labWanted.Load() > 0 {
+	if m.labOpen() || m.role.teaching() && m.role.hub.labWanted.Load() > 0 {
 		f.lab = s.Lane(m.sel).Inspect()
 	}
 	if r := m.run; r.Lesson != nil {
@@ -67,12 +111,26 @@ func (m *Model) refresh() {
 			f.caption = fmt.Sprintf("End of the lesson “%s”. Try i (another init), c (race optimizers) or L (another lesson); space trains on freely.", r.Lesson.Title)
 		}
 	}
-	m.frame = f
-	m.keys.enable(m.keyState())
-	if h := m.opts.Hub; h != nil && !m.opts.Follow {
-		h.publish(f) // the teacher's frame, for every follower (plain data, never changed after)
+	return f
+}
+
+func (m *Model) labOpen() bool { return m.mode == modeLab || m.mode == modeHelp && m.back == modeLab }
+
+// countLab keeps the hub's count of followers looking at the init lab (the
+// teacher sends the lab's data only while someone looks).
+func (m *Model) countLab() {
+	want := m.role.following() && m.labOpen()
+	if want != m.labCounted {
+		d := int64(1)
+		if !want {
+			d = -1
+		}
+		m.role.hub.labWanted.Add(d)
+		m.labCounted = want
 	}
 }
 
 // snap is the selected lane's snapshot.
-func (m Model) snap() *engine.Snapshot { return &m.frame.snaps[min(m.sel, len(m.frame.snaps)-1)] }
+func (m Model) snap() *engine.Snapshot { return m.frame.snap() }
+
+func (f *frame) snap() *engine.Snapshot { return &f.snaps[max(min(f.sel, len(f.snaps)-1), 0)] }

@@ -15,10 +15,7 @@ func (m Model) header(w int) string {
 	f := &m.frame
 	s := m.snap()
 	c := s.Config
-	running := m.running
-	if m.following {
-		running = f.running
-	}
+	running := f.running
 	state := m.st.Good.Render("▶ running")
 	switch {
 	case f.allDiverged:
@@ -32,14 +29,14 @@ func (m Model) header(w int) string {
 	if r := f.rate; !math.IsNaN(r) && running {
 		rate = shortCount(r) + " steps/s"
 	}
-	parts := []string{m.st.Title.Render("lnfit"), f.label}
-	switch {
-	case m.following:
+	parts := append([]string{m.st.Title.Render("lnfit")}, strings.Split(f.label, " · ")...) // a long label breaks between its changes
+	switch f.role {
+	case roleFollower:
 		parts = append(parts, m.st.Msg.Render("following the teacher (f: a copy of your own)"))
-	case m.opts.Hub != nil && m.opts.Follow:
+	case roleFork:
 		parts = append(parts, m.st.Msg.Render("your own copy (F: follow the teacher)"))
-	case m.opts.Hub != nil:
-		parts = append(parts, m.st.Msg.Render(fmt.Sprintf("teaching: %d following", m.opts.Hub.Followers())))
+	case roleTeacher:
+		parts = append(parts, m.st.Msg.Render(fmt.Sprintf("teaching: %d following", f.followers)))
 	}
 	if !f.racing {
 		parts = append(parts, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
@@ -75,7 +72,7 @@ func (m Model) header(w int) string {
 			if ls.Diverged {
 				lane = fmt.Sprintf("%c %s lr %g diverged", 'A'+i, ls.Config.Optimizer, ls.Config.LR)
 			}
-			if i == m.sel {
+			if i == f.sel {
 				lane = "▸" + lane
 			}
 			parts = append(parts, mark.Render(lane))
@@ -127,10 +124,10 @@ func (m Model) diagnostics(w int) string {
 		parts = append(parts, "mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001))
 	}
 	if m.frame.racing {
-		parts[0] = fmt.Sprintf("lane %c: %s", 'A'+m.sel, parts[0])
+		parts[0] = fmt.Sprintf("lane %c: %s", 'A'+m.frame.sel, parts[0])
 	}
 	line1 := wrapParts(parts, " · ", w)
-	d := m.frame.verdicts[min(m.sel, len(m.frame.verdicts)-1)]
+	d := m.frame.verdicts[min(m.frame.sel, len(m.frame.verdicts)-1)]
 	text := d.Text
 	style := m.st.Good
 	switch d.Status {
@@ -142,11 +139,15 @@ func (m Model) diagnostics(w int) string {
 		style = m.st.Bad
 	case engine.StatusDiverged:
 		banner := m.st.Banner.Render("DIVERGED at step " + engine.Commas(s.DivergedAt))
-		rest := wrapWords(s.DivergeReason+" — r resets, - lowers the lr", w-lipgloss.Width(banner)-2, 1)
+		how := " — r resets, - lowers the lr"
+		if m.frame.lesson && !m.frame.lessonDone { // a lesson's keys: r and - are the lesson's now
+			how = " — space continues the lesson"
+		}
+		rest := wrapWords(s.DivergeReason+how, w-lipgloss.Width(banner)-2, 1)
 		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"
 	case engine.StatusUntrained:
 		style = m.st.Dim
-		if !m.running && !m.frame.lesson {
+		if !m.frame.running && !m.frame.lesson {
 			text += " — space runs, n takes one step"
 		}
 	case engine.StatusLearning:

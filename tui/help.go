@@ -7,27 +7,65 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// fullHelp is the ? overlay: every key that works now, in as many columns
-// as fit, the why in wrapped words, and the current config token.
-func (m Model) fullHelp(w, h int) string {
-	title := m.st.Title.Render(" keys") + m.st.Dim.Render("  (? closes)")
+// helpRoom is the ? overlay: every key that works now, in as many columns
+// as fit, the why in wrapped words, and the current config token. Its
+// state is its scroll.
+type helpRoom struct {
+	scroll int
+	lines  int // its content's lines at this size (from the last frame)
+	w, h   int
+}
+
+func (r *helpRoom) SetSize(w, h int) { r.w, r.h = w, h }
+
+// last is the first line shown when scrolled to the end.
+func (r *helpRoom) last() int { return max(r.lines-(r.h-1), 0) }
+
+// scrollBy moves the window, and says so when it is already at an end.
+func (r *helpRoom) scrollBy(d int) string {
+	top := max(0, min(r.scroll, r.last()))
+	next := max(0, min(top+d, r.last()))
+	r.scroll = next
+	switch {
+	case next != top:
+		return ""
+	case r.lines <= r.h:
+		return "the help fits on the screen: nothing to scroll"
+	case d < 0:
+		return "the top of the help"
+	}
+	return "the end of the help"
+}
+
+// View draws the overlay from the frame's working rows and token.
+func (r *helpRoom) View(f *frame, st styles) string {
+	all := r.content(f, st)
+	h := r.h
+	if len(all) <= h {
+		return block(strings.Join(all, "\n"), r.w, h)
+	}
+	// Longer than the screen: a window that ↑/↓ scroll, and a line that says so.
+	top := max(0, min(r.scroll, len(all)-(h-1)))
+	shown := append([]string(nil), all[top:top+h-1]...)
+	more := fmt.Sprintf(" ↑/↓ scroll · lines %d–%d of %d", top+1, top+h-1, len(all))
+	return block(strings.Join(append(shown, st.Dim.Render(more)), "\n"), r.w, h)
+}
+
+// content is every line of the overlay at this width.
+func (r *helpRoom) content(f *frame, st styles) []string {
+	w := r.w
+	title := st.Title.Render(" keys") + st.Dim.Render("  (? closes)")
 	var cols [][]string
-	for _, group := range m.keys.helpGroups() {
-		var col []string
-		for _, r := range group {
-			if anyEnabled(r.with) {
-				col = append(col, fmt.Sprintf("%-5s %s", r.keys, r.desc))
-			}
-		}
-		if len(col) > 0 {
-			cols = append(cols, col)
+	for _, c := range f.helpRows {
+		if len(c) > 0 {
+			cols = append(cols, c)
 		}
 	}
 	// As many columns side by side as fit; the rest go below.
 	colW := 0
 	for _, c := range cols {
-		for _, r := range c {
-			colW = max(colW, lipgloss.Width(r))
+		for _, row := range c {
+			colW = max(colW, lipgloss.Width(row))
 		}
 	}
 	colW += 3
@@ -39,12 +77,12 @@ func (m Model) fullHelp(w, h int) string {
 		for _, c := range cols[start:end] {
 			rows = max(rows, len(c))
 		}
-		for r := 0; r < rows; r++ {
+		for i := 0; i < rows; i++ {
 			line := " "
 			for _, c := range cols[start:end] {
 				cell := ""
-				if r < len(c) {
-					cell = c[r]
+				if i < len(c) {
+					cell = c[i]
 				}
 				line += cell + strings.Repeat(" ", colW-lipgloss.Width(cell))
 			}
@@ -53,29 +91,21 @@ func (m Model) fullHelp(w, h int) string {
 	}
 	text := "o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed, " +
 		"so i on the question is exactly the question-normal-init preset. c races lanes from the same weights on the same batches."
-	if m.frame.lesson && !m.frame.lessonDone {
+	if f.lesson && !f.lessonDone {
 		text = "A lesson is running: it sets up the run, so the keys that change it are off until it ends (L ends it). " + text
 	}
 	about := wrapWords(text, w-2, 5)
 	for i, l := range about {
-		about[i] = m.st.Dim.Render(" " + l)
+		about[i] = st.Dim.Render(" " + l)
 	}
 	// The token is cut into lines that fit; ParseToken joins them back.
-	tok, width := m.frame.token, max(w-2, 10)
+	tok, width := f.token, max(w-2, 10)
 	var tokLines []string
 	for len(tok) > width {
 		tokLines, tok = append(tokLines, " "+tok[:width]), tok[width:]
 	}
 	tokLines = append(tokLines, " "+tok)
 	token := " this setup:\n" + strings.Join(tokLines, "\n") + "\n" +
-		m.st.Dim.Render(truncate(" (lnfit --config 'TOKEN' starts here from step 0; line breaks are ignored)", w))
-	all := strings.Split(title+"\n\n"+strings.Join(keyLines, "\n")+"\n\n"+strings.Join(about, "\n")+"\n\n"+token, "\n")
-	if len(all) <= h {
-		return block(strings.Join(all, "\n"), w, h)
-	}
-	// Longer than the screen: a window that ↑/↓ scroll, and a line that says so.
-	top := max(0, min(m.helpScroll, len(all)-(h-1)))
-	shown := append([]string(nil), all[top:top+h-1]...)
-	more := fmt.Sprintf(" ↑/↓ scroll · lines %d–%d of %d", top+1, top+h-1, len(all))
-	return block(strings.Join(append(shown, m.st.Dim.Render(more)), "\n"), w, h)
+		st.Dim.Render(truncate(" (lnfit --config 'TOKEN' starts here from step 0; line breaks are ignored)", w))
+	return strings.Split(title+"\n\n"+strings.Join(keyLines, "\n")+"\n\n"+strings.Join(about, "\n")+"\n\n"+token, "\n")
 }

@@ -54,19 +54,25 @@ func bars(v []float64, width int) (string, float64, float64, float64) {
 	return b.String(), lo, hi, float64(pos) / float64(len(v))
 }
 
-// initLab shows, per layer, the weights and (hidden layers) the
+// labRoom is the init lab: it has no state of its own but its size.
+type labRoom struct{ w, h int }
+
+func (r *labRoom) SetSize(w, h int) { r.w, r.h = w, h }
+
+// View shows, per layer, the weights and (hidden layers) the
 // pre-activations on the grid as histograms, with how much is positive, the
 // dead units and when the layer died, and the last step's size.
-func (m Model) initLab(w, h int) string {
-	s := m.snap()
+func (r *labRoom) View(f *frame, st styles) string {
+	w, h := r.w, r.h
+	s := f.snap()
 	mt := s.Metrics
 	barW := max(w-78, 8)
-	lines := []string{m.st.Title.Render(" init lab") + m.st.Dim.Render(fmt.Sprintf("  lane %c · init %s · step %s · h closes",
-		'A'+m.sel, s.Config.Init, engine.Commas(s.Step))), ""}
+	lines := []string{st.Title.Render(" init lab") + st.Dim.Render(fmt.Sprintf("  lane %c · init %s · step %s · h closes",
+		'A'+f.sel, s.Config.Init, engine.Commas(s.Step))), ""}
 	row := func(name, hist string, lo, hi, pos float64, extra string) string {
 		return fmt.Sprintf(" %-6s %9s %s %-9s  %3.0f%% > 0  %s", name, engine.FormatValue(lo), hist, engine.FormatValue(hi), 100*pos, extra)
 	}
-	for l, lv := range m.frame.lab {
+	for l, lv := range f.lab {
 		hw, wlo, whi, wpos := bars(lv.W, barW)
 		extra := ""
 		if l < len(mt.UpdateRatio) {
@@ -95,13 +101,13 @@ func (m Model) initLab(w, h int) string {
 		if l < len(mt.AdamM) {
 			grad += fmt.Sprintf(" · adam |m̂| %s √v̂ %s", engine.FormatValue(mt.AdamM[l]), engine.FormatValue(mt.AdamV[l]))
 		}
-		lines = append(lines, m.st.Dim.Render("        "+grad), "")
+		lines = append(lines, st.Dim.Render("        "+grad), "")
 	}
 	notes := fmt.Sprintf("mean prediction %s · best constant (the mean of ln x over the sampled range) %s. ",
 		engine.FormatValue(mt.MeanPred), engine.FormatValue(s.BestConstant)) +
 		"W: weights; z(x): pre-activations on the 1000 grid points. U[0,1) makes every W > 0, so every z1 > 0 and all units fire alike."
 	for _, l := range wrapWords(notes, w-2, 3) {
-		lines = append(lines, m.st.Dim.Render(" "+l))
+		lines = append(lines, st.Dim.Render(" "+l))
 	}
 	return block(strings.Join(lines, "\n"), w, h)
 }

@@ -16,19 +16,49 @@ import (
 	"lnfit/engine/runner"
 )
 
+// mapScreen is the collapse map's room: which map is open and its cursor.
+// The map itself (progress, cells) reaches the view through the frame.
+type mapScreen struct {
+	key    string // the map on screen (a MapCache key)
+	cx, cy int    // its cursor
+	w, h   int
+	// small shrinks the map's work (tests walk thousands of states); nil: the dashboard's map
+	small func(collapse.Spec) collapse.Spec
+}
+
+// mapFrame is the open map as the frame carries it.
+type mapFrame struct {
+	open, finished bool
+	done, total    int64
+	m              *collapse.Map // set once finished without error; never changed after
+	err            error
+	computeS       float64
+}
+
+// same: nothing to draw anew (the map is immutable once finished).
+func (f mapFrame) same(o mapFrame) bool {
+	return f.open == o.open && f.finished == o.finished && f.done == o.done && f.total == o.total
+}
+
 // openMap opens the map for the selected lane's setup (as the frame shows
 // it: for a follower, the teacher's), from the cache or by starting it.
 func (m *Model) openMap() tea.Cmd {
 	cfg := m.snap().Config
 	m.toggle(modeMap)
-	m.mapCX, m.mapCY = 4, 4 // the setup's own cell: the middle of both axes
+	return m.cmap.open(cfg, m.opts.Maps)
+}
+
+func (r *mapScreen) open(cfg engine.Config, c *MapCache) tea.Cmd {
+	r.cx, r.cy = 4, 4 // the setup's own cell: the middle of both axes
 	spec, err := mapSpecFor(cfg)
+	if r.small != nil {
+		spec = r.small(spec)
+	}
 	key := engine.Setup{Config: cfg}.Token()
-	c := m.opts.Maps
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if room, ok := c.rooms[key]; ok {
-		m.mapKeyOpen = key
+		r.key = key
 		if room.finished() {
 			return nil
 		}
@@ -36,7 +66,7 @@ func (m *Model) openMap() tea.Cmd {
 	}
 	room := &mapRoom{key: key, ready: make(chan struct{}), started: time.Now()}
 	c.rooms[key] = room
-	m.mapKeyOpen = key
+	r.key = key
 	if err != nil {
 		room.err = err
 		close(room.ready)
@@ -52,11 +82,12 @@ func (m *Model) openMap() tea.Cmd {
 }
 
 // openRoom is the map room on screen, if any.
-func (m Model) openRoom() *mapRoom {
-	c := m.opts.Maps
+func (m Model) openRoom() *mapRoom { return m.cmap.openRoom(m.opts.Maps) }
+
+func (r *mapScreen) openRoom(c *MapCache) *mapRoom {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.rooms[m.mapKeyOpen]
+	return c.rooms[r.key]
 }
 
 // pollMapRoom keeps polling while the open map computes.
@@ -67,100 +98,109 @@ func (m *Model) pollMapRoom() tea.Cmd {
 	return nil
 }
 
-// mapKey answers a key in the map room; false if it is not the room's.
-func (m *Model) mapKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	room := m.openRoom()
-	if room == nil || !room.finished() || room.m == nil {
-		return false, nil
+// frame is the open map's state for the frame: read from the cache once
+// per frame, so the view never touches the cache.
+func (r *mapScreen) frame(c *MapCache, open bool) mapFrame {
+	room := r.openRoom(c)
+	if !open || room == nil {
+		return mapFrame{}
 	}
-	nx, ny := room.m.Spec.Axes[0].Count, room.m.Spec.Axes[1].Count
-	switch msg.String() {
-	case "left":
-		m.mapCX = max(m.mapCX-1, 0)
-	case "right":
-		m.mapCX = min(m.mapCX+1, nx-1)
-	case "up":
-		m.mapCY = min(m.mapCY+1, ny-1)
-	case "down":
-		m.mapCY = max(m.mapCY-1, 0)
-	case "enter":
-		if m.following {
-			m.say(true, "you are following the teacher's run: f gives you a copy of your own to restart")
-			return true, nil
-		}
-		cfg, err := room.m.CellConfig(m.mapCX, m.mapCY)
-		if err != nil {
-			m.say(true, "%v", err)
-			return true, nil
-		}
-		s := m.session
-		s.EndRace(0)
-		seed := s.Main().Config().Seed
-		cfg.Seed = seed
-		if err := s.Set("lr", strconv.FormatFloat(cfg.LR, 'g', -1, 64), engine.AllLanes); err != nil {
-			m.say(true, "%v", err)
-			return true, nil
-		}
-		if err := s.Set("init-scale", strconv.FormatFloat(cfg.InitScale, 'g', -1, 64), engine.AllLanes); err != nil {
-			m.say(true, "%v", err)
-			return true, nil
-		}
-		m.run, m.sel = runner.New(s, nil), 0
-		m.mode = modePlots
-		m.restarted()
-		m.say(false, "restarted at lr %.3g, init-scale %.3g (seed %d) — the map's cell", cfg.LR, cfg.InitScale, seed)
-		if m.running {
-			return true, m.resume()
-		}
-		return true, nil
-	default:
-		return false, nil
+	f := mapFrame{open: true, done: room.done.Load(), total: int64(room.total)}
+	if room.finished() {
+		f.finished, f.m, f.err, f.computeS = true, room.m, room.err, room.computeS
 	}
-	return true, nil
+	return f
 }
 
-// mapView draws the map room.
-func (m Model) mapView(w, h int) string {
+// move moves the cursor within a finished map.
+func (r *mapScreen) move(m *Model, dx, dy int) {
+	room := r.openRoom(m.opts.Maps)
+	if room == nil || !room.finished() || room.m == nil {
+		m.say(true, "the map is still computing: the cursor moves once it is done")
+		return
+	}
+	nx, ny := room.m.Spec.Axes[0].Count, room.m.Spec.Axes[1].Count
+	r.cx, r.cy = max(min(r.cx+dx, nx-1), 0), max(min(r.cy+dy, ny-1), 0)
+}
+
+func (r *mapScreen) whyNotEnter(m *Model) string {
+	if room := r.openRoom(m.opts.Maps); room == nil || !room.finished() || room.m == nil {
+		return "the map is still computing: enter restarts at a cell once it is done"
+	}
+	return ""
+}
+
+// restartAtCell restarts the run at the cursor's cell, with the same seed.
+func (m *Model) restartAtCell(string) tea.Cmd {
 	room := m.openRoom()
+	cfg, err := room.m.CellConfig(m.cmap.cx, m.cmap.cy)
+	if err != nil {
+		m.say(true, "%v", err)
+		return nil
+	}
+	s := m.session
+	s.EndRace(0)
+	seed := s.Main().Config().Seed
+	cfg.Seed = seed
+	for _, kv := range [][2]string{{"lr", strconv.FormatFloat(cfg.LR, 'g', -1, 64)}, {"init-scale", strconv.FormatFloat(cfg.InitScale, 'g', -1, 64)}} {
+		if !m.set(kv[0], kv[1], engine.AllLanes) {
+			return nil
+		}
+	}
+	m.run, m.sel = runner.New(s, nil), 0
+	m.mode = modePlots
+	m.restarted()
+	m.say(false, "restarted at lr %.3g, init-scale %.3g (seed %d) — the map's cell", cfg.LR, cfg.InitScale, seed)
+	if m.running {
+		return m.resume()
+	}
+	return nil
+}
+
+func (r *mapScreen) SetSize(w, h int) { r.w, r.h = w, h }
+
+// View draws the map room from the frame.
+func (r *mapScreen) View(f *frame, st styles) string {
+	w, h := r.w, r.h
+	mf := &f.cmap
 	hint := wrapWords("lr × init-scale around this setup · ←↑↓→ move · enter restarts there · m closes", w-16, 2)
-	title := m.st.Title.Render(" collapse map") + m.st.Dim.Render("  "+hint[0])
+	title := st.Title.Render(" collapse map") + st.Dim.Render("  "+hint[0])
 	for _, l := range hint[1:] {
-		title += "\n" + m.st.Dim.Render(strings.Repeat(" ", 15)+l)
+		title += "\n" + st.Dim.Render(strings.Repeat(" ", 15)+l)
 	}
 	switch {
-	case room == nil:
+	case !mf.open:
 		return block(title, w, h)
-	case room.finished() && room.err != nil:
-		return block(title+"\n\n "+room.err.Error(), w, h)
-	case !room.finished():
-		done := room.done.Load()
-		frac := float64(done) / float64(max(room.total, 1))
+	case mf.finished && mf.err != nil:
+		return block(title+"\n\n "+mf.err.Error(), w, h)
+	case !mf.finished:
+		frac := float64(mf.done) / float64(max(mf.total, 1))
 		width := max(min(w-30, 40), 10)
 		fill := int(frac * float64(width))
 		bar := fmt.Sprintf(" [%s%s] %s of %s runs (4 seeds × 81 cells × up to 2,000 steps), on every core",
-			strings.Repeat("█", fill), strings.Repeat("·", width-fill), engine.Commas(done), engine.Commas(int64(room.total)))
+			strings.Repeat("█", fill), strings.Repeat("·", width-fill), engine.Commas(mf.done), engine.Commas(mf.total))
 		return block(title+"\n\n"+strings.Join(wrapWords(bar, w-1, 3), "\n"), w, h)
 	}
-	st := NewMapStyle(colorprofile.NoTTY)
-	if m.st.color {
-		st = NewMapStyle(colorprofile.TrueColor)
+	ms := NewMapStyle(colorprofile.NoTTY)
+	if st.color {
+		ms = NewMapStyle(colorprofile.TrueColor)
 	}
-	st.MarkX, st.MarkY = 4, 4
-	st.CursorX, st.CursorY = m.mapCX, m.mapCY
-	c := room.m.Spec.Base
+	ms.MarkX, ms.MarkY = 4, 4
+	ms.CursorX, ms.CursorY = r.cx, r.cy
+	c := mf.m.Spec.Base
 	heading := fmt.Sprintf("%s, %s, init %s, seeds %d–%d · computed in %.1f s on every core", c.Optimizer, c.Activation, c.Init,
-		c.Seed, c.Seed+uint64(room.m.Spec.Seeds)-1, room.computeS)
-	cell := wrapWords(CellText(room.m, m.mapCX, m.mapCY), w-1, 2)
+		c.Seed, c.Seed+uint64(mf.m.Spec.Seeds)-1, mf.computeS)
+	cell := wrapWords(CellText(mf.m, r.cx, r.cy), w-1, 2)
 	for i, l := range cell {
 		cell[i] = " " + l
 	}
-	body := RenderMap(room.m, heading, w, st)
-	if lipgloss.Height(title)+lipgloss.Height(body)+len(cell) > h { // a short screen: the cells and the cursor's figures first
-		st.NoNote = true
-		body = RenderMap(room.m, heading, w, st)
+	bodyText := RenderMap(mf.m, heading, w, ms)
+	if lipgloss.Height(title)+lipgloss.Height(bodyText)+len(cell) > h { // a short screen: the cells and the cursor's figures first
+		ms.NoNote = true
+		bodyText = RenderMap(mf.m, heading, w, ms)
 	}
-	if lipgloss.Height(title)+lipgloss.Height(body)+len(cell) > h {
-		body = RenderMap(room.m, "", w, st) // without the heading line
+	if lipgloss.Height(title)+lipgloss.Height(bodyText)+len(cell) > h {
+		bodyText = RenderMap(mf.m, "", w, ms) // without the heading line
 	}
-	return block(title+"\n"+strings.Join(cell, "\n")+"\n"+body, w, h)
+	return block(title+"\n"+strings.Join(cell, "\n")+"\n"+bodyText, w, h)
 }

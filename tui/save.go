@@ -13,8 +13,13 @@ import (
 // the check is made at the moment of the save, and such a file is kept and
 // the network goes to a fresh name, said in the message.
 func (m *Model) save() {
-	if m.opts.SavePath == "-" {
-		m.say(true, "saving is off here; the help overlay (?) shows this setup's config token")
+	if m.opts.SavePath == "-" { // a student's session: nothing is written on the server
+		if m.mode != modeHelp {
+			m.toggle(modeHelp)
+		}
+		m.refresh()
+		m.help.scroll = m.help.last() // the token is at the end
+		m.say(false, "saving is off here: the token below is this setup (lnfit --config 'TOKEN' starts it at home)")
 		return
 	}
 	path := m.opts.SavePath
@@ -22,28 +27,36 @@ func (m *Model) save() {
 		path = fmt.Sprintf("lnfit-%s-step%d.json", safeName(m.session.Label()), m.session.Lane(m.sel).Step())
 	}
 	asked := path
-	if alt, ok := m.savedAs[path]; ok { // an earlier w went to a fresh name: that file is ours
+	if alt, ok := m.saves.as[path]; ok { // an earlier w went to a fresh name: that file is ours
 		path = alt
 	}
-	seen := m.saved[path] // zero (nothing there) unless we wrote it
+	seen := m.saves.written[path] // zero (nothing there) unless we wrote it
 	written, after, err := m.session.Lane(m.sel).SaveGuarded(path, seen)
 	if err != nil {
 		m.say(true, "not saved: %v (training goes on)", err)
 		return
 	}
-	m.saved[written] = after
-	m.savedAs[asked] = written
+	m.saves.written[written] = after
+	m.saves.as[asked] = written
 	abs, err := filepath.Abs(written)
 	if err != nil {
 		abs = written
 	}
 	if written != asked {
-		m.say(false, "saved to %s (%s is someone else's file or changed since we wrote it, so a new name)",
-			engine.EscapeText(abs), engine.EscapeText(asked))
+		m.say(false, "saved to %s (%s is not ours to replace)", engine.EscapeText(abs), engine.EscapeText(filepath.Base(asked)))
 	} else {
 		m.say(false, "saved to %s", engine.EscapeText(abs))
 	}
 }
+
+// saves are the files this session wrote, as it left them: w may replace
+// those, and a path w was asked for → the name it last wrote instead.
+type saves struct {
+	written map[string]engine.FileState
+	as      map[string]string
+}
+
+func newSaves() saves { return saves{written: map[string]engine.FileState{}, as: map[string]string{}} }
 
 // safeName turns a label into a file name part: letters, digits, '.',
 // '_' kept, every other run of characters one '-' ("question · init →

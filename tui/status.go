@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"time"
+
+	"charm.land/lipgloss/v2"
 )
 
 // msgLife is how long a status message stays on screen.
@@ -38,16 +40,38 @@ func (m Model) shortCaption(w int) string {
 // statusLine is the last message, wrapped to at most two lines; an empty
 // line when there is none, so nothing below moves.
 func (m Model) statusLine(w int) string {
-	if m.msg == "" || m.now().Sub(m.msgAt) > msgLife {
+	f := &m.frame
+	if f.msg == "" {
 		return ""
 	}
 	st := m.st.Msg
-	if m.msgBad {
+	if f.msgBad {
 		st = m.st.Bad
 	}
-	lines := wrapWords(m.msg, w-1, 2)
+	lines := wrapWords(f.msg, w-1, 2)
 	for i, l := range lines {
 		lines[i] = st.Render(" " + l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// keyLine always starts with ? and q, then fits as many of the working
+// keys (the frame's, from the action table) as the width allows.
+func (m Model) keyLine(w int) string {
+	var out []string
+	used := 0
+	for i, it := range m.frame.keyLine {
+		cell := m.st.Title.Render(it[0]) + " " + m.st.Dim.Render(it[1])
+		cw := lipgloss.Width(cell)
+		sep := 0
+		if i > 0 {
+			sep = 3
+		}
+		if used+sep+cw > w-1 {
+			break
+		}
+		out = append(out, cell)
+		used += sep + cw
+	}
+	return " " + strings.Join(out, m.st.Dim.Render(" · "))
 }

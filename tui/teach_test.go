@@ -62,7 +62,7 @@ func TestTeachingGoldens(t *testing.T) {
 		for _, size := range [][2]int{{80, 24}, {100, 30}} {
 			t.Run(fmt.Sprintf("%s_%dx%d", name, size[0], size[1]), func(t *testing.T) {
 				m := make(size[0], size[1])
-				m.msg = "" // messages wrap and fade; the screens themselves are what is held here
+				m = quiet(m) // messages wrap and fade; the screens themselves are what is held here
 				v := m.render()
 				checkUncut(t, v, size[0], size[1])
 				golden(t, fmt.Sprintf("%s_%dx%d", name, size[0], size[1]), v)
@@ -192,7 +192,7 @@ func TestBatch1VerdictHoldsOver200Frames(t *testing.T) {
 	cfg.Batch = 1
 	tr, _ := engine.New(cfg)
 	m := sized(New(engine.NewSession(tr, "question"), Options{StartPaused: true}), 100, 30)
-	m.speed = 3 // 10 steps a frame
+	m.pace.speed = 3 // 10 steps a frame
 	m = press(m, "space")
 	kinds := map[string]int{}
 	for i := 0; i < 700; i++ {

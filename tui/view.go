@@ -12,11 +12,16 @@ import (
 // The smallest terminal the dashboard draws in; below it, it says so.
 const minWidth, minHeight = 60, 16
 
-// View lays out the screen from the frame: header, body (by mode), caption,
-// diagnostics, status, key line. Sizes are passed down; no room reads more
-// than the frame and its own size.
+// View lays out the screen from the frame: header, body (the room on
+// screen), caption, diagnostics, status, key line. It draws only when the
+// frame changed since the last drawing (see input.go).
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	c := m.in.view
+	if c.serial != m.frame.serial || c.w != m.width || c.h != m.height {
+		c.serial, c.w, c.h, c.text = m.frame.serial, m.width, m.height, m.render()
+		c.renders++
+	}
+	v := tea.NewView(c.text)
 	v.AltScreen = true
 	v.WindowTitle = "lnfit · " + m.frame.label
 	return v
@@ -28,15 +33,38 @@ func (m Model) render() string {
 		return m.tooSmall()
 	}
 	if len(m.frame.snaps) == 0 { // a follower before the teacher's first frame
-		return block(" lnfit · waiting for the teacher's run… (q quits)", w, h)
+		return block(" lnfit · waiting for the teacher's run (q quits)", w, h)
 	}
+	l := m.layout()
+	r := m.room() // a room of this copy of the model: sizing it here changes nothing outside render
+	r.SetSize(w, l.bodyH)
+	body := r.View(&m.frame, m.st)
+	parts := []string{l.header, body}
+	if l.caption != "" {
+		parts = append(parts, l.caption)
+	}
+	if l.diag != "" {
+		parts = append(parts, l.diag)
+	}
+	parts = append(parts, l.status, l.keyLine)
+	return strings.Join(parts, "\n")
+}
+
+// layout is the screen's lines around the body, and the body's height.
+type layout struct {
+	header, diag, status, keyLine, caption string
+	bodyH                                  int
+}
+
+func (m Model) layout() layout {
+	w, h := m.width, m.height
 	header := m.header(w)
 	diag := m.diagnostics(w)
 	if m.mode == modeHelp { // the keys need the room more than the numbers do while help is open
 		diag = ""
 	}
 	status := m.statusLine(w)
-	keyLine := m.keys.shortHelp(w, m.st)
+	keyLine := m.keyLine(w)
 	caption := m.caption(w)
 	used := lipgloss.Height(header) + lipgloss.Height(status) + 1
 	if diag != "" {
@@ -49,30 +77,19 @@ func (m Model) render() string {
 		}
 		bodyH -= lipgloss.Height(caption)
 	}
-	var body string
-	switch m.mode {
-	case modePicker:
-		body = m.picker.view(w, bodyH, m.st)
-	case modeHelp:
-		body = m.fullHelp(w, bodyH)
-	case modeLab:
-		body = m.initLab(w, bodyH)
-	case modeError:
-		body = m.errorView(w, bodyH)
-	case modeMap:
-		body = m.mapView(w, bodyH)
-	default:
-		body = m.plots(w, bodyH)
+	return layout{header, diag, status, keyLine, caption, bodyH}
+}
+
+// sizeRooms tells the room on screen its size after a frame is built (the
+// help needs it to know where its scroll ends).
+func (m *Model) sizeRooms() {
+	if m.width < minWidth || m.height < minHeight || len(m.frame.snaps) == 0 {
+		return
 	}
-	parts := []string{header, body}
-	if caption != "" {
-		parts = append(parts, caption)
+	if m.mode == modeHelp {
+		m.help.SetSize(m.width, m.layout().bodyH)
+		m.help.lines = len(m.help.content(&m.frame, m.st))
 	}
-	if diag != "" {
-		parts = append(parts, diag)
-	}
-	parts = append(parts, status, keyLine)
-	return strings.Join(parts, "\n")
 }
 
 func (m Model) tooSmall() string {

@@ -1,0 +1,77 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"lnfit/engine"
+	"lnfit/engine/runner"
+)
+
+// A lesson owns the run while it runs: the table refuses the keys that
+// change the setup, space always moves it on, and L ends it.
+
+// lessonActive: a lesson owns the setup until it ends.
+func (m *Model) lessonActive() bool { return m.run.Lesson != nil && !m.run.Done }
+
+func (m *Model) startLesson(l *runner.Lesson) {
+	m.run = runner.New(m.session, l)
+	m.run.Settle()
+	m.applyDirectives()
+	m.sel = 0
+	m.say(false, "lesson: %s — space continues at each caption; L ends it", l.Title)
+	if m.run.Err != nil {
+		m.say(true, "%v", m.run.Err)
+	}
+}
+
+// applyDirectives carries out the lesson's speed and show commands.
+func (m *Model) applyDirectives() {
+	for _, d := range m.run.Directives {
+		switch d.Op {
+		case "speed":
+			m.pace.direct(d.Arg, m.now(), m.session.Step())
+		case "show":
+			if d.Arg == "map" {
+				if m.mode != modeMap {
+					m.pollNeeded = m.openMap() != nil
+				}
+				continue
+			}
+			m.mode, m.back = map[string]mode{"fit": modePlots, "lab": modeLab, "error": modeError}[d.Arg], modePlots
+		}
+	}
+	m.run.Directives = nil
+}
+
+// space is the presenter's key: continue a caption, go past a lesson's
+// diverged part, leave an ended lesson, pause, or run.
+func (m *Model) space() tea.Cmd {
+	r := m.run
+	switch {
+	case r.Waiting:
+		r.Continue()
+		r.Settle() // the commands up to the next training or caption, now
+		m.applyDirectives()
+		m.say(false, "lesson: next")
+		if r.Waiting || r.Done {
+			return nil
+		}
+		return m.resume()
+	case r.Lesson != nil && r.Done:
+		r.EndLesson()
+		m.say(false, "lesson over: training on freely")
+		return m.resume()
+	case m.running:
+		m.pause()
+		m.say(false, "paused at step %s", engine.Commas(m.session.Step()))
+	case m.lessonActive(): // a diverged part included: the runner passes over it
+		m.say(false, "lesson: on")
+		return m.resume()
+	case m.session.AllDiverged():
+		m.say(true, "the run diverged: r resets, - lowers the learning rate first")
+	default:
+		m.say(false, "running")
+		return m.resume()
+	}
+	return nil
+}

@@ -1,0 +1,243 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/guptarohit/asciigraph"
+
+	"lnfit/engine"
+)
+
+// lossColumns turns the history into at most cols columns: each the
+// count-weighted mean of the buckets it covers, and their max (so step 1's
+// loss, the story of the collapse, stays on the plot at any run length).
+// With logX the columns are log-spaced in steps and read the log buckets.
+func lossColumns(s *engine.Snapshot, cols int, logX bool) (mean, top []float64) {
+	hist := s.History
+	if logX {
+		hist = s.LogHistory
+	}
+	n := len(hist)
+	if n == 0 || cols < 1 {
+		return nil, nil
+	}
+	if !logX && n <= cols {
+		mean, top = make([]float64, n), make([]float64, n)
+		for i, b := range hist {
+			mean[i], top[i] = b.Mean(), b.Max
+		}
+		return mean, top
+	}
+	mean, top = make([]float64, cols), make([]float64, cols)
+	last := hist[n-1].First + hist[n-1].Count - 1
+	for c := range mean {
+		var sum float64
+		var count int64
+		mx := math.Inf(-1)
+		add := func(b engine.Bucket) {
+			sum += b.Sum
+			count += b.Count
+			mx = math.Max(mx, b.Max)
+		}
+		if logX {
+			// Column c covers steps [last^(c/cols), last^((c+1)/cols)).
+			lo := math.Pow(float64(last), float64(c)/float64(cols))
+			hi := math.Pow(float64(last), float64(c+1)/float64(cols))
+			for _, b := range hist {
+				bl, bh := float64(b.First), float64(b.First+b.Count)
+				if bh > lo && bl < math.Max(hi, lo+1) {
+					add(b)
+				}
+			}
+		} else {
+			for _, b := range hist[c*n/cols : (c+1)*n/cols] {
+				add(b)
+			}
+		}
+		if count == 0 {
+			mean[c], top[c] = math.NaN(), math.NaN()
+			continue
+		}
+		mean[c], top[c] = sum/float64(count), mx
+	}
+	return mean, top
+}
+
+// ema smooths v in place order with weight alpha on the newest value; gaps stay gaps.
+func ema(v []float64, alpha float64) []float64 {
+	out := make([]float64, len(v))
+	prev := math.NaN()
+	for i, x := range v {
+		switch {
+		case math.IsNaN(x):
+			out[i] = math.NaN()
+			continue
+		case math.IsNaN(prev):
+			prev = x
+		default:
+			prev = alpha*x + (1-alpha)*prev
+		}
+		out[i] = prev
+	}
+	return out
+}
+
+// lossOpts is how the loss plot is drawn.
+type lossOpts struct {
+	logY, logX, smooth bool
+}
+
+// plotLoss draws the whole run's loss of every lane on a log10 (or linear)
+// y axis and a linear (or log) step axis: for one run the mean of each
+// column and, dotted, its largest batch loss; for a race each lane's mean.
+func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int) plotted {
+	cols := plotColumns(w)
+	if cols < 2 || h < 3 || len(snaps) == 0 {
+		return plotted{graph: block("", w, h)}
+	}
+	var means, tops [][]float64
+	for i := range snaps {
+		mean, top := lossColumns(&snaps[i], cols, o.logX)
+		if len(mean) == 1 { // one step so far: a flat line of it
+			mean, top = append(mean, mean[0]), append(top, top[0])
+		}
+		means, tops = append(means, mean), append(tops, top)
+	}
+	if len(means[0]) < 2 {
+		return plotted{graph: block(st.Dim.Render(strings.Join(wrapWords("(no loss before the first step)", w-2, 2), "\n")), w, h)}
+	}
+	race := len(snaps) > 1
+	var raw [][]float64
+	if !race {
+		raw = [][]float64{tops[0], means[0]}
+	} else {
+		raw = means
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	vals := make([][]float64, len(raw))
+	for k, series := range raw {
+		vals[k] = make([]float64, len(series))
+		for i, v := range series {
+			switch {
+			case math.IsNaN(v):
+				vals[k][i] = math.NaN()
+			case o.logY && v <= 0:
+				vals[k][i] = -300 // an exact fit; clamped below
+			case o.logY:
+				vals[k][i] = math.Log10(v) // +Inf stays +Inf, clamped above
+			default:
+				vals[k][i] = v
+			}
+			if x := vals[k][i]; !math.IsNaN(x) && !math.IsInf(x, 0) && x > -300 {
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
+			}
+		}
+	}
+	if math.IsInf(lo, 0) { // nothing finite: an axis around 0
+		lo, hi = -1, 1
+	}
+	if o.logY {
+		lo, hi = math.Max(lo, -20), math.Min(hi, 308)
+	}
+	if hi-lo < 1e-9 {
+		pad := math.Max(math.Abs(hi)*0.1, 0.5)
+		lo, hi = lo-pad, hi+pad
+	}
+	label := func(v float64) string {
+		if o.logY {
+			return fixedLabel(realUnits(math.Pow(10, v)))
+		}
+		return fixedLabel(shortNum(v, 3))
+	}
+	var series [][]float64
+	var charsets []asciigraph.CharSet
+	var legend []string
+	if !race {
+		for _, v := range vals {
+			clampSeries(v, lo, hi)
+		}
+		series = [][]float64{vals[0], vals[1]}
+		charsets = []asciigraph.CharSet{dotted, asciigraph.DefaultCharSet}
+		legend = []string{st.LossMark.Render("─── mean"), st.Dim.Render("··· largest batch")}
+		if o.smooth {
+			series[1] = ema(vals[1], 0.15)
+			legend[0] = st.SmoothMark.Render("─── mean, smoothed")
+		}
+	} else {
+		for k := range vals { // drawn in a rotating order: where lanes coincide, each is on top in turn
+			i := (k + rot) % len(vals)
+			v := vals[i]
+			clampSeries(v, lo, hi)
+			if o.smooth {
+				v = ema(v, 0.15)
+			}
+			cs, _, _ := laneStyle(i, len(vals), st)
+			series, charsets = append(series, v), append(charsets, cs)
+		}
+		for i := range vals {
+			_, mark, glyph := laneStyle(i, len(vals), st)
+			legend = append(legend, mark.Render(fmt.Sprintf("%s %c %s", strings.Repeat(glyph, 2), 'A'+i, snaps[i].Config.Optimizer)))
+		}
+	}
+	opts := graphOpts(h, lo, hi, label)
+	opts = append(opts, asciigraph.SeriesChars(charsets...))
+	solid := st.LossMark
+	if o.smooth {
+		solid = st.SmoothMark
+	}
+	graph := colorize(asciigraph.PlotMany(series, opts...), st, race, solid, st.Dim)
+	first, last := snaps[0].HistStart+1, snaps[0].Step
+	scale := "log y"
+	if !o.logY {
+		scale = "linear y"
+	}
+	legend = append(legend, st.Dim.Render(scale))
+	var ticks []axisTick
+	if o.logX {
+		span := math.Log(float64(max(last-first+1, 2)))
+		ticks = append(ticks, axisTick{0, engine.Commas(first)})
+		for p := int64(10); p < last-first+1; p *= 10 {
+			ticks = append(ticks, axisTick{math.Log(float64(p)) / span, shortSteps(first - 1 + p)})
+		}
+		ticks = append(ticks, axisTick{1, shortSteps(last)})
+	} else {
+		ticks = []axisTick{{0, engine.Commas(first)}, {1, engine.Commas(last)}}
+	}
+	name := "step"
+	if o.logX {
+		name = "log step"
+	}
+	foot := []string{xAxis(cols, ticks, name)}
+	foot = append(foot, wrapLegend(legend, w)...)
+	return plotted{graph: block(graph, w, h), footer: foot}
+}
+
+// shortSteps writes a step count for a tight axis: 1,000 as "1k", 10^6 as "1M".
+func shortSteps(n int64) string {
+	switch {
+	case n >= 1e9 && n%1e9 == 0:
+		return fmt.Sprintf("%dG", n/1e9)
+	case n >= 1e6 && n%1e6 == 0:
+		return fmt.Sprintf("%dM", n/1e6)
+	case n >= 1e3 && n%1e3 == 0:
+		return fmt.Sprintf("%dk", n/1e3)
+	}
+	return engine.Commas(n)
+}
+
+// realUnits writes a loss for a log axis label: 2 significant digits, short
+// exponents ("3.2e-5", not "3.2e-05").
+func realUnits(v float64) string {
+	if a := math.Abs(v); a >= 1e-3 && a < 1e4 {
+		return strconv.FormatFloat(v, 'g', 2, 64)
+	}
+	s := fmt.Sprintf("%.1e", v)
+	if v < 0 || math.Abs(v) >= 1e100 || math.Abs(v) < 1e-99 {
+		s = fmt.Sprintf("%.0e", v) // keeps "-1e-15" and "1e+120" within labelWidth
+	}
+	s = strings.Replace(s, "e-0", "e-", 1)
+	return strings.Replace(s, "e+0", "e+", 1)
+}

@@ -1,0 +1,232 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"lnfit/engine"
+	"lnfit/engine/runner"
+	"lnfit/presets"
+)
+
+// actions is the action table. A room's own entries come before the global
+// ones, so in that room they win (↑ in the picker moves the cursor).
+var actions []action
+
+func init() { actions = actionTable() } // the handlers look the table up: built after it is declared
+
+func actionTable() []action {
+	list := modesOf(modePicker)
+	mp := modesOf(modeMap)
+	return []action{
+		// The picker: a list that takes every key.
+		{keys: []string{"up", "k"}, modes: list, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.picker.move(-1); return nil }},
+		{keys: []string{"down", "j"}, modes: list, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.picker.move(1); return nil }},
+		{keys: []string{"enter"}, lineAt: 1, line: "choose", modes: list, roles: anyone, do: (*Model).pick},
+		{keys: []string{"esc", "q"}, lineAt: 2, line: "cancel", modes: list, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
+		{keys: []string{"p"}, modes: list, roles: anyone, when: func(m *Model) string { return m.picker.closes(pickPreset, "p") },
+			do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
+		{keys: []string{"L"}, modes: list, roles: anyone, when: func(m *Model) string { return m.picker.closes(pickLesson, "L") },
+			do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
+		{keys: []string{"ctrl+c"}, modes: list, roles: anyone, quits: true, do: quit},
+
+		// The help overlay scrolls.
+		{keys: []string{"up", "k"}, help: "↑ ↓", desc: "scroll this help", group: 3, modes: modesOf(modeHelp), roles: anyone,
+			do: func(m *Model, _ string) tea.Cmd { m.scrollHelp(-1); return nil }},
+		{keys: []string{"down", "j"}, modes: modesOf(modeHelp), roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.scrollHelp(1); return nil }},
+
+		// The collapse map: a cursor, and enter restarts the run at its cell.
+		{keys: []string{"left"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.cmap.move(m, -1, 0); return nil }},
+		{keys: []string{"right"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.cmap.move(m, 1, 0); return nil }},
+		{keys: []string{"up"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.cmap.move(m, 0, 1); return nil }},
+		{keys: []string{"down"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.cmap.move(m, 0, -1); return nil }},
+		{keys: []string{"enter"}, modes: mp, roles: trainers, setup: true, when: func(m *Model) string { return m.cmap.whyNotEnter(m) },
+			do: (*Model).restartAtCell},
+		{keys: []string{"esc"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.mode = modePlots; return nil }},
+
+		// Everywhere but the picker: the run.
+		{keys: []string{"space"}, help: "space", desc: "pause / run", lineAt: 3, line: "pause / run", modes: body, roles: trainers,
+			do: func(m *Model, _ string) tea.Cmd { return m.space() }},
+		{keys: []string{"n"}, help: "n", desc: "one step (paused)", lineAt: 4, line: "one step", modes: body, roles: trainers, setup: true,
+			batch: true, when: whyNotStep, do: (*Model).step},
+		{keys: []string{">", "."}, help: "> <", desc: "faster / slower", lineAt: 11, line: "faster", modes: body, roles: trainers, do: with((*Model).changePace, true)},
+		{keys: []string{"<", ","}, modes: body, roles: trainers, do: with((*Model).changePace, false)},
+		{keys: []string{"r"}, help: "r R", desc: "reset: same / new seed", lineAt: 10, line: "reset, same seed", modes: body, roles: trainers, setup: true, do: with((*Model).reset, false)},
+		{keys: []string{"R"}, modes: body, roles: trainers, setup: true, do: with((*Model).reset, true)},
+		{keys: []string{"p"}, help: "p", desc: "choose a preset", lineAt: 12, line: "preset", modes: body, roles: trainers, setup: true,
+			do: func(m *Model, _ string) tea.Cmd {
+				m.openPicker(pickPreset, presetRows(), max(indexOf(presets.Names(), m.session.Origin), 0))
+				return nil
+			}},
+		{keys: []string{"L"}, help: "L", desc: "choose or end a lesson", lineAt: 13, line: "lesson", modes: body, roles: trainers, do: (*Model).lessonKey},
+
+		{keys: []string{"o"}, help: "o O", desc: "next / previous optimizer", lineAt: 5, line: "next optimizer", group: 1, modes: body, roles: trainers, setup: true,
+			do: with((*Model).cycleOptimizer, true)},
+		{keys: []string{"O"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleOptimizer, false)},
+		{keys: []string{"+", "="}, help: "+ -", desc: "learning rate up / down", lineAt: 7, line: "lr up", group: 1, modes: body, roles: trainers, setup: true,
+			do: with((*Model).changeLR, true)},
+		{keys: []string{"-", "_"}, modes: body, roles: trainers, setup: true, do: with((*Model).changeLR, false)},
+		{keys: []string{"]"}, help: "] [", desc: "batch larger / smaller", group: 1, modes: body, roles: trainers, setup: true, do: with((*Model).changeBatch, true)},
+		{keys: []string{"["}, modes: body, roles: trainers, setup: true, do: with((*Model).changeBatch, false)},
+		{keys: []string{"i"}, help: "i I", desc: "next / previous init", lineAt: 6, line: "next init", group: 1, modes: body, roles: trainers, setup: true,
+			do: with((*Model).cycleInit, true)},
+		{keys: []string{"I"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleInit, false)},
+		{keys: []string{"a"}, help: "a", desc: "next activation", group: 1, modes: body, roles: trainers, setup: true, do: (*Model).cycleActivation},
+
+		{keys: []string{"c"}, help: "c", desc: "start / end a race", lineAt: 8, line: "race / end race", group: 2, modes: body, roles: trainers, setup: true,
+			do: (*Model).race},
+		{keys: []string{"C"}, help: "C", desc: "add a lane", group: 2, modes: body, roles: trainers, setup: true, when: whyNotRacing("C adds a lane to a race"),
+			do: (*Model).addLane},
+		{keys: []string{"tab"}, help: "tab", desc: "pick the next lane", lineAt: 9, line: "next lane", group: 2, modes: body, roles: trainers,
+			when: whyNotRacing("tab picks a lane in a race"), do: (*Model).nextLane},
+		{keys: []string{"h"}, help: "h", desc: "init lab", lineAt: 14, line: "init lab", group: 2, modes: body, roles: anyone,
+			do: func(m *Model, _ string) tea.Cmd { m.toggle(modeLab); return nil }},
+		{keys: []string{"e"}, help: "e", desc: "error against x", lineAt: 15, line: "error vs x", group: 2, modes: body, roles: anyone,
+			do: func(m *Model, _ string) tea.Cmd { m.toggle(modeError); return nil }},
+		{keys: []string{"m"}, help: "m", desc: "collapse map", lineAt: 16, line: "collapse map", group: 2, modes: body, roles: anyone, do: (*Model).mapKey},
+
+		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 1, line: "fork: your own copy", group: 3, modes: body, roles: rolesOf(roleFollower),
+			do: (*Model).fork},
+		{keys: []string{"F"}, help: "F", desc: "follow the teacher", lineAt: 2, line: "follow the teacher", group: 3, modes: body, roles: rolesOf(roleFork),
+			do: (*Model).followAgain},
+		{keys: []string{"l"}, help: "l", desc: "log / linear loss axis", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
+			m.say(false, "%s", m.plots.toggle('l'))
+			return nil
+		}},
+		{keys: []string{"x"}, help: "x", desc: "log / linear step axis", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
+			m.say(false, "%s", m.plots.toggle('x'))
+			return nil
+		}},
+		{keys: []string{"s"}, help: "s", desc: "smoothed loss", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
+			m.say(false, "%s", m.plots.toggle('s'))
+			return nil
+		}},
+		{keys: []string{"w"}, help: "w", desc: "save the network", group: 3, modes: body, roles: trainers, do: func(m *Model, _ string) tea.Cmd { m.save(); return nil }},
+		{keys: []string{"?"}, help: "?", desc: "this help", lineAt: -2, line: "help", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
+			m.help.scroll = 0
+			m.toggle(modeHelp)
+			m.refresh()
+			m.sizeRooms() // the help's length at this size, for its scroll
+			return nil
+		}},
+		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", lineAt: -1, line: "quit", group: 3, modes: body, roles: anyone, quits: true, do: quit},
+	}
+}
+
+func quit(*Model, string) tea.Cmd { return tea.Quit }
+
+// with makes a handler of a two-way action (next/previous, up/down): the
+// entry says which way, so no handler reads the key.
+func with(f func(*Model, bool) tea.Cmd, way bool) func(*Model, string) tea.Cmd {
+	return func(m *Model, _ string) tea.Cmd { return f(m, way) }
+}
+
+func (m *Model) scrollHelp(d int) {
+	if why := m.help.scrollBy(d); why != "" {
+		m.say(false, "%s", why)
+	}
+}
+
+func whyNotStep(m *Model) string {
+	switch {
+	case m.running:
+		return "n steps once while paused: press space first"
+	case m.session.AllDiverged():
+		return "the run diverged: r resets, - lowers the learning rate"
+	}
+	return ""
+}
+
+func whyNotRacing(what string) func(m *Model) string {
+	return func(m *Model) string {
+		if m.session.Racing() {
+			return ""
+		}
+		return what + ": c starts one"
+	}
+}
+
+// step queues one training step: a run of n keys is coalesced into one
+// call that takes them all (within a frame's budget, through the pool like
+// any training) at the next other key, q, or the next frame.
+func (m *Model) step(string) tea.Cmd {
+	m.in.steps = min(m.in.steps+1, maxPendingSteps)
+	return nil
+}
+
+func (m *Model) changePace(faster bool) tea.Cmd {
+	m.say(false, "%s", m.pace.change(faster))
+	if m.running { // restart the chain at the new pace
+		return m.resume()
+	}
+	return nil
+}
+
+func (m *Model) reset(newSeed bool) tea.Cmd {
+	seed := m.session.Lane(m.sel).Config().Seed
+	if newSeed {
+		seed++
+		m.say(false, "reset with a new seed: %d", seed)
+	} else {
+		m.say(false, "reset: seed %d, step 0", seed)
+	}
+	m.session.Reset(seed)
+	m.restarted()
+	return nil
+}
+
+func (m *Model) lessonKey(string) tea.Cmd {
+	if m.lessonActive() {
+		m.run.EndLesson()
+		m.say(false, "lesson ended: the run is yours; L picks a lesson again")
+		return nil
+	}
+	m.openPicker(pickLesson, lessonRows(), 0)
+	return nil
+}
+
+func (m *Model) mapKey(string) tea.Cmd {
+	if len(m.frame.snaps) == 0 {
+		m.say(true, "the teacher's run has not reached this screen yet: m opens its map once it has")
+		return nil
+	}
+	if m.mode == modeMap {
+		m.mode = modePlots
+		return nil
+	}
+	return m.openMap()
+}
+
+// fork asks the teacher for a copy of the run.
+func (m *Model) fork(string) tea.Cmd {
+	m.say(false, "forking the teacher's run: a copy is on its way")
+	hub := m.role.hub
+	return func() tea.Msg { s, err := hub.fork(); return forkedMsg{s, err} }
+}
+
+func (m *Model) followAgain(string) tea.Cmd {
+	m.role.kind = roleFollower
+	m.pause()
+	if f, ok := m.role.hub.latest(); ok { // the teacher's run at once, not at its next frame
+		m.shared = f
+	}
+	m.say(false, "following the teacher again; f makes a copy of your own")
+	return nil
+}
+
+// forked turns a follower into a fork: a solo run from the teacher's state.
+func (m *Model) forked(msg forkedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.say(true, "no copy: %v; still following", msg.err)
+		return nil
+	}
+	if !m.role.following() {
+		return nil // F came first, or a second f: this copy is not wanted
+	}
+	m.role.kind = roleFork
+	m.session, m.run, m.sel = msg.s, runner.New(msg.s, nil), 0
+	m.pace.ramp = false
+	m.pace.lastStep = msg.s.Step()
+	m.say(false, "your own copy from step %s: the same weights and batches as the teacher's; F follows the teacher again",
+		engine.Commas(msg.s.Step()))
+	return m.resume()
+}
