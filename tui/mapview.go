@@ -43,7 +43,12 @@ func (f mapFrame) same(o mapFrame) bool {
 // openMap opens the map for the selected lane's setup (as the frame shows
 // it: for a follower, the teacher's), from the cache or by starting it.
 func (m *Model) openMap() tea.Cmd {
+	// A follower maps the teacher's setup as its frame shows it; anyone else
+	// the live lane's, which a lesson may have changed since the last frame.
 	cfg := m.snap().Config
+	if !m.role.following() {
+		cfg = m.session.Lane(m.sel).Config()
+	}
 	m.toggle(modeMap)
 	return m.cmap.open(cfg, m.opts.Maps)
 }
