@@ -60,6 +60,7 @@ type guardedConn struct {
 	lib    time.Time // the library's deadline
 	phase  time.Time // ours; zero once a dashboard runs
 	closed atomic.Bool
+	st     *connState
 }
 
 func (c *guardedConn) SetDeadline(t time.Time) error {
@@ -84,9 +85,15 @@ func (c *guardedConn) apply() error {
 	return c.Conn.SetDeadline(d)
 }
 
+// Close ends the connection and gives back what it held: its handshake
+// place, its count.
 func (c *guardedConn) Close() error {
-	c.closed.Store(true)
-	return c.Conn.Close()
+	err := c.Conn.Close()
+	if !c.closed.Swap(true) && c.st != nil {
+		c.st.endHandshake()
+		c.st.srv.conns.Add(-1)
+	}
+	return err
 }
 
 // connCallback admits a TCP connection, before any SSH work, and starts
@@ -102,6 +109,7 @@ func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 	g := &guardedConn{Conn: conn}
 	g.setPhase(time.Now().Add(s.cfg.Limits.HandshakeTimeout))
 	st := &connState{srv: s, conn: g, key: key, entry: e, handshake: true}
+	g.st = st
 	ctx.SetValue(ctxKey{}, st)
 	s.conns.Add(1)
 	return g
@@ -115,10 +123,6 @@ func (s *Server) logRefusal(key, why string) {
 		return
 	}
 	s.log.Warn("connection refused", "from", key, "why", why, "refused_so_far", s.refusals.Load())
-}
-
-func (s *Server) connClosed(conn net.Conn) {
-	s.conns.Add(-1)
 }
 
 // sessionChannel admits few session channels per connection, and puts the request filter between the client and the

@@ -85,7 +85,7 @@ type Limits struct {
 
 // DefaultLimits are the limits of `lnfit --serve`.
 func DefaultLimits() Limits {
-	return Limits{MaxWidth: 500, MaxHeight: 200, Env: 16, EnvBytes: 256, RequestBytes: 4096, ChannelsPerConn: 4,
+	return Limits{MaxWidth: 320, MaxHeight: 100, Env: 16, EnvBytes: 256, RequestBytes: 4096, ChannelsPerConn: 4,
 		HandshakeTimeout: 10 * time.Second, AuthTimeout: time.Minute, SessionWait: 10 * time.Second, CloseGrace: time.Second,
 		ConnRate: 5, ConnBurst: 20, FailRate: 1.0 / 6, FailBurst: 10, FailDelay: time.Second,
 		HandshakesPerAddr: 16, Handshakes: 256, AddrTable: 4096}
@@ -222,7 +222,6 @@ func New(cfg Config) (*Server, error) {
 		s.fingerprint = gossh.FingerprintSHA256(srv.HostSigners[0].PublicKey())
 	}
 	srv.ConnCallback = s.connCallback
-	srv.ConnectionCloseCallback = s.connClosed
 	srv.ServerConfigCallback = s.serverConfig
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
 	srv.RequestHandlers = map[string]ssh.RequestHandler{} // no global requests: no forwarding
