@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/ssh"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -300,4 +302,24 @@ func serverGoroutines() int {
 		}
 	}
 	return n
+}
+
+type sshSession = ssh.Session
+
+// libSlogWarn logs as the SSH library does: through slog's default.
+func libSlogWarn(msg string, args ...any) { slog.Warn(msg, args...) }
+
+// watchFor reports, once, whether what appeared on the screen before the
+// backstop: for a message a dashboard shows just before it leaves the
+// alternate screen.
+func (s *student) watchFor(what string) <-chan bool {
+	seen := make(chan bool, 1)
+	go func() {
+		deadline := time.Now().Add(backstop)
+		for !strings.Contains(s.screen(), what) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		seen <- time.Now().Before(deadline)
+	}()
+	return seen
 }

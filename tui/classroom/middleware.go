@@ -123,8 +123,9 @@ func (s *Server) guard(next ssh.Handler) ssh.Handler {
 // dashboard runs a student's dashboard on the session's terminal.
 func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if s.beforeDashboard != nil {
-			s.beforeDashboard(sess)
+		hooks := s.hooks.Load()
+		if hooks != nil && hooks.beforeDashboard != nil {
+			hooks.beforeDashboard(sess)
 		}
 		st := stateOf(sess.Context())
 		pty, _, _ := sess.Pty()
@@ -150,7 +151,11 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		in := &activity{r: sess}
 		in.touch()
 		out := &sessionOut{w: sess}
-		p := tea.NewProgram(tui.New(run, opts),
+		var model tea.Model = tui.New(run, opts)
+		if hooks != nil && hooks.wrapModel != nil {
+			model = hooks.wrapModel(model)
+		}
+		p := tea.NewProgram(model,
 			tea.WithInput(in), tea.WithOutput(out), tea.WithContext(ctx),
 			tea.WithEnvironment(env), tea.WithColorProfile(opts.Profile),
 			tea.WithWindowSize(w, h), tea.WithFPS(20), tea.WithoutSignalHandler())

@@ -164,7 +164,13 @@ type Server struct {
 	closing  bool
 	once     sync.Once
 
-	beforeDashboard func(ssh.Session) // tests: a fault to inject
+	hooks atomic.Pointer[testHooks] // tests: faults to inject
+}
+
+// testHooks are faults a test injects into a running server.
+type testHooks struct {
+	beforeDashboard func(ssh.Session)
+	wrapModel       func(tea.Model) tea.Model
 }
 
 // New checks cfg and builds the server (it does not listen yet).
