@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"time"
@@ -20,7 +21,7 @@ import (
 func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 	st := stateOf(ctx)
 	return &gossh.ServerConfig{
-		MaxAuthTries: 3,
+		MaxAuthTries: 6, // OpenSSH's: a student's agent may offer several keys
 		PreAuthConnCallback: func(gossh.ServerPreAuthConn) {
 			if st != nil { // the key exchange is done: now the login's deadline
 				st.conn.setPhase(time.Now().Add(s.cfg.Limits.AuthTimeout))
@@ -72,6 +73,7 @@ func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 		if ak == nil {
 			st.keyInfo += " (" + why + ")"
 		} else {
+			st.keyInfo += fmt.Sprintf(" (line %d)", ak.line)
 			st.noPTY = ak.noPTY
 		}
 		st.mu.Unlock()
@@ -89,6 +91,7 @@ func (s *Server) classCode(ctx ssh.Context, ask gossh.KeyboardInteractiveChallen
 	}
 	answers, err := ask("", "lnfit classroom", []string{"class code: "}, []bool{true})
 	if err == nil && len(answers) == 1 && subtle.ConstantTimeCompare([]byte(answers[0]), []byte(s.cfg.ClassCode)) == 1 {
+		s.setKeyInfo(ctx, "")
 		return true
 	}
 	left, total := s.limiter.failed(key, time.Now())

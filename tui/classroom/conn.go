@@ -197,6 +197,9 @@ func (s *Server) filter(in <-chan *gossh.Request, out chan<- *gossh.Request, win
 			case len(req.Payload) > lim.RequestBytes:
 				_ = req.Reply(false, nil)
 				continue
+			case req.Type == "auth-agent-req@openssh.com" || req.Type == "x11-req":
+				_ = req.Reply(false, nil) // nothing is forwarded: say so
+				continue
 			case req.Type == "window-change":
 				var w windowChange
 				ok := gossh.Unmarshal(req.Payload, &w) == nil

@@ -88,7 +88,7 @@ func DefaultLimits() Limits {
 	return Limits{MaxWidth: 320, MaxHeight: 100, Env: 16, EnvBytes: 256, RequestBytes: 4096, ChannelsPerConn: 4,
 		HandshakeTimeout: 10 * time.Second, AuthTimeout: time.Minute, SessionWait: 10 * time.Second, CloseGrace: time.Second,
 		ConnRate: 5, ConnBurst: 20, FailRate: 1.0 / 6, FailBurst: 10, FailDelay: time.Second,
-		HandshakesPerAddr: 16, Handshakes: 256, AddrTable: 4096}
+		HandshakesPerAddr: 64, Handshakes: 512, AddrTable: 4096} // 64: a class behind one NAT typing its code at once
 }
 
 func (l Limits) withDefaults() Limits {
@@ -271,7 +271,11 @@ func (s *Server) Skipped() []string {
 func (s *Server) Access() string {
 	switch {
 	case s.keys != nil:
-		return fmt.Sprintf("the %d keys in %s (their from= and expiry-time= honoured)", len(s.keys.keys), engine.EscapeText(s.cfg.AuthorizedKeys))
+		n := fmt.Sprintf("%d keys", len(s.keys.keys))
+		if len(s.keys.keys) == 1 {
+			n = "1 key"
+		}
+		return fmt.Sprintf("the %s in %s (their from= and expiry-time= honoured)", n, engine.EscapeText(s.cfg.AuthorizedKeys))
 	case s.cfg.ClassCode != "":
 		return "the class code"
 	}
