@@ -73,6 +73,10 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 
 	code := exitOK
 	if o.broadcast {
+		// The students are told at once, however long the teacher's
+		// dashboard takes to end.
+		stop := context.AfterFunc(ctx, func() { _ = cls.Close() })
+		defer stop()
 		s, err := st.session()
 		if err != nil {
 			fmt.Fprintf(env.stderr, "lnfit: %v\n", err)

@@ -18,8 +18,12 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
+
+	"lnfit/engine"
+	"lnfit/tui"
 )
 
 // The classroom's tests talk to a real server on 127.0.0.1 through
@@ -419,4 +423,23 @@ func TestServeAccessAtStart(t *testing.T) {
 	if !strings.Contains(srv.out.String(), "access: the 1 key in") {
 		t.Errorf("the banner does not say who may connect: %q", srv.out.String())
 	}
+}
+
+// Broadcast through the flags: the terminal's dashboard is the teacher's,
+// a student follows it, and cancelling (Ctrl-C) tells the student the class
+// is over.
+func TestClassroomBroadcastAdapter(t *testing.T) {
+	keys, teacherKeys := io.Pipe()
+	defer teacherKeys.Close()
+	teacher := func(ctx context.Context, s *engine.Session, o tui.Options) error {
+		return tui.RunProgram(ctx, s, o, tea.WithInput(keys), tea.WithOutput(io.Discard), tea.WithWindowSize(100, 30), tea.WithoutSignals())
+	}
+	srv := startServer(t, environment{dashboard: teacher}, "--broadcast", "--preset", "answer-batch-50")
+	if !strings.Contains(srv.out.String(), "broadcast") {
+		t.Fatalf("the server does not say it broadcasts: %s", srv.out.String())
+	}
+	s := dial(t, srv.addr, 100, 30)
+	s.waitFor(t, "following the teacher", time.Minute)
+	go srv.stop()
+	s.waitFor(t, "the class is over", time.Minute)
 }

@@ -69,7 +69,7 @@ type Limits struct {
 	ChannelsPerConn     int // session channels a connection may open in all (one at a time)
 
 	HandshakeTimeout time.Duration // TCP accept → key exchange done
-	AuthTimeout      time.Duration // key exchange → logged in
+	AuthTimeout      time.Duration // key exchange → logged in (OpenSSH's LoginGraceTime: a human types the code)
 	SessionWait      time.Duration // logged in → a dashboard runs
 	CloseGrace       time.Duration // a dashboard ended → its connection closed
 
@@ -86,7 +86,7 @@ type Limits struct {
 // DefaultLimits are the limits of `lnfit --serve`.
 func DefaultLimits() Limits {
 	return Limits{MaxWidth: 320, MaxHeight: 100, Env: 16, EnvBytes: 256, RequestBytes: 4096, ChannelsPerConn: 4,
-		HandshakeTimeout: 10 * time.Second, AuthTimeout: time.Minute, SessionWait: 10 * time.Second, CloseGrace: time.Second,
+		HandshakeTimeout: 10 * time.Second, AuthTimeout: 2 * time.Minute, SessionWait: 10 * time.Second, CloseGrace: time.Second,
 		ConnRate: 5, ConnBurst: 20, FailRate: 1.0 / 6, FailBurst: 10, FailDelay: time.Second,
 		HandshakesPerAddr: 64, Handshakes: 512, AddrTable: 4096} // 64: a class behind one NAT typing its code at once
 }
