@@ -1,0 +1,267 @@
+package classroom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"github.com/charmbracelet/colorprofile"
+	gossh "golang.org/x/crypto/ssh"
+
+	"lnfit/engine"
+	"lnfit/tui"
+)
+
+// The session's middlewares, outermost first: recovered, logged,
+// closesConn, guard, dashboard.
+
+// studentFrame is a student's frame time: about 20 frames a second.
+const studentFrame = 50 * time.Millisecond
+
+// recovered logs a session's panic with its stack and closes that session
+// only; the class goes on.
+func (s *Server) recovered(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("session panicked: closed", "user", sess.User(), "from", sess.RemoteAddr().String(),
+					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				_ = sess.Exit(1)
+				closeConn(sess)
+			}
+		}()
+		next(sess)
+	}
+}
+
+// logged logs each session's start and end: who, from where, how long.
+func (s *Server) logged(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		start := time.Now()
+		s.log.Info("connected", "user", sess.User(), "from", sess.RemoteAddr().String(), "sessions", s.sessions.Load()+1,
+			"goroutines", runtime.NumGoroutine())
+		next(sess)
+		s.log.Info("disconnected", "user", sess.User(), "from", sess.RemoteAddr().String(), "after", time.Since(start).Round(time.Second),
+			"sessions", s.sessions.Load(), "goroutines", runtime.NumGoroutine())
+	}
+}
+
+// closesConn closes the connection soon after its dashboard ends: one
+// dashboard a connection, and nothing of it is held after.
+func (s *Server) closesConn(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		next(sess)
+		st := stateOf(sess.Context())
+		if st == nil {
+			return
+		}
+		st.mu.Lock()
+		ran := st.dashboards > 0
+		st.mu.Unlock()
+		if ran { // a refused session leaves the connection for another try
+			time.AfterFunc(s.cfg.Limits.CloseGrace, func() { closeConn(sess) })
+		}
+	}
+}
+
+func closeConn(sess ssh.Session) {
+	if c, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+		_ = c.Close()
+	}
+}
+
+// guard lets through only an interactive terminal session, and only while
+// the class has a seat.
+func (s *Server) guard(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		st := stateOf(sess.Context())
+		if len(sess.Command()) > 0 || sess.Subsystem() != "" {
+			wish.Fatalln(sess, "lnfit serves its dashboard only, not commands: connect with plain ssh (ssh -p PORT HOST)")
+			return
+		}
+		if st != nil && st.noPTY {
+			wish.Fatalln(sess, "this key may not open a terminal (no-pty or restrict in the authorized keys), and lnfit is only a dashboard")
+			return
+		}
+		if _, _, ok := sess.Pty(); !ok {
+			wish.Fatalln(sess, "lnfit needs a terminal: connect with ssh -t -p PORT HOST")
+			return
+		}
+		if st != nil {
+			st.mu.Lock()
+			again := st.dashboards > 0
+			st.dashboards++
+			st.mu.Unlock()
+			if again {
+				wish.Fatalln(sess, "one dashboard per connection: connect again for another")
+				return
+			}
+		}
+		if n := s.sessions.Add(1); n > int64(s.cfg.MaxSessions) {
+			s.sessions.Add(-1)
+			wish.Fatalln(sess, fmt.Sprintf("the class is full (%d sessions): try again in a minute", s.cfg.MaxSessions))
+			return
+		}
+		defer s.sessions.Add(-1)
+		if st != nil {
+			st.conn.setPhase(time.Time{}) // a dashboard runs: only its own limits now
+		}
+		next(sess)
+	}
+}
+
+// dashboard runs a student's dashboard on the session's terminal.
+func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		hooks := s.hooks.Load()
+		if hooks != nil && hooks.beforeDashboard != nil {
+			hooks.beforeDashboard(sess)
+		}
+		st := stateOf(sess.Context())
+		pty, _, _ := sess.Pty()
+		w, h := s.cfg.Limits.clamp(pty.Window.Width, pty.Window.Height) // before any buffer is made
+		env := append(sess.Environ(), "TERM="+pty.Term)
+		opts := tui.Options{Classroom: s.cfg.Classroom, Profile: colorprofile.Env(env), Pool: s.pool, FrameTime: studentFrame,
+			Remote: true, Maps: s.maps}
+		var run *engine.Session
+		if s.hub != nil {
+			opts.Hub, opts.Follow = s.hub, true
+			tr, _ := engine.New(engine.DefaultConfig()) // a placeholder until the student forks
+			run = engine.NewSession(tr, "following")
+		} else {
+			var err error
+			if run, err = s.cfg.NewSession(); err != nil {
+				wish.Fatalln(sess, "lnfit: "+err.Error())
+				return
+			}
+			opts.Lesson = s.cfg.Lesson
+		}
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		in := &activity{r: sess}
+		in.touch()
+		out := &sessionOut{w: sess}
+		var model tea.Model = tui.New(run, opts)
+		if hooks != nil && hooks.wrapModel != nil {
+			model = hooks.wrapModel(model)
+		}
+		p := tea.NewProgram(model,
+			tea.WithInput(in), tea.WithOutput(out), tea.WithContext(ctx),
+			tea.WithEnvironment(env), tea.WithColorProfile(opts.Profile),
+			tea.WithWindowSize(w, h), tea.WithFPS(20), tea.WithoutSignalHandler())
+		if !s.register(p, out) {
+			wish.Fatalln(sess, closingText)
+			return
+		}
+		defer s.unregister(p)
+		if s.hub != nil {
+			stop := s.hub.Follow(p.Send)
+			defer stop()
+		}
+		var win *windowSlot
+		if st != nil {
+			st.mu.Lock()
+			win = st.win
+			st.mu.Unlock()
+		}
+		go s.watch(ctx, p, win, in)
+		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+			s.log.Warn("session ended with an error", "user", sess.User(), "error", err)
+		}
+		p.Kill()
+		next(sess)
+	}
+}
+
+// watch forwards window changes and ends a session that has been idle, or
+// open, too long, saying why on its screen first.
+func (s *Server) watch(ctx context.Context, p *tea.Program, win *windowSlot, in *activity) {
+	started := time.Now()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var changed chan struct{}
+	if win != nil {
+		changed = win.changed
+		select { // the first size is the program's already
+		case <-changed:
+		default:
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+			w, h := win.get() // a storm of changes: only the last size matters
+			p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+		case <-tick.C:
+			switch {
+			case time.Since(in.last()) > s.cfg.IdleTimeout:
+				go p.Send(tui.Closing(fmt.Sprintf("closed after %s without a key", s.cfg.IdleTimeout)))
+				return
+			case time.Since(started) > s.cfg.SessionLimit:
+				go p.Send(tui.Closing(fmt.Sprintf("this session's time (%s) is up", s.cfg.SessionLimit)))
+				return
+			}
+		}
+	}
+}
+
+// activity is a session's input, remembering when it last had a key.
+type activity struct {
+	r  io.Reader
+	at atomic.Int64
+}
+
+func (a *activity) Read(p []byte) (int, error) {
+	n, err := a.r.Read(p)
+	if n > 0 {
+		a.touch()
+	}
+	return n, err
+}
+
+func (a *activity) touch()          { a.at.Store(time.Now().UnixNano()) }
+func (a *activity) last() time.Time { return time.Unix(0, a.at.Load()) }
+
+// sessionOut is a dashboard's output. When the class closes and the
+// dashboard has not quit, last writes the closing line itself (the
+// terminal put back first) and drops anything the dashboard writes after.
+type sessionOut struct {
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+}
+
+func (o *sessionOut) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return len(p), nil
+	}
+	return o.w.Write(p)
+}
+
+// restore leaves the alternate screen, shows the cursor and stops mouse
+// reports: the terminal as the student had it.
+const restore = "\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l"
+
+func (o *sessionOut) last(text string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return
+	}
+	o.closed = true
+	_, _ = io.WriteString(o.w, restore+"\r\nlnfit: "+strings.TrimSpace(text)+"\r\n")
+}
