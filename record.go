@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"lnfit/tui"
 	"os"
 	"strconv"
 	"strings"
@@ -150,6 +151,7 @@ func (r *recorder) mapNL(b []byte) string {
 // filter sees every message before the dashboard does: it records resizes
 // and marks captions the model has shown since the last message.
 func (r *recorder) filter(m tea.Model, msg tea.Msg) tea.Msg {
+	msg = tui.Filter(m, msg) // a program has one filter: keep the dashboard's size clamp
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if ws, ok := msg.(tea.WindowSizeMsg); ok && (ws.Width != r.w || ws.Height != r.h) {

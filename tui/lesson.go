@@ -75,3 +75,6 @@ func (m *Model) space() tea.Cmd {
 	}
 	return nil
 }
+
+// Captions is every lesson caption shown so far, for a recording's markers.
+func (m Model) Captions() []runner.Caption { return m.run.Captions }

@@ -156,7 +156,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			model = hooks.wrapModel(model)
 		}
 		p := tea.NewProgram(model,
-			tea.WithInput(in), tea.WithOutput(out), tea.WithContext(ctx),
+			tea.WithInput(tui.Gate(in)), tea.WithFilter(tui.Filter), tea.WithOutput(out), tea.WithContext(ctx),
 			tea.WithEnvironment(env), tea.WithColorProfile(opts.Profile),
 			tea.WithWindowSize(w, h), tea.WithFPS(20), tea.WithoutSignalHandler())
 		if !s.register(p, out) {
