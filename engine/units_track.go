@@ -1,0 +1,129 @@
+package engine
+
+// Per-unit deaths, as training sees them. The record's per-layer diedAt says
+// when a whole layer was gone; the units room wants each unit's own step.
+// Layer 1 is known exactly every step (a unit linear in x is dead on the grid
+// iff it is dead at both grid ends, two multiply-adds); a deeper unit is known
+// exactly while every unit below it is dead (it sees only its bias), and
+// otherwise at the whole-grid look every deathCheckEvery steps, "by" that step.
+
+// unitDeath is what training last saw of one hidden unit on the grid.
+type unitDeath struct {
+	at    int64 // the step it was seen to die (meaningful when dead && known)
+	dead  bool  // dead when last looked at
+	known bool  // at is known: it was seen live before, or is dead from step 0 of a fresh run
+	exact bool  // at is the very step, not a later look
+}
+
+func newUnitDeaths(sizes []int) [][]unitDeath {
+	u := make([][]unitDeath, len(sizes)-2)
+	for l := range u {
+		u[l] = make([]unitDeath, sizes[l+1])
+	}
+	return u
+}
+
+func cloneUnitDeaths(u [][]unitDeath) [][]unitDeath {
+	c := make([][]unitDeath, len(u))
+	for l := range u {
+		c[l] = append([]unitDeath(nil), u[l]...)
+	}
+	return c
+}
+
+// see records one look at a unit.
+func (d *unitDeath) see(dead bool, step int64, exact bool) {
+	switch {
+	case dead && !d.dead:
+		*d = unitDeath{at: step, dead: true, known: true, exact: exact}
+	case !dead:
+		*d = unitDeath{known: true}
+	}
+}
+
+// startUnitDeaths looks at every unit at the start of a record: on a fresh
+// run (Reset) a unit dead now is dead from step 0; on a loaded network its
+// death is before the record, so unknown.
+func (t *Trainer) startUnitDeaths(fresh bool) {
+	units := t.rec.units
+	for l := range units {
+		clear(units[l])
+	}
+	if t.act != ReLU {
+		return // only ReLU units die for good; the others are never tracked
+	}
+	t.net.forward(t.evalWS, GridPoints, false)
+	for l := range units {
+		O := t.net.Layers[l].Out
+		for k := range units[l] {
+			dead := gridDead(t.evalWS.z[l], O, k)
+			units[l][k] = unitDeath{dead: dead, known: fresh || !dead, exact: true}
+		}
+	}
+}
+
+// gridDead reports whether unit k of a (GridPoints, O) pre-activation block
+// is ≤ 0 on every grid point: deadUnits' definition.
+func gridDead(z []float64, O, k int) bool {
+	for b := 0; b < GridPoints; b++ {
+		if z[b*O+k] > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// trackUnitDeaths is the every-step part: allocation-free and about a
+// hundred multiply-adds for the question's net.
+func (t *Trainer) trackUnitDeaths() {
+	units := t.rec.units
+	if len(units) == 0 {
+		return
+	}
+	step := t.rec.step
+	x0, x1 := t.gridX[0], t.gridX[len(t.gridX)-1]
+	L := t.net.Layers[0]
+	below := true
+	for k, w := range L.W {
+		b := L.B[k]
+		dead := !(b+x0*w > 0) && !(b+x1*w > 0) // linearForward's expression, so the grid agrees
+		units[0][k].see(dead, step, true)
+		below = below && dead
+	}
+	for l := 1; l < len(units) && below; l++ {
+		for k, b := range t.net.Layers[l].B {
+			dead := !(b > 0)
+			units[l][k].see(dead, step, true)
+			below = below && dead
+		}
+	}
+}
+
+// lookUnitDeaths is the whole-grid look (after a forward pass on the grid):
+// deeper layers' deaths found here are "by" this step.
+func (t *Trainer) lookUnitDeaths() {
+	units := t.rec.units
+	for l := 1; l < len(units); l++ {
+		O := t.net.Layers[l].Out
+		for k := range units[l] {
+			d := &units[l][k]
+			dead := gridDead(t.evalWS.z[l], O, k)
+			if dead != d.dead {
+				d.see(dead, t.rec.step, false)
+			}
+		}
+	}
+}
+
+// unitDiedAt is the recorded step unit k of hidden layer l died (ok false:
+// not recorded). Only meaningful for a unit that is dead now.
+func (t *Trainer) unitDiedAt(l, k int) (at int64, exact, ok bool) {
+	if l >= len(t.rec.units) || k >= len(t.rec.units[l]) {
+		return 0, false, false
+	}
+	d := t.rec.units[l][k]
+	if !d.dead || !d.known {
+		return 0, false, false
+	}
+	return d.at, d.exact, true
+}
