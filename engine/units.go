@@ -23,8 +23,14 @@ const (
 	SideSmooth Side = "smooth" // tanh, sigmoid: no kink, never exactly zero
 )
 
-// DefaultPlotPoints is how many points Unit.Out has when Units is asked for 0.
+// DefaultPlotPoints is a good number of points for Unit.Out: more than any
+// plot has columns.
 const DefaultPlotPoints = 200
+
+// kinkWork bounds the piece-by-piece search (multiply-adds): the question's
+// net takes about 35 thousand; a net of 16 layers of 4096 units would take
+// forever, so layers past the bound get no kinks (UnitReport.ExactLayers).
+const kinkWork = 20_000_000
 
 // Unit is one hidden unit, as the units room and --json show it.
 type Unit struct {
@@ -57,8 +63,11 @@ type UnitReport struct {
 	Linear     bool      // ReLU or leaky ReLU: kinks and live sides are exact
 	PlotX      []float64 // where Unit.Out is sampled: (c+0.5)/P, c = 0…P−1
 	Layers     [][]Unit  // per hidden layer, in weight order
-	Kinks      [][]float64
-	NetKinks   int     // distinct kink positions in (0,1] over all hidden layers
+	Kinks      [][]float64 // per hidden layer: its units' kinks in (0,1], ascending
+	NetKinks   int         // distinct kink positions in (0,1] over all hidden layers
+	// ExactLayers is how many hidden layers got their kinks (all but for a
+	// huge net, see kinkWork); the others' live sides are read at the grid's ends.
+	ExactLayers int
 	MSE        float64 // the net's on the grid, as Metrics.MSE
 	Reference  ReferenceFit
 }
@@ -86,12 +95,9 @@ func (r *UnitReport) InDomain(l int) int {
 }
 
 // Units copies out every hidden unit: kinks, live side, death, contribution
-// and its output at plotPoints points of (0,1] (0: DefaultPlotPoints). Like
-// Metrics, it changes nothing about the run.
+// and its output at plotPoints points of (0,1] (≤ 0: none, for a summary).
+// Like Metrics, it changes nothing about the run.
 func (t *Trainer) Units(plotPoints int) UnitReport {
-	if plotPoints <= 0 {
-		plotPoints = DefaultPlotPoints
-	}
 	plotPoints = min(plotPoints, 100_000)
 	net := t.net
 	nh := len(net.Layers) - 1
@@ -135,7 +141,9 @@ func (t *Trainer) Units(plotPoints int) UnitReport {
 	}
 	r.NetKinks = len(distinct)
 	r.Reference = ReferenceFitFor(r.NetKinks)
-	t.unitOutputs(&r, plotPoints)
+	if plotPoints > 0 {
+		t.unitOutputs(&r, plotPoints)
+	}
 	return r
 }
 
@@ -201,8 +209,15 @@ func (t *Trainer) kinks(r *UnitReport) {
 		}
 	}
 	cuts := []float64{0, 1}
+	work, params := 0, 0
 	for l := 0; l < nh; l++ {
 		O := net.Layers[l].Out
+		params += len(net.Layers[l].W)
+		if work += (len(cuts) - 1) * params; work > kinkWork {
+			t.sidesAtEnds(r, l)
+			return
+		}
+		r.ExactLayers = l + 1
 		live := make([][][2]float64, O) // per unit: its live intervals, merged
 		cur := make([]affine, O)
 		for p := 0; p+1 < len(cuts); p++ {
@@ -241,6 +256,28 @@ func (t *Trainer) kinks(r *UnitReport) {
 		}
 		slices.Sort(cuts)
 		cuts = slices.Compact(cuts)
+	}
+}
+
+// sidesAtEnds reads the live side of layers l… from the grid's two ends,
+// for a net too large for the exact search. Call after a forward pass.
+func (t *Trainer) sidesAtEnds(r *UnitReport, from int) {
+	for l := from; l < len(r.Layers); l++ {
+		O := t.net.Layers[l].Out
+		z := t.evalWS.z[l]
+		for k := range r.Layers[l] {
+			left, right := z[k] > 0, z[(GridPoints-1)*O+k] > 0
+			side := SideNone
+			switch {
+			case left && right:
+				side = SideBoth
+			case left:
+				side = SideLeft
+			case right:
+				side = SideRight
+			}
+			r.Layers[l][k].Live = side
+		}
 	}
 }
 

@@ -76,7 +76,7 @@ func TestKinksAreTheZeroCrossingsOnAFineGrid(t *testing.T) {
 	const M = 40_000
 	deep := 0
 	for name, tr := range unitNets(t) {
-		r := tr.Units(0)
+		r := tr.Units(DefaultPlotPoints)
 		xs, z := fineZ(tr, M)
 		total := 0
 		deep += len(r.Kinks[1])
@@ -137,7 +137,7 @@ func TestKinksAreTheZeroCrossingsOnAFineGrid(t *testing.T) {
 // Units agrees with Metrics (dead counts, MSE) and its layer-1 hinge is −b/w.
 func TestUnitsAgreeWithMetrics(t *testing.T) {
 	for name, tr := range unitNets(t) {
-		r, m := tr.Units(0), tr.Metrics()
+		r, m := tr.Units(DefaultPlotPoints), tr.Metrics()
 		for l := range r.Layers {
 			if r.Dead(l) != m.Dead[l] {
 				t.Fatalf("%s: layer %d has %d dead units, Metrics says %d", name, l+1, r.Dead(l), m.Dead[l])
@@ -159,19 +159,19 @@ func TestUnitsAgreeWithMetrics(t *testing.T) {
 // of (0,1]; after step 1 every first-layer unit is dead, died at step 1.
 func TestQuestionKinksLeaveTheDomain(t *testing.T) {
 	nets := unitNets(t)
-	r0 := nets["question step 0"].Units(0)
+	r0 := nets["question step 0"].Units(DefaultPlotPoints)
 	for _, u := range r0.Layers[0] {
 		if !(u.Hinge < 0) || u.Live != SideBoth || u.Dead {
 			t.Fatalf("step 0: unit %d hinge %v live %s dead %v: want left of 0, live on all of (0,1]", u.Index, u.Hinge, u.Live, u.Dead)
 		}
 	}
-	r1 := nets["question step 1"].Units(0)
+	r1 := nets["question step 1"].Units(DefaultPlotPoints)
 	for _, u := range r1.Layers[0] {
 		if !u.Dead || u.Live != SideNone || u.DiedAt != 1 || !u.DiedExact {
 			t.Fatalf("step 1: unit %d dead %v live %s died at %d (exact %v): want dead at step 1", u.Index, u.Dead, u.Live, u.DiedAt, u.DiedExact)
 		}
 	}
-	r2 := nets["question step 2"].Units(0)
+	r2 := nets["question step 2"].Units(DefaultPlotPoints)
 	for _, u := range r2.Layers[1] {
 		if !u.Dead || u.DiedAt < 1 || u.DiedAt > 2 || !u.DiedExact || u.Contribution != 0 {
 			t.Fatalf("step 2: layer-2 unit %d dead %v died %d exact %v contribution %v", u.Index, u.Dead, u.DiedAt, u.DiedExact, u.Contribution)
@@ -186,7 +186,7 @@ func TestUnitDeathRecord(t *testing.T) {
 	cfg.Init, cfg.Optimizer, cfg.LR = InitXavier, OptAdam, 1e-3
 	tr := mustNew(t, cfg)
 	dead0 := 0
-	for _, u := range tr.Units(0).Layers[0] {
+	for _, u := range tr.Units(DefaultPlotPoints).Layers[0] {
 		if u.Dead {
 			dead0++
 			if u.DiedAt != 0 || !u.DiedExact {
@@ -199,7 +199,7 @@ func TestUnitDeathRecord(t *testing.T) {
 	}
 	tr.Run(50)
 	c := tr.Clone()
-	a, b := tr.Units(0), c.Units(0)
+	a, b := tr.Units(DefaultPlotPoints), c.Units(DefaultPlotPoints)
 	for k := range a.Layers[0] {
 		if a.Layers[0][k].DiedAt != b.Layers[0][k].DiedAt {
 			t.Fatalf("unit %d: the clone's record differs", k)
@@ -209,7 +209,7 @@ func TestUnitDeathRecord(t *testing.T) {
 	if err := fresh.LoadNetwork(tr.Network(), 50); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range fresh.Units(0).Layers[0] {
+	for _, u := range fresh.Units(DefaultPlotPoints).Layers[0] {
 		if u.Dead && u.DiedAt != -1 {
 			t.Fatalf("loaded unit %d: died at %d, want not recorded", u.Index, u.DiedAt)
 		}
@@ -222,7 +222,7 @@ func TestContributionIsThePathShare(t *testing.T) {
 	nets := unitNets(t)
 	for _, name := range []string{"answer", "xavier-adam"} {
 		tr := nets[name]
-		r := tr.Units(0)
+		r := tr.Units(DefaultPlotPoints)
 		base := tr.net.Predict(tr.gridX)
 		const eps = 1e-7
 		for l := range r.Layers {
@@ -259,5 +259,26 @@ func TestUnitsChangeNothing(t *testing.T) {
 	}
 	if r := a.Units(37); len(r.PlotX) != 37 || len(r.Layers[0][0].Out) != 37 {
 		t.Fatalf("plot points: %d, %d", len(r.PlotX), len(r.Layers[0][0].Out))
+	}
+	if r := a.Units(0); r.PlotX != nil || r.Layers[0][0].Out != nil {
+		t.Fatal("Units(0): want no outputs")
+	}
+}
+
+// A net too large for the exact search still answers, quickly: its deeper
+// layers get live sides from the grid's ends and no kinks.
+func TestUnitsOfAHugeNetAreBounded(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Hidden = []int{400, 400, 400}
+	cfg.Init = InitNormal // b = 0.1: −b/w is in (0,1] for every w < −0.1
+	tr := mustNew(t, cfg)
+	r := tr.Units(0)
+	if r.ExactLayers < 1 || r.ExactLayers == 3 {
+		t.Fatalf("exact layers %d: want the bound to stop the search inside this net", r.ExactLayers)
+	}
+	for _, u := range r.Layers[2] {
+		if u.Kinks != nil || u.Live == SideSmooth {
+			t.Fatalf("unit %d of layer 3: kinks %v, live %s", u.Index, u.Kinks, u.Live)
+		}
 	}
 }
