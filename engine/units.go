@@ -60,16 +60,16 @@ type Unit struct {
 type UnitReport struct {
 	Step       int64
 	Activation string
-	Linear     bool      // ReLU or leaky ReLU: kinks and live sides are exact
-	PlotX      []float64 // where Unit.Out is sampled: (c+0.5)/P, c = 0…P−1
-	Layers     [][]Unit  // per hidden layer, in weight order
+	Linear     bool        // ReLU or leaky ReLU: kinks and live sides are exact
+	PlotX      []float64   // where Unit.Out is sampled: (c+0.5)/P, c = 0…P−1
+	Layers     [][]Unit    // per hidden layer, in weight order
 	Kinks      [][]float64 // per hidden layer: its units' kinks in (0,1], ascending
 	NetKinks   int         // distinct kink positions in (0,1] over all hidden layers
 	// ExactLayers is how many hidden layers got their kinks (all but for a
 	// huge net, see kinkWork); the others' live sides are read at the grid's ends.
 	ExactLayers int
-	MSE        float64 // the net's on the grid, as Metrics.MSE
-	Reference  ReferenceFit
+	MSE         float64 // the net's on the grid, as Metrics.MSE
+	Reference   ReferenceFit
 }
 
 // Dead counts a layer's dead units (l from 0).
