@@ -78,6 +78,7 @@ type summary struct {
 	Lanes       []result      `json:"lanes,omitempty"`
 	Lesson      string        `json:"lesson,omitempty"`
 	Captions    []string      `json:"captions,omitempty"`
+	unitsSummary              // kinks, unit_states: units_summary.go
 }
 
 // MarshalJSON writes the summary's own keys and one key per setting.
@@ -110,6 +111,7 @@ func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration) summa
 		result: resultOf(snap, r.Reached[0]), Config: snap.Config, Preset: s.Label(),
 		MeanPred: jsonFloat(snap.Metrics.MeanPred), Units: snap.Metrics.Units, ElapsedS: elapsed.Seconds(),
 	}
+	sum.unitsSummary = unitsOf(lanes[0])
 	if len(lanes) > 1 {
 		for i, l := range lanes {
 			lr := resultOf(l.Snapshot(), r.Reached[i])
@@ -149,6 +151,7 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 		parts[i] = fmt.Sprintf("layer %d %d/%d", i+1, s.Dead[i], s.Units[i])
 	}
 	fmt.Fprintf(&b, "dead units    %s\n", strings.Join(parts, " · "))
+	writeUnitsText(&b, s.unitsSummary)
 	if s.Until != nil {
 		if s.ReachedUntilAt != nil {
 			fmt.Fprintf(&b, "until         mse on x ≥ 0.01 < %g at step %s\n", *s.Until, engine.Commas(*s.ReachedUntilAt))
