@@ -64,6 +64,8 @@ func resultOf(snap engine.Snapshot, reached int64) result {
 // The configuration's keys come from the settings table (Config).
 type summary struct {
 	result
+	// kinks, unit_states, reference_fit: units_summary.go
+	unitsSummary
 	Config      engine.Config `json:"-"`
 	Preset      string        `json:"preset"`
 	MeanPred    jsonFloat     `json:"mean_pred"`
@@ -78,7 +80,6 @@ type summary struct {
 	Lanes       []result      `json:"lanes,omitempty"`
 	Lesson      string        `json:"lesson,omitempty"`
 	Captions    []string      `json:"captions,omitempty"`
-	unitsSummary              // kinks, unit_states: units_summary.go
 }
 
 // MarshalJSON writes the summary's own keys and one key per setting.
