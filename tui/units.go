@@ -42,14 +42,14 @@ func (f *unitsFrame) lane() (*engine.UnitReport, string) {
 
 // The glyphs, distinct without colour.
 const (
-	uGlyphRight = '╱' // a hinge live right of its kink (w > 0)
-	uGlyphLeft  = '╲' // live left of it (w < 0)
-	uGlyphBoth  = '━' // live on all of (0,1] (its kink is outside)
-	uGlyphMiddle    = '∧' // a deeper unit live only between kinks
-	uGlyphNone      = '·' // live nowhere, but not dead on the grid (a sliver between grid points)
-	uGlyphDead      = '×' // zero on every grid point
-	uGlyphSmooth    = '~' // tanh, sigmoid
-	uGlyphDeep      = '◦' // a second- (or deeper-) layer kink in the kink row
+	uGlyphRight  = '╱' // a hinge live right of its kink (w > 0)
+	uGlyphLeft   = '╲' // live left of it (w < 0)
+	uGlyphBoth   = '━' // live on all of (0,1] (its kink is outside)
+	uGlyphMiddle = '∧' // a deeper unit live only between kinks
+	uGlyphNone   = '·' // live nowhere, but not dead on the grid (a sliver between grid points)
+	uGlyphDead   = '×' // zero on every grid point
+	uGlyphSmooth = '~' // tanh, sigmoid
+	uGlyphDeep   = '◦' // a second- (or deeper-) layer kink in the kink row
 )
 
 func unitGlyph(u *engine.Unit) rune {
@@ -209,9 +209,12 @@ func unitSpark(out []float64, w, rows int, dead bool) []string {
 		return lines
 	}
 	lo, hi := 0.0, math.Inf(-1)
-	for _, v := range out {
-		if !math.IsNaN(v) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
+	for _, v := range out { // comparisons, not math.Min/Max: NaN is skipped anyway, and this is the room's hot loop
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
 		}
 	}
 	levels := 8 * rows
@@ -220,7 +223,9 @@ func unitSpark(out []float64, w, rows int, dead bool) []string {
 		a, b := c*len(out)/w, max((c+1)*len(out)/w, c*len(out)/w+1)
 		top := math.Inf(-1)
 		for _, v := range out[a:min(b, len(out))] {
-			top = math.Max(top, v)
+			if v > top {
+				top = v
+			}
 		}
 		if hi > lo && top > lo && !math.IsInf(top, 0) {
 			cells[c] = max(1, min(levels, int(math.Ceil((top-lo)/(hi-lo)*float64(levels)))))

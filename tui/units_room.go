@@ -5,9 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"lnfit/engine"
 )
@@ -76,7 +75,7 @@ func unitsLayout(r *engine.UnitReport, w int) unitsCols {
 	c.name = 1 + len(fmt.Sprint(most-1))
 	for l := range r.Layers {
 		for i := range r.Layers[l] {
-			c.died = max(c.died, lipgloss.Width(unitsDiedText(&r.Layers[l][i])))
+			c.died = max(c.died, cells(unitsDiedText(&r.Layers[l][i])))
 		}
 	}
 	c.died = max(c.died, 4)
@@ -115,7 +114,7 @@ func unitLines(r *engine.UnitReport, u *engine.Unit, c unitsCols, w, rows int, s
 		fmt.Fprintf(&head, "%*s ", unitsShareW, unitsValue(u.Contribution))
 	}
 	spark := unitSpark(u.Out, c.spark, rows, u.Dead)
-	blank := strings.Repeat(" ", lipgloss.Width(head.String()))
+	blank := strings.Repeat(" ", cells(head.String()))
 	lines := make([]string, rows)
 	for i := range lines {
 		h := blank
@@ -132,7 +131,7 @@ func unitLines(r *engine.UnitReport, u *engine.Unit, c unitsCols, w, rows int, s
 }
 
 func unitsPad(s string, w int) string {
-	if n := lipgloss.Width(s); n < w {
+	if n := cells(s); n < w {
 		return s + strings.Repeat(" ", w-n)
 	}
 	return s
@@ -183,7 +182,7 @@ func renderUnitsRoom(f unitsFrame, w, h, page int, st styles) (string, int) {
 		colHead += fmt.Sprintf("%*s ", unitsShareW, "share")
 	}
 	colHead = unitsPad(colHead+" output over (0,1]", cw)
-	if lipgloss.Width(colHead) > cw {
+	if cells(colHead) > cw {
 		colHead = unitsPad("", cw)
 	}
 	var fixed []string // the lines above the units, filled below once the page count is known
@@ -211,20 +210,20 @@ func renderUnitsRoom(f unitsFrame, w, h, page int, st styles) (string, int) {
 		if pages > 1 {
 			t += fmt.Sprintf(" · page %d/%d", page+1, pages)
 		}
-		if lipgloss.Width(t) <= w || more == "" {
+		if cells(t) <= w || more == "" {
 			title = t
 			break
 		}
 	}
-	fixed = append(fixed, st.Title.Render(title), " "+head)
+	fixed = append(fixed, st.Title.Render(unitsFit(title, w)), unitsFit(" "+head, w))
 	for _, k := range key {
-		fixed = append(fixed, st.Dim.Render(" "+k))
+		fixed = append(fixed, st.Dim.Render(unitsFit(" "+k, w)))
 	}
 	heads := make([]string, ncol)
 	for i := range heads {
 		heads[i] = colHead
 	}
-	fixed = append(fixed, st.Dim.Render(strings.Join(heads, strings.Repeat(" ", gap))))
+	fixed = append(fixed, st.Dim.Render(unitsFit(strings.Join(heads, strings.Repeat(" ", gap)), w)))
 
 	// Fill the page's columns.
 	place, _ := unitsPack(order, rows, bodyH, ncol)
@@ -298,7 +297,7 @@ func unitsHead(r *engine.UnitReport, w int) string {
 	}
 	s := fmt.Sprintf("the net: %d kinks in (0,1], mse %s · the best %d-kink line: mse %s",
 		r.NetKinks, unitsValue(r.MSE), r.Reference.Kinks, unitsValue(r.Reference.MSE))
-	if lipgloss.Width(s) > w-1 {
+	if cells(s) > w-1 {
 		s = fmt.Sprintf("%d kinks · best %d-kink line %s · net %s", r.NetKinks, r.Reference.Kinks, unitsValue(r.Reference.MSE), unitsValue(r.MSE))
 	}
 	return unitsClip(s, w-1)
@@ -312,7 +311,7 @@ func wrapUnitItems(items []string, w int) []string {
 		switch {
 		case cur == "":
 			cur = it
-		case lipgloss.Width(cur)+3+lipgloss.Width(it) <= w:
+		case cells(cur)+3+cells(it) <= w:
 			cur += " · " + it
 		default:
 			lines = append(lines, cur)
@@ -328,26 +327,38 @@ func wrapUnitItems(items []string, w int) []string {
 	return lines
 }
 
-// unitsClip cuts s to w cells, ending in "…" when it cuts (never at ≥ 80 columns).
+// unitsClip cuts s to w cells, ending in "…" when it cuts (never at ≥ 80
+// columns). Everything the room writes is plain text of one-cell runes
+// (box drawing, blocks, ×, ·, —), so a rune is a cell: counting runes keeps
+// a 200×60 room well inside the frame budget (lipgloss.Width per line would
+// take most of it). Styles are applied after a line has its width.
 func unitsClip(s string, w int) string {
 	if w < 1 {
 		return ""
 	}
-	return ansi.Truncate(s, w, "…")
+	if utf8.RuneCountInString(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:w-1]) + "…"
 }
 
-// unitsBlock pads lines to exactly h lines of exactly w cells.
+// cells is the width of a plain line of one-cell runes.
+func cells(s string) int { return utf8.RuneCountInString(s) }
+
+// unitsFit makes a plain line exactly w cells.
+func unitsFit(s string, w int) string { return unitsPad(unitsClip(s, w), w) }
+
+// unitsBlock stacks lines (each already w cells) into exactly h lines,
+// blank ones padded.
 func unitsBlock(lines []string, w, h int) string {
+	blank := strings.Repeat(" ", max(w, 0))
 	out := make([]string, h)
 	for i := range out {
-		l := ""
+		out[i] = blank
 		if i < len(lines) {
-			l = lines[i]
+			out[i] = lines[i]
 		}
-		if lipgloss.Width(l) > w {
-			l = unitsClip(l, w) // styled lines are never wider; this keeps plain ones safe
-		}
-		out[i] = unitsPad(l, w)
 	}
 	return strings.Join(out, "\n")
 }

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"charm.land/lipgloss/v2"
-
+	"github.com/charmbracelet/colorprofile"
 
 	"lnfit/engine"
 	"lnfit/presets"
@@ -154,7 +154,11 @@ func TestUnitsRoomFitsAndShowsEveryUnit(t *testing.T) {
 		for _, sz := range [][2]int{{60, 16}, {80, 24}, {100, 30}, {120, 40}, {160, 50}, {200, 60}, {40, 5}, {1, 1}} {
 			w, h := sz[0], sz[1]
 			for p := -1; p <= 5; p++ {
-				body, _ := renderUnitsRoom(f, w, h, p, newStyles(0))
+				st := newStyles(0)
+				if p%2 == 0 { // with colour too: the escape codes never change a line's width
+					st = newStyles(colorprofile.TrueColor)
+				}
+				body, _ := renderUnitsRoom(f, w, h, p, st)
 				lines := strings.Split(body, "\n")
 				if len(lines) != h {
 					t.Fatalf("%s %dx%d page %d: %d lines", c.name, w, h, p, len(lines))
