@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-
 	"lnfit/engine"
 )
 
