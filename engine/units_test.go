@@ -282,3 +282,16 @@ func TestUnitsOfAHugeNetAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkUnits is one lane's report, as a frame would take it while the
+// units room is open (the question's 1→50→10→1 net, fitted).
+func BenchmarkUnits(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Seed, cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch = 2, InitNormal, OptAdam, 1e-4, 500
+	tr := mustNew(b, cfg)
+	tr.Run(3000)
+	b.ReportAllocs()
+	for b.Loop() {
+		tr.Units(DefaultPlotPoints)
+	}
+}

@@ -144,7 +144,7 @@ func kinkLegend(r *engine.UnitReport) []string {
 	if len(r.Layers) > 1 {
 		items = append(items, fmt.Sprintf("%c layer 2+: %d", uGlyphDeep, deep))
 	}
-	items = append(items, fmt.Sprintf("%c%c live right/left", uGlyphRight, uGlyphLeft),
+	items = append(items, fmt.Sprintf("%c%c live right/left, 2–9 units in a column", uGlyphRight, uGlyphLeft),
 		fmt.Sprintf("best %d-kink line %s, net %s", r.Reference.Kinks, unitsValue(r.Reference.MSE), unitsValue(r.MSE)))
 	return items
 }
