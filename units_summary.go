@@ -20,7 +20,8 @@ type unitsSummary struct {
 // unitState is one hidden unit. layer counts from 1; unit is its row in the
 // layer's weights, from 0. kink: layer 1's −b/w wherever it lies (null when
 // w = 0); a deeper unit's first kink in (0,1] (null: none). died_at: the
-// step training saw it die (null: alive, or not recorded).
+// step training saw it die (null: alive, or not recorded), died_exact whether
+// that is the very step.
 type unitState struct {
 	Layer    int       `json:"layer"`
 	Unit     int       `json:"unit"`
@@ -28,6 +29,9 @@ type unitState struct {
 	LiveSide string    `json:"live_side"`
 	Dead     bool      `json:"dead"`
 	DiedAt   *int64    `json:"died_at"`
+	// died_exact: died_at is the very step (false: the whole-grid look that
+	// found it, every 1024 steps, for a deeper unit); null with died_at.
+	DiedExact *bool `json:"died_exact"`
 }
 
 // referenceFit is the least-squares piecewise-linear fit of ln(x) with as
@@ -49,8 +53,8 @@ func unitsOf(t *engine.Trainer) unitsSummary {
 		for _, x := range layer {
 			s := unitState{Layer: x.Layer, Unit: x.Index, Kink: jsonFloat(x.Hinge), LiveSide: string(x.Live), Dead: x.Dead}
 			if x.DiedAt >= 0 {
-				at := x.DiedAt
-				s.DiedAt = &at
+				at, exact := x.DiedAt, x.DiedExact
+				s.DiedAt, s.DiedExact = &at, &exact
 			}
 			u.UnitStates = append(u.UnitStates, s)
 		}

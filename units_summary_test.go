@@ -14,12 +14,13 @@ type unitsJSON struct {
 	Dead       []int       `json:"dead"`
 	Kinks      [][]float64 `json:"kinks"`
 	UnitStates []struct {
-		Layer    int      `json:"layer"`
-		Unit     int      `json:"unit"`
-		Kink     *float64 `json:"kink"`
-		LiveSide string   `json:"live_side"`
-		Dead     bool     `json:"dead"`
-		DiedAt   *int64   `json:"died_at"`
+		Layer     int      `json:"layer"`
+		Unit      int      `json:"unit"`
+		Kink      *float64 `json:"kink"`
+		LiveSide  string   `json:"live_side"`
+		Dead      bool     `json:"dead"`
+		DiedAt    *int64   `json:"died_at"`
+		DiedExact *bool    `json:"died_exact"`
 	} `json:"unit_states"`
 	Reference struct {
 		Kinks int     `json:"kinks"`
@@ -54,7 +55,7 @@ func TestJSONUnitsOfTheCollapse(t *testing.T) {
 		t.Fatalf("%d unit states, want 60", len(u.UnitStates))
 	}
 	for i, s := range u.UnitStates[:50] {
-		if s.Layer != 1 || s.Unit != i || !s.Dead || s.LiveSide != "none" || s.DiedAt == nil || *s.DiedAt != 1 || s.Kink == nil {
+		if s.Layer != 1 || s.Unit != i || !s.Dead || s.LiveSide != "none" || s.DiedAt == nil || *s.DiedAt != 1 || s.DiedExact == nil || !*s.DiedExact || s.Kink == nil {
 			t.Fatalf("unit state %d: %+v", i, s)
 		}
 	}
