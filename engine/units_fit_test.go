@@ -98,9 +98,10 @@ func TestFitMatchesDenseLeastSquares(t *testing.T) {
 }
 
 // The rule's fit against a brute-force knot search on a coarse grid: every
-// knot position on a lattice of 8 per grid cell (k = 1), every pair on a
-// lattice of 2 per cell (k = 2). The brute force can only be better, and the
-// rule must be within 15% of it.
+// knot position on a lattice of 7 per grid cell (k = 1: 273 fits), every pair
+// on a lattice of 3 per cell (k = 2: 6,786 fits). The brute force can only be
+// better (its lattice holds the rule's midpoints), and the rule must be
+// within 15% of it (measured: 5.1% for k = 1, 0.8% for k = 2).
 func TestReferenceFitAgainstBruteForce(t *testing.T) {
 	xs, ys := coarseLn(40)
 	lattice := func(per int) []float64 {
@@ -127,7 +128,7 @@ func TestReferenceFitAgainstBruteForce(t *testing.T) {
 				}
 			}
 		case 2:
-			l := lattice(2)
+			l := lattice(4)
 			for i, a := range l {
 				for _, b := range l[i+1:] {
 					if m, ok := denseFitMSE(xs, ys, []float64{a, b}); ok && m < best {
