@@ -27,6 +27,20 @@ type unitsFrame struct {
 	Sel   int                 // the picked lane (tab)
 }
 
+// newUnitsFrame fills a unitsFrame from a session's lanes (refresh's
+// s.Lanes() and m.sel): a race's lanes are named as the plots' legends name
+// them ("A sgd").
+func newUnitsFrame(lanes []*engine.Trainer, sel int) unitsFrame {
+	f := unitsFrame{Sel: sel}
+	for i, l := range lanes {
+		f.Lanes = append(f.Lanes, l.Units(engine.DefaultPlotPoints))
+		if len(lanes) > 1 {
+			f.Names = append(f.Names, fmt.Sprintf("%c %s", 'A'+i, l.Config().Optimizer))
+		}
+	}
+	return f
+}
+
 // lane is the picked lane's report, nil when there is none.
 func (f *unitsFrame) lane() (*engine.UnitReport, string) {
 	if len(f.Lanes) == 0 {

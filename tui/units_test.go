@@ -62,8 +62,20 @@ func unitsCases(t testing.TB) []unitsCase {
 	return unitsCasesList
 }
 
-func unitsFrameOf(tr *engine.Trainer) unitsFrame {
-	return unitsFrame{Lanes: []engine.UnitReport{tr.Units(engine.DefaultPlotPoints)}}
+func unitsFrameOf(tr *engine.Trainer) unitsFrame { return newUnitsFrame([]*engine.Trainer{tr}, 0) }
+
+// A race's room shows the picked lane, named in the title.
+func TestUnitsRoomShowsThePickedLane(t *testing.T) {
+	s := engine.NewSession(unitsCases(t)[3].tr.Clone(), "answer")
+	if err := s.AddLane(0, engine.OptSGD); err != nil {
+		t.Fatal(err)
+	}
+	f := newUnitsFrame(s.Lanes(), 1)
+	body, _ := renderUnitsRoom(f, 120, 40, 0, newStyles(0))
+	want := "units · lane " + f.Names[1] + " · step " + engine.Commas(unitsAnswerSteps)
+	if first := strings.SplitN(body, "\n", 2)[0]; !strings.Contains(first, want) {
+		t.Fatalf("title %q: want %q", first, want)
+	}
 }
 
 // unitsGolden compares got with testdata/units/name.golden (-update writes it).
