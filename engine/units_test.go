@@ -295,3 +295,30 @@ func BenchmarkUnits(b *testing.B) {
 		tr.Units(DefaultPlotPoints)
 	}
 }
+
+// At the start of a run the record's view of who is dead (layer 2 from its
+// peaks at layer 1's kinks, not the grid) agrees with the grid.
+func TestUnitDeathRecordStartsLikeTheGrid(t *testing.T) {
+	dead := 0
+	for _, init := range []string{InitUniform, InitNormal, InitXavier, InitHe} {
+		for seed := uint64(1); seed <= 10; seed++ {
+			cfg := DefaultConfig()
+			cfg.Init, cfg.Seed = init, seed
+			tr := mustNew(t, cfg)
+			for _, layer := range tr.Units(0).Layers {
+				for _, u := range layer {
+					at, _, ok := tr.unitDiedAt(u.Layer-1, u.Index)
+					if u.Dead != ok || ok && at != 0 {
+						t.Fatalf("%s seed %d L%d u%d: dead on the grid %v, the record says dead %v (at %d)", init, seed, u.Layer, u.Index, u.Dead, ok, at)
+					}
+					if u.Dead && u.Layer == 2 {
+						dead++
+					}
+				}
+			}
+		}
+	}
+	if dead == 0 {
+		t.Fatal("no second-layer unit dead at init: the test compares nothing there")
+	}
+}

@@ -43,21 +43,59 @@ func (d *unitDeath) see(dead bool, step int64, exact bool) {
 
 // startUnitDeaths looks at every unit at the start of a record: on a fresh
 // run (Reset) a unit dead now is dead from step 0; on a loaded network its
-// death is before the record, so unknown.
+// death is before the record, so unknown. It is cheap, since every run of a
+// collapse map starts here: layer 1 by the grid's ends, layer 2 at the grid's
+// ends and layer 1's kinks between them (z2 is linear between those, so that
+// is where it peaks; a positive sliver between two grid points would count
+// as live), deeper layers by a grid forward pass.
 func (t *Trainer) startUnitDeaths(fresh bool) {
 	units := t.rec.units
 	for l := range units {
 		clear(units[l])
 	}
-	if t.act != ReLU {
+	if t.act != ReLU || len(units) == 0 {
 		return // only ReLU units die for good; the others are never tracked
 	}
+	set := func(l, k int, dead bool) {
+		units[l][k] = unitDeath{dead: dead, known: fresh || !dead, exact: true}
+	}
+	x0, x1 := t.gridX[0], t.gridX[len(t.gridX)-1]
+	L := t.net.Layers[0]
+	for k, w := range L.W {
+		b := L.B[k]
+		set(0, k, !(b+x0*w > 0) && !(b+x1*w > 0))
+	}
+	if len(units) < 2 {
+		return
+	}
+	at := []float64{x0, x1}
+	for k, w := range L.W {
+		if x := -L.B[k] / w; w != 0 && x > x0 && x < x1 {
+			at = append(at, x)
+		}
+	}
+	L2 := t.net.Layers[1]
+	live := make([]bool, L2.Out)
+	a1 := make([]float64, L.Out)
+	for _, x := range at {
+		for k, w := range L.W {
+			a1[k] = max(0, L.B[k]+x*w)
+		}
+		for j := range live {
+			live[j] = live[j] || L2.B[j]+dot(a1, L2.W[j*L2.In:j*L2.In+L2.In]) > 0
+		}
+	}
+	for j, l := range live {
+		set(1, j, !l)
+	}
+	if len(units) < 3 {
+		return
+	}
 	t.net.forward(t.evalWS, GridPoints, false)
-	for l := range units {
+	for l := 2; l < len(units); l++ {
 		O := t.net.Layers[l].Out
 		for k := range units[l] {
-			dead := gridDead(t.evalWS.z[l], O, k)
-			units[l][k] = unitDeath{dead: dead, known: fresh || !dead, exact: true}
+			set(l, k, gridDead(t.evalWS.z[l], O, k))
 		}
 	}
 }
