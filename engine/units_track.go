@@ -36,7 +36,7 @@ func (d *unitDeath) see(dead bool, step int64, exact bool) {
 	switch {
 	case dead && !d.dead:
 		*d = unitDeath{at: step, dead: true, known: true, exact: exact}
-	case !dead:
+	case !dead && (d.dead || !d.known): // write only on a change: this runs for every unit every step
 		*d = unitDeath{known: true}
 	}
 }
