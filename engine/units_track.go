@@ -11,7 +11,7 @@ package engine
 type unitDeath struct {
 	at    int64 // the step it was seen to die (meaningful when dead && known)
 	dead  bool  // dead when last looked at
-	known bool  // at is known: it was seen live before, or is dead from step 0 of a fresh run
+	known bool  // seen live (so a death's step is known), or dead from step 0 of a fresh run
 	exact bool  // at is the very step, not a later look
 }
 
@@ -34,8 +34,8 @@ func cloneUnitDeaths(u [][]unitDeath) [][]unitDeath {
 // see records one look at a unit.
 func (d *unitDeath) see(dead bool, step int64, exact bool) {
 	switch {
-	case dead && !d.dead:
-		*d = unitDeath{at: step, dead: true, known: true, exact: exact}
+	case dead && !d.dead: // the step is known only if it was seen live before
+		*d = unitDeath{at: step, dead: true, known: d.known, exact: exact}
 	case !dead && (d.dead || !d.known): // write only on a change: this runs for every unit every step
 		*d = unitDeath{known: true}
 	}
@@ -47,7 +47,7 @@ func (d *unitDeath) see(dead bool, step int64, exact bool) {
 // collapse map starts here: layer 1 by the grid's ends, layer 2 at the grid's
 // ends and layer 1's kinks between them (z2 is linear between those, so that
 // is where it peaks; a positive sliver between two grid points would count
-// as live), deeper layers by a grid forward pass.
+// as live); deeper layers are left unseen.
 func (t *Trainer) startUnitDeaths(fresh bool) {
 	units := t.rec.units
 	for l := range units {
@@ -88,16 +88,8 @@ func (t *Trainer) startUnitDeaths(fresh bool) {
 	for j, l := range live {
 		set(1, j, !l)
 	}
-	if len(units) < 3 {
-		return
-	}
-	t.net.forward(t.evalWS, GridPoints, false)
-	for l := 2; l < len(units); l++ {
-		O := t.net.Layers[l].Out
-		for k := range units[l] {
-			set(l, k, gridDead(t.evalWS.z[l], O, k))
-		}
-	}
+	// Layers 3… stay unseen (a grid pass here would cost a huge net seconds
+	// at every reset): the first look that finds one dead cannot say when.
 }
 
 // gridDead reports whether unit k of a (GridPoints, O) pre-activation block
