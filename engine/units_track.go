@@ -47,7 +47,7 @@ func (d *unitDeath) see(dead bool, step int64, exact bool) {
 // collapse map starts here: layer 1 by the grid's ends, layer 2 at the grid's
 // ends and layer 1's kinks between them (z2 is linear between those, so that
 // is where it peaks; a positive sliver between two grid points would count
-// as live); deeper layers are left unseen.
+// as live), unless that is more than startWork; deeper layers are left unseen.
 func (t *Trainer) startUnitDeaths(fresh bool) {
 	units := t.rec.units
 	for l := range units {
@@ -75,6 +75,9 @@ func (t *Trainer) startUnitDeaths(fresh bool) {
 		}
 	}
 	L2 := t.net.Layers[1]
+	if len(at)*len(L2.W) > startWork {
+		return // a huge layer 2 stays unseen too
+	}
 	live := make([]bool, L2.Out)
 	a1 := make([]float64, L.Out)
 	for _, x := range at {
@@ -91,6 +94,10 @@ func (t *Trainer) startUnitDeaths(fresh bool) {
 	// Layers 3… stay unseen (a grid pass here would cost a huge net seconds
 	// at every reset): the first look that finds one dead cannot say when.
 }
+
+// startWork bounds startUnitDeaths' look at layer 2 (multiply-adds): the
+// question's net takes about 26 thousand.
+const startWork = 2_000_000
 
 // gridDead reports whether unit k of a (GridPoints, O) pre-activation block
 // is ≤ 0 on every grid point: deadUnits' definition.
