@@ -19,10 +19,11 @@ type record struct {
 	nRecent   int
 	lastLoss  float64
 
-	updateRatio []float64     // per layer: ‖Δθ‖/‖θ‖ of the last step of the last Run
-	diedAt      []int64       // per hidden layer: the step every unit was dead by (0: not yet)
-	diedExact   []bool        // per hidden layer: diedAt is the very step, not a later look
-	units       [][]unitDeath // per hidden layer, per unit: see units_track.go
+	updateRatio []float64 // per layer: ‖Δθ‖/‖θ‖ of the last step of the last Run
+	diedAt      []int64   // per hidden layer: the step every unit was dead by (0: not yet)
+	diedExact   []bool    // per hidden layer: diedAt is the very step, not a later look
+
+	units [][]unitDeath // per hidden layer, per unit: see units_track.go
 
 	diverged      bool
 	divergedAt    int64
