@@ -152,7 +152,7 @@ func TestSummaryCutShortSaysWhatIsLeftOut(t *testing.T) {
 	}
 	asked := 0
 	sum := summarize(s, r, 0, func(int) func() bool { return func() bool { asked++; return asked > 1 } })
-	if sum.GridPoints != 16 || sum.Dead != nil || len(sum.LeftOut) != 2 || sum.Status != "unknown" {
+	if sum.GridPoints != 16 || sum.Dead != nil || len(sum.LeftOut) != 5 || sum.Kinks != nil || sum.Status != "unknown" {
 		t.Fatalf("cut short: points %d dead %v left out %v status %s", sum.GridPoints, sum.Dead, sum.LeftOut, sum.Status)
 	}
 	var b bytes.Buffer

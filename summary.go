@@ -58,12 +58,12 @@ func resultOf(snap engine.Snapshot, points int, reached int64) result {
 	if points < engine.GridPoints && d.Status != engine.StatusDiverged && d.Status != engine.StatusUntrained {
 		// A sample cannot tell a dead unit from one that fires between its
 		// points, and the verdict rests on those counts.
-		r.LeftOut = []string{"dead", "verdict"}
+		r.LeftOut = []string{"dead", "verdict", "kinks", "unit_states", "reference_fit"}
 		r.Status = "unknown"
 		r.Diagnosis = fmt.Sprintf("left out: the grid was evaluated at %d of its %d points before the summary's time (%.1f s after the signal) ran out",
 			points, engine.GridPoints, summaryBudget.Seconds())
 	} else if points < engine.GridPoints {
-		r.LeftOut = []string{"dead"}
+		r.LeftOut = []string{"dead", "kinks", "unit_states", "reference_fit"}
 	}
 	if reached > 0 {
 		r.ReachedUntilAt = &reached
@@ -79,6 +79,8 @@ func resultOf(snap engine.Snapshot, points int, reached int64) result {
 // The configuration's keys come from the settings table (Config).
 type summary struct {
 	result
+	// kinks, unit_states, reference_fit: units_summary.go
+	unitsSummary
 	Config      engine.Config `json:"-"`
 	Preset      string        `json:"preset"`
 	Trained     int64         `json:"steps_trained"` // by this command (steps is the network's own count)
@@ -142,6 +144,9 @@ func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration, stops
 		result: results[0], Config: snap.Config, Preset: s.Label(), Trained: r.Taken,
 		MeanPred: jsonFloat(snap.Metrics.MeanPred), Units: snap.Metrics.Units, ElapsedS: elapsed.Seconds(),
 	}
+	if sum.GridPoints >= engine.GridPoints { // a summary cut short after a signal cannot afford the units' grid pass
+		sum.unitsSummary = unitsOf(lanes[0])
+	}
 	if len(lanes) > 1 {
 		for _, lr := range results {
 			sum.Diverged = sum.Diverged || lr.Diverged
@@ -190,6 +195,9 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 			parts[i] = fmt.Sprintf("layer %d %d/%d", i+1, s.Dead[i], s.Units[i])
 		}
 		fmt.Fprintf(&b, "dead units    %s\n", strings.Join(parts, " · "))
+	}
+	if s.GridPoints >= engine.GridPoints {
+		writeUnitsText(&b, s.unitsSummary)
 	}
 	if s.Until != nil {
 		if s.ReachedUntilAt != nil {

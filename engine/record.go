@@ -23,6 +23,8 @@ type record struct {
 	diedAt      []int64   // per hidden layer: the step every unit was dead by (0: not yet)
 	diedExact   []bool    // per hidden layer: diedAt is the very step, not a later look
 
+	units [][]unitDeath // per hidden layer, per unit: see units_track.go
+
 	diverged      bool
 	divergedAt    int64
 	divergeReason string
@@ -61,6 +63,7 @@ func (r record) clone() record {
 	c.updateRatio = append([]float64(nil), r.updateRatio...)
 	c.diedAt = append([]int64(nil), r.diedAt...)
 	c.diedExact = append([]bool(nil), r.diedExact...)
+	c.units = cloneUnitDeaths(r.units)
 	return c
 }
 

@@ -104,6 +104,7 @@ func (t *Trainer) rebuild() error {
 	t.gradLayers = layerViews(sizes, t.grads)
 	t.prevParams = make([]float64, len(t.net.Params))
 	t.rec = newRecord(len(t.net.Layers), t.rec.hist)
+	t.rec.units = newUnitDeaths(sizes)
 	t.evalWS = newEvalWorkspace(sizes, GridPoints)
 	copy(t.evalWS.x, t.gridX)
 	t.allocBatch()
@@ -141,6 +142,7 @@ func (t *Trainer) Reset(seed uint64) {
 	_ = InitializeScaled(t.net, t.cfg.Init, t.cfg.InitScale, t.initRNG) // cfg validated
 	t.opt, _ = NewOptimizer(t.cfg.Optimizer, len(t.net.Params))
 	t.rec.reset()
+	t.startUnitDeaths(true)
 	clear(t.grads)
 }
 
@@ -272,6 +274,7 @@ func (t *Trainer) LoadNetwork(n *Network, step int64) error {
 	t.rec.reset()
 	t.rec.step = step
 	t.rec.histStart = step
+	t.startUnitDeaths(false)
 	return nil
 }
 
@@ -504,6 +507,7 @@ func cloneOptimizer(o Optimizer) Optimizer {
 // Only training writes here: reading metrics never changes the record.
 func (t *Trainer) trackDeaths() {
 	r := &t.rec
+	t.trackUnitDeaths()
 	x0, x1 := t.gridX[0], t.gridX[len(t.gridX)-1]
 	L := t.net.Layers[0]
 	below := true // every unit of the layer below is dead
@@ -530,6 +534,7 @@ func (t *Trainer) trackDeaths() {
 		return
 	}
 	t.net.forward(t.evalWS, GridPoints, false)
+	t.lookUnitDeaths()
 	dead, units, _ := t.deadUnits()
 	for l := range dead {
 		if dead[l] == units[l] && r.diedAt[l] == 0 {
