@@ -165,7 +165,7 @@ func TestSummaryCutShortSaysWhatIsLeftOut(t *testing.T) {
 	b.Reset()
 	writeSummary(&b, sum, true)
 	m := decodeSummary(t, b.String())
-	if m["grid_points"] != 16.0 || m["dead"] != nil || len(m["left_out"].([]any)) != 2 {
+	if m["grid_points"] != 16.0 || m["dead"] != nil || len(m["left_out"].([]any)) != 5 {
 		t.Fatalf("JSON cut short: %v", m)
 	}
 	// In a race each lane has its own stop: lane A whole, lane B cut after two parts.
