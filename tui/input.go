@@ -49,8 +49,8 @@ func (m Model) keys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	for _, k := range splitKeys(msg) {
 		a := m.resolve(k)
 		if a != nil && a.quits {
-			m.pendingSteps() // the n keys before it, within one frame's budget
-			m.refresh()      // the last screen shows where the run ended
+			m.pendingSteps()   // the n keys before it, within one frame's budget
+			m.refresh()        // the last screen shows where the run ended
 			return m, tea.Quit // never behind other keys
 		}
 		if a == nil || !a.batch {
