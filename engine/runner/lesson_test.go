@@ -234,21 +234,3 @@ say Caption with a # inside`
 		t.Fatalf("%+v", l.Commands)
 	}
 }
-
-// A time budget is kept: an Advance of 20 ms on a slow-stepping run
-// returns after about 20 ms, not after its chunk of steps.
-func TestAdvanceKeepsItsTimeBudget(t *testing.T) {
-	cfg := engine.DefaultConfig()
-	cfg.Init, cfg.Batch = engine.InitNormal, 500
-	tr, _ := engine.New(cfg)
-	r := New(engine.NewSession(tr, "answer"), nil)
-	r.Advance(Budget{Steps: 50}) // learn the step's cost
-	start := time.Now()
-	n := r.Advance(Budget{Time: 20 * time.Millisecond})
-	if el := time.Since(start); n == 0 || el > 20*time.Millisecond+100*time.Millisecond {
-		t.Fatalf("a 20 ms budget took %d steps in %v", n, el)
-	}
-	if got := r.Advance(Budget{Steps: 37, Time: time.Second}); got != 37 {
-		t.Fatalf("a 37-step budget took %d steps", got)
-	}
-}
