@@ -11,15 +11,10 @@
 package collapse
 
 import (
-	"context"
 	"fmt"
 	"math"
-	"runtime"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"lnfit/engine"
 )
@@ -180,85 +175,6 @@ type Map struct {
 	Cells [][]Cell
 }
 
-// result of one run.
-type result struct {
-	outcome int
-	mse     float64
-	steps   int64
-}
-
-// Compute runs the map on workers goroutines (0: GOMAXPROCS). progress, if
-// not nil, is called with the runs done so far. Cancelling ctx stops it
-// early with ctx's error.
-func Compute(ctx context.Context, spec Spec, workers int, progress func(done, total int)) (*Map, error) {
-	if err := spec.Check(); err != nil {
-		return nil, err
-	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	nx, ny := spec.Axes[0].Count, spec.Axes[1].Count
-	total := spec.Runs()
-	results := make([]result, total)
-	jobs := make(chan int)
-	var done atomic.Int64
-	var wg sync.WaitGroup
-	var firstErr error
-	var errOnce sync.Once
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				r, err := runOne(ctx, spec, j)
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					continue
-				}
-				results[j] = r
-				if d := done.Add(1); progress != nil {
-					progress(int(d), total)
-				}
-			}
-		}()
-	}
-feed:
-	for j := 0; j < total; j++ {
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	m := &Map{Spec: spec, Cells: make([][]Cell, ny)}
-	for y := 0; y < ny; y++ {
-		m.Cells[y] = make([]Cell, nx)
-		for x := 0; x < nx; x++ {
-			c := Cell{X: spec.Axes[0].Values[x], Y: spec.Axes[1].Values[y], Runs: spec.Seeds}
-			var mses []float64
-			for s := 0; s < spec.Seeds; s++ {
-				r := results[(y*nx+x)*spec.Seeds+s]
-				c.Counts[r.outcome]++
-				c.Steps += r.steps
-				if r.outcome != Diverged && !math.IsNaN(r.mse) {
-					mses = append(mses, r.mse)
-				}
-			}
-			c.MedianMSE = median(mses)
-			m.Cells[y][x] = c
-		}
-	}
-	return m, nil
-}
-
 // configFor is the configuration of job j: its cell's two values on the base, and its seed.
 func configFor(spec Spec, j int) (engine.Config, error) {
 	nx := spec.Axes[0].Count
@@ -279,57 +195,3 @@ func (m *Map) CellConfig(x, y int) (engine.Config, error) {
 	return configFor(m.Spec, (y*m.Spec.Axes[0].Count+x)*m.Spec.Seeds)
 }
 
-// runOne trains job j until its outcome is settled or its steps are spent.
-func runOne(ctx context.Context, spec Spec, j int) (result, error) {
-	cfg, err := configFor(spec, j)
-	if err != nil {
-		return result{}, err
-	}
-	tr, err := engine.New(cfg)
-	if err != nil {
-		return result{}, err
-	}
-	var taken int64
-	for taken < spec.Steps {
-		if ctx.Err() != nil {
-			return result{}, ctx.Err()
-		}
-		n := min(spec.Steps-taken, 100, checkEvery-taken%checkEvery)
-		taken += int64(tr.Run(int(n)))
-		if d, _, _ := tr.Diverged(); d {
-			return result{Diverged, math.NaN(), taken}, nil
-		}
-		if tr.LayerDied() {
-			return result{Collapsed, tr.Metrics().MSEAbove001, taken}, nil
-		}
-		if taken%checkEvery == 0 {
-			if mse := tr.Metrics().MSEAbove001; mse < ConvergedMSE {
-				return result{Converged, mse, taken}, nil
-			}
-		}
-		if n == 0 { // MaxStep: nothing more to take
-			break
-		}
-	}
-	d := tr.Diagnose()
-	switch d.Status {
-	case engine.StatusCollapsed, engine.StatusSaturated:
-		return result{Collapsed, tr.Metrics().MSEAbove001, taken}, nil
-	case engine.StatusConverged:
-		return result{Converged, tr.Metrics().MSEAbove001, taken}, nil
-	case engine.StatusDiverged:
-		return result{Diverged, math.NaN(), taken}, nil
-	}
-	return result{Learning, tr.Metrics().MSEAbove001, taken}, nil
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	sort.Float64s(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
-}
