@@ -194,4 +194,3 @@ func configFor(spec Spec, j int) (engine.Config, error) {
 func (m *Map) CellConfig(x, y int) (engine.Config, error) {
 	return configFor(m.Spec, (y*m.Spec.Axes[0].Count+x)*m.Spec.Seeds)
 }
-
