@@ -1,67 +1,42 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"lnfit/engine"
-	"lnfit/engine/collapse"
 	"lnfit/engine/runner"
 )
 
 // openMap opens the map for the selected lane's setup (as the frame shows
-// it: for a follower, the teacher's), from the cache or by starting it.
+// it: for a follower, the teacher's), from the cache or by starting it (in
+// the classroom's pool, if any).
 func (m *Model) openMap() tea.Cmd {
 	cfg := m.snap().Config
 	m.toggle(modeMap)
 	m.mapCX, m.mapCY = 4, 4 // the setup's own cell: the middle of both axes
-	spec, err := mapSpecFor(cfg)
-	key := engine.Setup{Config: cfg}.Token()
-	c := m.opts.Maps
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if room, ok := c.rooms[key]; ok {
-		m.mapKeyOpen = key
-		if room.finished() {
-			return nil
-		}
-		return pollMap()
-	}
-	room := &mapRoom{key: key, ready: make(chan struct{}), started: time.Now()}
-	c.rooms[key] = room
-	m.mapKeyOpen = key
-	if err != nil {
-		room.err = err
-		close(room.ready)
+	m.mapKeyOpen = m.opts.Maps.open(cfg, m.opts.Pool)
+	if room := m.openRoom(); room == nil || room.finished() {
 		return nil
 	}
-	room.total = spec.Runs()
-	go func() {
-		mp, err := collapse.Compute(context.Background(), spec, 0, func(done, _ int) { room.done.Store(int64(done)) })
-		room.m, room.err, room.computeS = mp, err, time.Since(room.started).Seconds()
-		close(room.ready)
-	}()
 	return pollMap()
 }
 
-// openRoom is the map room on screen, if any.
-func (m Model) openRoom() *mapRoom {
-	c := m.opts.Maps
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rooms[m.mapKeyOpen]
-}
+// openRoom is the map room on screen, if any; asking counts as looking at
+// it (a map no one looks at is cancelled), so call it only while it shows.
+func (m Model) openRoom() *mapRoom { return m.opts.Maps.look(m.mapKeyOpen) }
 
 // pollMapRoom keeps polling while the open map computes.
 func (m *Model) pollMapRoom() tea.Cmd {
-	if room := m.openRoom(); room != nil && !room.finished() && m.mode == modeMap {
+	if m.mode != modeMap {
+		return nil
+	}
+	if room := m.openRoom(); room != nil && !room.finished() {
 		return pollMap()
 	}
 	return nil
@@ -137,8 +112,8 @@ func (m Model) mapView(w, h int) string {
 		frac := float64(done) / float64(max(room.total, 1))
 		width := max(min(w-30, 40), 10)
 		fill := int(frac * float64(width))
-		bar := fmt.Sprintf(" [%s%s] %s of %s runs (4 seeds × 81 cells × up to 2,000 steps), on every core",
-			strings.Repeat("█", fill), strings.Repeat("·", width-fill), engine.Commas(done), engine.Commas(int64(room.total)))
+		bar := fmt.Sprintf(" [%s%s] %s of %s runs (%s), %s", strings.Repeat("█", fill), strings.Repeat("·", width-fill),
+			engine.Commas(done), engine.Commas(int64(room.total)), room.size(), room.where())
 		return block(title+"\n\n"+strings.Join(wrapWords(bar, w-1, 3), "\n"), w, h)
 	}
 	st := NewMapStyle(colorprofile.NoTTY)
@@ -148,8 +123,8 @@ func (m Model) mapView(w, h int) string {
 	st.MarkX, st.MarkY = 4, 4
 	st.CursorX, st.CursorY = m.mapCX, m.mapCY
 	c := room.m.Spec.Base
-	heading := fmt.Sprintf("%s, %s, init %s, seeds %d–%d · computed in %.1f s on every core", c.Optimizer, c.Activation, c.Init,
-		c.Seed, c.Seed+uint64(room.m.Spec.Seeds)-1, room.computeS)
+	heading := fmt.Sprintf("%s, %s, init %s, seeds %d–%d · computed in %.1f s %s", c.Optimizer, c.Activation, c.Init,
+		c.Seed, c.Seed+uint64(room.m.Spec.Seeds)-1, room.computeS, room.where())
 	cell := wrapWords(CellText(room.m, m.mapCX, m.mapCY), w-1, 2)
 	for i, l := range cell {
 		cell[i] = " " + l

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,24 +12,55 @@ import (
 
 	"lnfit/engine"
 	"lnfit/engine/collapse"
+	"lnfit/engine/runner"
 )
 
-// openedMap presses m and waits for the map to be computed, then fixes its
-// timing so the screen is deterministic.
+// smallMaps makes the model's maps small work: 2 seeds of 300 steps a
+// cell, so a map is done in moments even under -race on a slow machine.
+func smallMaps(m Model) Model {
+	m.opts.Maps.spec = func(c engine.Config) (collapse.Spec, error) {
+		s, err := mapSpecFor(c)
+		s.Seeds, s.Steps = 2, 300
+		return s, err
+	}
+	return m
+}
+
+// openedMap presses m and waits for the map's completion, looking at it
+// meanwhile as the room's poll does (a map no one looks at is cancelled),
+// then fixes its timing so the screen is deterministic.
 func openedMap(t *testing.T, m Model) Model {
 	t.Helper()
-	m = press(m, "m")
+	m = press(smallMaps(m), "m")
 	room := m.openRoom()
 	if room == nil {
 		t.Fatal("m opened no map")
 	}
-	select {
-	case <-room.ready:
-	case <-time.After(60 * time.Second):
-		t.Fatal("the map took over a minute")
+	waitMap(t, m.opts.Maps, room)
+	if room.err != nil {
+		t.Fatal(room.err)
 	}
 	room.computeS = 1.5
 	return m
+}
+
+// waitMap waits for room's completion event, looking at it as a viewer
+// does; the backstop only catches a hang.
+func waitMap(t *testing.T, c *MapCache, room *mapRoom) {
+	t.Helper()
+	look := time.NewTicker(100 * time.Millisecond)
+	defer look.Stop()
+	backstop := time.After(5 * time.Minute)
+	for {
+		select {
+		case <-room.ready:
+			return
+		case <-look.C:
+			c.look(room.key)
+		case <-backstop:
+			t.Fatal("the map hangs")
+		}
+	}
 }
 
 // The map room at 80×24 and 160×50: it fits, nothing is cut, the setup's
@@ -40,7 +72,7 @@ func TestMapRoomGoldens(t *testing.T) {
 		m.msg = ""
 		v := m.render()
 		checkUncut(t, v, size[0], size[1])
-		for _, want := range []string{"collapse map", ">×9<", "lr 0.01 · init-scale 1: 4 runs — 4 collapsed", "init-scale", "lr"} {
+		for _, want := range []string{"collapse map", ">×9<", "lr 0.01 · init-scale 1: 2 runs — 2 collapsed", "init-scale", "lr"} {
 			if !strings.Contains(v, want) {
 				t.Fatalf("%dx%d: the map lacks %q:\n%s", size[0], size[1], want, v)
 			}
@@ -88,4 +120,144 @@ func TestTextMapGoldens(t *testing.T) {
 		t.Fatal("the colour map has no colour")
 	}
 	golden(t, "textmap_color", c)
+}
+
+// endlessMaps makes every map of c one run that neither settles nor ends
+// soon, so it computes until it is cancelled.
+func endlessMaps(t *testing.T, c *MapCache) {
+	c.spec = func(cfg engine.Config) (collapse.Spec, error) {
+		axes, err := collapse.ParseAxes(fmt.Sprintf("lr=%g:%g:1,init-scale=1:1:1", cfg.LR, cfg.LR))
+		cfg.Init, cfg.Batch = engine.InitNormal, 500
+		return collapse.Spec{Base: cfg, Axes: axes, Seeds: 1, Steps: 10_000_000}, err
+	}
+}
+
+// testClock is a clock the test moves; the cache's goroutines read it too.
+type testClock struct{ ns atomic.Int64 }
+
+func newTestClock() *testClock {
+	c := &testClock{}
+	c.ns.Store(fixedNow.UnixNano())
+	return c
+}
+
+func (c *testClock) now() time.Time      { return time.Unix(0, c.ns.Load()) }
+func (c *testClock) add(d time.Duration) { c.ns.Add(int64(d)) }
+
+// cached is the cache's map of key, without looking at it.
+func cached(c *MapCache, key string) *mapRoom {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rooms[key]
+}
+
+func lrConfig(lr float64) engine.Config {
+	c := engine.DefaultConfig()
+	c.LR = lr
+	return c
+}
+
+// Repro 18.4: a map that no one looks at (its room closed, its session
+// gone) is cancelled once its lease runs out, leaves the cache, and its
+// runs stop; opened again, it starts afresh. Its runs were in the pool.
+func TestUnwatchedMapIsCancelled(t *testing.T) {
+	c := NewMapCache()
+	endlessMaps(t, c)
+	clock := newTestClock()
+	c.now = clock.now
+	pool := runner.NewPool(1)
+	key := c.open(lrConfig(1e-5), pool)
+	room := c.look(key)
+	for pool.Busy() == 0 { // event: its runs train in the pool (a hang here is the bug)
+		time.Sleep(time.Millisecond)
+	}
+	clock.add(mapLease / 2)
+	c.sweep(room)
+	if room.finished() {
+		t.Fatal("a map looked at half a lease ago was cancelled")
+	}
+	clock.add(mapLease)
+	c.sweep(room)
+	<-room.ready // the cancelled runs stop; a hang here is the bug
+	if room.err != errUnwatched || c.look(key) != nil {
+		t.Fatalf("unwatched map: err %v, still cached %v", room.err, c.look(key) != nil)
+	}
+	if !room.pooled || !strings.Contains(room.where(), "class's cores") {
+		t.Fatalf("a pooled map says it computes %q", room.where())
+	}
+	if again := c.look(c.open(lrConfig(1e-5), pool)); again == nil || again == room || again.finished() {
+		t.Fatal("opened again, the map did not start afresh")
+	}
+	clock.add(2 * mapLease)
+	again := cached(c, key) // not look: looking renews the lease
+	c.sweep(again)
+	<-again.ready
+}
+
+// Maps are shared by setup, at most maxComputing compute at once (the
+// rest wait), and the cache keeps at most maxMaps, dropping the finished
+// map looked at least recently — or refusing when every map is live.
+func TestMapsAreSharedAndCapped(t *testing.T) {
+	c := NewMapCache()
+	endlessMaps(t, c)
+	clock := newTestClock()
+	c.now = clock.now
+	var keys []string
+	for i := 0; i < maxComputing+1; i++ {
+		keys = append(keys, c.open(lrConfig(1e-5*float64(i+1)), nil))
+	}
+	if c.open(lrConfig(1e-5), nil) != keys[0] || len(c.rooms) != maxComputing+1 {
+		t.Fatalf("the same setup opened a second map: %d maps", len(c.rooms))
+	}
+	for len(c.slots) < maxComputing { // event: both slots taken (a hang here is the bug)
+		time.Sleep(time.Millisecond)
+	}
+	var waiting *mapRoom
+	for waiting == nil { // event: the one map without a slot says it waits
+		for _, k := range keys {
+			if r := c.look(k); r.queued.Load() {
+				waiting = r
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if len(c.slots) != maxComputing {
+		t.Fatalf("%d maps compute at once, at most %d", len(c.slots), maxComputing)
+	}
+	if !strings.Contains(waiting.where(), "waiting") {
+		t.Fatalf("a queued map says %q", waiting.where())
+	}
+	clock.add(2 * mapLease)
+	for _, k := range keys {
+		r := cached(c, k)
+		c.sweep(r)
+		<-r.ready
+	}
+	if len(c.rooms) != 0 || len(c.slots) != 0 {
+		t.Fatalf("after cancelling: %d maps, %d slots", len(c.rooms), len(c.slots))
+	}
+	// Full of finished maps: the one looked at least recently goes.
+	for i := 0; i < maxMaps; i++ {
+		r := &mapRoom{key: fmt.Sprint(i), ready: make(chan struct{}), m: &collapse.Map{}}
+		r.looked.Store(int64(100 + i))
+		close(r.ready)
+		c.rooms[r.key] = r
+	}
+	c.rooms["0"].looked.Store(1_000) // looked at lately: not the oldest
+	k := c.open(lrConfig(0.5), nil)
+	if _, ok := c.rooms["1"]; ok || c.rooms["0"] == nil || len(c.rooms) != maxMaps {
+		t.Fatalf("the least recently looked-at map was not the one dropped: %d maps", len(c.rooms))
+	}
+	clock.add(2 * mapLease)
+	r := cached(c, k)
+	c.sweep(r)
+	<-r.ready
+	// Full of computing maps: refused, saying why.
+	for i := 0; i < maxMaps; i++ {
+		c.rooms[fmt.Sprint(i)] = &mapRoom{key: fmt.Sprint(i), ready: make(chan struct{})}
+	}
+	refused := c.look(c.open(lrConfig(0.25), nil))
+	if !refused.finished() || refused.err == nil || !strings.Contains(refused.err.Error(), "try again") {
+		t.Fatalf("a 17th live map: %v", refused.err)
+	}
 }
