@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"lnfit/engine"
-	"lnfit/presets"
 )
 
 // Unlimited is a Runner.Steps that never ends the run.
@@ -275,13 +274,9 @@ func (r *Runner) exec(c Command) error {
 	case "speed", "show":
 		r.Directives = append(r.Directives, c)
 	case "preset":
-		p, err := presets.Get(c.Arg)
-		if err != nil {
-			return err
-		}
-		cfg := p.Config
+		cfg := c.Start.Clone()
 		cfg.Seed = s.Main().Config().Seed
-		return s.Start(p.Name, cfg)
+		return s.Start(c.Arg, cfg)
 	case "set":
 		if c.Lane != engine.AllLanes && c.Lane >= len(s.Lanes()) {
 			return fmt.Errorf("set %s: there is no lane %c (%d lanes)", c.Arg, 'A'+c.Lane, len(s.Lanes()))
