@@ -72,7 +72,8 @@ func TestMapRoomGoldens(t *testing.T) {
 		m.msg = ""
 		v := m.render()
 		checkUncut(t, v, size[0], size[1])
-		for _, want := range []string{"collapse map", ">×9<", "lr 0.01 · init-scale 1: 2 runs — 2 collapsed", "init-scale", "lr"} {
+		for _, want := range []string{"collapse map", ">×2<", "lr 0.01 · init-scale 1: 2 runs — 2 collapsed", "init-scale", "lr",
+			"× collapsed", "! diverged", "~ learning", "✓ converged", "of the 2 runs", "> < the cursor"} {
 			if !strings.Contains(v, want) {
 				t.Fatalf("%dx%d: the map lacks %q:\n%s", size[0], size[1], want, v)
 			}
@@ -87,10 +88,11 @@ func TestMapEnterRestartsThere(t *testing.T) {
 	m = press(m, "left", "left", "down")
 	m = press(m, "enter")
 	c := m.session.Main().Config()
-	if m.mode != modePlots || m.session.Step() != 0 || c.Seed != 1 || fmt.Sprintf("%.3g", c.LR) != "0.001" || fmt.Sprintf("%.3g", c.InitScale) != "0.316" {
+	if m.mode != modePlots || m.session.Step() != 0 || c.Seed != 1 || c.LR != 0.001 || c.InitScale != 0.32 {
 		t.Fatalf("after enter: mode %v, step %d, lr %g, init-scale %g, seed %d", m.mode, m.session.Step(), c.LR, c.InitScale, c.Seed)
 	}
-	if !strings.Contains(m.session.Label(), "init-scale → 0.316") {
+	// The header says the cell's values as its axis labels them, not 0.31622776601683794.
+	if !strings.Contains(m.session.Label(), "init-scale → 0.32") || strings.Contains(m.session.Label(), "0.316") {
 		t.Fatalf("label %q", m.session.Label())
 	}
 }
@@ -109,7 +111,7 @@ func TestTextMapGoldens(t *testing.T) {
 	plain := NewMapStyle(colorprofile.NoTTY)
 	plain.MarkX, plain.MarkY = NearestCell(mp, 0.01, 1)
 	p := RenderMap(mp, "collapse map · question · 2 seeds × 300 steps", 80, plain)
-	if strings.Contains(p, "\x1b[") || !strings.Contains(p, "[×9]") {
+	if strings.Contains(p, "\x1b[") || !strings.Contains(p, "[×2]") {
 		t.Fatalf("plain map:\n%s", p)
 	}
 	golden(t, "textmap_plain", p)
@@ -259,5 +261,91 @@ func TestMapsAreSharedAndCapped(t *testing.T) {
 	refused := c.look(c.open(lrConfig(0.25), nil))
 	if !refused.finished() || refused.err == nil || !strings.Contains(refused.err.Error(), "try again") {
 		t.Fatalf("a 17th live map: %v", refused.err)
+	}
+}
+
+// handMap is a map of the given axes whose cells are what fill says.
+func handMap(t *testing.T, axes string, seeds int, base engine.Config, fill func(x, y int) collapse.Cell) *collapse.Map {
+	t.Helper()
+	a, err := collapse.ParseAxes(axes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &collapse.Map{Spec: collapse.Spec{Base: base, Axes: a, Seeds: seeds, Steps: 2000}}
+	for y := 0; y < a[1].Count; y++ {
+		var row []collapse.Cell
+		for x := 0; x < a[0].Count; x++ {
+			c := fill(x, y)
+			c.X, c.Y, c.Runs = a[0].Values[x], a[1].Values[y], seeds
+			row = append(row, c)
+		}
+		m.Cells = append(m.Cells, row)
+	}
+	return m
+}
+
+// Issue 20's map: a cell says k of its n runs (3 of 4 is "×3", not the
+// "×7" of a 9-point scale), every column is labelled (lr=0.01:10:7's last
+// one too), and the batch is a log ladder on which the setup's batch 50
+// is marked at its nearest rung, saying so.
+func TestMapSaysWhatItComputed(t *testing.T) {
+	base := engine.DefaultConfig() // batch 50, lr 0.01
+	m := handMap(t, "lr=0.01:10:7,batch=1:1000:7", 4, base, func(x, y int) collapse.Cell {
+		var c collapse.Cell
+		c.Counts[collapse.Collapsed], c.Counts[collapse.Learning] = 3, 1
+		return c
+	})
+	if got := fmt.Sprint(m.Spec.Axes[1].Values); got != "[1 3 10 32 100 320 1000]" {
+		t.Fatalf("batch ladder %s", got)
+	}
+	st := NewMapStyle(colorprofile.NoTTY)
+	st.MarkX, st.MarkY = NearestCell(m, base.LR, float64(base.Batch))
+	v := RenderMap(m, "t", 100, st)
+	for _, want := range []string{" ×3 ", "×3: 3 of the 4 runs", "[×3]", "nearest the setup (batch 50)", "↑ batch", "lr →"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("the map lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "×7") {
+		t.Fatalf("3 of 4 drawn on a 9-point scale:\n%s", v)
+	}
+	lines := strings.Split(v, "\n")
+	for y, row := range lines[1:8] { // the top row is batch 1000; the mark is on batch 32's
+		if strings.Contains(row, "[×3]") != (y == 3) || !strings.HasPrefix(strings.TrimSpace(row), axisValue(m.Spec.Axes[1].Values[6-y])) {
+			t.Fatalf("row %d: %q", y, row)
+		}
+	}
+	for _, x := range m.Spec.Axes[0].Values {
+		if !strings.Contains(v, " "+axisValue(x)) {
+			t.Fatalf("column lr %g is not labelled:\n%s", x, v)
+		}
+	}
+	if text := CellText(m, 1, 3); !strings.HasPrefix(text, "lr 0.032 · batch 32:") {
+		t.Fatalf("the cell's text does not use the axes' values: %q", text)
+	}
+}
+
+// Where every cell has the same outcome (xmin × dropout: all learning), a
+// second map shades each cell by the median MSE it computed, with its scale.
+func TestUniformMapShowsTheMedianMSE(t *testing.T) {
+	m := handMap(t, "xmin=0:0.1:3,dropout=0:0.5:3", 3, engine.DefaultConfig(), func(x, y int) collapse.Cell {
+		var c collapse.Cell
+		c.Counts[collapse.Learning] = 3
+		c.MedianMSE = 1e-3 * float64(1+x+3*y) // 1e-3 … 9e-3
+		return c
+	})
+	v := RenderMap(m, "t", 100, NewMapStyle(colorprofile.NoTTY))
+	for _, want := range []string{"Every cell is learning", "median mse", "· ≥ 0.0010", "(highest 0.0090)", mseShades[0], mseShades[len(mseShades)-1]} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("the uniform map lacks %q:\n%s", want, v)
+		}
+	}
+	mixed := handMap(t, "xmin=0:0.1:3,dropout=0:0.5:3", 3, engine.DefaultConfig(), func(x, y int) collapse.Cell {
+		var c collapse.Cell
+		c.Counts[x%2*collapse.Learning] = 3
+		return c
+	})
+	if v := RenderMap(mixed, "t", 100, NewMapStyle(colorprofile.NoTTY)); strings.Contains(v, "Every cell") {
+		t.Fatalf("a mixed map drew the MSE map:\n%s", v)
 	}
 }

@@ -50,8 +50,12 @@ type Axis struct {
 	Values  []float64
 }
 
-// numeric are the settings a map may sweep, and whether log spacing fits them.
-var numeric = map[string]bool{"lr": true, "init-scale": true, "xmin": false, "dropout": false, "batch": false}
+// numeric are the settings a map may sweep, and whether log spacing fits
+// them: the batch too, a whole number spread over decades (1, 3, 10, 32 …).
+var numeric = map[string]bool{"lr": true, "init-scale": true, "xmin": false, "dropout": false, "batch": true}
+
+// integer are the settings that take whole numbers only.
+var integer = map[string]bool{"batch": true}
 
 // ParseAxes reads "lr=1e-5:1:13,init-scale=0.01:1:9": two settings, each
 // lo:hi:count, saying exactly what is wrong.
@@ -95,35 +99,74 @@ func ParseAxes(spec string) ([2]Axis, error) {
 		if i == 1 && name == axes[0].Setting.Name {
 			return axes, fmt.Errorf("both axes are %s: want two different settings", name)
 		}
-		a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log}
-		for k := 0; k < n; k++ {
-			t := 0.0
-			if n > 1 {
-				t = float64(k) / float64(n-1)
-			}
-			v := lo + t*(hi-lo)
-			if log {
-				v = math.Exp(math.Log(lo) + t*(math.Log(hi)-math.Log(lo)))
-			}
-			if k == n-1 { // the ends exactly as given, not as exp(log(…)) rounds them
-				v = hi
-			}
-			if k == 0 {
-				v = lo
-			}
-			if name == "batch" {
-				v = math.Round(v)
-			}
-			// Each value must be one the setting accepts.
-			var probe engine.Config = engine.DefaultConfig()
+		a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log, Values: ladder(lo, hi, n, log, integer[name])}
+		a.Count = len(a.Values)      // a whole-number ladder may have fewer distinct rungs than asked
+		for _, v := range a.Values { // each value must be one the setting accepts
+			probe := engine.DefaultConfig()
 			if err := st.Apply(&probe, strconv.FormatFloat(v, 'g', -1, 64)); err != nil {
 				return axes, fmt.Errorf("axis %s: %v", name, err)
 			}
-			a.Values = append(a.Values, v)
 		}
 		axes[i] = a
 	}
 	return axes, nil
+}
+
+// ladder is n values from lo to hi, evenly spaced in log or linear terms,
+// each rounded to the fewest significant digits (at least 2) that keep it
+// within a tenth of a rung of the exact spacing and all of them distinct:
+// the values an axis prints are the values the map computes (3.2e-4, not
+// 0.00031622776601683843). Whole-number settings are rounded to integers,
+// and rungs that then coincide are merged. The ends are exactly as given.
+func ladder(lo, hi float64, n int, log, whole bool) []float64 {
+	exact := make([]float64, n)
+	for k := range exact {
+		t := 0.0
+		if n > 1 {
+			t = float64(k) / float64(n-1)
+		}
+		exact[k] = lo + t*(hi-lo)
+		if log {
+			exact[k] = math.Exp(math.Log(lo) + t*(math.Log(hi)-math.Log(lo)))
+		}
+	}
+	exact[0], exact[n-1] = lo, hi
+	rung := (hi - lo) / float64(max(n-1, 1))
+	if log {
+		rung = (math.Log(hi) - math.Log(lo)) / float64(max(n-1, 1))
+	}
+	var out []float64
+	for digits := 2; digits <= 15; digits++ {
+		out = out[:0]
+		ok := true
+		for k, v := range exact {
+			r := v
+			if k > 0 && k < n-1 {
+				r, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', digits, 64), 64)
+			}
+			off := math.Abs(r - v)
+			if log && r > 0 {
+				off = math.Abs(math.Log(r) - math.Log(v))
+			}
+			if rung > 0 && off > rung/10 || len(out) > 0 && r <= out[len(out)-1] {
+				ok = false
+			}
+			out = append(out, r)
+		}
+		if ok {
+			break
+		}
+	}
+	if !whole {
+		return out
+	}
+	var ints []float64
+	for _, v := range out {
+		if r := math.Round(v); len(ints) == 0 || r > ints[len(ints)-1] {
+			ints = append(ints, r)
+		}
+	}
+	return ints
 }
 
 // Spec is a whole map to compute.
