@@ -42,13 +42,14 @@ type mapRoom struct {
 
 // The cache's bounds: how many maps it keeps, how many compute at once
 // (the rest wait their turn), and how long a computing map may go unlooked
-// at before it is cancelled. An open map room looks at its map on every
-// frame and every poll (10 a second), so only a map that no one has on
-// screen — its room closed, its session gone — runs out its lease.
+// at before it is cancelled (looked at every mapLease/5, so it is cancelled
+// within 1.2 s). An open map room looks at its map on every frame and every
+// poll (10 a second), so only a map that no one has on screen — its room
+// closed, its session gone — runs out its lease.
 const (
 	maxMaps      = 16
 	maxComputing = 2
-	mapLease     = 3 * time.Second
+	mapLease     = time.Second
 )
 
 // errUnwatched is why a map was dropped before it was done.
@@ -180,7 +181,7 @@ func (c *MapCache) finish(room *mapRoom, mp *collapse.Map, err error) {
 
 // watch cancels the map once no one has looked at it for mapLease.
 func (c *MapCache) watch(ctx context.Context, room *mapRoom) {
-	t := time.NewTicker(mapLease / 4)
+	t := time.NewTicker(mapLease / 5)
 	defer t.Stop()
 	for {
 		select {

@@ -36,7 +36,12 @@ func (m *Model) pollMapRoom() tea.Cmd {
 	if m.mode != modeMap {
 		return nil
 	}
-	if room := m.openRoom(); room != nil && !room.finished() {
+	room := m.openRoom()
+	if room == nil { // cancelled while on screen (this session stalled past the lease): start it again
+		m.mapKeyOpen = m.opts.Maps.open(m.snap().Config, m.opts.Pool)
+		return pollMap()
+	}
+	if !room.finished() {
 		return pollMap()
 	}
 	return nil

@@ -349,3 +349,38 @@ func TestUniformMapShowsTheMedianMSE(t *testing.T) {
 		t.Fatalf("a mixed map drew the MSE map:\n%s", v)
 	}
 }
+
+// A classroom session that opens a map and ends (no frame, no poll looks at
+// it again) has its map cancelled once the lease runs out, its runs in the
+// class's pool stopped and the pool's cores free.
+func TestEndedSessionCancelsItsMap(t *testing.T) {
+	pool := runner.NewPool(2)
+	tr, err := engine.New(engine.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps := NewMapCache()
+	endlessMaps(t, maps)
+	clock := newTestClock()
+	maps.now = clock.now
+	m := New(engine.NewSession(tr, "question"), Options{StartPaused: true, Pool: pool, Maps: maps})
+	m = press(sized(m, 100, 30), "m")
+	room := cached(maps, m.mapKeyOpen)
+	if room == nil || room.finished() || !room.pooled {
+		t.Fatal("m started no map in the pool")
+	}
+	for pool.Busy() == 0 { // event: its runs have trained in the pool (a hang here is the bug)
+		maps.look(m.mapKeyOpen)
+		time.Sleep(time.Millisecond)
+	}
+	// The session ends here: nothing looks at the map any more.
+	clock.add(mapLease + time.Millisecond)
+	maps.sweep(room)
+	<-room.ready // a hang here is the bug
+	if room.err != errUnwatched || cached(maps, m.mapKeyOpen) != nil {
+		t.Fatalf("after the session: err %v, still cached %v", room.err, cached(maps, m.mapKeyOpen) != nil)
+	}
+	if pool.Busy() == 0 || pool.Active() > 2 {
+		t.Fatalf("the map's runs: %v in the pool, %d runs active", pool.Busy(), pool.Active())
+	}
+}
