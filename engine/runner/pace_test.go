@@ -117,3 +117,39 @@ func TestPacerPlansFromWhatItMeasured(t *testing.T) {
 		t.Fatalf("nothing allowed: %d steps", n)
 	}
 }
+
+// A lesson that makes steps slow in the middle of one Advance (set batch
+// 10000 after a fast run) gets a fresh estimate at that command: the slow
+// part's first sub-run is one step, not a fast run's hundreds.
+func TestLessonCommandResetsTheEstimate(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(0, 0)}
+	cost := 20 * time.Microsecond
+	r := costly(t, clock, &cost)
+	l, err := ParseLesson("t", "run 500\nset batch 100\nrun 500")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Lesson = l
+	inner := r.steps
+	var sizes []int
+	r.steps = func(n int) int {
+		if r.Session.Main().Config().Batch == 100 {
+			cost = 18 * time.Millisecond
+		}
+		sizes = append(sizes, n)
+		return inner(n)
+	}
+	r.Advance(Budget{Time: time.Second})
+	slowStart := -1
+	total := 0
+	for i, n := range sizes {
+		total += n
+		if total > 500 {
+			slowStart = i
+			break
+		}
+	}
+	if slowStart < 0 || sizes[slowStart] != 1 {
+		t.Fatalf("sub-runs %v: the slow part did not start with one step", sizes)
+	}
+}

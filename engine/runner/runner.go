@@ -114,6 +114,7 @@ func (r *Runner) Advance(b Budget) int64 {
 	for !r.Done && !r.Waiting {
 		if r.Lesson != nil && !r.training {
 			r.next()
+			pace = Pacer{} // a command may have changed the setup, and so a step's cost
 			continue
 		}
 		if r.Session.AllDiverged() || r.Session.Step() >= engine.MaxStep {
