@@ -164,14 +164,8 @@ func runOne(ctx context.Context, spec Spec, j int, o Options, id int64) (result,
 			continue
 		}
 		budget := o.Pool.Share(id, turnFrame, turnMax)
-		trained := false
-		o.Pool.Do(id, func() { trained = true; r.train(ctx, budget, o.afterSubRun) })
-		if !trained { // the pool says this worker had more than its share lately: wait a turn
-			select {
-			case <-ctx.Done():
-			case <-time.After(turnFrame):
-			}
-		}
+		// A worker that had more than its share lately sits a turn out (Do waits, at most a turn).
+		o.Pool.Do(id, func() { r.train(ctx, budget, o.afterSubRun) })
 	}
 	return *r.res, nil
 }

@@ -25,7 +25,8 @@ type Pool struct {
 	slots chan struct{}
 	busy  atomic.Int64 // total training time so far, in ns
 	ids   atomic.Int64
-	now   func() time.Time // time.Now; tests put a fake clock here
+	now   func() time.Time    // time.Now; tests put a fake clock here
+	sleep func(time.Duration) // time.Sleep; ... and a sleep of no time
 
 	mu   sync.Mutex
 	runs map[int64]*account
@@ -62,7 +63,7 @@ const activeWindow = time.Second
 // NewPool makes a pool over cores cores (at least 1).
 func NewPool(cores int) *Pool {
 	cores = max(cores, 1)
-	return &Pool{cores: cores, slots: make(chan struct{}, cores), runs: map[int64]*account{}, now: time.Now}
+	return &Pool{cores: cores, slots: make(chan struct{}, cores), runs: map[int64]*account{}, now: time.Now, sleep: time.Sleep}
 }
 
 // NewID names a run for the pool's accounting.
@@ -95,7 +96,9 @@ func (p *Pool) Share(id int64, frame, limit time.Duration) time.Duration {
 }
 
 // Do runs f for run id holding one of the cores, and counts its time. A run
-// whose balance is spent sits this call out: f is not called.
+// whose balance is spent sits this call out: f is not called, and Do first
+// waits until the balance is paid back or a frame has passed, so a driver
+// that calls again at once (a dashboard at full speed) does not spin.
 func (p *Pool) Do(id int64, f func()) {
 	p.mu.Lock()
 	a := p.runs[id]
@@ -109,7 +112,12 @@ func (p *Pool) Do(id int64, f func()) {
 	a.fill(now, true)
 	if a.balance <= 0 {
 		a.sat++
+		wait := a.frame
+		if a.share > 0 {
+			wait = min(wait, time.Duration(float64(-a.balance)*float64(a.frame)/float64(a.share))+time.Millisecond)
+		}
 		p.mu.Unlock()
+		p.sleep(wait)
 		return
 	}
 	p.mu.Unlock()

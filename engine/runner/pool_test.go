@@ -17,6 +17,8 @@ func TestPoolShareIsMeasuredInTime(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(0, 0)}
 	p := NewPool(2)
 	p.now = clock.Now
+	var slept time.Duration
+	p.sleep = func(d time.Duration) { slept += d } // the frames below keep the time
 	fast, slow := time.Millisecond, 60*time.Millisecond
 	costs := []*time.Duration{&fast, &slow, &slow}
 	runs := make([]*Runner, len(costs))
@@ -53,6 +55,9 @@ func TestPoolShareIsMeasuredInTime(t *testing.T) {
 		p.SatOut(ids[1]), p.SatOut(ids[2]))
 	if framesTrained[0] != frames || trained[0] < shares*9/10 {
 		t.Fatalf("the fast run trained %d of %d frames, %v of its %v", framesTrained[0], frames, trained[0], shares)
+	}
+	if slept <= 0 || slept > time.Duration(p.SatOut(ids[1])+p.SatOut(ids[2]))*frame {
+		t.Fatalf("sitting out waited %v in all, at most a frame (%v) each time", slept, frame)
 	}
 	for i := 1; i < len(runs); i++ {
 		if trained[i] > shares+slow || p.SatOut(ids[i]) == 0 {
