@@ -1,5 +1,10 @@
 package presets
 
+import (
+	"lnfit/engine"
+	"lnfit/engine/runner"
+)
+
 // The built-in lessons, in the script format described in engine/runner/lesson.go. Every
 // number in a caption is a {figure} computed when it is shown, and every claim about the
 // run's state has an expect line, so engine/runner's TestLessonsAreTrue can check them on
@@ -114,3 +119,27 @@ var LessonTexts = []LessonText{
 	{"optimizers", optimizersLesson},
 	{"activations", activationsLesson},
 }
+
+// Resolve is a lesson's "preset NAME": the preset's name and a copy of its configuration.
+func Resolve(name string) (string, engine.Config, error) {
+	p, err := Get(name)
+	return p.Name, p.Config, err
+}
+
+// Lessons is every built-in lesson, parsed with these presets.
+var Lessons = func() []*runner.Lesson {
+	out := make([]*runner.Lesson, 0, len(LessonTexts))
+	for _, lt := range LessonTexts {
+		l, err := runner.ParseLessonWith(lt.Name, lt.Text, Resolve)
+		if err != nil {
+			panic(err) // a broken built-in lesson is a bug; TestBuiltInLessonsRun says where
+		}
+		out = append(out, l)
+	}
+	return out
+}()
+
+// The runner plays lessons with these presets and lists these lessons
+// (runner.ParseLesson, runner.GetLesson, runner.Lessons) in any program that
+// links this package in.
+func init() { runner.UseLibrary(runner.Library{Presets: Resolve, Lessons: Lessons}) }

@@ -14,25 +14,29 @@ import (
 )
 
 // The collapse map as text: one cell per (x, y), the glyph of its most
-// common outcome and a digit for that outcome's share of the runs (9 = all).
-// The glyphs differ, so the map reads without colour; colour repeats them.
+// common outcome and how many of the cell's runs had it (×3 of 4 seeds is
+// "×3"). The glyphs differ, so the map reads without colour; colour repeats
+// them. Every column is labelled (in two staggered rows when one row is too
+// tight), the legend sits beside the cells when there is room (so it fits
+// the dashboard's 80×24), and where every cell has the same outcome a second
+// map shows the median MSE it computed.
 
 // outcomeGlyphs are the cells' characters: collapsed, diverged, learning, converged.
 var outcomeGlyphs = [...]string{"×", "!", "~", "✓"}
 
-// cellWidth is one cell on screen: a mark, the glyph, the digit, a mark.
-const cellWidth = 4
+// mapLabelW is the width of the y labels' column, "│" excluded.
+const mapLabelW = 9
 
 // MapStyle is how a map is drawn: colours by outcome (or none), and the
 // two marked cells.
 type MapStyle struct {
 	colors  [4]lipgloss.Style
 	Color   bool
-	MarkX   int // the preset's (or current setup's) own cell, drawn [×9]; -1 none
+	MarkX   int // the preset's (or current setup's) own cell, drawn [×4]; -1 none
 	MarkY   int
-	CursorX int // the cursor, drawn >×9<; -1 none
+	CursorX int // the cursor, drawn >×4<; -1 none
 	CursorY int
-	NoNote  bool // leave out the note under the legend (a short screen)
+	NoNote  bool // a short screen: the cells and the legend only (no note, no MSE map)
 }
 
 // NewMapStyle makes the style for a colour profile (plain below ANSI).
@@ -46,60 +50,154 @@ func NewMapStyle(p colorprofile.Profile) MapStyle {
 	return s
 }
 
+// mapCellWidth is one cell on screen: a mark, the glyph, the count (as many
+// digits as the runs per cell need), a mark.
+func mapCellWidth(m *collapse.Map) int { return 3 + len(strconv.Itoa(m.Spec.Seeds)) }
+
 // RenderMap draws the map with labelled axes and a legend, in at most w
 // columns (the cells do not shrink: a map wider than w says so instead).
 func RenderMap(m *collapse.Map, title string, w int, st MapStyle) string {
 	ax, ay := m.Spec.Axes[0], m.Spec.Axes[1]
-	nx, ny := ax.Count, ay.Count
-	const labelW = 9
-	if labelW+2+nx*cellWidth > w {
-		return fmt.Sprintf(" the map needs %d columns for %d cells across; this terminal has %d", labelW+2+nx*cellWidth, nx, w)
+	cw := mapCellWidth(m)
+	gridW := mapLabelW + 1 + ax.Count*cw
+	if gridW > w {
+		return fmt.Sprintf(" the map needs %d columns for %d cells across; this terminal has %d", gridW, ax.Count, w)
 	}
-	var b strings.Builder
+	side := st.legend(m)
+	sideW := 0
+	for _, l := range side {
+		sideW = max(sideW, lipgloss.Width(l))
+	}
+	grid := mapGrid(m, cw, func(x, y int) string { return st.cell(m.Cells[y][x], x, y) })
+	sideCol := 0 // the legend's column: clear of every line it sits beside
+	for i := 0; i < len(side)+1 && i < len(grid); i++ {
+		sideCol = max(sideCol, lipgloss.Width(grid[i])+3)
+	}
+	beside := sideCol+sideW <= w
+	var lines []string
 	for _, l := range wrapWords(title, w-1, 2) {
-		b.WriteString(" " + l + "\n")
+		lines = append(lines, " "+l)
 	}
-	b.WriteString(fmt.Sprintf("%*s\n", labelW, ay.Setting.Name))
-	for y := ny - 1; y >= 0; y-- { // the largest value at the top
-		b.WriteString(fmt.Sprintf("%*s │", labelW-1, axisValue(ay.Values[y])))
-		for x := 0; x < nx; x++ {
-			b.WriteString(st.cell(m.Cells[y][x], x, y))
+	if beside {
+		side = append([]string{"↑ " + ay.Setting.Name}, side...)
+		for i, l := range side {
+			if i >= len(grid) {
+				grid = append(grid, "")
+			}
+			grid[i] += strings.Repeat(" ", max(sideCol-lipgloss.Width(grid[i]), 0)) + l
 		}
-		b.WriteString("\n")
-	}
-	b.WriteString(strings.Repeat(" ", labelW) + "└" + strings.Repeat("─", nx*cellWidth) + "\n")
-	// x labels: as many as fit without overlapping, first and last always.
-	line := []rune(strings.Repeat(" ", labelW+1+nx*cellWidth+1+len(ax.Setting.Name)))
-	last := -1
-	for x := 0; x < nx; x++ {
-		lab := []rune(axisValue(ax.Values[x]))
-		at := labelW + 1 + x*cellWidth + cellWidth/2 - len(lab)/2
-		if at <= last+1 || at+len(lab) > labelW+1+nx*cellWidth && x != nx-1 {
-			continue
+		lines = append(lines, grid...)
+	} else {
+		lines = append(lines, fmt.Sprintf("%*s", mapLabelW, ay.Setting.Name))
+		lines = append(lines, grid...)
+		for _, l := range wrapItems(side, " · ", w-1) {
+			lines = append(lines, " "+l)
 		}
-		if x == nx-1 && at <= last+1 {
-			continue
-		}
-		copy(line[at:], lab)
-		last = at + len(lab)
 	}
-	copy(line[labelW+1+nx*cellWidth+1:], []rune(ax.Setting.Name))
-	b.WriteString(strings.TrimRight(string(line), " ") + "\n")
-	legend := []string{}
-	for o, name := range collapse.OutcomeNames {
-		legend = append(legend, st.glyph(o, outcomeGlyphs[o]+"9")+" "+name)
-	}
-	b.WriteString(" " + strings.Join(legend, "  ") + "\n")
 	if !st.NoNote {
-		note := fmt.Sprintf("the glyph: the most common outcome of a cell's %d runs; the digit: its share (9 = all).", m.Spec.Seeds)
-		if st.MarkX >= 0 {
-			note += " [ ] is the setup's own cell."
-		}
+		note := fmt.Sprintf("The glyph is the most common outcome of a cell's %d runs (seeds %d–%d, up to %s steps each); the number is how many of the %d had it.",
+			m.Spec.Seeds, m.Spec.Base.Seed, m.Spec.Base.Seed+uint64(m.Spec.Seeds)-1, engine.Commas(m.Spec.Steps), m.Spec.Seeds)
 		for _, l := range wrapWords(note, w-1, 3) {
-			b.WriteString(" " + l + "\n")
+			lines = append(lines, " "+l)
+		}
+		if o, ok := uniform(m); ok && o != collapse.Diverged {
+			lines = append(lines, "", " "+fmt.Sprintf("Every cell is %s; the shade is each cell's median mse x≥0.01:", collapse.OutcomeNames[o]))
+			lines = append(lines, st.mseMap(m, cw, w)...)
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+// mapGrid is the cells' rows (largest y at the top), the x axis with a tick
+// under every column, and a label under every column: in one row when they
+// fit, else in two staggered rows.
+func mapGrid(m *collapse.Map, cw int, cell func(x, y int) string) []string {
+	ax, ay := m.Spec.Axes[0], m.Spec.Axes[1]
+	var lines []string
+	for y := ay.Count - 1; y >= 0; y-- {
+		var b strings.Builder
+		b.WriteString(fmt.Sprintf("%*s │", mapLabelW-1, axisValue(ay.Values[y])))
+		for x := 0; x < ax.Count; x++ {
+			b.WriteString(cell(x, y))
+		}
+		lines = append(lines, b.String())
+	}
+	tick := strings.Repeat("─", cw/2) + "┬" + strings.Repeat("─", cw-cw/2-1)
+	lines = append(lines, strings.Repeat(" ", mapLabelW)+"└"+strings.Repeat(tick, ax.Count))
+	labels := make([]string, ax.Count)
+	oneRow := true
+	for x, v := range ax.Values {
+		labels[x] = axisValue(v)
+		oneRow = oneRow && len(labels[x]) < cw
+	}
+	width := mapLabelW + 1 + ax.Count*cw + 2 + len(ax.Setting.Name) + 8
+	rows := [][]rune{[]rune(strings.Repeat(" ", width))}
+	if !oneRow {
+		rows = append(rows, []rune(strings.Repeat(" ", width)))
+	}
+	for x, lab := range labels {
+		centre := mapLabelW + 1 + x*cw + cw/2
+		at := max(centre-(len(lab)-1)/2, 0)
+		copy(rows[x%len(rows)][at:], []rune(lab))
+	}
+	copy(rows[0][mapLabelW+1+ax.Count*cw+2:], []rune(ax.Setting.Name+" →"))
+	for _, r := range rows {
+		lines = append(lines, strings.TrimRight(string(r), " "))
+	}
+	return lines
+}
+
+// legend is the map's key, one item a line: the glyphs, the count, the marks.
+func (st MapStyle) legend(m *collapse.Map) []string {
+	n := m.Spec.Seeds
+	var out []string
+	for o, name := range collapse.OutcomeNames {
+		out = append(out, st.glyph(o, outcomeGlyphs[o])+" "+name)
+	}
+	k, runs := max(n-1, 1), "runs"
+	if n == 1 {
+		runs = "run"
+	}
+	out = append(out, fmt.Sprintf("%s%d: %d of the %d %s", outcomeGlyphs[0], k, k, n, runs))
+	if st.MarkX >= 0 && st.MarkY >= 0 {
+		out = append(out, "[ ] "+markText(m, st.MarkX, st.MarkY))
+	}
+	if st.CursorX >= 0 && st.CursorY >= 0 {
+		out = append(out, "> < the cursor")
+	}
+	return out
+}
+
+// markText says what the marked cell is: the setup's own, or the nearest
+// to it when the setup's value is not on the axis (batch 50 on 1, 3, 10, 32 …).
+func markText(m *collapse.Map, x, y int) string {
+	var off []string
+	for i, at := range []int{x, y} {
+		a := m.Spec.Axes[i]
+		v, err := strconv.ParseFloat(a.Setting.Get(m.Spec.Base), 64)
+		if err == nil && at < len(a.Values) && math.Abs(v-a.Values[at]) > 1e-9*math.Abs(v) {
+			off = append(off, a.Setting.Name+" "+strconv.FormatFloat(v, 'g', -1, 64))
+		}
+	}
+	if len(off) == 0 {
+		return "the setup's own cell"
+	}
+	return "nearest the setup (" + strings.Join(off, ", ") + ")"
+}
+
+// uniform reports the one outcome every cell has, if they all have the same.
+func uniform(m *collapse.Map) (int, bool) {
+	first := -1
+	for _, row := range m.Cells {
+		for _, c := range row {
+			o, _ := c.Majority()
+			if first >= 0 && o != first {
+				return 0, false
+			}
+			first = o
+		}
+	}
+	return first, first >= 0
 }
 
 func (st MapStyle) glyph(o int, s string) string {
@@ -109,24 +207,77 @@ func (st MapStyle) glyph(o int, s string) string {
 	return st.colors[o].Render(s)
 }
 
-func (st MapStyle) cell(c collapse.Cell, x, y int) string {
-	o, share := c.Majority()
-	digit := strconv.Itoa(int(math.Round(share * 9)))
-	left, right := " ", " "
+// marks are the two characters around cell (x, y).
+func (st MapStyle) marks(x, y int) (string, string) {
 	switch {
 	case x == st.CursorX && y == st.CursorY:
-		left, right = ">", "<"
+		return ">", "<"
 	case x == st.MarkX && y == st.MarkY:
-		left, right = "[", "]"
+		return "[", "]"
 	}
-	return left + st.glyph(o, outcomeGlyphs[o]+digit) + right
+	return " ", " "
 }
 
-// axisValue writes an axis value in at most 7 characters.
+func (st MapStyle) cell(c collapse.Cell, x, y int) string {
+	o, _ := c.Majority()
+	left, right := st.marks(x, y)
+	k := strconv.Itoa(c.Counts[o])
+	return left + st.glyph(o, outcomeGlyphs[o]+k) + right + strings.Repeat(" ", len(strconv.Itoa(c.Runs))-len(k))
+}
+
+// mseShades are the MSE map's shades, lowest to highest median.
+var mseShades = [...]string{"·", "░", "▒", "▓", "█"}
+
+// mseMap is the second map: each cell shaded by its median mse x≥0.01 on a
+// log scale from the map's lowest median to its highest, with the scale.
+func (st MapStyle) mseMap(m *collapse.Map, cw, w int) []string {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, row := range m.Cells {
+		for _, c := range row {
+			if v := c.MedianMSE; v > 0 && !math.IsInf(v, 0) {
+				lo, hi = math.Min(lo, math.Log10(v)), math.Max(hi, math.Log10(v))
+			}
+		}
+	}
+	level := func(v float64) int {
+		if hi <= lo {
+			return len(mseShades) / 2
+		}
+		return min(int((math.Log10(v)-lo)/(hi-lo)*float64(len(mseShades))), len(mseShades)-1)
+	}
+	grid := mapGrid(m, cw, func(x, y int) string {
+		left, right := st.marks(x, y)
+		s := " "
+		if v := m.Cells[y][x].MedianMSE; v > 0 && !math.IsInf(v, 0) {
+			s = mseShades[level(v)]
+		}
+		return left + strings.Repeat(s, cw-2) + right
+	})
+	grid[0] += "    ↑ " + m.Spec.Axes[1].Setting.Name
+	if math.IsInf(lo, 0) {
+		return append(grid, " no cell has a median mse")
+	}
+	var scale []string
+	if hi <= lo {
+		scale = []string{mseShades[len(mseShades)/2] + " every cell " + engine.FormatValue(math.Pow(10, lo))}
+	} else {
+		for i, sh := range mseShades {
+			scale = append(scale, sh+" ≥ "+engine.FormatValue(math.Pow(10, lo+float64(i)*(hi-lo)/float64(len(mseShades)))))
+		}
+		scale = append(scale, "(highest "+engine.FormatValue(math.Pow(10, hi))+")")
+	}
+	for _, l := range wrapItems(scale, "  ", w-1) {
+		grid = append(grid, " "+l)
+	}
+	return grid
+}
+
+// axisValue writes an axis value as the map computed it, in at most 7
+// characters: the axes' values are already rounded (collapse.ParseAxes).
 func axisValue(v float64) string {
-	s := strconv.FormatFloat(v, 'g', 2, 64)
-	if v >= 1 && v < 1e6 && v == math.Round(v) {
-		s = strconv.FormatFloat(v, 'f', 0, 64) // 100, not 1e+02
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if len(s) > 7 {
+		s = strconv.FormatFloat(v, 'g', 2, 64)
 	}
 	s = strings.Replace(s, "e-0", "e-", 1)
 	return strings.Replace(s, "e+0", "e+", 1)
@@ -141,7 +292,7 @@ func CellText(m *collapse.Map, x, y int) string {
 		mse = engine.FormatValue(c.MedianMSE)
 	}
 	return fmt.Sprintf("%s %s · %s %s: %d runs — %d collapsed, %d diverged, %d learning, %d converged · median mse x≥0.01 %s",
-		ax.Setting.Name, strconv.FormatFloat(c.X, 'g', 3, 64), ay.Setting.Name, strconv.FormatFloat(c.Y, 'g', 3, 64), c.Runs,
+		ax.Setting.Name, axisValue(c.X), ay.Setting.Name, axisValue(c.Y), c.Runs,
 		c.Counts[collapse.Collapsed], c.Counts[collapse.Diverged], c.Counts[collapse.Learning], c.Counts[collapse.Converged], mse)
 }
 

@@ -1,11 +1,9 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -22,8 +20,6 @@ type mapScreen struct {
 	key    string // the map on screen (a MapCache key)
 	cx, cy int    // its cursor
 	w, h   int
-	// small shrinks the map's work (tests walk thousands of states); nil: the dashboard's map
-	small func(collapse.Spec) collapse.Spec
 }
 
 // mapFrame is the open map as the frame carries it.
@@ -33,15 +29,16 @@ type mapFrame struct {
 	m              *collapse.Map // set once finished without error; never changed after
 	err            error
 	computeS       float64
+	size, where    string // how much work it is, and where it computes
 }
 
 // same: nothing to draw anew (the map is immutable once finished).
 func (f mapFrame) same(o mapFrame) bool {
-	return f.open == o.open && f.finished == o.finished && f.done == o.done && f.total == o.total
+	return f.open == o.open && f.finished == o.finished && f.done == o.done && f.total == o.total && f.where == o.where
 }
 
-// openMap opens the map for the selected lane's setup (as the frame shows
-// it: for a follower, the teacher's), from the cache or by starting it.
+// openMap opens the map for the selected lane's setup, from the cache or by
+// starting it (in the classroom's pool, if any).
 func (m *Model) openMap() tea.Cmd {
 	// A follower maps the teacher's setup as its frame shows it; anyone else
 	// the live lane's, which a lesson may have changed since the last frame.
@@ -50,54 +47,33 @@ func (m *Model) openMap() tea.Cmd {
 		cfg = m.session.Lane(m.sel).Config()
 	}
 	m.toggle(modeMap)
-	return m.cmap.open(cfg, m.opts.Maps)
+	return m.cmap.open(cfg, m.opts.Maps, m.opts.Pool)
 }
 
-func (r *mapScreen) open(cfg engine.Config, c *MapCache) tea.Cmd {
+func (r *mapScreen) open(cfg engine.Config, c *MapCache, pool *runner.Pool) tea.Cmd {
 	r.cx, r.cy = 4, 4 // the setup's own cell: the middle of both axes
-	spec, err := mapSpecFor(cfg)
-	if r.small != nil {
-		spec = r.small(spec)
-	}
-	key := engine.Setup{Config: cfg}.Token()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if room, ok := c.rooms[key]; ok {
-		r.key = key
-		if room.finished() {
-			return nil
-		}
-		return pollMap()
-	}
-	room := &mapRoom{key: key, ready: make(chan struct{}), started: time.Now()}
-	c.rooms[key] = room
-	r.key = key
-	if err != nil {
-		room.err = err
-		close(room.ready)
+	r.key = c.open(cfg, pool)
+	if room := c.look(r.key); room == nil || room.finished() {
 		return nil
 	}
-	room.total = spec.Runs()
-	go func() {
-		mp, err := collapse.Compute(context.Background(), spec, 0, func(done, _ int) { room.done.Store(int64(done)) })
-		room.m, room.err, room.computeS = mp, err, time.Since(room.started).Seconds()
-		close(room.ready)
-	}()
 	return pollMap()
 }
 
-// openRoom is the map room on screen, if any.
-func (m Model) openRoom() *mapRoom { return m.cmap.openRoom(m.opts.Maps) }
-
-func (r *mapScreen) openRoom(c *MapCache) *mapRoom {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rooms[r.key]
-}
+// openRoom is the map room on screen, if any; asking counts as looking at
+// it (a map no one looks at is cancelled), so call it only while it shows.
+func (m Model) openRoom() *mapRoom { return m.opts.Maps.look(m.cmap.key) }
 
 // pollMapRoom keeps polling while the open map computes.
 func (m *Model) pollMapRoom() tea.Cmd {
-	if room := m.openRoom(); room != nil && !room.finished() && m.mode == modeMap {
+	if m.mode != modeMap {
+		return nil
+	}
+	room := m.openRoom()
+	if room == nil { // cancelled while on screen (this session stalled past the lease): start it again
+		m.cmap.key = m.opts.Maps.open(m.snap().Config, m.opts.Pool)
+		return pollMap()
+	}
+	if !room.finished() {
 		return pollMap()
 	}
 	return nil
@@ -106,11 +82,14 @@ func (m *Model) pollMapRoom() tea.Cmd {
 // frame is the open map's state for the frame: read from the cache once
 // per frame, so the view never touches the cache.
 func (r *mapScreen) frame(c *MapCache, open bool) mapFrame {
-	room := r.openRoom(c)
-	if !open || room == nil {
+	if !open {
 		return mapFrame{}
 	}
-	f := mapFrame{open: true, done: room.done.Load(), total: int64(room.total)}
+	room := c.look(r.key)
+	if room == nil {
+		return mapFrame{}
+	}
+	f := mapFrame{open: true, done: room.done.Load(), total: int64(room.total), size: room.size(), where: room.where()}
 	if room.finished() {
 		f.finished, f.m, f.err, f.computeS = true, room.m, room.err, room.computeS
 	}
@@ -119,7 +98,7 @@ func (r *mapScreen) frame(c *MapCache, open bool) mapFrame {
 
 // move moves the cursor within a finished map.
 func (r *mapScreen) move(m *Model, dx, dy int) {
-	room := r.openRoom(m.opts.Maps)
+	room := m.openRoom()
 	if room == nil || !room.finished() || room.m == nil {
 		m.say(true, "the map is still computing: the cursor moves once it is done")
 		return
@@ -129,7 +108,7 @@ func (r *mapScreen) move(m *Model, dx, dy int) {
 }
 
 func (r *mapScreen) whyNotEnter(m *Model) string {
-	if room := r.openRoom(m.opts.Maps); room == nil || !room.finished() || room.m == nil {
+	if room := m.openRoom(); room == nil || !room.finished() || room.m == nil {
 		return "the map is still computing: enter restarts at a cell once it is done"
 	}
 	return ""
@@ -182,8 +161,8 @@ func (r *mapScreen) View(f *frame, st styles) string {
 		frac := float64(mf.done) / float64(max(mf.total, 1))
 		width := max(min(w-30, 40), 10)
 		fill := int(frac * float64(width))
-		bar := fmt.Sprintf(" [%s%s] %s of %s runs (4 seeds × 81 cells × up to 2,000 steps), on every core",
-			strings.Repeat("█", fill), strings.Repeat("·", width-fill), engine.Commas(mf.done), engine.Commas(mf.total))
+		bar := fmt.Sprintf(" [%s%s] %s of %s runs (%s), %s", strings.Repeat("█", fill), strings.Repeat("·", width-fill),
+			engine.Commas(mf.done), engine.Commas(mf.total), mf.size, mf.where)
 		return block(title+"\n\n"+strings.Join(wrapWords(bar, w-1, 3), "\n"), w, h)
 	}
 	ms := NewMapStyle(colorprofile.NoTTY)
@@ -193,8 +172,8 @@ func (r *mapScreen) View(f *frame, st styles) string {
 	ms.MarkX, ms.MarkY = 4, 4
 	ms.CursorX, ms.CursorY = r.cx, r.cy
 	c := mf.m.Spec.Base
-	heading := fmt.Sprintf("%s, %s, init %s, seeds %d–%d · computed in %.1f s on every core", c.Optimizer, c.Activation, c.Init,
-		c.Seed, c.Seed+uint64(mf.m.Spec.Seeds)-1, mf.computeS)
+	heading := fmt.Sprintf("%s, %s, init %s, seeds %d–%d · computed in %.1f s %s", c.Optimizer, c.Activation, c.Init,
+		c.Seed, c.Seed+uint64(mf.m.Spec.Seeds)-1, mf.computeS, mf.where)
 	cell := wrapWords(CellText(mf.m, r.cx, r.cy), w-1, 2)
 	for i, l := range cell {
 		cell[i] = " " + l

@@ -103,7 +103,7 @@ func (w *walk) model(o Options, start string) Model {
 	o.Maps = w.maps
 	m := New(s, o)
 	m.now, m.stepCap = w.now, 20
-	m.cmap.small = tinyMaps
+	tinyMapsIn(m.opts.Maps)
 	return m
 }
 
@@ -130,7 +130,8 @@ func newWalk(t *testing.T, seed uint64, dir string, maps *MapCache) *walk {
 		})
 		tr, _ := engine.New(engine.DefaultConfig())
 		w.m = New(engine.NewSession(tr, "following"), Options{Hub: hub, Follow: true, Remote: true, StartPaused: true, Maps: maps})
-		w.m.now, w.m.stepCap, w.m.cmap.small = w.now, 20, tinyMaps
+		w.m.now, w.m.stepCap = w.now, 20
+		tinyMapsIn(w.m.opts.Maps)
 		w.tick() // the teacher's first frame
 	}
 	w.m = w.update(tea.WindowSizeMsg{Width: w.w, Height: w.h})

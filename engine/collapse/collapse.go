@@ -11,15 +11,10 @@
 package collapse
 
 import (
-	"context"
 	"fmt"
 	"math"
-	"runtime"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"lnfit/engine"
 )
@@ -55,8 +50,12 @@ type Axis struct {
 	Values  []float64
 }
 
-// numeric are the settings a map may sweep, and whether log spacing fits them.
-var numeric = map[string]bool{"lr": true, "init-scale": true, "xmin": false, "dropout": false, "batch": false}
+// numeric are the settings a map may sweep, and whether log spacing fits
+// them: the batch too, a whole number spread over decades (1, 3, 10, 32 …).
+var numeric = map[string]bool{"lr": true, "init-scale": true, "xmin": false, "dropout": false, "batch": true}
+
+// integer are the settings that take whole numbers only.
+var integer = map[string]bool{"batch": true}
 
 // ParseAxes reads "lr=1e-5:1:13,init-scale=0.01:1:9": two settings, each
 // lo:hi:count, saying exactly what is wrong.
@@ -100,35 +99,74 @@ func ParseAxes(spec string) ([2]Axis, error) {
 		if i == 1 && name == axes[0].Setting.Name {
 			return axes, fmt.Errorf("both axes are %s: want two different settings", name)
 		}
-		a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log}
-		for k := 0; k < n; k++ {
-			t := 0.0
-			if n > 1 {
-				t = float64(k) / float64(n-1)
-			}
-			v := lo + t*(hi-lo)
-			if log {
-				v = math.Exp(math.Log(lo) + t*(math.Log(hi)-math.Log(lo)))
-			}
-			if k == n-1 { // the ends exactly as given, not as exp(log(…)) rounds them
-				v = hi
-			}
-			if k == 0 {
-				v = lo
-			}
-			if name == "batch" {
-				v = math.Round(v)
-			}
-			// Each value must be one the setting accepts.
-			var probe engine.Config = engine.DefaultConfig()
+		a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log, Values: ladder(lo, hi, n, log, integer[name])}
+		a.Count = len(a.Values)      // a whole-number ladder may have fewer distinct rungs than asked
+		for _, v := range a.Values { // each value must be one the setting accepts
+			probe := engine.DefaultConfig()
 			if err := st.Apply(&probe, strconv.FormatFloat(v, 'g', -1, 64)); err != nil {
 				return axes, fmt.Errorf("axis %s: %v", name, err)
 			}
-			a.Values = append(a.Values, v)
 		}
 		axes[i] = a
 	}
 	return axes, nil
+}
+
+// ladder is n values from lo to hi, evenly spaced in log or linear terms,
+// each rounded to the fewest significant digits (at least 2) that keep it
+// within a tenth of a rung of the exact spacing and all of them distinct:
+// the values an axis prints are the values the map computes (3.2e-4, not
+// 0.00031622776601683843). Whole-number settings are rounded to integers,
+// and rungs that then coincide are merged. The ends are exactly as given.
+func ladder(lo, hi float64, n int, log, whole bool) []float64 {
+	exact := make([]float64, n)
+	for k := range exact {
+		t := 0.0
+		if n > 1 {
+			t = float64(k) / float64(n-1)
+		}
+		exact[k] = lo + t*(hi-lo)
+		if log {
+			exact[k] = math.Exp(math.Log(lo) + t*(math.Log(hi)-math.Log(lo)))
+		}
+	}
+	exact[0], exact[n-1] = lo, hi
+	rung := (hi - lo) / float64(max(n-1, 1))
+	if log {
+		rung = (math.Log(hi) - math.Log(lo)) / float64(max(n-1, 1))
+	}
+	var out []float64
+	for digits := 2; digits <= 15; digits++ {
+		out = out[:0]
+		ok := true
+		for k, v := range exact {
+			r := v
+			if k > 0 && k < n-1 {
+				r, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', digits, 64), 64)
+			}
+			off := math.Abs(r - v)
+			if log && r > 0 {
+				off = math.Abs(math.Log(r) - math.Log(v))
+			}
+			if rung > 0 && off > rung/10 || len(out) > 0 && r <= out[len(out)-1] {
+				ok = false
+			}
+			out = append(out, r)
+		}
+		if ok {
+			break
+		}
+	}
+	if !whole {
+		return out
+	}
+	var ints []float64
+	for _, v := range out {
+		if r := math.Round(v); len(ints) == 0 || r > ints[len(ints)-1] {
+			ints = append(ints, r)
+		}
+	}
+	return ints
 }
 
 // Spec is a whole map to compute.
@@ -180,85 +218,6 @@ type Map struct {
 	Cells [][]Cell
 }
 
-// result of one run.
-type result struct {
-	outcome int
-	mse     float64
-	steps   int64
-}
-
-// Compute runs the map on workers goroutines (0: GOMAXPROCS). progress, if
-// not nil, is called with the runs done so far. Cancelling ctx stops it
-// early with ctx's error.
-func Compute(ctx context.Context, spec Spec, workers int, progress func(done, total int)) (*Map, error) {
-	if err := spec.Check(); err != nil {
-		return nil, err
-	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	nx, ny := spec.Axes[0].Count, spec.Axes[1].Count
-	total := spec.Runs()
-	results := make([]result, total)
-	jobs := make(chan int)
-	var done atomic.Int64
-	var wg sync.WaitGroup
-	var firstErr error
-	var errOnce sync.Once
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				r, err := runOne(ctx, spec, j)
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					continue
-				}
-				results[j] = r
-				if d := done.Add(1); progress != nil {
-					progress(int(d), total)
-				}
-			}
-		}()
-	}
-feed:
-	for j := 0; j < total; j++ {
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	m := &Map{Spec: spec, Cells: make([][]Cell, ny)}
-	for y := 0; y < ny; y++ {
-		m.Cells[y] = make([]Cell, nx)
-		for x := 0; x < nx; x++ {
-			c := Cell{X: spec.Axes[0].Values[x], Y: spec.Axes[1].Values[y], Runs: spec.Seeds}
-			var mses []float64
-			for s := 0; s < spec.Seeds; s++ {
-				r := results[(y*nx+x)*spec.Seeds+s]
-				c.Counts[r.outcome]++
-				c.Steps += r.steps
-				if r.outcome != Diverged && !math.IsNaN(r.mse) {
-					mses = append(mses, r.mse)
-				}
-			}
-			c.MedianMSE = median(mses)
-			m.Cells[y][x] = c
-		}
-	}
-	return m, nil
-}
-
 // configFor is the configuration of job j: its cell's two values on the base, and its seed.
 func configFor(spec Spec, j int) (engine.Config, error) {
 	nx := spec.Axes[0].Count
@@ -277,59 +236,4 @@ func configFor(spec Spec, j int) (engine.Config, error) {
 // CellConfig is the configuration of cell (x, y) on the base (seed: the base's).
 func (m *Map) CellConfig(x, y int) (engine.Config, error) {
 	return configFor(m.Spec, (y*m.Spec.Axes[0].Count+x)*m.Spec.Seeds)
-}
-
-// runOne trains job j until its outcome is settled or its steps are spent.
-func runOne(ctx context.Context, spec Spec, j int) (result, error) {
-	cfg, err := configFor(spec, j)
-	if err != nil {
-		return result{}, err
-	}
-	tr, err := engine.New(cfg)
-	if err != nil {
-		return result{}, err
-	}
-	var taken int64
-	for taken < spec.Steps {
-		if ctx.Err() != nil {
-			return result{}, ctx.Err()
-		}
-		n := min(spec.Steps-taken, 100, checkEvery-taken%checkEvery)
-		taken += int64(tr.Run(int(n)))
-		if d, _, _ := tr.Diverged(); d {
-			return result{Diverged, math.NaN(), taken}, nil
-		}
-		if tr.LayerDied() {
-			return result{Collapsed, tr.Metrics().MSEAbove001, taken}, nil
-		}
-		if taken%checkEvery == 0 {
-			if mse := tr.Metrics().MSEAbove001; mse < ConvergedMSE {
-				return result{Converged, mse, taken}, nil
-			}
-		}
-		if n == 0 { // MaxStep: nothing more to take
-			break
-		}
-	}
-	d := tr.Diagnose()
-	switch d.Status {
-	case engine.StatusCollapsed, engine.StatusSaturated:
-		return result{Collapsed, tr.Metrics().MSEAbove001, taken}, nil
-	case engine.StatusConverged:
-		return result{Converged, tr.Metrics().MSEAbove001, taken}, nil
-	case engine.StatusDiverged:
-		return result{Diverged, math.NaN(), taken}, nil
-	}
-	return result{Learning, tr.Metrics().MSEAbove001, taken}, nil
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	sort.Float64s(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }

@@ -106,3 +106,30 @@ func BenchmarkMap(b *testing.B) {
 		})
 	}
 }
+
+// An axis's values are the ones it prints: a log ladder rounded to two
+// significant digits (3.2e-4, not 3.1622776601683794e-4) unless more are
+// needed to keep the rungs apart; the batch on a whole-number log ladder;
+// a linear ladder without float noise.
+func TestAxisValuesAreWhatTheyPrint(t *testing.T) {
+	cases := map[string]string{
+		"lr=1e-4:1:9":          "[0.0001 0.00032 0.001 0.0032 0.01 0.032 0.1 0.32 1]",
+		"batch=1:1000:7":       "[1 3 10 32 100 320 1000]",
+		"batch=1:5:7":          "[1 2 3 4 5]",
+		"dropout=0:0.5:6":      "[0 0.1 0.2 0.3 0.4 0.5]",
+		"lr=0.01:0.011:5":      "[0.01 0.01024 0.01049 0.01074 0.011]",
+		"init-scale=0.5:0.5:1": "[0.5]",
+	}
+	for axis, want := range cases {
+		a, err := ParseAxes(axis + ",xmin=0:0.5:2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(a[0].Values); got != want || a[0].Count != len(a[0].Values) {
+			t.Errorf("%s: %s (count %d), want %s", axis, got, a[0].Count, want)
+		}
+	}
+	if a, _ := ParseAxes("batch=1:1000:7,lr=0.01:0.01:1"); !a[0].Log {
+		t.Error("the batch axis is not log-spaced")
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"lnfit/engine"
-	"lnfit/presets"
 )
 
 // A lesson is a script, one command a line. presets/lessons.go holds the
@@ -51,6 +50,29 @@ type Command struct {
 	// literal parts and figures.
 	Expects []Expect
 	caption []captionPart
+	Start engine.Config // preset: the preset's configuration (Arg is its label), resolved when parsed
+}
+
+// PresetFunc resolves a lesson's "preset NAME": the preset's label and a
+// configuration the lesson may keep. Package presets has the real one.
+type PresetFunc func(name string) (label string, cfg engine.Config, err error)
+
+// Library is what lessons are played with: the presets they may name and
+// the built-in lessons. Package presets hands its own to UseLibrary when it
+// is linked in, so this package imports nothing above the engine.
+type Library struct {
+	Presets PresetFunc
+	Lessons []*Lesson
+}
+
+var library Library
+
+// UseLibrary makes l the presets that ParseLesson and GetLesson resolve and
+// the built-in lessons that Lessons lists (package presets calls it from
+// init; a program without presets has no built-in lessons).
+func UseLibrary(l Library) {
+	library = l
+	Lessons = l.Lessons
 }
 
 // Lesson is a named, parsed script.
@@ -65,8 +87,15 @@ const (
 	maxLessonLines  = 1000
 )
 
-// ParseLesson reads a lesson script, naming the line and what is wrong.
+// ParseLesson reads a lesson script with the library's presets (see
+// UseLibrary), naming the line and what is wrong.
 func ParseLesson(name, text string) (*Lesson, error) {
+	return ParseLessonWith(name, text, library.Presets)
+}
+
+// ParseLessonWith reads a lesson script whose "preset NAME" lines are
+// resolved by presets (nil: a lesson may name no preset).
+func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 	shownName := engine.ShortText(name, 80)
 	l := &Lesson{Name: name, Title: name}
 	text = strings.TrimSuffix(text, "\n") // a final newline ends the last line; it is not a line of its own
@@ -131,10 +160,14 @@ func ParseLesson(name, text string) (*Lesson, error) {
 				return nil, bad("takes nothing after it")
 			}
 		case "preset":
-			if _, err := presets.Get(rest); err != nil {
+			if presets == nil {
+				return nil, bad("this program knows no presets")
+			}
+			label, cfg, err := presets(rest)
+			if err != nil {
 				return nil, bad("%v", err)
 			}
-			c.Arg = rest
+			c.Arg, c.Start = label, cfg
 		case "set":
 			key, val, _ := strings.Cut(rest, " ")
 			val = strings.TrimSpace(val)
@@ -251,18 +284,8 @@ func validSpeed(s string) bool {
 	return false
 }
 
-// Lessons is every built-in lesson, parsed.
-var Lessons = func() []*Lesson {
-	out := make([]*Lesson, 0, len(presets.LessonTexts))
-	for _, lt := range presets.LessonTexts {
-		l, err := ParseLesson(lt.Name, lt.Text)
-		if err != nil {
-			panic(err) // a broken built-in lesson is a bug; TestBuiltInLessonsRun says where
-		}
-		out = append(out, l)
-	}
-	return out
-}()
+// Lessons is every built-in lesson, parsed: the library's (see UseLibrary).
+var Lessons []*Lesson
 
 // GetLesson returns a built-in lesson by name, or reads a lesson file (a
 // regular file of at most engine.MaxLessonFile bytes).
@@ -278,6 +301,9 @@ func GetLesson(nameOrPath string) (*Lesson, error) {
 			return nil, err
 		}
 		return ParseLesson(nameOrPath, string(data))
+	}
+	if len(Lessons) == 0 {
+		return nil, fmt.Errorf("unknown lesson %s (there are no built-in lessons here; give a lesson file's path)", engine.QuoteValue(nameOrPath))
 	}
 	return nil, fmt.Errorf("unknown lesson %s (known: %s; or give a lesson file's path)",
 		engine.QuoteValue(nameOrPath), strings.Join(LessonNames(), ", "))

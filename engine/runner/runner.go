@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"lnfit/engine"
-	"lnfit/presets"
 )
 
 // Unlimited is a Runner.Steps that never ends the run.
@@ -31,10 +30,6 @@ const (
 	lessonDense = 100
 	lessonEvery = 100
 )
-
-// slice bounds one chunk of training, so a driver's Stop is looked at
-// often enough to feel prompt.
-const slice = 50 * time.Millisecond
 
 // Caption is a lesson caption and the step it was shown at.
 type Caption struct {
@@ -67,7 +62,8 @@ type Runner struct {
 	cmdStart int64   // the session's step when it began
 	stopAt   int64   // ... and the step it ends at regardless
 
-	perStep time.Duration // running estimate of one step's time, for chunk sizes
+	now   func() time.Time // nil: time.Now (tests put a fake clock here)
+	steps func(n int) int  // nil: Session.Run (tests put a step of known cost here)
 }
 
 // New makes a runner; lesson may be nil.
@@ -79,7 +75,7 @@ func New(s *engine.Session, lesson *Lesson) *Runner {
 type Budget struct {
 	Steps int64         // at most this many steps (0: no limit)
 	Time  time.Duration // about this long (0: no limit)
-	Stop  func() bool   // looked at every ~50 ms of training: true ends Advance
+	Stop  func() bool   // looked at between sub-runs of at most ~50 ms and inside huge steps: true ends Advance
 }
 
 // Title is the lesson's title, or "".
@@ -104,13 +100,22 @@ func (r *Runner) EndLesson() {
 
 // Advance runs the lesson's instant commands and trains until the budget is
 // spent, a caption waits, or the run is done. It returns the steps taken.
+//
+// With a time budget or a stop, the training is cut into sub-runs sized by a
+// fresh Pacer: the call ends within its time plus at most one step, however
+// much a step's cost changed since the last call, and stop is asked between
+// sub-runs (and inside a huge step, through Session.SetStop).
 func (r *Runner) Advance(b Budget) int64 {
-	start := time.Now()
+	now := r.clock()
+	start := now()
 	var taken int64
+	var pace Pacer
+	timed := b.Time > 0 || b.Stop != nil
 	defer r.Session.SetStop(nil)
 	for !r.Done && !r.Waiting {
 		if r.Lesson != nil && !r.training {
 			r.next()
+			pace = Pacer{} // a command may have changed the setup, and so a step's cost
 			continue
 		}
 		if r.Session.AllDiverged() || r.Session.Step() >= engine.MaxStep {
@@ -131,26 +136,41 @@ func (r *Runner) Advance(b Budget) int64 {
 		if n <= 0 {
 			break
 		}
-		n = min(n, r.fitTime(b, start))
-		t0 := time.Now()
-		r.Session.SetStop(b.Stop) // lanes may be new since the last chunk
-		took := int64(r.Session.Run(int(n)))
-		if took > 0 {
-			per := time.Since(t0) / time.Duration(took)
-			if r.perStep == 0 {
-				r.perStep = per
-			} else {
-				r.perStep = (r.perStep + per) / 2
+		t0 := now()
+		if timed {
+			left := time.Duration(0)
+			if b.Time > 0 {
+				left = max(b.Time-t0.Sub(start), 1)
 			}
+			n = pace.Next(n, left)
 		}
+		r.Session.SetStop(b.Stop) // lanes may be new since the last sub-run
+		took := int64(r.run(int(n)))
+		pace.Took(took, now().Sub(t0))
 		r.Taken += took
 		taken += took
 		r.check()
-		if b.Steps > 0 && taken >= b.Steps || b.Time > 0 && time.Since(start) >= b.Time || b.Stop != nil && b.Stop() {
+		if b.Steps > 0 && taken >= b.Steps || b.Time > 0 && now().Sub(start) >= b.Time || b.Stop != nil && b.Stop() {
 			break
 		}
 	}
 	return taken
+}
+
+// clock is the runner's time source (a test's fake clock, or the wall's).
+func (r *Runner) clock() func() time.Time {
+	if r.now != nil {
+		return r.now
+	}
+	return time.Now
+}
+
+// run takes n steps on the session (or what a test puts in its place).
+func (r *Runner) run(n int) int {
+	if r.steps != nil {
+		return r.steps(n)
+	}
+	return r.Session.Run(n)
 }
 
 // toNextCheck is how many steps may be taken before something must be looked at.
@@ -180,22 +200,6 @@ func (r *Runner) toNextCheck() int64 {
 		return max(n, 1)
 	}
 	return 0
-}
-
-// fitTime is how many steps fit in the time left of this call and in one
-// slice, from the running per-step estimate (one step when there is none).
-func (r *Runner) fitTime(b Budget, start time.Time) int64 {
-	if b.Time == 0 && b.Stop == nil {
-		return 1 << 30
-	}
-	if r.perStep <= 0 {
-		return 1
-	}
-	left := slice
-	if b.Time > 0 {
-		left = min(left, b.Time-time.Since(start))
-	}
-	return max(int64(left/r.perStep), 1)
 }
 
 // check looks at what the last chunk ended on.
@@ -271,13 +275,9 @@ func (r *Runner) exec(c Command) error {
 	case "speed", "show":
 		r.Directives = append(r.Directives, c)
 	case "preset":
-		p, err := presets.Get(c.Arg)
-		if err != nil {
-			return err
-		}
-		cfg := p.Config
+		cfg := c.Start.Clone()
 		cfg.Seed = s.Main().Config().Seed
-		return s.Start(p.Name, cfg)
+		return s.Start(c.Arg, cfg)
 	case "set":
 		if c.Lane != engine.AllLanes && c.Lane >= len(s.Lanes()) {
 			return fmt.Errorf("set %s: there is no lane %c (%d lanes)", c.Arg, 'A'+c.Lane, len(s.Lanes()))
