@@ -42,6 +42,9 @@ func TestEngineImportsNothingAbove(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		if strings.HasSuffix(f.Name.Name, "_test") { // an external test package is no part of the engine
+			return nil
+		}
 		for _, im := range f.Imports {
 			p := strings.Trim(im.Path.Value, `"`)
 			if strings.HasPrefix(p, "lnfit/") && !strings.HasPrefix(p, "lnfit/engine") {
