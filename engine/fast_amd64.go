@@ -1,0 +1,58 @@
+//go:build amd64 && !purego
+
+package engine
+
+// On amd64 with AVX2 the fast path's three loops run in fast_amd64.s, 4
+// lanes at a time; fast_kernels.go has their scalar twins, which the
+// kernels match bit for bit. The kernels trust their slices' lengths, so
+// each call below is made only when the lengths are the ones they read.
+
+//go:noescape
+func lineTableAVX(s1, s0, w2t, d1, d0 *float64, order *int, up *bool, w1, b1 *float64, h1, st int)
+
+//go:noescape
+func fusedAVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1, st int, b3, scale float64) (sse, gb3 float64)
+
+//go:noescape
+func backAVX(p1, p0, q1, q0, w2t, g2t *float64, order *int, up *bool, w1, b1, gw1, gb1 *float64, h1, st int)
+
+func hasAVX2() bool
+
+// shapeOK says the block's tables and the layer-0 slices have the sizes
+// the kernels assume.
+func (f *fastBlock) shapeOK(w1, b1 []float64) bool {
+	return useAVX2 && f.H1 > 0 && len(w1) >= f.H1 && len(b1) >= f.H1 && f.st%4 == 0 &&
+		len(f.order) == f.H1 && len(f.up) == f.H1 && len(f.w2t) == f.H1*f.st &&
+		len(f.S1) == (f.H1+1)*f.st && len(f.S0) == len(f.S1) && len(f.Q1) == len(f.S1) && len(f.Q0) == len(f.S1) &&
+		len(f.P1) == (f.H1+2)*f.st && len(f.P0) == len(f.P1) && len(f.g2t) == len(f.w2t) &&
+		len(f.d1) == f.st && len(f.d0) == f.st
+}
+
+func lineTable(f *fastBlock, w1, b1 []float64) {
+	if !f.shapeOK(w1, b1) {
+		lineTableGo(f, w1, b1)
+		return
+	}
+	lineTableAVX(&f.S1[0], &f.S0[0], &f.w2t[0], &f.d1[0], &f.d0[0], &f.order[0], &f.up[0], &w1[0], &b1[0], f.H1, f.st)
+}
+
+func fusedSamples(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 float64) {
+	ok := len(x) > 0 && len(y) >= len(x) && f.st <= maxFusedH2 && len(f.c2) == f.st && len(f.w3) == f.st &&
+		len(f.g3) == f.st && len(f.thr) == f.H1 && f.shapeOK(f.thr, f.thr)
+	if !ok {
+		return fusedGo(f, x, y, b3, scale)
+	}
+	return fusedAVX(&x[0], &y[0], len(x), &f.S1[0], &f.S0[0], &f.Q1[0], &f.Q0[0], &f.c2[0], &f.w3[0], &f.g3[0],
+		&f.thr[0], &f.start[0], f.H1, f.st, b3, scale)
+}
+
+func backFromQ(f *fastBlock, w1, b1, gw1, gb1 []float64) {
+	if !f.shapeOK(w1, b1) || len(gw1) < f.H1 || len(gb1) < f.H1 {
+		backGo(f, w1, b1, gw1, gb1)
+		return
+	}
+	backAVX(&f.P1[0], &f.P0[0], &f.Q1[0], &f.Q0[0], &f.w2t[0], &f.g2t[0], &f.order[0], &f.up[0],
+		&w1[0], &b1[0], &gw1[0], &gb1[0], f.H1, f.st)
+}
+
+func simdAvailable() bool { return hasAVX2() }

@@ -1,0 +1,11 @@
+//go:build !amd64 || purego
+
+package engine
+
+func lineTable(f *fastBlock, w1, b1 []float64) { lineTableGo(f, w1, b1) }
+
+func fusedSamples(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 float64) {
+	return fusedGo(f, x, y, b3, scale)
+}
+
+func backFromQ(f *fastBlock, w1, b1, gw1, gb1 []float64) { backGo(f, w1, b1, gw1, gb1) }

@@ -1,0 +1,89 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// simdPaths are the step's paths this machine can run: the scalar twins
+// always, the AVX2 kernels where the CPU has them (and not with -tags purego).
+func simdPaths() []bool {
+	if simdAvailable() {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+func pathName(vec bool) string {
+	if vec {
+		return "avx2"
+	}
+	return "scalar"
+}
+
+// withPath runs f with the kernels of one path selected.
+func withPath(vec bool, f func()) {
+	old := useAVX2
+	useAVX2 = vec
+	defer func() { useAVX2 = old }()
+	f()
+}
+
+// Every path gives the same parameters, bit for bit, after 10^4 steps of
+// every optimizer at batch 1, 7 (the reference path and the optimizer
+// kernels), 50, 500 and 5000 (the fast path too). Weights from the answer's
+// init so the units are alive and every kernel's branches are taken.
+func TestVectorPathsAreBitIdentical(t *testing.T) {
+	paths := simdPaths()
+	t.Logf("paths on this machine: %v", paths)
+	steps := 10_000
+	if testing.Short() {
+		steps = 300
+	}
+	for _, batch := range []int{1, 7, 50, 500, 5000} {
+		for _, opt := range Optimizers {
+			t.Run(fmt.Sprintf("batch=%d/%s", batch, opt), func(t *testing.T) {
+				n := steps
+				if batch == 5000 && !testing.Short() {
+					n = steps / 5 // the fast path's own cost is per sample: 2000 steps of 5000 are 10^7 samples
+				}
+				cfg := DefaultConfig()
+				cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch = InitNormal, opt, DefaultLR[opt], batch
+				var params [][]float64
+				var losses []float64
+				for _, vec := range paths {
+					withPath(vec, func() {
+						tr := mustNew(t, cfg)
+						tr.Run(n)
+						if d, at, why := tr.Diverged(); d {
+							t.Logf("%s: diverged at step %d: %s", pathName(vec), at, why)
+						}
+						params = append(params, tr.net.Params)
+						losses = append(losses, tr.LastLoss())
+					})
+				}
+				for i := 1; i < len(params); i++ {
+					for k := range params[0] {
+						if math.Float64bits(params[0][k]) != math.Float64bits(params[i][k]) {
+							t.Fatalf("after %d steps, param %d: %s %.17g, %s %.17g", n, k,
+								pathName(paths[0]), params[0][k], pathName(paths[i]), params[i][k])
+						}
+					}
+					if math.Float64bits(losses[0]) != math.Float64bits(losses[i]) {
+						t.Fatalf("last loss: %.17g and %.17g", losses[0], losses[i])
+					}
+				}
+			})
+		}
+	}
+}
+
+// Each path's fast step stays within 1e-9 of the dense reference.
+func TestEveryPathMatchesReference(t *testing.T) {
+	for _, vec := range simdPaths() {
+		t.Run(pathName(vec), func(t *testing.T) {
+			withPath(vec, func() { TestFastPathMatchesReference(t) })
+		})
+	}
+}
