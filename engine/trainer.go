@@ -350,7 +350,7 @@ func (t *Trainer) trainStep() {
 			}
 		}
 	}
-	t.opt.Step(t.net.Params, t.grads, t.cfg.LR)
+	fin := stepFinite(t.opt, t.net.Params, t.grads, t.cfg.LR) // the update checks the parameters as it writes them
 	r := &t.rec
 	r.step++
 	if t.act == ReLU && !r.allDied() {
@@ -362,7 +362,7 @@ func (t *Trainer) trainStep() {
 	r.nRecent++
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		t.stopDiverged(fmt.Sprintf("the loss is %v", loss))
-	} else if !finite(t.net.Params) {
+	} else if !fin {
 		t.stopDiverged(fmt.Sprintf("a weight became NaN or ±Inf (loss %.3g)", loss))
 	}
 }
