@@ -282,10 +282,9 @@ func (t *Trainer) sampleBatch() {
 	x, y := t.ws.x, t.ws.y[:len(t.ws.x)]
 	lo, span := t.cfg.XMin, 1-t.cfg.XMin
 	for i := range x {
-		v := lo + span*(1-unitFloat(t.batchSrc))
-		x[i] = v
-		y[i] = math.Log(v)
+		x[i] = lo + span*(1-unitFloat(t.batchSrc))
 	}
+	logs(y, x) // math.Log, bit for bit, four at a time where the CPU can (log_amd64.s)
 }
 
 // unitFloat is rand.Rand.Float64 on a PCG, bit for bit, without an
