@@ -128,21 +128,18 @@ var posInf, negInf = math.Inf(1), math.Inf(-1)
 // sortThresholds orders units by threshold. Weights move little per step, so
 // last step's order is nearly sorted and insertion sort is close to linear.
 func (f *fastBlock) sortThresholds(w1, b1 []float64) {
-	key := f.thr
-	for i, k := range f.order {
-		key[i], _ = threshold(w1[k], b1[k])
+	key, order, up := f.thr, f.order, f.up
+	for i, k := range order {
+		key[i], up[i] = threshold(w1[k], b1[k])
 	}
 	for i := 1; i < len(key); i++ {
-		kv, ko := key[i], f.order[i]
+		kv, ko, ku := key[i], order[i], up[i]
 		j := i - 1
 		for j >= 0 && key[j] > kv {
-			key[j+1], f.order[j+1] = key[j], f.order[j]
+			key[j+1], order[j+1], up[j+1] = key[j], order[j], up[j]
 			j--
 		}
-		key[j+1], f.order[j+1] = kv, ko
-	}
-	for p, k := range f.order {
-		_, f.up[p] = threshold(w1[k], b1[k])
+		key[j+1], order[j+1], up[j+1] = kv, ko, ku
 	}
 }
 
@@ -155,9 +152,10 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 	w1, b1 := L0.W, L0.B
 	W2, c2 := L1.W, L1.B
 	f.sortThresholds(w1, b1)
+	w2t, g2t := f.w2t, f.g2t
 	for j := 0; j < H2; j++ { // W2 transposed, so that a unit's weights are one row
 		for k, w := range W2[j*H1 : (j+1)*H1] {
-			f.w2t[k*st+j] = w
+			w2t[k*st+j] = w
 		}
 	}
 	// Per-interval line of z2: S = A (up units below r) + D (down units at or above r).
@@ -178,7 +176,7 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 	for j := 0; j < H2; j++ {
 		row := gW2[j*H1 : (j+1)*H1]
 		for k := range row {
-			row[k] += f.g2t[k*st+j]
+			row[k] += g2t[k*st+j]
 		}
 	}
 	return loss
