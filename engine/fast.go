@@ -152,12 +152,7 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 	w1, b1 := L0.W, L0.B
 	W2, c2 := L1.W, L1.B
 	f.sortThresholds(w1, b1)
-	w2t, g2t := f.w2t, f.g2t
-	for j := 0; j < H2; j++ { // W2 transposed, so that a unit's weights are one row
-		for k, w := range W2[j*H1 : (j+1)*H1] {
-			w2t[k*st+j] = w
-		}
-	}
+	transpose(f.w2t, W2, H2, H1, H1, st, false) // W2 transposed: a unit's weights are one row
 	// Per-interval line of z2: S = A (up units below r) + D (down units at or above r).
 	lineTable(f, w1, b1)
 	f.fillStarts()
@@ -173,12 +168,7 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 	for j, t := range tot0 { // ∂L/∂c2[j] = Σ_b dz2[b,j]: every interval's sum
 		gb2[j] += t
 	}
-	for j := 0; j < H2; j++ {
-		row := gW2[j*H1 : (j+1)*H1]
-		for k := range row {
-			row[k] += g2t[k*st+j]
-		}
-	}
+	transpose(gW2, f.g2t, H1, H2, st, H1, true) // ∂L/∂W2 back in W2's layout
 	return loss
 }
 

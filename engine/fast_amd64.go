@@ -16,6 +16,9 @@ func fusedAVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, st
 //go:noescape
 func backAVX(p1, p0, q1, q0, w2t, g2t *float64, order *int, up *bool, w1, b1, gw1, gb1 *float64, h1, st int)
 
+//go:noescape
+func transposeAVX(dst, src *float64, rows, cols, sstride, dstride int, add bool)
+
 func hasAVX2() bool
 
 // shapeOK says the block's tables and the layer-0 slices have the sizes
@@ -56,3 +59,17 @@ func backFromQ(f *fastBlock, w1, b1, gw1, gb1 []float64) {
 }
 
 func simdAvailable() bool { return hasAVX2() }
+
+// transpose sets dst[c·dstride + r] = src[r·sstride + c] (or adds it) for
+// r < rows, c < cols: whole 4×4 blocks in transposeAVX, the edges here.
+func transpose(dst, src []float64, rows, cols, sstride, dstride int, add bool) {
+	r4, c4 := rows&^3, cols&^3
+	if !useAVX2 || r4 == 0 || c4 == 0 || rows > 0 && len(src) < (rows-1)*sstride+cols ||
+		cols > 0 && len(dst) < (cols-1)*dstride+rows || sstride < cols || dstride < rows {
+		transposeGo(dst, src, 0, rows, 0, cols, sstride, dstride, add)
+		return
+	}
+	transposeAVX(&dst[0], &src[0], r4, c4, sstride, dstride, add)
+	transposeGo(dst, src, 0, r4, c4, cols, sstride, dstride, add)
+	transposeGo(dst, src, r4, rows, 0, cols, sstride, dstride, add)
+}

@@ -139,3 +139,18 @@ func backGo(f *fastBlock, w1, b1, gw1, gb1 []float64) {
 		gb1[k] += (sb[0] + sb[2]) + (sb[1] + sb[3])
 	}
 }
+
+// transposeGo sets dst[c·dstride + r] = src[r·sstride + c] (or adds it)
+// for r0 ≤ r < r1, c0 ≤ c < c1.
+func transposeGo(dst, src []float64, r0, r1, c0, c1, sstride, dstride int, add bool) {
+	for r := r0; r < r1; r++ {
+		row := src[r*sstride : r*sstride+c1]
+		for c := c0; c < c1; c++ {
+			if add {
+				dst[c*dstride+r] += row[c]
+			} else {
+				dst[c*dstride+r] = row[c]
+			}
+		}
+	}
+}

@@ -9,3 +9,7 @@ func fusedSamples(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 flo
 }
 
 func backFromQ(f *fastBlock, w1, b1, gw1, gb1 []float64) { backGo(f, w1, b1, gw1, gb1) }
+
+func transpose(dst, src []float64, rows, cols, sstride, dstride int, add bool) {
+	transposeGo(dst, src, 0, rows, 0, cols, sstride, dstride, add)
+}
