@@ -16,6 +16,17 @@ func fusedAVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, st
 //go:noescape
 func backAVX(p1, p0, q1, q0, w2t, g2t *float64, order *int, up *bool, w1, b1, gw1, gb1 *float64, h1, st int)
 
+// The same three for rows of exactly 12 lanes (fast12_amd64.s).
+
+//go:noescape
+func lineTable12AVX(s1, s0, w2t *float64, order *int, up *bool, w1, b1 *float64, h1 int)
+
+//go:noescape
+func fused12AVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1 int, b3, scale float64) (sse, gb3 float64)
+
+//go:noescape
+func back12AVX(p1, p0, q1, q0, w2t, g2t *float64, order *int, up *bool, w1, b1, gw1, gb1 *float64, h1 int)
+
 //go:noescape
 func transposeAVX(dst, src *float64, rows, cols, sstride, dstride int, add bool)
 
@@ -36,6 +47,10 @@ func lineTable(f *fastBlock, w1, b1 []float64) {
 		lineTableGo(f, w1, b1)
 		return
 	}
+	if f.st == 12 {
+		lineTable12AVX(&f.S1[0], &f.S0[0], &f.w2t[0], &f.order[0], &f.up[0], &w1[0], &b1[0], f.H1)
+		return
+	}
 	lineTableAVX(&f.S1[0], &f.S0[0], &f.w2t[0], &f.d1[0], &f.d0[0], &f.order[0], &f.up[0], &w1[0], &b1[0], f.H1, f.st)
 }
 
@@ -45,6 +60,10 @@ func fusedSamples(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 flo
 	if !ok {
 		return fusedGo(f, x, y, b3, scale)
 	}
+	if f.st == 12 {
+		return fused12AVX(&x[0], &y[0], len(x), &f.S1[0], &f.S0[0], &f.Q1[0], &f.Q0[0], &f.c2[0], &f.w3[0], &f.g3[0],
+			&f.thr[0], &f.start[0], f.H1, b3, scale)
+	}
 	return fusedAVX(&x[0], &y[0], len(x), &f.S1[0], &f.S0[0], &f.Q1[0], &f.Q0[0], &f.c2[0], &f.w3[0], &f.g3[0],
 		&f.thr[0], &f.start[0], f.H1, f.st, b3, scale)
 }
@@ -52,6 +71,11 @@ func fusedSamples(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 flo
 func backFromQ(f *fastBlock, w1, b1, gw1, gb1 []float64) {
 	if !f.shapeOK(w1, b1) || len(gw1) < f.H1 || len(gb1) < f.H1 {
 		backGo(f, w1, b1, gw1, gb1)
+		return
+	}
+	if f.st == 12 {
+		back12AVX(&f.P1[0], &f.P0[0], &f.Q1[0], &f.Q0[0], &f.w2t[0], &f.g2t[0], &f.order[0], &f.up[0],
+			&w1[0], &b1[0], &gw1[0], &gb1[0], f.H1)
 		return
 	}
 	backAVX(&f.P1[0], &f.P0[0], &f.Q1[0], &f.Q0[0], &f.w2t[0], &f.g2t[0], &f.order[0], &f.up[0],

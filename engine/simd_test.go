@@ -122,3 +122,33 @@ func TestTransposeMatchesLoop(t *testing.T) {
 		}
 	}
 }
+
+// Other shapes take the general kernels (rows of 4, 20 and 72 lanes; fused
+// and layered): the same bits on every path there too.
+func TestVectorPathsAreBitIdenticalOnOtherShapes(t *testing.T) {
+	steps := 2000
+	if testing.Short() {
+		steps = 200
+	}
+	for _, hidden := range [][]int{{7, 3}, {30, 20}, {20, 10, 5}, {3, 70}, {16, 16}} {
+		for _, opt := range []string{OptSGD, OptAdam} {
+			t.Run(fmt.Sprintf("%v/%s", hidden, opt), func(t *testing.T) {
+				cfg := DefaultConfig()
+				cfg.Hidden, cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch = hidden, InitNormal, opt, DefaultLR[opt], 64
+				var params [][]float64
+				for _, vec := range simdPaths() {
+					withPath(vec, func() {
+						tr := mustNew(t, cfg)
+						tr.Run(steps)
+						params = append(params, tr.net.Params)
+					})
+				}
+				for i := 1; i < len(params); i++ {
+					if !sameFloats(params[0], params[i]) {
+						t.Fatalf("after %d steps the paths' parameters differ", steps)
+					}
+				}
+			})
+		}
+	}
+}
