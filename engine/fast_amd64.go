@@ -82,7 +82,17 @@ func backFromQ(f *fastBlock, w1, b1, gw1, gb1 []float64) {
 		&w1[0], &b1[0], &gw1[0], &gb1[0], f.H1, f.st)
 }
 
-func simdAvailable() bool { return hasAVX2() }
+func hasAVX512() bool
+
+func simdLevel() int {
+	switch {
+	case !hasAVX2():
+		return pathScalar
+	case !hasAVX512():
+		return pathAVX2
+	}
+	return pathAVX512
+}
 
 // transpose sets dst[c·dstride + r] = src[r·sstride + c] (or adds it) for
 // r < rows, c < cols: whole 4×4 blocks in transposeAVX, the edges here.

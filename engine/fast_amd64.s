@@ -464,3 +464,28 @@ nextRowBlock:
 tdone:
 	VZEROUPPER
 	RET
+
+// func hasAVX512() bool: AVX-512F (CPUID.7.0:EBX bit 16) and the OS saves
+// the opmask and ZMM state (XCR0 bits 5, 6, 7, with 1 and 2).
+TEXT ·hasAVX512(SB), NOSPLIT, $0-1
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x18000000, CX
+	CMPL CX, $0x18000000
+	JNE  no512
+	XORL CX, CX
+	XGETBV
+	ANDL $0xE6, AX
+	CMPL AX, $0xE6
+	JNE  no512
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x10000, BX
+	JZ   no512
+	MOVB $1, ret+0(FP)
+	RET
+no512:
+	MOVB $0, ret+0(FP)
+	RET

@@ -10,7 +10,7 @@ import (
 // The vector log takes every batch the trainer draws: x in (0, 1] is always
 // positive, normal and finite, so logs never falls back to the scalar loop.
 func TestLogKernelTakesEveryBatch(t *testing.T) {
-	if !simdAvailable() {
+	if simdLevel() < pathAVX2 {
 		t.Skip("no AVX2 on this CPU")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -4,7 +4,8 @@ package engine
 
 // On amd64 with AVX2 the optimizers' updates run four parameters at a time
 // in optim_amd64.s, bit-identical to their scalar twins in optim.go; the
-// last len%4 parameters take the scalar loop. Each returns whether every
+// last len%4 parameters take the scalar loop. With AVX-512F, Adam takes
+// eight at a time first (optim512_amd64.s). Each returns whether every
 // parameter is finite after the update.
 
 //go:noescape
@@ -21,6 +22,9 @@ func adagradAVX(p, grad, sq *float64, n int, lr, eps float64) bool
 
 //go:noescape
 func adamAVX(p, grad, m, v *float64, n int, k *adamConsts) bool
+
+//go:noescape
+func adamAVX512(p, grad, m, v *float64, n int, k *adamConsts) bool
 
 func sgdUpdate(p, g []float64, lr float64) bool {
 	n, g := len(p)&^3, g[:len(p)]
@@ -72,7 +76,14 @@ func adamUpdate(p, g, m, v []float64, k *adamConsts) bool {
 		adamScalar(p, g, m, v, k)
 		return finite(p)
 	}
-	ok := adamAVX(&p[0], &g[0], &m[0], &v[0], n, k)
+	ok, n8 := true, 0
+	if useAVX512 && n >= 8 {
+		n8 = n &^ 7
+		ok = adamAVX512(&p[0], &g[0], &m[0], &v[0], n8, k)
+	}
+	if n > n8 {
+		ok = adamAVX(&p[n8], &g[n8], &m[n8], &v[n8], n-n8, k) && ok
+	}
 	adamScalar(p[n:], g[n:], m[n:], v[n:], k)
 	return ok && finite(p[n:])
 }

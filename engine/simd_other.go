@@ -2,4 +2,4 @@
 
 package engine
 
-func simdAvailable() bool { return false }
+func simdLevel() int { return pathScalar }

@@ -7,26 +7,23 @@ import (
 )
 
 // simdPaths are the step's paths this machine can run: the scalar twins
-// always, the AVX2 kernels where the CPU has them (and not with -tags purego).
-func simdPaths() []bool {
-	if simdAvailable() {
-		return []bool{false, true}
+// always, the AVX2 kernels and the AVX-512 one where the CPU has them (and
+// not with -tags purego).
+func simdPaths() []int {
+	var p []int
+	for l := pathScalar; l <= simdLevel(); l++ {
+		p = append(p, l)
 	}
-	return []bool{false}
+	return p
 }
 
-func pathName(vec bool) string {
-	if vec {
-		return "avx2"
-	}
-	return "scalar"
-}
+func pathName(p int) string { return [...]string{"scalar", "avx2", "avx512"}[p] }
 
 // withPath runs f with the kernels of one path selected.
-func withPath(vec bool, f func()) {
-	old := useAVX2
-	useAVX2 = vec
-	defer func() { useAVX2 = old }()
+func withPath(p int, f func()) {
+	o2, o5 := useAVX2, useAVX512
+	useAVX2, useAVX512 = p >= pathAVX2, p >= pathAVX512
+	defer func() { useAVX2, useAVX512 = o2, o5 }()
 	f()
 }
 
