@@ -59,8 +59,8 @@ type fastBlock struct {
 	thr    []float64              // (H1) the sorted thresholds
 	up     []bool                 // (H1) by sorted position: active above its threshold (else below)
 	rank   []int32                // (B) interval of each sample: #thresholds < x
-	w2t    []float64              // (H1, st) W2 transposed: row k is unit k's weights into layer 2
-	g2t    []float64              // (H1, st) ∂L/∂W2 transposed, as the backward kernel writes it
+	w2t    []float64              // (H1, st) W2 transposed, for the kernels: row k is unit k's weights into layer 2
+	g2t    []float64              // (H1, st) ∂L/∂W2 transposed, as the kernels write it
 	S1, S0 []float64              // (H1+1, st) per-interval slope and intercept of z2
 	Q1, Q0 []float64              // (H1+1, st) per-interval Σ dz2·x and Σ dz2
 	P1, P0 []float64              // (H1+2, st) prefix sums of Q (row r: Σ over intervals < r)
@@ -152,9 +152,8 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 	w1, b1 := L0.W, L0.B
 	W2, c2 := L1.W, L1.B
 	f.sortThresholds(w1, b1)
-	transpose(f.w2t, W2, H2, H1, H1, st, false) // W2 transposed: a unit's weights are one row
 	// Per-interval line of z2: S = A (up units below r) + D (down units at or above r).
-	lineTable(f, w1, b1)
+	lineTable(f, w1, b1, W2)
 	f.fillStarts()
 	var loss float64
 	if f.fused {
@@ -162,13 +161,12 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 	} else {
 		loss = f.layeredPass(n, grads, ws, B, c2)
 	}
-	backFromQ(f, w1, b1, grads[0].W, grads[0].B)
-	gb2, gW2 := grads[1].B, grads[1].W
+	backFromQ(f, w1, b1, W2, grads[0].W, grads[0].B, grads[1].W)
+	gb2 := grads[1].B
 	tot0 := f.P0[(H1+1)*st : (H1+1)*st+H2]
 	for j, t := range tot0 { // ∂L/∂c2[j] = Σ_b dz2[b,j]: every interval's sum
 		gb2[j] += t
 	}
-	transpose(gW2, f.g2t, H1, H2, st, H1, true) // ∂L/∂W2 back in W2's layout
 	return loss
 }
 

@@ -42,11 +42,14 @@ func (f *fastBlock) shapeOK(w1, b1 []float64) bool {
 		len(f.d1) == f.st && len(f.d0) == f.st
 }
 
-func lineTable(f *fastBlock, w1, b1 []float64) {
-	if !f.shapeOK(w1, b1) {
-		lineTableGo(f, w1, b1)
+// lineTable fills S1, S0; the kernels read W2 transposed (f.w2t), which
+// backFromQ then uses too.
+func lineTable(f *fastBlock, w1, b1, W2 []float64) {
+	if !f.shapeOK(w1, b1) || len(W2) != f.H1*f.H2 {
+		lineTableGo(f, w1, b1, W2)
 		return
 	}
+	transpose(f.w2t, W2, f.H2, f.H1, f.H1, f.st, false)
 	if f.st == 12 {
 		lineTable12AVX(&f.S1[0], &f.S0[0], &f.w2t[0], &f.order[0], &f.up[0], &w1[0], &b1[0], f.H1)
 		return
@@ -68,11 +71,14 @@ func fusedSamples(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 flo
 		&f.thr[0], &f.start[0], f.H1, f.st, b3, scale)
 }
 
-func backFromQ(f *fastBlock, w1, b1, gw1, gb1 []float64) {
-	if !f.shapeOK(w1, b1) || len(gw1) < f.H1 || len(gb1) < f.H1 {
-		backGo(f, w1, b1, gw1, gb1)
+// backFromQ adds ∂L/∂W2, ∂L/∂w1 and ∂L/∂b1 into gW2, gw1 and gb1; the
+// kernels write ∂L/∂W2 transposed (f.g2t) and it is added back here.
+func backFromQ(f *fastBlock, w1, b1, W2, gw1, gb1, gW2 []float64) {
+	if !f.shapeOK(w1, b1) || len(gw1) < f.H1 || len(gb1) < f.H1 || len(W2) != f.H1*f.H2 || len(gW2) != len(W2) {
+		backGo(f, w1, b1, W2, gw1, gb1, gW2)
 		return
 	}
+	defer transpose(gW2, f.g2t, f.H1, f.H2, f.st, f.H1, true)
 	if f.st == 12 {
 		back12AVX(&f.P1[0], &f.P0[0], &f.Q1[0], &f.Q0[0], &f.w2t[0], &f.g2t[0], &f.order[0], &f.up[0],
 			&w1[0], &b1[0], &gw1[0], &gb1[0], f.H1)

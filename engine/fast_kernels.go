@@ -11,15 +11,17 @@ package engine
 
 // lineTableGo fills S1, S0: row r is the line of z2 on interval r, the sum
 // of W2[:,k]·(w_k, b_k) over the up units below r (ascending) plus the down
-// units at or above r (descending).
-func lineTableGo(f *fastBlock, w1, b1 []float64) {
-	H1, st := f.H1, f.st
+// units at or above r (descending). Lanes are independent here, and the
+// padding lanes are +0 on every path (0·w added to +0), so only the H2 real
+// lanes are computed.
+func lineTableGo(f *fastBlock, w1, b1, W2 []float64) {
+	H1, H2, st := f.H1, f.H2, f.st
 	S1, S0 := f.S1, f.S0
 	clear(S1[:st])
 	clear(S0[:st])
 	for p := 0; p < H1; p++ {
-		o1, o0 := S1[p*st:(p+1)*st], S0[p*st:(p+1)*st]
-		r1, r0 := S1[(p+1)*st:(p+2)*st], S0[(p+1)*st:(p+2)*st]
+		o1, o0 := S1[p*st:p*st+H2], S0[p*st:p*st+H2]
+		r1, r0 := S1[(p+1)*st:(p+1)*st+H2], S0[(p+1)*st:(p+1)*st+H2]
 		k := f.order[p]
 		if !f.up[p] {
 			copy(r1, o1)
@@ -27,30 +29,39 @@ func lineTableGo(f *fastBlock, w1, b1 []float64) {
 			continue
 		}
 		wk, bk := w1[k], b1[k]
-		w := f.w2t[k*st : (k+1)*st]
 		for j := range r1 {
-			r1[j] = o1[j] + float64(w[j]*wk)
-			r0[j] = o0[j] + float64(w[j]*bk)
+			w := W2[j*H1+k]
+			r1[j] = o1[j] + float64(w*wk)
+			r0[j] = o0[j] + float64(w*bk)
 		}
 	}
-	D1, D0 := f.d1, f.d0
+	D1, D0 := f.d1[:H2], f.d0[:H2]
 	clear(D1)
 	clear(D0)
 	for p := H1 - 1; p >= 0; p-- {
 		if k := f.order[p]; !f.up[p] {
 			wk, bk := w1[k], b1[k]
-			w := f.w2t[k*st : (k+1)*st]
 			for j := range D1 {
-				D1[j] += float64(w[j] * wk)
-				D0[j] += float64(w[j] * bk)
+				w := W2[j*H1+k]
+				D1[j] += float64(w * wk)
+				D0[j] += float64(w * bk)
 			}
 		}
-		r1, r0 := S1[p*st:(p+1)*st], S0[p*st:(p+1)*st]
+		r1, r0 := S1[p*st:p*st+H2], S0[p*st:p*st+H2]
 		for j := range r1 {
 			r1[j] += D1[j]
 			r0[j] += D0[j]
 		}
 	}
+}
+
+// w2at is W2[j,k], and 0 in the padding lanes j ≥ H2: what the kernels
+// read from W2 transposed.
+func w2at(W2 []float64, j, k, H1, H2 int) float64 {
+	if j < H2 {
+		return W2[j*H1+k]
+	}
+	return 0
 }
 
 // fusedGo is the per-sample loop of the shape [1, H1, H2, 1]: z2 from the
@@ -64,21 +75,23 @@ func fusedGo(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 float64)
 	for b, xv := range x {
 		r := f.rankOf(xv)
 		s1, s0 := f.S1[r*st:(r+1)*st], f.S0[r*st:(r+1)*st]
-		var acc [4]float64
-		for j := range z {
-			v := c2[j] + float64(xv*s1[j]) + s0[j]
-			z[j] = v
-			a := 0.0
-			if v > 0 {
-				a = v
-			}
-			if t := float64(w3[j] * a); j < 4 {
-				acc[j] = t
+		var l0, l1, l2, l3 float64 // the four lane sums of w3·relu(z2)
+		for c := 0; c < st; c += 4 {
+			p1, p0, pc, pw, pz := s1[c:c+4], s0[c:c+4], c2[c:c+4], w3[c:c+4], z[c:c+4]
+			v0 := pc[0] + float64(xv*p1[0]) + p0[0]
+			v1 := pc[1] + float64(xv*p1[1]) + p0[1]
+			v2 := pc[2] + float64(xv*p1[2]) + p0[2]
+			v3 := pc[3] + float64(xv*p1[3]) + p0[3]
+			pz[0], pz[1], pz[2], pz[3] = v0, v1, v2, v3
+			t0, t1 := float64(pw[0]*relu0(v0)), float64(pw[1]*relu0(v1))
+			t2, t3 := float64(pw[2]*relu0(v2)), float64(pw[3]*relu0(v3))
+			if c == 0 {
+				l0, l1, l2, l3 = t0, t1, t2, t3
 			} else {
-				acc[j&3] += t
+				l0, l1, l2, l3 = l0+t0, l1+t1, l2+t2, l3+t3
 			}
 		}
-		d := b3 + ((acc[0] + acc[2]) + (acc[1] + acc[3])) - y[b]
+		d := b3 + ((l0 + l2) + (l1 + l3)) - y[b]
 		sse += float64(d * d)
 		g := scale * d
 		gb3 += g
@@ -95,11 +108,19 @@ func fusedGo(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 float64)
 	return sse, gb3
 }
 
+// relu0 is v if v > 0, else +0 (NaN too), as the kernels' compare and mask.
+func relu0(v float64) float64 {
+	if v > 0 {
+		return v
+	}
+	return 0
+}
+
 // backGo turns the interval sums Q into the prefix sums P, then for each
-// unit (by sorted position p) its row of ∂L/∂W2 (into g2t) and its
-// ∂L/∂w1, ∂L/∂b1 (added into gw1, gb1): see the identities in fast.go.
-func backGo(f *fastBlock, w1, b1, gw1, gb1 []float64) {
-	H1, st := f.H1, f.st
+// unit (by sorted position p) adds its column of ∂L/∂W2 into gW2 and its
+// ∂L/∂w1, ∂L/∂b1 into gw1, gb1: see the identities in fast.go.
+func backGo(f *fastBlock, w1, b1, W2, gw1, gb1, gW2 []float64) {
+	H1, H2, st := f.H1, f.H2, f.st
 	P1, P0, Q1, Q0 := f.P1, f.P0, f.Q1, f.Q0
 	clear(P1[:st])
 	clear(P0[:st])
@@ -119,20 +140,28 @@ func backGo(f *fastBlock, w1, b1, gw1, gb1 []float64) {
 		a1, a0 := P1[(p+1)*st:(p+2)*st], P0[(p+1)*st:(p+2)*st] // Σ over r ≤ p
 		up := f.up[p]
 		wk, bk := w1[k], b1[k]
-		w, g := f.w2t[k*st:(k+1)*st], f.g2t[k*st:(k+1)*st]
-		var sw, sb [4]float64
-		for j := range g {
-			s1, s0 := a1[j], a0[j]
-			if up {
-				s1, s0 = tot1[j]-s1, tot0[j]-s0
-			}
-			g[j] = float64(wk*s1) + float64(bk*s0)
-			t1, t0 := float64(w[j]*s1), float64(w[j]*s0)
-			if j < 4 {
-				sw[j], sb[j] = t1, t0
-			} else {
-				sw[j&3] += t1
-				sb[j&3] += t0
+		w := f.d1[:st] // unit k's column of W2, padded with 0
+		for j := range w {
+			w[j] = w2at(W2, j, k, H1, H2)
+		}
+		var sw, sb [4]float64 // lane sums of W2[j,k]·s1 and W2[j,k]·s0
+		for c := 0; c < st; c += 4 {
+			pa1, pa0, pt1, pt0, pw := a1[c:c+4], a0[c:c+4], tot1[c:c+4], tot0[c:c+4], w[c:c+4]
+			for l := range 4 {
+				s1, s0 := pa1[l], pa0[l]
+				if up {
+					s1, s0 = pt1[l]-s1, pt0[l]-s0
+				}
+				if j := c + l; j < H2 {
+					gW2[j*H1+k] += float64(wk*s1) + float64(bk*s0)
+				}
+				t1, t0 := float64(pw[l]*s1), float64(pw[l]*s0)
+				if c == 0 {
+					sw[l], sb[l] = t1, t0
+				} else {
+					sw[l] += t1
+					sb[l] += t0
+				}
 			}
 		}
 		gw1[k] += (sw[0] + sw[2]) + (sw[1] + sw[3])
@@ -145,10 +174,12 @@ func backGo(f *fastBlock, w1, b1, gw1, gb1 []float64) {
 func transposeGo(dst, src []float64, r0, r1, c0, c1, sstride, dstride int, add bool) {
 	for r := r0; r < r1; r++ {
 		row := src[r*sstride : r*sstride+c1]
-		for c := c0; c < c1; c++ {
-			if add {
+		if add {
+			for c := c0; c < c1; c++ {
 				dst[c*dstride+r] += row[c]
-			} else {
+			}
+		} else {
+			for c := c0; c < c1; c++ {
 				dst[c*dstride+r] = row[c]
 			}
 		}
