@@ -4,8 +4,8 @@ package engine
 
 // On amd64 with AVX2 the optimizers' updates run four parameters at a time
 // in optim_amd64.s, bit-identical to their scalar twins in optim.go; the
-// last len%4 parameters take the scalar loop. With AVX-512F, Adam takes
-// eight at a time first (optim512_amd64.s). Each returns whether every
+// last len%4 parameters take the scalar loop. With AVX-512F, Adam, RMSProp
+// and Adagrad take eight at a time first (optim512_amd64.s). Each returns whether every
 // parameter is finite after the update.
 
 //go:noescape
@@ -25,6 +25,12 @@ func adamAVX(p, grad, m, v *float64, n int, k *adamConsts) bool
 
 //go:noescape
 func adamAVX512(p, grad, m, v *float64, n int, k *adamConsts) bool
+
+//go:noescape
+func rmspropAVX512(p, grad, sq *float64, n int, lr, rho, omrho, eps float64) bool
+
+//go:noescape
+func adagradAVX512(p, grad, sq *float64, n int, lr, eps float64) bool
 
 func sgdUpdate(p, g []float64, lr float64) bool {
 	n, g := len(p)&^3, g[:len(p)]
@@ -54,7 +60,14 @@ func rmspropUpdate(p, g, s []float64, lr float64) bool {
 		rmspropScalar(p, g, s, lr)
 		return finite(p)
 	}
-	ok := rmspropAVX(&p[0], &g[0], &s[0], n, lr, RMSPropRho, 1-RMSPropRho, Epsilon)
+	ok, n8 := true, 0
+	if useAVX512 && n >= 8 {
+		n8 = n &^ 7
+		ok = rmspropAVX512(&p[0], &g[0], &s[0], n8, lr, RMSPropRho, 1-RMSPropRho, Epsilon)
+	}
+	if n > n8 {
+		ok = rmspropAVX(&p[n8], &g[n8], &s[n8], n-n8, lr, RMSPropRho, 1-RMSPropRho, Epsilon) && ok
+	}
 	rmspropScalar(p[n:], g[n:], s[n:], lr)
 	return ok && finite(p[n:])
 }
@@ -65,7 +78,14 @@ func adagradUpdate(p, g, s []float64, lr float64) bool {
 		adagradScalar(p, g, s, lr)
 		return finite(p)
 	}
-	ok := adagradAVX(&p[0], &g[0], &s[0], n, lr, AdagradEps)
+	ok, n8 := true, 0
+	if useAVX512 && n >= 8 {
+		n8 = n &^ 7
+		ok = adagradAVX512(&p[0], &g[0], &s[0], n8, lr, AdagradEps)
+	}
+	if n > n8 {
+		ok = adagradAVX(&p[n8], &g[n8], &s[n8], n-n8, lr, AdagradEps) && ok
+	}
 	adagradScalar(p[n:], g[n:], s[n:], lr)
 	return ok && finite(p[n:])
 }
