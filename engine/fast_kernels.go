@@ -93,13 +93,13 @@ func fusedGo(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 float64)
 		}
 		d := b3 + ((l0 + l2) + (l1 + l3)) - y[b]
 		sse += float64(d * d)
-		g := scale * d
+		g := float64(scale * d)
 		gb3 += g
 		q1, q0 := f.Q1[r*st:(r+1)*st], f.Q0[r*st:(r+1)*st]
 		for j, v := range z {
 			if v > 0 {
 				g3[j] += float64(g * v)
-				dz := g * w3[j]
+				dz := float64(g * w3[j])
 				q1[j] += float64(dz * xv)
 				q0[j] += dz
 			}
