@@ -8,9 +8,10 @@
 //	layers.go      the layer kernels (llm.c style): linear forward/backward, the MSE loss
 //	activation.go  ReLU, leaky ReLU, tanh, sigmoid and their derivatives
 //	init.go        the initializers: uniform (the question's), normal (the answer's), xavier, he
-//	optim.go       the optimizers: SGD, momentum, Nesterov, RMSProp, Adagrad, Adam (adam_amd64.s: its vector kernel)
+//	optim.go       the optimizers: SGD, momentum, Nesterov, RMSProp, Adagrad, Adam (optim_amd64.s: their vector kernels)
 //	trainer.go     one run: batches from seeded streams, a step, Run; record.go is what a run accumulates
 //	fast.go        the fast path for the 1-D input: the same gradient in O((B+H1)·H2)
+//	               (fast_kernels.go: its loops; fast_amd64.s, fast12_amd64.s: the same in AVX2, bit for bit)
 //	metrics.go     what is measured on the 1000-point grid; Snapshot, a plain copy for views
 //	diagnosis.go   a run's state in plain words: collapsed, saturated, learning, converged, diverged
 //	history.go     the whole run's loss in bounded memory

@@ -44,15 +44,29 @@ import "math"
 // 1e-9 relative). It applies to ReLU without dropout; everything else, and
 // every evaluation on the grid, takes the reference path.
 
+//
+// The per-interval tables are stored with a row stride st: H2 rounded up
+// to a multiple of 4, the padding lanes zero, so that a row is whole 4-wide
+// vectors for the kernels in fast_amd64.s. Their scalar twins in
+// fast_kernels.go do the same operations in the same order, lane by lane,
+// and are the path with -tags purego and on other architectures: the two
+// agree bit for bit (TestVectorPathsAreBitIdentical).
+
 type fastBlock struct {
 	H1, H2 int
+	st     int                    // row stride of the tables: H2 rounded up to a multiple of 4
 	order  []int                  // (H1) first-layer units sorted by threshold
 	thr    []float64              // (H1) the sorted thresholds
 	up     []bool                 // (H1) by sorted position: active above its threshold (else below)
 	rank   []int32                // (B) interval of each sample: #thresholds < x
-	S1, S0 []float64              // (H1+1, H2) per-interval slope and intercept of z2
-	Q1, Q0 []float64              // (H1+1, H2) per-interval Σ dz2·x and Σ dz2
-	P1, P0 []float64              // (H1+2, H2) prefix sums of Q (row r: Σ over intervals < r)
+	w2t    []float64              // (H1, st) W2 transposed, for the kernels: row k is unit k's weights into layer 2
+	g2t    []float64              // (H1, st) ∂L/∂W2 transposed, as the kernels write it
+	S1, S0 []float64              // (H1+1, st) per-interval slope and intercept of z2
+	Q1, Q0 []float64              // (H1+1, st) per-interval Σ dz2·x and Σ dz2
+	P1, P0 []float64              // (H1+2, st) prefix sums of Q (row r: Σ over intervals < r)
+	d1, d0 []float64              // (st) the line table's running sums over down units
+	c2, w3 []float64              // (st) layer 2's bias and the output's weights, padded (fused only)
+	g3, z  []float64              // (st) ∂L/∂W3 accumulated, and one sample's z2 (fused only)
 	start  [rankBuckets + 1]int32 // start[k] = #thresholds < k/rankBuckets: where a rank search begins
 	fused  bool                   // the net is [1, H1, H2, 1] with H2 ≤ maxFusedH2: see fusedPass
 }
@@ -62,12 +76,13 @@ type fastBlock struct {
 // instead of a bisection over all H1 with its unpredictable branches.
 const rankBuckets = 128
 
-// maxFusedH2 bounds the second layer the fused loop keeps on the stack.
+// maxFusedH2 bounds the second layer the fused loop takes.
 const maxFusedH2 = 64
 
 func newFastBlock(sizes []int, B int) fastBlock {
 	H1, H2 := sizes[1], sizes[2]
-	f := fastBlock{H1: H1, H2: H2}
+	st := (H2 + 3) &^ 3
+	f := fastBlock{H1: H1, H2: H2, st: st}
 	f.order = make([]int, H1)
 	for i := range f.order {
 		f.order[i] = i
@@ -75,10 +90,14 @@ func newFastBlock(sizes []int, B int) fastBlock {
 	f.thr = make([]float64, H1)
 	f.up = make([]bool, H1)
 	f.rank = make([]int32, B)
-	n := (H1 + 1) * H2
+	f.w2t, f.g2t = make([]float64, H1*st), make([]float64, H1*st)
+	n := (H1 + 1) * st
 	f.S1, f.S0 = make([]float64, n), make([]float64, n)
 	f.Q1, f.Q0 = make([]float64, n), make([]float64, n)
-	f.P1, f.P0 = make([]float64, n+H2), make([]float64, n+H2)
+	f.P1, f.P0 = make([]float64, n+st), make([]float64, n+st)
+	f.d1, f.d0 = make([]float64, st), make([]float64, st)
+	f.c2, f.w3 = make([]float64, st), make([]float64, st)
+	f.g3, f.z = make([]float64, st), make([]float64, st)
 	f.fused = len(sizes) == 4 && H2 <= maxFusedH2
 	return f
 }
@@ -109,21 +128,18 @@ var posInf, negInf = math.Inf(1), math.Inf(-1)
 // sortThresholds orders units by threshold. Weights move little per step, so
 // last step's order is nearly sorted and insertion sort is close to linear.
 func (f *fastBlock) sortThresholds(w1, b1 []float64) {
-	key := f.thr
-	for i, k := range f.order {
-		key[i], _ = threshold(w1[k], b1[k])
+	key, order, up := f.thr, f.order, f.up
+	for i, k := range order {
+		key[i], up[i] = threshold(w1[k], b1[k])
 	}
 	for i := 1; i < len(key); i++ {
-		kv, ko := key[i], f.order[i]
+		kv, ko, ku := key[i], order[i], up[i]
 		j := i - 1
 		for j >= 0 && key[j] > kv {
-			key[j+1], f.order[j+1] = key[j], f.order[j]
+			key[j+1], order[j+1], up[j+1] = key[j], order[j], up[j]
 			j--
 		}
-		key[j+1], f.order[j+1] = kv, ko
-	}
-	for p, k := range f.order {
-		_, f.up[p] = threshold(w1[k], b1[k])
+		key[j+1], order[j+1], up[j+1] = kv, ko, ku
 	}
 }
 
@@ -131,67 +147,45 @@ func (f *fastBlock) sortThresholds(w1, b1 []float64) {
 // grads, and returns the loss. Layers 0 and 1 take the interval route; the
 // layers above them the reference kernels.
 func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float64 {
-	H1, H2 := f.H1, f.H2
+	H1, H2, st := f.H1, f.H2, f.st
 	L0, L1 := n.Layers[0], n.Layers[1]
 	w1, b1 := L0.W, L0.B
 	W2, c2 := L1.W, L1.B
 	f.sortThresholds(w1, b1)
-
 	// Per-interval line of z2: S = A (up units below r) + D (down units at or above r).
-	S1, S0 := f.S1, f.S0
-	clear(S1[:H2])
-	clear(S0[:H2])
-	for p := 0; p < H1; p++ { // A, ascending
-		r1, r0 := S1[(p+1)*H2:(p+2)*H2], S0[(p+1)*H2:(p+2)*H2]
-		copy(r1, S1[p*H2:(p+1)*H2])
-		copy(r0, S0[p*H2:(p+1)*H2])
-		if k := f.order[p]; f.up[p] {
-			wk, bk := w1[k], b1[k]
-			for j := range r1 {
-				r1[j] += W2[j*H1+k] * wk
-				r0[j] += W2[j*H1+k] * bk
-			}
-		}
-	}
-	var d1, d0 [64]float64 // D accumulates on the stack for H2 ≤ 64
-	var D1, D0 []float64
-	if H2 <= len(d1) {
-		D1, D0 = d1[:H2], d0[:H2]
-	} else {
-		D1, D0 = f.Q1[:H2], f.Q0[:H2] // free until the backward pass
-		clear(D1)
-		clear(D0)
-	}
-	for p := H1 - 1; p >= 0; p-- { // D, descending
-		if k := f.order[p]; !f.up[p] {
-			wk, bk := w1[k], b1[k]
-			for j := range D1 {
-				D1[j] += W2[j*H1+k] * wk
-				D0[j] += W2[j*H1+k] * bk
-			}
-		}
-		r1, r0 := S1[p*H2:(p+1)*H2], S0[p*H2:(p+1)*H2]
-		for j := range r1 {
-			r1[j] += D1[j]
-			r0[j] += D0[j]
-		}
-	}
-
+	lineTable(f, w1, b1, W2)
 	f.fillStarts()
-	x := ws.x[:B]
+	var loss float64
 	if f.fused {
-		return f.fusedPass(n, grads, ws, B)
+		loss = f.fusedPass(n, grads, ws, B)
+	} else {
+		loss = f.layeredPass(n, grads, ws, B, c2)
 	}
+	backFromQ(f, w1, b1, W2, grads[0].W, grads[0].B, grads[1].W)
+	gb2 := grads[1].B
+	tot0 := f.P0[(H1+1)*st : (H1+1)*st+H2]
+	for j, t := range tot0 { // ∂L/∂c2[j] = Σ_b dz2[b,j]: every interval's sum
+		gb2[j] += t
+	}
+	return loss
+}
 
+// layeredPass is the forward and backward above layer 1 for any shape:
+// z2 from the interval lines, the reference kernels for the layers above,
+// and the interval sums Q from ∂L/∂z2.
+func (f *fastBlock) layeredPass(n *Network, grads []Layer, ws *workspace, B int, c2 []float64) float64 {
+	H2, st := f.H2, f.st
+	S1, S0 := f.S1, f.S0
+	x := ws.x[:B]
 	// Forward: z2[b,j] = c2[j] + x·S1[r][j] + S0[r][j].
 	z2 := ws.z[1][:B*H2]
 	for b, xv := range x {
 		lo := f.rankOf(xv)
 		f.rank[b] = int32(lo)
-		s1, s0 := S1[lo*H2:(lo+1)*H2], S0[lo*H2:(lo+1)*H2]
+		s1, s0 := S1[lo*st:lo*st+H2], S0[lo*st:lo*st+H2]
 		row := z2[b*H2 : (b+1)*H2]
 		for j := range row {
-			row[j] = c2[j] + xv*s1[j] + s0[j]
+			row[j] = c2[j] + float64(xv*s1[j]) + s0[j]
 		}
 	}
 
@@ -218,69 +212,20 @@ func (f *fastBlock) step(n *Network, grads []Layer, ws *workspace, B int) float6
 		dout = dz
 	}
 
-	// Backward through layers 1 and 0. dout is ∂L/∂z2 (B,H2).
+	// Q from dout = ∂L/∂z2 (B,H2).
 	Q1, Q0 := f.Q1, f.Q0
 	clear(Q1)
 	clear(Q0)
 	for b, xv := range x {
 		r := int(f.rank[b])
 		g := dout[b*H2 : (b+1)*H2]
-		q1, q0 := Q1[r*H2:(r+1)*H2], Q0[r*H2:(r+1)*H2]
+		q1, q0 := Q1[r*st:r*st+H2], Q0[r*st:r*st+H2]
 		for j, gv := range g {
-			q1[j] += gv * xv
+			q1[j] += float64(gv * xv)
 			q0[j] += gv
 		}
 	}
-	f.backFromQ(n, grads)
 	return loss
-}
-
-// backFromQ turns the per-interval sums Q into the gradients of W2, w1 and
-// b1 (the identities above), through the prefix sums P.
-func (f *fastBlock) backFromQ(n *Network, grads []Layer) {
-	H1, H2 := f.H1, f.H2
-	Q1, Q0 := f.Q1, f.Q0
-	w1, b1 := n.Layers[0].W, n.Layers[0].B
-	W2 := n.Layers[1].W
-	// P[r] = Σ_{r' < r} Q[r'], r = 0..H1+1.
-	P1, P0 := f.P1, f.P0
-	clear(P1[:H2])
-	clear(P0[:H2])
-	for r := 0; r <= H1; r++ {
-		p1, p0 := P1[(r+1)*H2:(r+2)*H2], P0[(r+1)*H2:(r+2)*H2]
-		q1, q0 := Q1[r*H2:(r+1)*H2], Q0[r*H2:(r+1)*H2]
-		o1, o0 := P1[r*H2:(r+1)*H2], P0[r*H2:(r+1)*H2]
-		for j := range p1 {
-			p1[j] = o1[j] + q1[j]
-			p0[j] = o0[j] + q0[j]
-		}
-	}
-	tot1, tot0 := P1[(H1+1)*H2:(H1+2)*H2], P0[(H1+1)*H2:(H1+2)*H2]
-	gb2 := grads[1].B
-	for j, t := range tot0 { // ∂L/∂c2[j] = Σ_b dz2[b,j]: every interval's sum
-		gb2[j] += t
-	}
-	gW2, gw1, gb1 := grads[1].W, grads[0].W, grads[0].B
-	for p, k := range f.order {
-		// The unit at sorted position p is active in intervals r > p (up)
-		// or r ≤ p (down): a suffix or a prefix of the interval sums.
-		hiRow := (p + 1) * H2
-		a1, a0 := P1[hiRow:hiRow+H2], P0[hiRow:hiRow+H2] // Σ over r ≤ p
-		up := f.up[p]
-		wk, bk := w1[k], b1[k]
-		var sw, sb float64
-		for j := 0; j < H2; j++ {
-			s1, s0 := a1[j], a0[j]
-			if up {
-				s1, s0 = tot1[j]-s1, tot0[j]-s0
-			}
-			gW2[j*H1+k] += wk*s1 + bk*s0
-			sw += W2[j*H1+k] * s1
-			sb += W2[j*H1+k] * s0
-		}
-		gw1[k] += sw
-		gb1[k] += sb
-	}
 }
 
 // fillStarts counts, for each bucket edge k/rankBuckets, the sorted
@@ -318,48 +263,16 @@ func (f *fastBlock) rankOf(x float64) int {
 // in five separate passes.
 func (f *fastBlock) fusedPass(n *Network, grads []Layer, ws *workspace, B int) float64 {
 	H2 := f.H2
-	S1, S0 := f.S1, f.S0
-	Q1, Q0 := f.Q1, f.Q0
-	c2 := n.Layers[1].B
-	W3, b3 := n.Layers[2].W[:H2], n.Layers[2].B[0]
+	copy(f.c2, n.Layers[1].B)
+	copy(f.w3, n.Layers[2].W[:H2])
+	clear(f.g3)
+	clear(f.Q1)
+	clear(f.Q0)
+	sse, gb3 := fusedSamples(f, ws.x[:B], ws.y[:B], n.Layers[2].B[0], 2/float64(B))
 	gW3 := grads[2].W[:H2]
-	clear(Q1)
-	clear(Q0)
-	scale := 2 / float64(B)
-	var z [maxFusedH2]float64
-	var sse, gb3 float64
-	x, y := ws.x[:B], ws.y[:B]
-	for b, xv := range x {
-		r := f.rankOf(xv)
-		s1, s0 := S1[r*H2:(r+1)*H2], S0[r*H2:(r+1)*H2]
-		zz := z[:H2]
-		var p0, p1 float64 // two accumulators for the output's dot product
-		for j := range zz {
-			v := c2[j] + xv*s1[j] + s0[j]
-			zz[j] = v
-			if v > 0 {
-				if j&1 == 0 {
-					p0 += W3[j] * v
-				} else {
-					p1 += W3[j] * v
-				}
-			}
-		}
-		d := b3 + (p0 + p1) - y[b]
-		sse += d * d
-		g := scale * d
-		gb3 += g
-		q1, q0 := Q1[r*H2:(r+1)*H2], Q0[r*H2:(r+1)*H2]
-		for j, v := range zz {
-			if v > 0 {
-				gW3[j] += g * v
-				dz := g * W3[j]
-				q1[j] += dz * xv
-				q0[j] += dz
-			}
-		}
+	for j, g := range f.g3[:H2] {
+		gW3[j] += g
 	}
 	grads[2].B[0] += gb3
-	f.backFromQ(n, grads)
 	return sse / float64(B)
 }

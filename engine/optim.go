@@ -89,14 +89,39 @@ func NewOptimizer(name string, n int) (Optimizer, error) {
 // CheckOptimizer returns an error naming the allowed values if name is unknown.
 func CheckOptimizer(name string) error { return checkNamed("optimizer", Config{Optimizer: name}) }
 
+// stepFinite takes o's step and reports whether every parameter is finite
+// after it. The built-in optimizers fold that check into their update loop
+// (a vector kernel ORs p−p, which is 0 for every finite p, into a register)
+// instead of a second pass over the parameters.
+func stepFinite(o Optimizer, p, g []float64, lr float64) bool {
+	if c, ok := o.(checkedStepper); ok {
+		return c.step(p, g[:len(p)], lr)
+	}
+	o.Step(p, g, lr)
+	return finite(p)
+}
+
+type checkedStepper interface {
+	step(p, g []float64, lr float64) (finite bool)
+}
+
+// Each update below has a scalar twin here (the reference, and the path on
+// every other architecture or with -tags purego) and a vector kernel in
+// optim_amd64.s that performs the same IEEE operations in the same order,
+// four parameters at a time: the two agree bit for bit
+// (TestOptimizerKernelsMatchScalar). Products are wrapped in float64(…) so
+// that no compiler fuses them into an FMA, which rounds once, not twice.
+
 // SGD: θ ← θ − η·g.
 type SGD struct{}
 
-func (*SGD) Name() string { return OptSGD }
-func (*SGD) Step(p, g []float64, lr float64) {
+func (*SGD) Name() string                         { return OptSGD }
+func (s *SGD) Step(p, g []float64, lr float64)    { s.step(p, g[:len(p)], lr) }
+func (*SGD) step(p, g []float64, lr float64) bool { return sgdUpdate(p, g, lr) }
+func sgdScalar(p, g []float64, lr float64) {
 	g = g[:len(p)]
 	for i := range p {
-		p[i] -= lr * g[i]
+		p[i] -= float64(lr * g[i])
 	}
 }
 
@@ -115,45 +140,51 @@ func (m *Momentum) Name() string {
 	return OptMomentum
 }
 
-func (m *Momentum) Step(p, g []float64, lr float64) {
-	g = g[:len(p)]
-	v := m.V[:len(p)]
-	if m.Nesterov {
+func (m *Momentum) Step(p, g []float64, lr float64) { m.step(p, g[:len(p)], lr) }
+func (m *Momentum) step(p, g []float64, lr float64) bool {
+	return momentumUpdate(p, g, m.V[:len(p)], lr, m.Nesterov)
+}
+
+func momentumScalar(p, g, v []float64, lr float64, nesterov bool) {
+	g, v = g[:len(p)], v[:len(p)]
+	if nesterov {
 		for i := range p {
-			v[i] = flush(MomentumMu*v[i] + g[i])
-			p[i] -= lr * (g[i] + MomentumMu*v[i])
+			v[i] = flush(float64(MomentumMu*v[i]) + g[i])
+			p[i] -= float64(lr * (g[i] + float64(MomentumMu*v[i])))
 		}
 		return
 	}
 	for i := range p {
-		v[i] = flush(MomentumMu*v[i] + g[i])
-		p[i] -= lr * v[i]
+		v[i] = flush(float64(MomentumMu*v[i]) + g[i])
+		p[i] -= float64(lr * v[i])
 	}
 }
 
 // RMSProp: s ← ρ·s + (1−ρ)·g²; θ ← θ − η·g / (√s + ε).
 type RMSProp struct{ S []float64 }
 
-func (*RMSProp) Name() string { return OptRMSProp }
-func (r *RMSProp) Step(p, g []float64, lr float64) {
-	g = g[:len(p)]
-	s := r.S[:len(p)]
+func (*RMSProp) Name() string                           { return OptRMSProp }
+func (r *RMSProp) Step(p, g []float64, lr float64)      { r.step(p, g[:len(p)], lr) }
+func (r *RMSProp) step(p, g []float64, lr float64) bool { return rmspropUpdate(p, g, r.S[:len(p)], lr) }
+func rmspropScalar(p, g, s []float64, lr float64) {
+	g, s = g[:len(p)], s[:len(p)]
 	for i := range p {
-		s[i] = flush(RMSPropRho*s[i] + (1-RMSPropRho)*g[i]*g[i])
-		p[i] -= lr * g[i] / (math.Sqrt(s[i]) + Epsilon)
+		s[i] = flush(float64(RMSPropRho*s[i]) + float64(float64((1-RMSPropRho)*g[i])*g[i]))
+		p[i] -= float64(lr*g[i]) / (math.Sqrt(s[i]) + Epsilon)
 	}
 }
 
 // Adagrad: s ← s + g²; θ ← θ − η·g / (√s + ε).
 type Adagrad struct{ S []float64 }
 
-func (*Adagrad) Name() string { return OptAdagrad }
-func (a *Adagrad) Step(p, g []float64, lr float64) {
-	g = g[:len(p)]
-	s := a.S[:len(p)]
+func (*Adagrad) Name() string                           { return OptAdagrad }
+func (a *Adagrad) Step(p, g []float64, lr float64)      { a.step(p, g[:len(p)], lr) }
+func (a *Adagrad) step(p, g []float64, lr float64) bool { return adagradUpdate(p, g, a.S[:len(p)], lr) }
+func adagradScalar(p, g, s []float64, lr float64) {
+	g, s = g[:len(p)], s[:len(p)]
 	for i := range p {
-		s[i] += g[i] * g[i]
-		p[i] -= lr * g[i] / (math.Sqrt(s[i]) + AdagradEps)
+		s[i] += float64(g[i] * g[i])
+		p[i] -= float64(lr*g[i]) / (math.Sqrt(s[i]) + AdagradEps)
 	}
 }
 
@@ -171,8 +202,9 @@ type Adam struct {
 	b1t, b2t float64
 }
 
-func (*Adam) Name() string { return OptAdam }
-func (a *Adam) Step(p, g []float64, lr float64) {
+func (*Adam) Name() string                      { return OptAdam }
+func (a *Adam) Step(p, g []float64, lr float64) { a.step(p, g[:len(p)], lr) }
+func (a *Adam) step(p, g []float64, lr float64) bool {
 	if a.T == 0 {
 		a.b1t, a.b2t = 1, 1
 	}
@@ -181,23 +213,22 @@ func (a *Adam) Step(p, g []float64, lr float64) {
 	a.b2t *= AdamBeta2
 	k := adamConsts{b1: AdamBeta1, omb1: 1 - AdamBeta1, b2: AdamBeta2, omb2: 1 - AdamBeta2,
 		lr: lr, c1: 1 / (1 - a.b1t), c2: 1 / (1 - a.b2t), eps: Epsilon}
-	adamUpdate(p, g[:len(p)], a.M[:len(p)], a.V[:len(p)], &k)
+	return adamUpdate(p, g, a.M[:len(p)], a.V[:len(p)], &k)
 }
 
-// adamConsts are one step's numbers, laid out for adam_amd64.s.
+// adamConsts are one step's numbers, laid out for optim_amd64.s.
 type adamConsts struct {
 	b1, omb1, b2, omb2, lr, c1, c2, eps float64
 }
 
-// adamScalar is Adam's update, one parameter at a time: the reference that
-// the vector kernel must match bit for bit.
+// adamScalar is Adam's update, one parameter at a time.
 func adamScalar(p, g, m, v []float64, k *adamConsts) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for i := range p {
 		gi := g[i]
-		m[i] = flush(k.b1*m[i] + k.omb1*gi)
-		v[i] = flush(k.b2*v[i] + k.omb2*gi*gi)
-		p[i] -= k.lr * (m[i] * k.c1) / (math.Sqrt(v[i]*k.c2) + k.eps)
+		m[i] = flush(float64(k.b1*m[i]) + float64(k.omb1*gi))
+		v[i] = flush(float64(k.b2*v[i]) + float64(float64(k.omb2*gi)*gi))
+		p[i] -= float64(k.lr*float64(m[i]*k.c1)) / (math.Sqrt(float64(v[i]*k.c2)) + k.eps)
 	}
 }
 

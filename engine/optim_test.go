@@ -115,38 +115,89 @@ func TestSetOptimizerKeepsWeightsAndBatches(t *testing.T) {
 	}
 }
 
-// The vector Adam kernel (amd64 with AVX) must agree with the scalar
-// reference bit for bit, including the tail that is not a multiple of 4.
-func TestAdamKernelMatchesScalar(t *testing.T) {
-	t.Logf("vector kernel in use: %v", useAVX)
-	rng := rand.New(rand.NewPCG(5, 6))
-	for _, n := range []int{1, 3, 4, 5, 621, 1003} {
-		p1, g, m1, v1 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-		for i := range p1 {
-			p1[i], g[i], m1[i], v1[i] = rng.NormFloat64(), rng.NormFloat64()*1e-3, rng.NormFloat64()*1e-4, rng.Float64()*1e-6
-			switch i % 5 { // state at and around the subnormal edge, and dead units' zero gradients
-			case 1:
-				g[i], m1[i], v1[i] = 0, 2.5e-308*rng.NormFloat64(), 2.3e-308*rng.Float64()
-			case 2:
-				g[i], m1[i], v1[i] = 0, math.Copysign(5e-324, rng.NormFloat64()), 5e-324
-			case 3:
-				g[i], m1[i] = 0, math.Copysign(0, -1)
+// Every optimizer's vector kernel (amd64 with AVX2) agrees with its scalar
+// twin bit for bit, parameters and state, including the tail that is not a
+// multiple of 4, state at and around the subnormal edge, −0 and dead units'
+// zero gradients; and each path reports a non-finite parameter wherever it is.
+func TestOptimizerKernelsMatchScalar(t *testing.T) {
+	t.Logf("paths: %v", simdPaths())
+	for _, name := range Optimizers {
+		for _, n := range []int{1, 3, 4, 5, 621, 1003} {
+			var ps [][]float64
+			var states [][][]float64
+			for _, vec := range simdPaths() {
+				rng := rand.New(rand.NewPCG(5, uint64(n)))
+				o, _ := NewOptimizer(name, n)
+				st := optimizerState(o)
+				p, g := make([]float64, n), make([]float64, n)
+				for i := range p {
+					p[i], g[i] = rng.NormFloat64(), rng.NormFloat64()*1e-3
+					for _, s := range st {
+						s[i] = rng.Float64() * 1e-6
+					}
+					switch i % 5 {
+					case 1:
+						g[i] = 0
+						for _, s := range st {
+							s[i] = 2.3e-308 * rng.Float64()
+						}
+					case 2:
+						g[i] = 0
+						for _, s := range st {
+							s[i] = 5e-324
+						}
+					case 3:
+						g[i] = math.Copysign(0, -1)
+					}
+				}
+				withPath(vec, func() {
+					for step := 1; step <= 5; step++ {
+						if !stepFinite(o, p, g, 1e-3*float64(step)) {
+							t.Fatalf("%s n %d (%s): finite parameters reported non-finite", name, n, pathName(vec))
+						}
+					}
+					for _, bad := range []float64{math.Inf(1), math.NaN()} {
+						q := append([]float64(nil), p...)
+						q[n-1] = bad
+						if stepFinite(o, q, g, 1e-3) {
+							t.Fatalf("%s n %d (%s): %v in the last parameter not reported", name, n, pathName(vec), bad)
+						}
+						q[n-1], q[0] = 0, bad
+						if stepFinite(o, q, g, 1e-3) {
+							t.Fatalf("%s n %d (%s): %v in the first parameter not reported", name, n, pathName(vec), bad)
+						}
+					}
+				})
+				ps = append(ps, p)
+				states = append(states, st)
 			}
-		}
-		p2, m2, v2 := append([]float64(nil), p1...), append([]float64(nil), m1...), append([]float64(nil), v1...)
-		for step := 1; step <= 5; step++ {
-			k := adamConsts{b1: AdamBeta1, omb1: 1 - AdamBeta1, b2: AdamBeta2, omb2: 1 - AdamBeta2,
-				lr: 1e-3 * float64(step), c1: 1 / (1 - math.Pow(AdamBeta1, float64(step))), c2: 1 / (1 - math.Pow(AdamBeta2, float64(step))), eps: Epsilon}
-			adamUpdate(p1, g, m1, v1, &k)
-			adamScalar(p2, g, m2, v2, &k)
-		}
-		for i := range p1 {
-			if math.Float64bits(p1[i]) != math.Float64bits(p2[i]) || math.Float64bits(m1[i]) != math.Float64bits(m2[i]) ||
-				math.Float64bits(v1[i]) != math.Float64bits(v2[i]) {
-				t.Fatalf("n %d, i %d: kernel θ %.17g m %.17g v %.17g; scalar θ %.17g m %.17g v %.17g", n, i, p1[i], m1[i], v1[i], p2[i], m2[i], v2[i])
+			for k := 1; k < len(ps); k++ {
+				if !sameFloats(ps[0], ps[k]) {
+					t.Fatalf("%s n %d: parameters differ between paths", name, n)
+				}
+				for i := range states[0] {
+					if !sameFloats(states[0][i], states[k][i]) {
+						t.Fatalf("%s n %d: state %d differs between paths", name, n, i)
+					}
+				}
 			}
 		}
 	}
+}
+
+// optimizerState returns an optimizer's state slices.
+func optimizerState(o Optimizer) [][]float64 {
+	switch o := o.(type) {
+	case *Momentum:
+		return [][]float64{o.V}
+	case *RMSProp:
+		return [][]float64{o.S}
+	case *Adagrad:
+		return [][]float64{o.S}
+	case *Adam:
+		return [][]float64{o.M, o.V}
+	}
+	return nil
 }
 
 // Optimizer state never holds a subnormal float, however long it decays:
