@@ -16,7 +16,7 @@ cap() { tmux capture-pane -t $S -p > $1.txt; tmux capture-pane -t $S -p -e > $1.
 tmux new-session -d -s $S -x 100 -y 30 "$B"; sleep 7.5; tmux send-keys -t $S ' '; sleep 1; cap text100; tmux send-keys -t $S q; sleep 0.5; tmux kill-session -t $S 2>/dev/null
 # 2. dashboard.png: 120×40, the question, i after 8 s, space 20 s later.
 tmux new-session -d -s $S -x 120 -y 40 "$B"; sleep 8; tmux send-keys -t $S i; sleep 20; tmux send-keys -t $S ' '; sleep 1; cap dash120; tmux send-keys -t $S q; sleep 0.5; tmux kill-session -t $S 2>/dev/null
-# 3. race.png: 120×40, question-adam raced against sgd and rmsprop at full pace for 15 s.
+# 3. race.png: 120×40, question-adam raced against sgd and rmsprop at 100 steps a frame for 12 s.
 tmux new-session -d -s $S -x 120 -y 40 "$B --preset question-adam --compare sgd,adam,rmsprop"; sleep 1; for i in 1 2 3 4 5 6 7 8; do tmux send-keys -t $S '<'; sleep 0.1; done; for i in 1 2 3 4; do tmux send-keys -t $S '>'; sleep 0.1; done; sleep 12; tmux send-keys -t $S ' '; sleep 1; cap race120; tmux send-keys -t $S q; sleep 0.5; tmux kill-session -t $S 2>/dev/null
 # 4. classroom.png: a student over a real ssh client at 100×30, following the teacher's seed-story to the collapse.
 T=docteach$$
