@@ -50,7 +50,7 @@ type Command struct {
 	// literal parts and figures.
 	Expects []Expect
 	caption []captionPart
-	Start engine.Config // preset: the preset's configuration (Arg is its label), resolved when parsed
+	Start   engine.Config // preset: the preset's configuration (Arg is its label), resolved when parsed
 }
 
 // PresetFunc resolves a lesson's "preset NAME": the preset's label and a
