@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -340,8 +341,14 @@ func TestClassroomLoad(t *testing.T) {
 	}
 	t.Logf("40 sessions for %.0f s: screen updates per session %.1f–%.1f a second (sampled at 20/s); %.0f bytes/s per session; server RSS %d kB idle, %v kB under load; %d stalled",
 		el, float64(minUpd)/el, float64(maxUpd)/el, float64(sumBytes)/el/n, rss0, rssSeen, stalled)
-	if stalled > 0 || float64(minUpd)/el < 2 {
-		t.Fatalf("%d sessions stopped getting frames; the slowest updated %.1f times a second", stalled, float64(minUpd)/el)
+	// The bound is fairness, not speed (a slow CPU or -race lowers every
+	// session's rate alike): every session trains on, and the slowest gets
+	// at least a quarter of the median session's screen updates.
+	sorted := append([]int(nil), updates...)
+	slices.Sort(sorted)
+	median := sorted[len(sorted)/2]
+	if stalled > 0 || minUpd < 3 || 4*minUpd < median {
+		t.Fatalf("%d sessions stopped getting frames; the slowest updated %d times, the median session %d", stalled, minUpd, median)
 	}
 	if rssSeen[len(rssSeen)-1] > 2*rssSeen[0]+20_000 {
 		t.Fatalf("the server's RSS grew from %d to %d kB", rssSeen[0], rssSeen[len(rssSeen)-1])
