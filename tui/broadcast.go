@@ -220,6 +220,7 @@ type seatRow struct {
 // teacher, end closes the session. Pass the id as Options.Seat; Leave it
 // when the session ends.
 func (h *Hub) Join(name, from string, since time.Time, end func()) int {
+	name, from = cut(name, 32), cut(from, 64) // a name is shown, not stored whole
 	h.mu.Lock()
 	if h.seats == nil {
 		h.seats = map[int]*seat{}

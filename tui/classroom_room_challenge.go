@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -34,7 +35,7 @@ const defaultChallengeMax = 100_000
 // ParseChallenge reads "mse<1e-3" or "mse<1e-3 max 50000".
 func ParseChallenge(s string) (Challenge, error) {
 	f := strings.Fields(s)
-	bad := fmt.Errorf("challenge %q: want mse<VALUE, optionally followed by max STEPS (e.g. 'mse<1e-3 max 50000')", engine.EscapeText(s))
+	bad := errors.New("want mse<VALUE, optionally followed by max STEPS (e.g. 'mse<1e-3 max 50000')")
 	if len(f) != 1 && len(f) != 3 {
 		return Challenge{}, bad
 	}
@@ -58,7 +59,7 @@ func ParseChallenge(s string) (Challenge, error) {
 }
 
 func (c Challenge) String() string {
-	return fmt.Sprintf("mse<%s within %s steps of the fork", engine.FormatValue(c.MSE), engine.Commas(c.Max))
+	return fmt.Sprintf("mse<%g within %s steps of the fork", c.MSE, engine.Commas(c.Max))
 }
 
 // SetChallenge starts a challenge for the class (nil ends it); forks made
