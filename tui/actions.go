@@ -73,6 +73,8 @@ func (m *Model) why(a *action, key string) string {
 	switch {
 	case !a.modes.has(m.mode):
 		return key + " does nothing here (? lists the keys that work now)"
+	case a.roles == teacher && !m.role.teaching():
+		return key + " is the teacher's key in a broadcast class (lnfit --serve ADDR --broadcast)"
 	case !a.roles.has(m.role.kind):
 		return m.role.refusal(key)
 	case a.setup && m.lessonActive():

@@ -204,7 +204,6 @@ type seatFigures struct {
 	step    int64
 	mse     float64 // MSE on x ≥ 0.01
 	verdict string
-	frame   *frame // a fork's last frame, kept while it is shown
 }
 
 // seatRow is one row of the class room: a plain copy.
@@ -281,7 +280,6 @@ func (h *Hub) roster() []seatRow {
 	rows := make([]seatRow, 0, len(h.seats))
 	for id, st := range h.seats {
 		r := seatRow{id: id, name: st.name, from: st.from, since: st.since, seatFigures: st.seatFigures, race: st.race}
-		r.frame = nil
 		rows = append(rows, r)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].id < rows[j].id })

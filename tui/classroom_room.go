@@ -270,7 +270,7 @@ func (m *Model) classEsc(string) tea.Cmd {
 	case m.class.asked:
 		m.class.asked = false
 		m.say(false, "the class goes on")
-	case m.role.hub.showing() != "":
+	case m.role.teaching() && m.role.hub.showing() != "":
 		m.role.hub.unshow()
 		m.say(false, "the followers see your run again")
 	case m.mode == modeClass:

@@ -141,6 +141,9 @@ func TestClassRoomShowAndEnd(t *testing.T) {
 			t.Fatal("no follower was sent bo's run")
 		}
 	}
+	if f, _ := hub.latest(); f.class != nil || f.address != "" {
+		t.Fatal("the class's list (names, addresses) reached the followers")
+	}
 	teacher = press(teacher, "esc")
 	f, _ = hub.latest()
 	if hub.showing() != "" || strings.Contains(f.label, "bo's") || f.snaps[0].Step != teacher.session.Step() {
