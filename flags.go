@@ -13,6 +13,7 @@ import (
 
 	"lnfit/engine"
 	"lnfit/presets"
+	"lnfit/tui"
 )
 
 // options are the parsed command line: what was asked, not yet checked
@@ -40,6 +41,7 @@ type options struct {
 	broadcast                 bool
 	maxSessions               int
 	idleTimeout, sessionLimit time.Duration
+	challenge                 *tui.Challenge // broadcast: what the forks race to meet
 
 	export exportOptions // --history, --curve, --plot, --record (exportflags.go)
 }
@@ -152,6 +154,11 @@ func newFlagSet(o *options) *flag.FlagSet {
 	str(&o.classCode, "class-code", "serve: students type this code to connect (keyboard-interactive)")
 	str(&o.authorizedKeys, "authorized-keys", "serve: only these public keys may connect (an authorized_keys file)")
 	str(&o.hostKey, "host-key", "serve: the server's host key, made once and reused (default: lnfit/host_ed25519 in the user's config dir)")
+	fs.Func("challenge", "serve --broadcast: the forks race to meet it, e.g. 'mse<1e-3' or 'mse<1e-3 max 50000' (k ranks them)", func(v string) error {
+		c, err := tui.ParseChallenge(v)
+		o.challenge = &c
+		return err
+	})
 	registerExportFlags(fs, &o.export)
 	return fs
 }

@@ -28,6 +28,7 @@ var rules = func() []rule {
 	}
 	return append(r,
 		rule{flag: "serve", excludes: []string{"headless"}, msg: "--serve and --headless: a server draws dashboards; give one"},
+		rule{flag: "challenge", needs: []string{"broadcast"}, msg: "--challenge is raced by forks of the teacher's run: it goes with --broadcast"},
 		rule{flag: "seeds", needs: []string{"map"}, msg: "--seeds goes with --map"},
 		rule{flag: "map", needs: []string{"headless"}, msg: "--map goes with --headless (in the dashboard, m opens the map)"},
 		rule{flag: "map", excludes: []string{"lesson", "compare", "load"}, msg: "--map trains its own short runs: it goes with neither --lesson, --compare nor --load"},

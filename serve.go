@@ -42,7 +42,7 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 	cls, err := classroom.New(classroom.Config{
 		HostKeyPath: keyPath, NewSession: st.session, Lesson: st.lesson, Classroom: o.classroom, Broadcast: o.broadcast,
 		MaxSessions: o.maxSessions, IdleTimeout: o.idleTimeout, SessionLimit: o.sessionLimit,
-		ClassCode: o.classCode, AuthorizedKeys: o.authorizedKeys, Log: logOut,
+		ClassCode: o.classCode, AuthorizedKeys: o.authorizedKeys, Log: logOut, Challenge: o.challenge,
 	})
 	if err != nil {
 		fmt.Fprintf(env.stderr, "lnfit: --serve: %v\n", err)
@@ -86,7 +86,8 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 			if dash == nil {
 				dash = tui.Run
 			}
-			teacher := tui.Options{Lesson: st.lesson, Classroom: o.classroom, SavePath: o.save, Hub: cls.Hub(), Pool: cls.Pool(), Maps: cls.Maps()}
+			teacher := tui.Options{Lesson: st.lesson, Classroom: o.classroom, SavePath: o.save, Hub: cls.Hub(), Pool: cls.Pool(), Maps: cls.Maps(),
+				Address: fmt.Sprintf("ssh -p %s %s", port, host), ClassCode: o.classCode} // the footer: what to give the students
 			if err := dash(ctx, s, teacher); err != nil {
 				fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
 				code = exitFailure

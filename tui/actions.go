@@ -43,7 +43,7 @@ func modesOf(ms ...mode) modeSet {
 func (s modeSet) has(md mode) bool { return s&(1<<md) != 0 }
 
 // body is every room but the picker, whose list takes all keys.
-var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap)
+var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap, modeClass)
 
 // resolve finds the action key means in the current room: a room's own
 // entries come first in the table, so they win over the global ones.
@@ -73,6 +73,8 @@ func (m *Model) why(a *action, key string) string {
 	switch {
 	case !a.modes.has(m.mode):
 		return key + " does nothing here (? lists the keys that work now)"
+	case a.roles == teacher && !m.role.teaching():
+		return key + " is the teacher's key in a broadcast class (lnfit --serve ADDR --broadcast)"
 	case !a.roles.has(m.role.kind):
 		return m.role.refusal(key)
 	case a.setup && m.lessonActive():

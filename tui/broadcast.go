@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,13 @@ type Hub struct {
 	last      *frame
 	teacher   func(tea.Msg) // sends to the teacher's program
 	labWanted atomic.Int64  // followers with the init lab open
+
+	seats     map[int]*seat // every student's session (the class room's rows)
+	nextSeat  int
+	shown     int    // the seat whose fork the followers see (0: the teacher's run)
+	shownName string // its student's name
+	shownLast *frame // its last frame
+	challenge *Challenge
 }
 
 type follower struct {
@@ -64,6 +72,12 @@ func (h *Hub) publish(f frame) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.last = &f
+	if h.shown == 0 { // while a fork is shown, the followers see its frames instead
+		h.deliverLocked(f)
+	}
+}
+
+func (h *Hub) deliverLocked(f frame) {
 	for _, fl := range h.followers {
 		select {
 		case <-fl.mailbox: // an undrawn older frame: replaced
@@ -83,8 +97,8 @@ func (h *Hub) Follow(send func(tea.Msg)) (stop func()) {
 	h.nextID++
 	fl := &follower{mailbox: make(chan frame, 1), done: make(chan struct{})}
 	h.followers[id] = fl
-	if h.last != nil {
-		fl.mailbox <- *h.last
+	if f, ok := h.latestLocked(); ok {
+		fl.mailbox <- f
 	}
 	h.mu.Unlock()
 	h.notify()
@@ -110,10 +124,18 @@ func (h *Hub) Follow(send func(tea.Msg)) (stop func()) {
 	}
 }
 
-// latest is the teacher's last frame, if any.
+// latest is the last frame followers were sent (the teacher's, or a
+// shown fork's), if any.
 func (h *Hub) latest() (frame, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.latestLocked()
+}
+
+func (h *Hub) latestLocked() (frame, bool) {
+	if h.shown != 0 && h.shownLast != nil {
+		return *h.shownLast, true
+	}
 	if h.last == nil {
 		return frame{}, false
 	}
@@ -160,3 +182,161 @@ type closingMsg struct{ text string }
 
 // Closing is the message a server sends every program when it shuts down.
 func Closing(text string) tea.Msg { return closingMsg{text} }
+
+// The class's roster: every student's session has a seat on the hub, with
+// who and where from (the classroom's Join) and its latest figures (the
+// session's own dashboard reports them each frame it builds). The
+// teacher's class room draws a copy of it.
+
+// seat is one student's session.
+type seat struct {
+	name, from string
+	since      time.Time
+	end        func() // ends the session (the classroom's)
+	seatFigures
+	race
+}
+
+// seatFigures are a session's latest numbers, as its dashboard last saw them.
+type seatFigures struct {
+	forked  bool
+	label   string // the run's label: what the fork changed
+	step    int64
+	mse     float64 // MSE on x ≥ 0.01
+	verdict string
+}
+
+// seatRow is one row of the class room: a plain copy.
+type seatRow struct {
+	id         int
+	name, from string
+	since      time.Time
+	seatFigures
+	race
+}
+
+// Join gives a student's session a seat: name and from are shown to the
+// teacher, end closes the session. Pass the id as Options.Seat; Leave it
+// when the session ends.
+func (h *Hub) Join(name, from string, since time.Time, end func()) int {
+	name, from = cut(name, 32), cut(from, 64) // a name is shown, not stored whole
+	h.mu.Lock()
+	if h.seats == nil {
+		h.seats = map[int]*seat{}
+	}
+	h.nextSeat++
+	id := h.nextSeat
+	h.seats[id] = &seat{name: name, from: from, since: since, end: end}
+	h.mu.Unlock()
+	h.notify()
+	return id
+}
+
+// Leave gives the seat back; a shown fork that leaves is shown no more.
+func (h *Hub) Leave(id int) {
+	h.mu.Lock()
+	delete(h.seats, id)
+	if h.shown == id {
+		h.unshowLocked()
+	}
+	h.mu.Unlock()
+	h.notify()
+}
+
+// report is a seat's dashboard telling the hub its figures (each frame).
+// A shown fork's frame goes to every follower; a shown seat that follows
+// again is shown no more.
+func (h *Hub) report(id int, fig seatFigures, f *frame) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	st := h.seats[id]
+	if st == nil {
+		return
+	}
+	if fig.forked && !st.forked {
+		st.race = race{forkStep: fig.step} // every fork starts the clock
+	}
+	st.seatFigures = fig
+	if c := h.challenge; c != nil && fig.forked && !st.met && fig.step-st.forkStep <= c.Max && fig.mse < c.MSE {
+		st.met, st.metAt = true, fig.step-st.forkStep
+	}
+	if h.shown != id {
+		return
+	}
+	if !fig.forked {
+		h.unshowLocked()
+		return
+	}
+	sf := *f
+	sf.label = st.name + "'s fork · " + sf.label // the followers' header says whose run it is
+	h.shownLast = &sf
+	h.deliverLocked(sf)
+}
+
+// roster is a copy of every seat, in the order they joined.
+func (h *Hub) roster() []seatRow {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	rows := make([]seatRow, 0, len(h.seats))
+	for id, st := range h.seats {
+		r := seatRow{id: id, name: st.name, from: st.from, since: st.since, seatFigures: st.seatFigures, race: st.race}
+		rows = append(rows, r)
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].id < rows[j].id })
+	return rows
+}
+
+// Seats is how many students have a seat now.
+func (h *Hub) Seats() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.seats)
+}
+
+// show makes every follower follow the seat's fork; "" or why not.
+func (h *Hub) show(id int) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	st := h.seats[id]
+	switch {
+	case st == nil:
+		return "that session has ended"
+	case !st.forked:
+		return st.name + " follows your run: only a fork can be shown (they press f for one)"
+	}
+	h.shown, h.shownName, h.shownLast = id, st.name, nil // their next frame reaches the followers
+	return ""
+}
+
+// unshow gives the followers the teacher's run again.
+func (h *Hub) unshow() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.unshowLocked()
+}
+
+func (h *Hub) unshowLocked() {
+	h.shown, h.shownName, h.shownLast = 0, "", nil
+	if h.last != nil {
+		h.deliverLocked(*h.last) // at once, even while the teacher is paused
+	}
+}
+
+// showing is whose fork the followers see ("" the teacher's).
+func (h *Hub) showing() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.shownName
+}
+
+// end closes a seat's session; false if it has gone.
+func (h *Hub) end(id int) bool {
+	h.mu.Lock()
+	st := h.seats[id]
+	h.mu.Unlock()
+	if st == nil || st.end == nil {
+		return false
+	}
+	go st.end()
+	return true
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"time"
 
 	"lnfit/engine"
 )
@@ -42,6 +43,12 @@ type frame struct {
 	cmap      mapFrame
 	msg       string // the message line ("" none)
 	msgBad    bool
+
+	// The teacher's class room (classroom_room.go).
+	class              []seatRow
+	address, code      string
+	showing, challenge string
+	now                time.Time
 }
 
 // refresh builds the frame: once per Update that changed anything, and
@@ -73,6 +80,8 @@ func (m *Model) refresh() {
 			m.in.gateSeen = d
 		}
 	}
+	f.now = m.now()
+	m.classFrame(&f) // the teacher's class, or a student's figures to the hub
 	f.msg, f.msgBad = "", false
 	if m.msg != "" && m.now().Sub(m.msgAt) <= msgLife {
 		f.msg, f.msgBad = m.msg, m.msgBad
@@ -91,6 +100,9 @@ func (m *Model) runFrame() frame {
 		rate: m.rate.perSecond(), running: m.running, pace: m.pace.label(), panel: m.mode, rot: m.ticks / 30}
 	if m.mode == modeHelp || m.mode == modePicker {
 		f.panel = m.back
+	}
+	if f.panel == modeClass { // the teacher's own room: followers stay on the plots
+		f.panel = modePlots
 	}
 	for i, l := range s.Lanes() {
 		snap := l.Snapshot()

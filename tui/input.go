@@ -48,10 +48,16 @@ func (m Model) keys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	for _, k := range splitKeys(msg) {
 		a := m.resolve(k)
+		if k != "q" && k != "esc" {
+			m.class.asked = false // the teacher's question lasts one key
+		}
 		if a != nil && a.quits {
-			m.pendingSteps()   // the n keys before it, within one frame's budget
-			m.refresh()        // the last screen shows where the run ended
-			return m, tea.Quit // never behind other keys
+			m.pendingSteps() // the n keys before it, within one frame's budget
+			if cmd := a.do(&m, k); cmd != nil {
+				m.refresh()   // the last screen shows where the run ended
+				return m, cmd // never behind other keys
+			}
+			continue // the teacher was asked first (quitKey)
 		}
 		if a == nil || !a.batch {
 			m.pendingSteps() // keys act in the order they came

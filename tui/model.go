@@ -35,6 +35,12 @@ type Options struct {
 	Hub       *Hub          // broadcast: the teacher publishes here, followers read from here
 	Follow    bool          // start following the Hub's teacher (a student's view)
 	Maps      *MapCache     // collapse maps, shared by every session of a classroom (nil: this dashboard's own)
+
+	// The class room's (classroom_room.go): a student's seat on the Hub
+	// (from Hub.Join; 0 none), and what the teacher gives the students.
+	Seat      int
+	Address   string // the ssh line, for the teacher's footer
+	ClassCode string
 }
 
 // Frame timing: ~30 frames a second. At full speed each frame trains for
@@ -54,6 +60,7 @@ const (
 	modeHelp               // the key overlay
 	modePicker             // a preset or lesson list
 	modeMap                // the collapse map
+	modeClass              // the teacher's class room
 )
 
 type tickMsg struct{ id int }
@@ -81,6 +88,7 @@ type Model struct {
 	help   helpRoom
 	picker picker
 	cmap   mapScreen
+	class  classRoom
 
 	width, height int
 	sel           int // the selected lane: o, O, +, - act on it
@@ -225,6 +233,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 	case followersMsg: // a student joined or left: the header's count
+	case classPollMsg:
+		cmd = m.classPoll()
 	case forkRequest: // a follower asks the teacher for a copy of the run
 		msg.reply <- m.session.Clone()
 		return m, nil

@@ -32,6 +32,7 @@ func (s roleSet) has(k roleKind) bool { return s&(1<<k) != 0 }
 var (
 	anyone   = rolesOf(roleSolo, roleTeacher, roleFollower, roleFork)
 	trainers = rolesOf(roleSolo, roleTeacher, roleFork) // they own a run
+	teacher  = rolesOf(roleTeacher)
 )
 
 // role is this dashboard's place in a class and the hub it reaches it by.

@@ -32,6 +32,8 @@ func (m *Model) room() room {
 		return &m.errv
 	case modeMap:
 		return &m.cmap
+	case modeClass:
+		return &m.class
 	}
 	return &m.plots
 }

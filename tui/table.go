@@ -29,10 +29,10 @@ func actionTable() []action {
 			do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
 		{keys: []string{"ctrl+c"}, modes: list, roles: anyone, quits: true, do: quit},
 
-		// The help overlay scrolls.
-		{keys: []string{"up", "k"}, help: "↑ ↓", desc: "scroll this help", group: 3, modes: modesOf(modeHelp), roles: anyone,
+		// The help overlay scrolls (↑ ↓ only: k is the teacher's class room, everywhere but the lists).
+		{keys: []string{"up"}, help: "↑ ↓", desc: "scroll this help", group: 3, modes: modesOf(modeHelp), roles: anyone,
 			do: func(m *Model, _ string) tea.Cmd { m.scrollHelp(-1); return nil }},
-		{keys: []string{"down", "j"}, modes: modesOf(modeHelp), roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.scrollHelp(1); return nil }},
+		{keys: []string{"down"}, modes: modesOf(modeHelp), roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.scrollHelp(1); return nil }},
 
 		// The collapse map: a cursor, and enter restarts the run at its cell.
 		{keys: []string{"left"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.cmap.move(m, -1, 0); return nil }},
@@ -42,6 +42,17 @@ func actionTable() []action {
 		{keys: []string{"enter"}, modes: mp, roles: trainers, setup: true, when: func(m *Model) string { return m.cmap.whyNotEnter(m) },
 			do: (*Model).restartAtCell},
 		{keys: []string{"esc"}, modes: mp, roles: anyone, do: func(m *Model, _ string) tea.Cmd { m.mode = modePlots; return nil }},
+
+		// The teacher's class room (issue 23, classroom_room.go): a list of every session; k opens it, esc
+		// answers q's question, then ends a show, then leaves the room.
+		{keys: []string{"up"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).moveClass, false)},
+		{keys: []string{"down"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).moveClass, true)},
+		{keys: []string{"left"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).sortClass, false)},
+		{keys: []string{"right"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).sortClass, true)},
+		{keys: []string{"enter"}, lineAt: 1, line: "show this fork", modes: modesOf(modeClass), roles: teacher, do: (*Model).showFork},
+		{keys: []string{"X"}, lineAt: 2, line: "end this session", modes: modesOf(modeClass), roles: teacher, do: (*Model).endSeat},
+		{keys: []string{"esc"}, modes: body, roles: anyone, do: (*Model).classEsc},
+		{keys: []string{"k"}, help: "k", desc: "the class room", lineAt: 17, line: "the class", group: 3, modes: body, roles: teacher, do: (*Model).classKey},
 
 		// Everywhere but the picker: the run.
 		{keys: []string{"space"}, help: "space", desc: "pause / run", lineAt: 3, line: "pause / run", modes: body, roles: trainers,
@@ -108,7 +119,7 @@ func actionTable() []action {
 			m.sizeRooms() // the help's length at this size, for its scroll
 			return nil
 		}},
-		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", lineAt: -1, line: "quit", group: 3, modes: body, roles: anyone, quits: true, do: quit},
+		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", lineAt: -1, line: "quit", group: 3, modes: body, roles: anyone, quits: true, do: (*Model).quitKey},
 	}
 }
 

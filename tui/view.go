@@ -67,6 +67,10 @@ func (m Model) layout() layout {
 	keyLine := m.keyLine(w)
 	caption := m.caption(w)
 	used := lipgloss.Height(header) + lipgloss.Height(status) + 1
+	if ft := m.classFooter(w); ft != "" { // the teacher's ssh line, under the keys
+		keyLine += "\n" + ft
+		used++
+	}
 	if diag != "" {
 		used += lipgloss.Height(diag)
 	}

@@ -118,7 +118,9 @@ func newWalk(t *testing.T, seed uint64, dir string, maps *MapCache) *walk {
 	case roleSolo:
 		w.m = w.model(Options{Classroom: w.rng.IntN(4) == 0}, start)
 	case roleTeacher:
-		w.m = w.model(Options{Hub: NewHub()}, start)
+		hub := NewHub()
+		w.m = w.model(Options{Hub: hub, Address: "ssh -p 2323 THIS-MACHINE", ClassCode: "owl"}, start)
+		walkClass(t, hub) // students in the class room, and q asks
 	default:
 		hub := NewHub()
 		teacher := w.model(Options{Hub: hub}, start)
@@ -170,7 +172,8 @@ func (w *walk) fingerprint() string {
 	m := &w.m
 	r := m.run
 	return fmt.Sprint(m.session.Setup().Token(), m.session.Step(), m.mode, m.back, m.running, m.pace, m.sel, m.plots, m.help.scroll,
-		m.picker.idx, m.cmap.cx, m.cmap.cy, m.cmap.key, m.role.kind, r.Waiting, r.Done, r.Caption, r.Lesson != nil, m.in.steps)
+		m.picker.idx, m.cmap.cx, m.cmap.cy, m.cmap.key, m.role.kind, r.Waiting, r.Done, r.Caption, r.Lesson != nil, m.in.steps,
+		m.class.cursor, m.class.sortBy, m.class.asked)
 }
 
 func (w *walk) key(k string) {
@@ -185,6 +188,9 @@ func (w *walk) key(k string) {
 	next, cmd := w.m.Update(msg)
 	w.m = next.(Model)
 	if a != nil && a.quits {
+		if !isQuit(cmd) && w.m.class.asked && w.m.said != said {
+			return // the teacher is asked first; q again quits
+		}
 		if cmd == nil || !isQuit(cmd) {
 			w.fail("%s did not quit", k)
 		}

@@ -25,6 +25,9 @@ import (
 // The session's middlewares, outermost first: recovered, logged,
 // closesConn, guard, dashboard.
 
+// endedText is what a student sees when the teacher ends their session.
+const endedText = "the teacher ended this session"
+
 // studentFrame is a student's frame time: about 20 frames a second.
 const studentFrame = 50 * time.Millisecond
 
@@ -134,7 +137,17 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		opts := tui.Options{Classroom: s.cfg.Classroom, Profile: colorprofile.Env(env), Pool: s.pool, FrameTime: studentFrame,
 			Remote: true, Maps: s.maps}
 		var run *engine.Session
+		var prog atomic.Pointer[tea.Program]
 		if s.hub != nil {
+			// A seat in the teacher's class room: who, from where, and how the teacher ends it.
+			user := engine.EscapeText(sess.User())
+			opts.Seat = s.hub.Join(user, addrKey(sess.RemoteAddr().String()), time.Now(), func() {
+				if p := prog.Load(); p != nil {
+					s.log.Info("ended by the teacher", "user", user, "from", sess.RemoteAddr().String())
+					p.Send(tui.Closing(endedText))
+				}
+			})
+			defer s.hub.Leave(opts.Seat)
 			opts.Hub, opts.Follow = s.hub, true
 			tr, _ := engine.New(engine.DefaultConfig()) // a placeholder until the student forks
 			run = engine.NewSession(tr, "following")
@@ -159,6 +172,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			tea.WithInput(tui.Gate(in)), tea.WithFilter(tui.Filter), tea.WithOutput(out), tea.WithContext(ctx),
 			tea.WithEnvironment(env), tea.WithColorProfile(opts.Profile),
 			tea.WithWindowSize(w, h), tea.WithFPS(20), tea.WithoutSignalHandler())
+		prog.Store(p)
 		if !s.register(p, out) {
 			wish.Fatalln(sess, closingText)
 			return

@@ -43,8 +43,9 @@ type Config struct {
 	// NewSession is a student's own run (not used in broadcast).
 	NewSession func() (*engine.Session, error)
 	Lesson     *runner.Lesson
-	Classroom  bool // the projector layout
-	Broadcast  bool // students follow the teacher's run (Hub) and may fork
+	Classroom  bool           // the projector layout
+	Broadcast  bool           // students follow the teacher's run (Hub) and may fork
+	Challenge  *tui.Challenge // broadcast: the forks race to meet it (the teacher's class room ranks them)
 
 	MaxSessions  int           // dashboards at once; 0: 20 a core
 	IdleTimeout  time.Duration // a session without a key is closed; 0: 30 min
@@ -204,6 +205,10 @@ func New(cfg Config) (*Server, error) {
 		pool: cfg.Pool, maps: tui.NewMapCache(), opened: time.Now(), programs: map[*tea.Program]*sessionOut{}}
 	if cfg.Broadcast {
 		s.hub = tui.NewHub()
+		s.hub.SetChallenge(cfg.Challenge)
+	}
+	if cfg.Challenge != nil && !cfg.Broadcast {
+		return nil, errors.New("a challenge is raced by forks of the teacher's run: it goes with broadcast")
 	}
 	if cfg.AuthorizedKeys != "" {
 		kf, err := readAuthorizedKeys(cfg.AuthorizedKeys, time.Now())
