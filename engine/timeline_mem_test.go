@@ -74,7 +74,7 @@ func TestTimelineThinsBigNets(t *testing.T) {
 	for step := int64(0); step <= 100_000; step = NextPlanned(step) {
 		fakeSteps(s, step)
 		tl.Observe(s)
-		if step == 500 {
+		if step == 501 {
 			tl.Mark(s, "lr → 0.01")
 		}
 	}
@@ -87,7 +87,7 @@ func TestTimelineThinsBigNets(t *testing.T) {
 			t.Fatalf("step %d was dropped: %v", i, steps)
 		}
 	}
-	if i, err := tl.Find(500); err != nil || tl.At(i).Why != "lr → 0.01" || steps[len(steps)-1] != 100_000 {
+	if i, err := tl.Find(501); err != nil || tl.At(i).Why != "lr → 0.01" || steps[len(steps)-1] != 100_000 {
 		t.Fatalf("the setup change or the last step was dropped: %v", steps)
 	}
 	for i := 1; i < len(steps); i++ {
