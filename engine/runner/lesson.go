@@ -29,6 +29,7 @@ import (
 //	                        if it does not hold, the caption is replaced by one computed line
 //	                        saying what happened instead, and the lesson goes on
 //	wait                    wait for the presenter (space); headless goes straight on
+//	rewind STEP             branch the run from the timeline's moment at STEP (the newest there)
 //	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
 //	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map
 //
@@ -38,7 +39,7 @@ import (
 // Command is one parsed line.
 type Command struct {
 	Line  int
-	Op    string // title, preset, set, race, run, until, say, wait
+	Op    string // title, preset, set, race, run, until, rewind, say, wait
 	Arg   string
 	Value string
 	Lane  int           // set: engine.AllLanes or a lane index
@@ -50,7 +51,7 @@ type Command struct {
 	// literal parts and figures.
 	Expects []Expect
 	caption []captionPart
-	Start engine.Config // preset: the preset's configuration (Arg is its label), resolved when parsed
+	Start   engine.Config // preset: the preset's configuration (Arg is its label), resolved when parsed
 }
 
 // PresetFunc resolves a lesson's "preset NAME": the preset's label and a
@@ -214,6 +215,12 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 				return nil, bad("%s: want fit, lab, error or map", engine.QuoteValue(rest))
 			}
 			c.Arg = rest
+		case "rewind":
+			n, err := strconv.ParseInt(rest, 10, 64)
+			if err != nil || n < 0 || n > maxLessonSteps {
+				return nil, bad("%s is not a step from 0 to %d", engine.QuoteValue(rest), maxLessonSteps)
+			}
+			c.N = n
 		case "run":
 			n, err := strconv.ParseInt(rest, 10, 64)
 			if err != nil || n < 1 || n > maxLessonSteps {
@@ -250,7 +257,7 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 				return nil, bad("unknown condition %s (want collapsed, converged, mse<V or step>=N)", engine.QuoteValue(cond))
 			}
 		default:
-			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, expect, say, wait, speed or show)",
+			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, rewind, expect, say, wait, speed or show)",
 				shownName, i+1, engine.QuoteValue(op))
 		}
 		l.Commands = append(l.Commands, c)
@@ -316,4 +323,14 @@ func LessonNames() []string {
 		out[i] = l.Name
 	}
 	return out
+}
+
+// rewinds reports whether the lesson has a rewind command.
+func (l *Lesson) rewinds() bool {
+	for _, c := range l.Commands {
+		if c.Op == "rewind" {
+			return true
+		}
+	}
+	return false
 }
