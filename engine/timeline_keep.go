@@ -80,7 +80,7 @@ func (tl *Timeline) Observe(s *Session) bool {
 }
 
 // Mark keeps a moment of s just after a setup change, named by why.
-func (tl *Timeline) Mark(s *Session, why string) { tl.add(momentOf(s, ShortText(why, 60))) }
+func (tl *Timeline) Mark(s *Session, why string) { tl.add(momentOf(s, ShortText(why, 120))) }
 
 func (tl *Timeline) add(m *Moment) {
 	tl.moments = append(tl.moments, m)

@@ -32,6 +32,9 @@ type frame struct {
 	waiting     bool
 	lessonDone  bool
 
+	timeline   string // "viewing step 1 of 2,400,118 · t/esc back to live · …" ("" the live run)
+	timelineAt string // which moment, and after what change
+
 	// This dashboard's own, never published.
 	serial    uint64
 	sel       int // the selected lane
@@ -49,9 +52,15 @@ type frame struct {
 // run's part from the teacher's latest frame.
 func (m *Model) refresh() {
 	var f frame
-	if m.role.following() {
+	switch {
+	case m.role.following():
 		f = m.shared
-	} else {
+	case m.mode == modeTimeline || m.mode == modeHelp && m.back == modeTimeline:
+		f = m.momentFrame() // timeline.go: what a teacher scrubs to, its followers see
+		if m.role.teaching() {
+			m.role.hub.publish(f)
+		}
+	default:
 		f = m.runFrame()
 		if m.role.teaching() {
 			m.role.hub.publish(f) // the teacher's frame, for every follower (plain data, never changed after)

@@ -54,6 +54,7 @@ const (
 	modeHelp               // the key overlay
 	modePicker             // a preset or lesson list
 	modeMap                // the collapse map
+	modeTimeline           // a kept moment of the run, in the room t opened it from (timeline.go)
 )
 
 type tickMsg struct{ id int }
@@ -81,6 +82,7 @@ type Model struct {
 	help   helpRoom
 	picker picker
 	cmap   mapScreen
+	tl     timelineView
 
 	width, height int
 	sel           int // the selected lane: o, O, +, - act on it
@@ -110,6 +112,7 @@ func New(s *engine.Session, o Options) Model {
 	if m.opts.Maps == nil {
 		m.opts.Maps = NewMapCache()
 	}
+	m.syncTimeline()
 	m.pace = newPace(!o.StartPaused, m.now())
 	if o.Remote {
 		m.opts.SavePath = "-"

@@ -32,6 +32,13 @@ func (m *Model) room() room {
 		return &m.errv
 	case modeMap:
 		return &m.cmap
+	case modeTimeline: // the moment, in the room it was opened from
+		switch m.tl.inner {
+		case modeLab:
+			return &m.lab
+		case modeError:
+			return &m.errv
+		}
 	}
 	return &m.plots
 }
