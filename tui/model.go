@@ -48,13 +48,13 @@ const (
 type mode int
 
 const (
-	modePlots  mode = iota // fit and loss
-	modeLab                // init lab
-	modeError              // error against x
-	modeHelp               // the key overlay
-	modePicker             // a preset or lesson list
-	modeMap                // the collapse map
-	modeTimeline           // a kept moment of the run, in the room t opened it from (timeline.go)
+	modePlots    mode = iota // fit and loss
+	modeLab                  // init lab
+	modeError                // error against x
+	modeHelp                 // the key overlay
+	modePicker               // a preset or lesson list
+	modeMap                  // the collapse map
+	modeTimeline             // a kept moment of the run, in the room t opened it from (timeline.go)
 )
 
 type tickMsg struct{ id int }
