@@ -146,23 +146,41 @@ func (tl *Timeline) Steps() []int64 {
 // Last is the index of the newest moment (-1: none).
 func (tl *Timeline) Last() int { return len(tl.moments) - 1 }
 
-// Find is the newest moment at step, else the newest one before it in the
-// same stretch as the newest moment; -1 and an error if there is none.
-func (tl *Timeline) Find(step int64) (int, error) {
-	for i := len(tl.moments) - 1; i >= 0; i-- {
-		if tl.moments[i].Step == step {
-			return i, nil
+// Find is the newest moment at step in the newest stretch of steps (a
+// restart or a branch starts a new one), else the newest before it there;
+// -1 and an error if there is none.
+func (tl *Timeline) Find(step int64) (int, error) { return tl.FindBack(step, 0) }
+
+// FindBack is Find in the stretch `back` restarts before the newest: a
+// lesson's "rewind 1 back 1" is step 1 of the run before the last restart.
+func (tl *Timeline) FindBack(step int64, back int) (int, error) {
+	end := len(tl.moments) // the stretch is [start, end)
+	start := tl.stretchStart(end)
+	for ; back > 0 && start > 0; back-- {
+		end, start = start, tl.stretchStart(start)
+	}
+	if back > 0 {
+		return -1, fmt.Errorf("the timeline keeps fewer restarts than that")
+	}
+	best := -1
+	for i := start; i < end; i++ {
+		if s := tl.moments[i].Step; s == step || s < step && (best < 0 || tl.moments[best].Step != step) {
+			best = i
 		}
 	}
-	for i := len(tl.moments) - 1; i >= 0; i-- {
-		if tl.moments[i].Step < step {
-			return i, nil
-		}
-		if i > 0 && tl.moments[i-1].Step > tl.moments[i].Step {
-			break // the start of the newest stretch
-		}
+	if best < 0 {
+		return -1, fmt.Errorf("the timeline keeps no moment at or before step %d", step)
 	}
-	return -1, fmt.Errorf("the timeline keeps no moment at or before step %d", step)
+	return best, nil
+}
+
+// stretchStart is where the stretch of steps that ends just before end begins.
+func (tl *Timeline) stretchStart(end int) int {
+	i := end - 1
+	for i > 0 && tl.moments[i-1].Step <= tl.moments[i].Step {
+		i--
+	}
+	return max(i, 0)
 }
 
 // Decade is the index a shift-arrow moves to from i: the first moment at

@@ -29,7 +29,8 @@ import (
 //	                        if it does not hold, the caption is replaced by one computed line
 //	                        saying what happened instead, and the lesson goes on
 //	wait                    wait for the presenter (space); headless goes straight on
-//	rewind STEP             branch the run from the timeline's moment at STEP (the newest there)
+//	rewind STEP [back N]    branch the run from the timeline's moment at STEP: in the run on
+//	                        screen, or in the run N restarts back (a set init, a preset…)
 //	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
 //	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map
 //
@@ -47,6 +48,7 @@ type Command struct {
 	N     int64         // run: steps; until: the cap
 	Cond  string        // until: collapsed, converged, mse, step
 	Limit float64       // until mse<V: V; until step>=N: N
+	Back  int           // rewind: how many restarts back the run is (0: the one on screen)
 	// say: the expect lines just before it, and its text split into
 	// literal parts and figures.
 	Expects []Expect
@@ -216,11 +218,19 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 			}
 			c.Arg = rest
 		case "rewind":
-			n, err := strconv.ParseInt(rest, 10, 64)
+			stepText, backText, hasBack := strings.Cut(rest, " back ")
+			n, err := strconv.ParseInt(strings.TrimSpace(stepText), 10, 64)
 			if err != nil || n < 0 || n > maxLessonSteps {
-				return nil, bad("%s is not a step from 0 to %d", engine.QuoteValue(rest), maxLessonSteps)
+				return nil, bad("%s is not a step from 0 to %d", engine.QuoteValue(stepText), maxLessonSteps)
 			}
 			c.N = n
+			if hasBack {
+				b, err := strconv.Atoi(strings.TrimSpace(backText))
+				if err != nil || b < 0 || b > 100 {
+					return nil, bad("back %s: want a count of restarts from 0 to 100", engine.QuoteValue(backText))
+				}
+				c.Back = b
+			}
 		case "run":
 			n, err := strconv.ParseInt(rest, 10, 64)
 			if err != nil || n < 1 || n > maxLessonSteps {

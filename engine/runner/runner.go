@@ -316,7 +316,7 @@ func (r *Runner) exec(c Command) error {
 		}
 		return r.mark("race "+c.Arg, s.Race(c.Lanes, 0))
 	case "rewind":
-		return r.Rewind(c.N)
+		return r.Rewind(c.N, c.Back)
 	case "run":
 		r.startTraining(c, s.Step()+c.N)
 	case "until":
@@ -333,14 +333,14 @@ func (r *Runner) mark(why string, err error) error {
 	return err
 }
 
-// Rewind branches the session from the timeline's moment at step (the
-// newest one there, else the newest before it in the run now on screen):
-// a lesson's `rewind STEP`, the dashboard's enter.
-func (r *Runner) Rewind(step int64) error {
+// Rewind branches the session from the timeline's moment at step in the
+// run `back` restarts ago (0: the run now on screen; see Timeline.FindBack):
+// a lesson's `rewind STEP [back N]`.
+func (r *Runner) Rewind(step int64, back int) error {
 	if r.Timeline == nil {
 		return fmt.Errorf("rewind %d: this run keeps no timeline", step)
 	}
-	i, err := r.Timeline.Find(step)
+	i, err := r.Timeline.FindBack(step, back)
 	if err != nil {
 		return fmt.Errorf("rewind %d: %v", step, err)
 	}

@@ -58,13 +58,37 @@ func TestRewindErrors(t *testing.T) {
 	}
 	tr, _ := engine.New(engine.DefaultConfig())
 	r := New(engine.NewSession(tr, "question"), nil)
-	if err := r.Rewind(3); err == nil || !strings.Contains(err.Error(), "no timeline") {
+	if err := r.Rewind(3, 0); err == nil || !strings.Contains(err.Error(), "no timeline") {
 		t.Fatalf("no timeline: %v", err)
 	}
 	r.Timeline = engine.NewTimeline()
 	r.Steps = 5
 	r.Advance(Budget{})
-	if err := r.Rewind(3); err != nil || r.Session.Step() != 3 {
+	if err := r.Rewind(3, 0); err != nil || r.Session.Step() != 3 {
 		t.Fatalf("rewind 3: %v, at step %d", err, r.Session.Step())
+	}
+}
+
+// rewind STEP back 1 is that step of the run before the last restart: the
+// question's collapse again after the lesson moved on to another init.
+func TestRewindBackIsTheRunBeforeTheRestart(t *testing.T) {
+	l, err := ParseLesson("t", "run 20\nset init normal\nrun 30\nrewind 5 back 1\nsay {step}\nwait")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := engine.New(engine.DefaultConfig())
+	r := New(engine.NewSession(tr, "question"), l)
+	r.Advance(Budget{})
+	plain, _ := engine.New(engine.DefaultConfig())
+	plain.Run(5)
+	main := r.Session.Main()
+	if r.Caption != "5" || main.Config().Init != engine.DefaultConfig().Init || !same(plain.Network().Params, main.Network().Params) {
+		t.Fatalf("caption %q, init %s (err %v): not step 5 of the first run", r.Caption, main.Config().Init, r.Err)
+	}
+	if err := r.Rewind(5, 9); err == nil || !strings.Contains(err.Error(), "fewer restarts") {
+		t.Fatalf("rewind 5 back 9: %v", err)
+	}
+	if _, err := ParseLesson("t", "rewind 5 back x"); err == nil {
+		t.Fatal("rewind 5 back x parsed")
 	}
 }
