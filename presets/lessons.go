@@ -50,7 +50,7 @@ say Both fit ln(x) at step {step}: mse on x ≥ 0.01 is {mse_above_0_01.A} for A
 wait
 rewind 1 back 1
 expect dead.1=all
-say Back on the timeline to step {step} of the question's run, the fix still fresh: the very same batch as the normal init's first step, but the uniform init's single update left dead ReLU {dead.1} in layer 1 and net(x) between {pred_min} and {pred_max}. That single step was the collapse.
+say Back on the timeline to step {step} of the question's run, the fix still fresh: the very same batch as the normal init's first step, but the uniform init's single update left dead ReLU {dead.1} in layer 1, and net(x) is {mean_pred} for every x. That single step was the collapse.
 wait
 race off
 preset question
