@@ -24,6 +24,11 @@ type timelineView struct {
 	viewing *engine.Moment   // ... of this moment
 }
 
+// servedTimelineBudget is a classroom session's timeline budget: the
+// question's net keeps every planned moment to about 10^5 steps in it, and
+// thins evenly after.
+const servedTimelineBudget = 8 << 20
+
 // timelineModes are the rooms t opens the timeline from, and that draw a moment.
 var timelineModes = modesOf(modePlots, modeLab, modeError)
 
@@ -35,6 +40,9 @@ func (m *Model) syncTimeline() {
 	case m.run.Timeline == nil:
 		if m.tl.keep == nil {
 			m.tl.keep = engine.NewTimeline()
+			if m.opts.Pool != nil { // a classroom: many sessions share the server's memory
+				m.tl.keep.Budget = servedTimelineBudget
+			}
 		}
 		m.run.Timeline = m.tl.keep
 	case m.run.Timeline != m.tl.keep:

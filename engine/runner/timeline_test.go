@@ -92,3 +92,23 @@ func TestRewindBackIsTheRunBeforeTheRestart(t *testing.T) {
 		t.Fatal("rewind 5 back x parsed")
 	}
 }
+
+// The step loop with and without a timeline: the moments are taken between
+// chunks, at planned steps, so the cost per step should not move (compare
+// the two ns/step figures; nothing here asserts a time).
+func BenchmarkAdvanceTimeline(b *testing.B) {
+	for _, keep := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[keep], func(b *testing.B) {
+			const steps = 200_000
+			for range b.N {
+				tr, _ := engine.New(engine.DefaultConfig())
+				r := New(engine.NewSession(tr, "question"), nil)
+				if keep {
+					r.Timeline = engine.NewTimeline()
+				}
+				r.Advance(Budget{Steps: steps})
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*steps), "ns/step")
+		})
+	}
+}
