@@ -201,3 +201,18 @@ func (tl *Timeline) Decade(i, dir int) int {
 	}
 	return j
 }
+
+// Moments is a copy of the list of kept moments, oldest first. A moment
+// never changes once taken, so the copy may be read by another goroutine
+// (a follower's screen) while this timeline goes on.
+func (tl *Timeline) Moments() []*Moment { return append([]*Moment(nil), tl.moments...) }
+
+// TimelineOf is a timeline of the given moments (a follower's copy of its
+// teacher's): it keeps its own list, so taking more never touches theirs.
+func TimelineOf(moments []*Moment) *Timeline {
+	tl := &Timeline{Budget: TimelineBudget, moments: append([]*Moment(nil), moments...)}
+	for _, m := range moments {
+		tl.bytes += m.bytes
+	}
+	return tl
+}

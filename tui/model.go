@@ -217,7 +217,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.role.following() {
 			return m, nil
 		}
-		turn := msg.f.panel != m.shared.panel && m.mode != modeHelp // the teacher (or the lesson) turned to another panel: so do we
+		turn := msg.f.panel != m.shared.panel && m.mode != modeHelp && m.mode != modeTimeline // the teacher (or the lesson) turned to another panel: so do we
 		m.shared = msg.f
 		if turn {
 			if msg.f.panel == modeMap {

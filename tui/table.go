@@ -46,15 +46,15 @@ func actionTable() []action {
 		// The timeline (timeline.go): t looks back at the kept moments, in the
 		// room on screen; its keys are these, the setup keys do nothing there.
 		{keys: []string{"t"}, help: "t", desc: "timeline: look back, branch", lineAt: 17, line: "timeline", group: 2,
-			modes: timelineModes | modesOf(modeTimeline), roles: trainers, do: (*Model).openTimeline},
-		{keys: []string{"esc"}, lineAt: 1, line: "live run", modes: modesOf(modeTimeline), roles: trainers, do: (*Model).closeTimeline},
-		{keys: []string{"left"}, help: "← →", desc: "timeline: a moment back / on", lineAt: 2, line: "moment", group: 2, modes: modesOf(modeTimeline), roles: trainers,
+			modes: timelineModes | modesOf(modeTimeline), roles: anyone, do: (*Model).openTimeline},
+		{keys: []string{"esc"}, lineAt: 1, line: "live run", modes: modesOf(modeTimeline), roles: anyone, do: (*Model).closeTimeline},
+		{keys: []string{"left"}, help: "← →", desc: "timeline: a moment back / on", lineAt: 2, line: "moment", group: 2, modes: modesOf(modeTimeline), roles: anyone,
 			when: whyNotTimelineMove, do: func(m *Model, _ string) tea.Cmd { m.moveTimeline(-1, false); return nil }},
-		{keys: []string{"right"}, modes: modesOf(modeTimeline), roles: trainers, when: whyNotTimelineMove,
+		{keys: []string{"right"}, modes: modesOf(modeTimeline), roles: anyone, when: whyNotTimelineMove,
 			do: func(m *Model, _ string) tea.Cmd { m.moveTimeline(1, false); return nil }},
-		{keys: []string{"shift+left"}, help: "⇧← ⇧→", desc: "timeline: a decade of steps back / on", group: 2, modes: modesOf(modeTimeline), roles: trainers,
+		{keys: []string{"shift+left"}, help: "⇧← ⇧→", desc: "timeline: a decade of steps back / on", group: 2, modes: modesOf(modeTimeline), roles: anyone,
 			when: whyNotTimelineMove, do: func(m *Model, _ string) tea.Cmd { m.moveTimeline(-1, true); return nil }},
-		{keys: []string{"shift+right"}, modes: modesOf(modeTimeline), roles: trainers, when: whyNotTimelineMove,
+		{keys: []string{"shift+right"}, modes: modesOf(modeTimeline), roles: anyone, when: whyNotTimelineMove,
 			do: func(m *Model, _ string) tea.Cmd { m.moveTimeline(1, true); return nil }},
 		{keys: []string{"enter"}, help: "enter", desc: "timeline: branch from the moment", lineAt: 3, line: "branch here", group: 2,
 			modes: modesOf(modeTimeline), roles: trainers, setup: true, do: (*Model).branch},
@@ -64,14 +64,16 @@ func actionTable() []action {
 				m.closeTimeline("")
 				return m.space() // a lesson's space moves it on from the timeline too
 			}},
+		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 7, line: "fork: your own copy", group: 3, modes: modesOf(modeTimeline),
+			roles: rolesOf(roleFollower), do: func(m *Model, k string) tea.Cmd { m.closeTimeline(""); return m.fork(k) }},
 		// These five twin global keys: their ? rows share the global ones' keys and column.
 		{keys: []string{"w"}, help: "w", desc: "save the moment on screen", lineAt: 4, line: "save this moment", group: 3,
 			modes: modesOf(modeTimeline), roles: trainers, do: (*Model).saveMoment},
-		{keys: []string{"h"}, help: "h", desc: "the moment's init lab", lineAt: 5, line: "its init lab", group: 2, modes: modesOf(modeTimeline), roles: trainers,
+		{keys: []string{"h"}, help: "h", desc: "the moment's init lab", lineAt: 5, line: "its init lab", group: 2, modes: modesOf(modeTimeline), roles: anyone,
 			do: func(m *Model, _ string) tea.Cmd { m.timelineInner(modeLab); return nil }},
-		{keys: []string{"e"}, help: "e", desc: "the moment's error against x", lineAt: 6, line: "its error vs x", group: 2, modes: modesOf(modeTimeline), roles: trainers,
+		{keys: []string{"e"}, help: "e", desc: "the moment's error against x", lineAt: 6, line: "its error vs x", group: 2, modes: modesOf(modeTimeline), roles: anyone,
 			do: func(m *Model, _ string) tea.Cmd { m.timelineInner(modeError); return nil }},
-		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", lineAt: -1, line: "quit", group: 3, modes: modesOf(modeTimeline), roles: trainers, quits: true, do: quit},
+		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", lineAt: -1, line: "quit", group: 3, modes: modesOf(modeTimeline), roles: anyone, quits: true, do: quit},
 
 		// Everywhere but the picker: the run.
 		{keys: []string{"space"}, help: "space", desc: "pause / run", lineAt: 3, line: "pause / run", modes: body, roles: trainers,

@@ -22,6 +22,23 @@ type timelineView struct {
 	resume  bool             // the live run was training when t opened
 	view    *engine.Session  // the moment as a session, for its frame
 	viewing *engine.Moment   // ... of this moment
+
+	// A teacher's moments as last published: a fresh copy whenever they change.
+	shared            []*engine.Moment
+	sharedN, sharedTh int
+}
+
+// publishedMoments is the teacher's list for its followers' frames; the
+// same slice until the timeline changes, so a frame costs no copy.
+func (m *Model) publishedMoments() []*engine.Moment {
+	k := m.tl.keep
+	if k == nil {
+		return nil
+	}
+	if k.Len() != m.tl.sharedN || k.Thinned() != m.tl.sharedTh {
+		m.tl.shared, m.tl.sharedN, m.tl.sharedTh = k.Moments(), k.Len(), k.Thinned()
+	}
+	return m.tl.shared
 }
 
 // servedTimelineBudget is a classroom session's timeline budget: the
@@ -79,8 +96,16 @@ func (m *Model) openTimeline(string) tea.Cmd {
 	if m.mode == modeTimeline {
 		return m.closeTimeline("")
 	}
-	m.syncTimeline()
-	m.tl.keep.Observe(m.session) // the live step itself, if it is a planned one
+	if m.role.following() { // the teacher's moments, on this screen only
+		if len(m.shared.moments) == 0 {
+			m.say(true, "the teacher's run has kept no moments yet: t looks back once it has")
+			return nil
+		}
+		m.tl.keep = engine.TimelineOf(m.shared.moments)
+	} else {
+		m.syncTimeline()
+		m.tl.keep.Observe(m.session) // the live step itself, if it is a planned one
+	}
 	m.tl.inner, m.tl.resume, m.tl.at = m.mode, m.running, m.tl.keep.Last()
 	m.pause()
 	m.mode = modeTimeline
@@ -90,6 +115,11 @@ func (m *Model) openTimeline(string) tea.Cmd {
 
 func (m *Model) closeTimeline(string) tea.Cmd {
 	m.mode, m.tl.view, m.tl.viewing = m.tl.inner, nil, nil
+	if m.role.following() {
+		m.mode = m.shared.panel // the teacher's panel again
+		m.say(false, "back to the teacher's live run")
+		return nil
+	}
 	m.say(false, "back to the live run at step %s", engine.Commas(m.session.Step()))
 	if m.tl.resume {
 		return m.resume()
@@ -199,8 +229,15 @@ func (m *Model) momentFrame() frame {
 	f := m.runFrame()
 	m.session, m.sel, m.frame.verdicts, m.mode = live, sel, prev, md
 	f.token = live.Setup().Token()
+	liveStep, under := live.Step(), "training paused"
+	if m.role.following() { // the teacher's run goes on; its token is the live one
+		f.token, liveStep, under = m.shared.token, 0, "the teacher's run goes on"
+		for _, s := range m.shared.snaps {
+			liveStep = max(liveStep, s.Step)
+		}
+	}
 	mo := m.tl.keep.At(m.tl.at)
-	f.timeline = fmt.Sprintf("viewing step %s of %s · t/esc back to live · training paused", engine.Commas(mo.Step), engine.Commas(live.Step()))
+	f.timeline = fmt.Sprintf("viewing step %s of %s · t/esc back to live · %s", engine.Commas(mo.Step), engine.Commas(liveStep), under)
 	where := fmt.Sprintf("moment %d of %d", m.tl.at+1, m.tl.keep.Len())
 	if mo.Why != "" {
 		where += " · after: " + mo.Why

@@ -125,3 +125,35 @@ func TestTimelineBranchRefusedInALesson(t *testing.T) {
 		t.Fatalf("enter in a lesson: %q, step %d → %d", m.msg, before, m.session.Step())
 	}
 }
+
+// A follower scrubs the teacher's moments on its own screen: the teacher's
+// run and screen are untouched; the teacher's own scrub is what followers see.
+func TestTimelineInAClass(t *testing.T) {
+	teacher, student, hub, _ := classroom(t)
+	teacher.advance(runner.Budget{Steps: 120})
+	teacher.refresh()
+	f, _ := hub.latest()
+	next, _ := student.Update(sharedFrameMsg{f})
+	student = keys(next.(Model), "t", "shift+left", "shift+left", "shift+left")
+	v := student.render()
+	if student.mode != modeTimeline || !strings.Contains(v, "viewing step 0 of 120") || !strings.Contains(v, "the teacher's run goes on") {
+		t.Fatalf("the follower's timeline:\n%s", v)
+	}
+	if teacher.session.Step() != 120 || teacher.mode == modeTimeline {
+		t.Fatal("the follower's scrub moved the teacher")
+	}
+	student = keys(student, "enter")
+	if !student.msgBad || !strings.Contains(student.msg, "teacher's key") {
+		t.Fatalf("a follower's enter: %q", student.msg)
+	}
+	student = keys(student, "esc")
+	if student.mode == modeTimeline || strings.Contains(student.render(), "viewing step") {
+		t.Fatal("esc did not bring the follower back to the teacher's run")
+	}
+	// The teacher scrubs: the followers' frames are that moment.
+	teacher = keys(teacher, "t", "left")
+	f, _ = hub.latest()
+	if f.timeline == "" || !strings.Contains(f.timeline, "of 120") {
+		t.Fatalf("the teacher's published frame while scrubbing: %q", f.timeline)
+	}
+}
