@@ -65,14 +65,17 @@ func PlannedUpTo(n int64) int {
 	return c
 }
 
-// Observe keeps a moment of s if its step is planned and the last moment is
-// not already of this step. It reports whether it took one.
+// Observe keeps a moment of s if its step is planned, or if it starts a
+// stretch (the first moment: a loaded network at its own step; a step below
+// the last moment's: a branch), and the last moment is not already of this
+// step. It reports whether it took one.
 func (tl *Timeline) Observe(s *Session) bool {
 	step := s.Step()
-	if !Planned(step) {
+	n := len(tl.moments)
+	if n > 0 && tl.moments[n-1].Step == step {
 		return false
 	}
-	if n := len(tl.moments); n > 0 && tl.moments[n-1].Step == step {
+	if !Planned(step) && n > 0 && step > tl.moments[n-1].Step {
 		return false
 	}
 	tl.add(momentOf(s, ""))

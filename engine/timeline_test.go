@@ -147,3 +147,24 @@ func TestMomentIsACopy(t *testing.T) {
 		t.Fatalf("moment %+v", tl.At(0))
 	}
 }
+
+// A loaded network's timeline starts at its own step, planned or not; a
+// branch to an unplanned step starts a new stretch there.
+func TestTimelineStartsWhereTheRunIs(t *testing.T) {
+	tr := mustNew(t, DefaultConfig())
+	if err := tr.LoadNetwork(tr.Network(), 12_345); err != nil {
+		t.Fatal(err)
+	}
+	s, tl := NewSession(tr, "loaded"), NewTimeline()
+	if !tl.Observe(s) || tl.At(0).Step != 12_345 {
+		t.Fatalf("the loaded step is not kept: %v", tl.Steps())
+	}
+	s.Run(1)
+	if tl.Observe(s) {
+		t.Fatal("an unplanned step after the start was kept")
+	}
+	trainObserved(s, tl, 13_000)
+	if _, err := tl.Find(12_000); err == nil {
+		t.Fatal("found a moment before the loaded step")
+	}
+}

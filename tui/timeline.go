@@ -140,6 +140,11 @@ func (m *Model) moveTimeline(by int, decade bool) {
 		if by > 0 {
 			end = "newest"
 		}
+		if first := m.tl.keep.At(0); by < 0 && first.Step > 0 {
+			m.say(false, "this is the first moment kept (%d in all): the run came here at step %s (a loaded network's timeline starts at its own step)",
+				n, engine.Commas(first.Step))
+			return
+		}
 		m.say(false, "this is the %s moment kept (%d in all)", end, n)
 		return
 	}
