@@ -40,6 +40,9 @@ func headless(ctx context.Context, st start, o *options, env environment) error 
 		return err
 	}
 	r := runner.New(s, st.lesson)
+	if o.json && r.Timeline == nil {
+		r.Timeline = engine.NewTimeline() // for snapshot_steps: the moments a dashboard would keep
+	}
 	if st.lesson == nil {
 		r.Steps = o.steps
 		if o.set["until"] {

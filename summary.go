@@ -96,6 +96,9 @@ type summary struct {
 	Lanes       []result      `json:"lanes,omitempty"`
 	Lesson      string        `json:"lesson,omitempty"`
 	Captions    []string      `json:"captions,omitempty"`
+	// The steps of the moments a dashboard's timeline would keep of this run
+	// (--json only: every step to 10, then about 20 a decade, and setup changes).
+	SnapshotSteps []int64 `json:"snapshot_steps,omitempty"`
 }
 
 // MarshalJSON writes the summary's own keys and one key per setting.
@@ -158,6 +161,9 @@ func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration, stops
 		for _, c := range r.Captions {
 			sum.Captions = append(sum.Captions, c.Text)
 		}
+	}
+	if r.Timeline != nil {
+		sum.SnapshotSteps = r.Timeline.Steps()
 	}
 	if elapsed > 0 {
 		sum.StepsPerS = float64(r.Taken) / elapsed.Seconds()

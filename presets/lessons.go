@@ -48,6 +48,10 @@ expect steep_share>0.1
 expect steep_share.B>0.1
 say Both fit ln(x) at step {step}: mse on x ≥ 0.01 is {mse_above_0_01.A} for A and {mse_above_0_01.B} for B. The steep end near 0 is the hardest part: the few grid points below x = 0.01 hold {steep_share.A} of A's squared error and {steep_share.B} of B's.
 wait
+rewind 1 back 1
+expect dead.1=all
+say Back on the timeline to step {step} of the question's run, the fix still fresh: the very same batch as the normal init's first step, but the uniform init's single update left dead ReLU {dead.1} in layer 1, and net(x) is {mean_pred} for every x. That single step was the collapse.
+wait
 race off
 preset question
 say Back to the question's setup: {optimizer} at lr {lr}, init-scale {init_scale}, {init_desc}. Where exactly is its cliff? Space opens the collapse map.

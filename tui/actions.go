@@ -99,7 +99,7 @@ func (m *Model) pressKey(key string) tea.Cmd {
 		m.say(true, "%s", why)
 		return nil
 	}
-	return a.do(m, key)
+	return m.doMarked(a, key) // timeline.go: a setup change is a moment kept
 }
 
 // unbound says why a key with no action here does nothing.

@@ -33,6 +33,10 @@ type frame struct {
 	waiting     bool
 	lessonDone  bool
 
+	moments    []*engine.Moment // a teacher's kept moments, for its followers' own timelines (never changed after)
+	timeline   string           // "viewing step 1 of 2,400,118 · t/esc back to live · …" ("" the live run)
+	timelineAt string           // which moment, and after what change
+
 	// This dashboard's own, never published.
 	serial    uint64
 	sel       int // the selected lane
@@ -56,9 +60,15 @@ type frame struct {
 // run's part from the teacher's latest frame.
 func (m *Model) refresh() {
 	var f frame
-	if m.role.following() {
+	switch {
+	case m.mode == modeTimeline || m.mode == modeHelp && m.back == modeTimeline:
+		f = m.momentFrame() // timeline.go: what a teacher scrubs to, its followers see; a follower scrubs its own
+		if m.role.teaching() {
+			m.role.hub.publish(f)
+		}
+	case m.role.following():
 		f = m.shared
-	} else {
+	default:
 		f = m.runFrame()
 		if m.role.teaching() {
 			m.role.hub.publish(f) // the teacher's frame, for every follower (plain data, never changed after)
@@ -112,6 +122,9 @@ func (m *Model) runFrame() frame {
 		}
 		f.snaps = append(f.snaps, snap)
 		f.verdicts = append(f.verdicts, engine.DiagnoseAfter(prev, snap))
+	}
+	if m.role.teaching() {
+		f.moments = m.publishedMoments() // timeline.go
 	}
 	if m.labOpen() || m.role.teaching() && m.role.hub.labWanted.Load() > 0 {
 		f.lab = s.Lane(m.sel).Inspect()

@@ -54,13 +54,14 @@ const (
 type mode int
 
 const (
-	modePlots  mode = iota // fit and loss
-	modeLab                // init lab
-	modeError              // error against x
-	modeHelp               // the key overlay
-	modePicker             // a preset or lesson list
-	modeMap                // the collapse map
-	modeClass              // the teacher's class room
+	modePlots    mode = iota // fit and loss
+	modeLab                  // init lab
+	modeError                // error against x
+	modeHelp                 // the key overlay
+	modePicker               // a preset or lesson list
+	modeMap                  // the collapse map
+	modeClass                // the teacher's class room
+	modeTimeline             // a kept moment of the run, in the room t opened it from (timeline.go)
 )
 
 type tickMsg struct{ id int }
@@ -89,6 +90,7 @@ type Model struct {
 	picker picker
 	cmap   mapScreen
 	class  classRoom
+	tl     timelineView
 
 	width, height int
 	sel           int // the selected lane: o, O, +, - act on it
@@ -118,6 +120,7 @@ func New(s *engine.Session, o Options) Model {
 	if m.opts.Maps == nil {
 		m.opts.Maps = NewMapCache()
 	}
+	m.syncTimeline()
 	m.pace = newPace(!o.StartPaused, m.now())
 	if o.Remote {
 		m.opts.SavePath = "-"
@@ -222,7 +225,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.role.following() {
 			return m, nil
 		}
-		turn := msg.f.panel != m.shared.panel && m.mode != modeHelp // the teacher (or the lesson) turned to another panel: so do we
+		turn := msg.f.panel != m.shared.panel && m.mode != modeHelp && m.mode != modeTimeline // the teacher (or the lesson) turned to another panel: so do we
 		m.shared = msg.f
 		if turn {
 			if msg.f.panel == modeMap {

@@ -34,6 +34,13 @@ func (m *Model) room() room {
 		return &m.cmap
 	case modeClass:
 		return &m.class
+	case modeTimeline: // the moment, in the room it was opened from
+		switch m.tl.inner {
+		case modeLab:
+			return &m.lab
+		case modeError:
+			return &m.errv
+		}
 	}
 	return &m.plots
 }

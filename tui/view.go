@@ -59,6 +59,9 @@ type layout struct {
 func (m Model) layout() layout {
 	w, h := m.width, m.height
 	header := m.header(w)
+	if m.frame.timeline != "" { // timeline.go: a kept moment is on screen, not the live run
+		header = m.timelineLines(w) + "\n" + header
+	}
 	diag := m.diagnostics(w)
 	if m.mode == modeHelp { // the keys need the room more than the numbers do while help is open
 		diag = ""

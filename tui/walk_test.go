@@ -56,6 +56,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyLeft}
 	case "right":
 		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "shift+left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft, Mod: tea.ModShift}
+	case "shift+right":
+		return tea.KeyPressMsg{Code: tea.KeyRight, Mod: tea.ModShift}
 	case "ctrl+c", "ctrl+a":
 		return tea.KeyPressMsg{Code: rune(k[5]), Mod: tea.ModCtrl}
 	}
@@ -172,7 +176,7 @@ func (w *walk) fingerprint() string {
 	m := &w.m
 	r := m.run
 	return fmt.Sprint(m.session.Setup().Token(), m.session.Step(), m.mode, m.back, m.running, m.pace, m.sel, m.plots, m.help.scroll,
-		m.picker.idx, m.cmap.cx, m.cmap.cy, m.cmap.key, m.role.kind, r.Waiting, r.Done, r.Caption, r.Lesson != nil, m.in.steps,
+		m.picker.idx, m.cmap.cx, m.cmap.cy, m.cmap.key, m.tl.at, m.tl.inner, m.role.kind, r.Waiting, r.Done, r.Caption, r.Lesson != nil, m.in.steps,
 		m.class.cursor, m.class.sortBy, m.class.asked)
 }
 
@@ -264,9 +268,17 @@ func (w *walk) check() {
 		}
 	}
 	if !m.role.following() && len(m.frame.snaps) > 0 {
-		c := m.session.Lane(m.sel).Config()
-		want := []string{"init " + c.Init, "step " + engine.Commas(m.session.Lane(m.sel).Step())}
-		if !m.session.Racing() {
+		s := m.session
+		viewing := m.mode == modeTimeline || m.mode == modeHelp && m.back == modeTimeline
+		if viewing { // the timeline: the header is the moment's, and says whose step of how many
+			s = m.tl.view
+		}
+		c := s.Lane(m.sel).Config()
+		want := []string{"init " + c.Init, "step " + engine.Commas(s.Lane(m.sel).Step())}
+		if viewing {
+			want = append(want, "viewing step "+engine.Commas(s.Step())+" of "+engine.Commas(m.session.Step()))
+		}
+		if !s.Racing() {
 			want = append(want, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
 		}
 		if !m.st.projector {

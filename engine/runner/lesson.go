@@ -29,6 +29,8 @@ import (
 //	                        if it does not hold, the caption is replaced by one computed line
 //	                        saying what happened instead, and the lesson goes on
 //	wait                    wait for the presenter (space); headless goes straight on
+//	rewind STEP [back N]    branch the run from the timeline's moment at STEP: in the run on
+//	                        screen, or in the run N restarts back (a set init, a preset…)
 //	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
 //	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map
 //
@@ -38,7 +40,7 @@ import (
 // Command is one parsed line.
 type Command struct {
 	Line  int
-	Op    string // title, preset, set, race, run, until, say, wait
+	Op    string // title, preset, set, race, run, until, rewind, say, wait
 	Arg   string
 	Value string
 	Lane  int           // set: engine.AllLanes or a lane index
@@ -46,6 +48,7 @@ type Command struct {
 	N     int64         // run: steps; until: the cap
 	Cond  string        // until: collapsed, converged, mse, step
 	Limit float64       // until mse<V: V; until step>=N: N
+	Back  int           // rewind: how many restarts back the run is (0: the one on screen)
 	// say: the expect lines just before it, and its text split into
 	// literal parts and figures.
 	Expects []Expect
@@ -214,6 +217,20 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 				return nil, bad("%s: want fit, lab, error or map", engine.QuoteValue(rest))
 			}
 			c.Arg = rest
+		case "rewind":
+			stepText, backText, hasBack := strings.Cut(rest, " back ")
+			n, err := strconv.ParseInt(strings.TrimSpace(stepText), 10, 64)
+			if err != nil || n < 0 || n > maxLessonSteps {
+				return nil, bad("%s is not a step from 0 to %d", engine.QuoteValue(stepText), maxLessonSteps)
+			}
+			c.N = n
+			if hasBack {
+				b, err := strconv.Atoi(strings.TrimSpace(backText))
+				if err != nil || b < 0 || b > 100 {
+					return nil, bad("back %s: want a count of restarts from 0 to 100", engine.QuoteValue(backText))
+				}
+				c.Back = b
+			}
 		case "run":
 			n, err := strconv.ParseInt(rest, 10, 64)
 			if err != nil || n < 1 || n > maxLessonSteps {
@@ -250,7 +267,7 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 				return nil, bad("unknown condition %s (want collapsed, converged, mse<V or step>=N)", engine.QuoteValue(cond))
 			}
 		default:
-			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, expect, say, wait, speed or show)",
+			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, rewind, expect, say, wait, speed or show)",
 				shownName, i+1, engine.QuoteValue(op))
 		}
 		l.Commands = append(l.Commands, c)
@@ -316,4 +333,14 @@ func LessonNames() []string {
 		out[i] = l.Name
 	}
 	return out
+}
+
+// rewinds reports whether the lesson has a rewind command.
+func (l *Lesson) rewinds() bool {
+	for _, c := range l.Commands {
+		if c.Op == "rewind" {
+			return true
+		}
+	}
+	return false
 }

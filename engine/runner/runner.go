@@ -55,6 +55,9 @@ type Runner struct {
 	// Directives are the lesson's speed and show commands, for a dashboard
 	// to apply (and clear); headless has no pace or panel and ignores them.
 	Directives []Command
+	// Timeline, when set, keeps moments of the session: chunks end at its
+	// planned steps, and a lesson's setup changes are marked on it.
+	Timeline *engine.Timeline
 
 	pc       int     // the next lesson command
 	training bool    // a run/until command is under way
@@ -68,7 +71,11 @@ type Runner struct {
 
 // New makes a runner; lesson may be nil.
 func New(s *engine.Session, lesson *Lesson) *Runner {
-	return &Runner{Session: s, Lesson: lesson, Steps: Unlimited, Reached: make([]int64, engine.MaxLanes)}
+	r := &Runner{Session: s, Lesson: lesson, Steps: Unlimited, Reached: make([]int64, engine.MaxLanes)}
+	if lesson != nil && lesson.rewinds() {
+		r.Timeline = engine.NewTimeline() // a lesson that rewinds needs its moments, whoever plays it
+	}
+	return r
 }
 
 // Budget is what one Advance may spend.
@@ -112,6 +119,7 @@ func (r *Runner) Advance(b Budget) int64 {
 	var pace Pacer
 	timed := b.Time > 0 || b.Stop != nil
 	defer r.Session.SetStop(nil)
+	r.observe()
 	for !r.Done && !r.Waiting {
 		if r.Lesson != nil && !r.training {
 			r.next()
@@ -149,6 +157,7 @@ func (r *Runner) Advance(b Budget) int64 {
 		pace.Took(took, now().Sub(t0))
 		r.Taken += took
 		taken += took
+		r.observe()
 		r.check()
 		if b.Steps > 0 && taken >= b.Steps || b.Time > 0 && now().Sub(start) >= b.Time || b.Stop != nil && b.Stop() {
 			break
@@ -173,8 +182,25 @@ func (r *Runner) run(n int) int {
 	return r.Session.Run(n)
 }
 
-// toNextCheck is how many steps may be taken before something must be looked at.
+// observe keeps a moment on the timeline if the session is at a planned step.
+func (r *Runner) observe() {
+	if r.Timeline != nil {
+		r.Timeline.Observe(r.Session)
+	}
+}
+
+// toNextCheck is how many steps may be taken before something must be
+// looked at: the checks below, and the timeline's next planned step.
 func (r *Runner) toNextCheck() int64 {
+	n := r.toCheck()
+	if r.Timeline != nil && n > 0 {
+		step := r.Session.Step()
+		n = min(n, engine.NextPlanned(step)-step)
+	}
+	return n
+}
+
+func (r *Runner) toCheck() int64 {
 	const far = 1 << 30
 	if r.Lesson != nil {
 		step := r.Session.Step()
@@ -277,23 +303,56 @@ func (r *Runner) exec(c Command) error {
 	case "preset":
 		cfg := c.Start.Clone()
 		cfg.Seed = s.Main().Config().Seed
-		return s.Start(c.Arg, cfg)
+		return r.mark("preset "+c.Arg, s.Start(c.Arg, cfg))
 	case "set":
 		if c.Lane != engine.AllLanes && c.Lane >= len(s.Lanes()) {
 			return fmt.Errorf("set %s: there is no lane %c (%d lanes)", c.Arg, 'A'+c.Lane, len(s.Lanes()))
 		}
-		return s.Set(c.Arg, c.Value, c.Lane)
+		return r.mark(c.Arg+" → "+c.Value, s.Set(c.Arg, c.Value, c.Lane))
 	case "race":
 		if c.Lanes == nil {
 			s.EndRace(0)
-			return nil
+			return r.mark("race off", nil)
 		}
-		return s.Race(c.Lanes, 0)
+		return r.mark("race "+c.Arg, s.Race(c.Lanes, 0))
+	case "rewind":
+		return r.Rewind(c.N, c.Back)
 	case "run":
 		r.startTraining(c, s.Step()+c.N)
 	case "until":
 		r.startTraining(c, s.Step()+c.N)
 	}
+	return nil
+}
+
+// mark keeps a moment of a setup change that succeeded (err nil) and passes err on.
+func (r *Runner) mark(why string, err error) error {
+	if err == nil && r.Timeline != nil {
+		r.Timeline.Mark(r.Session, why)
+	}
+	return err
+}
+
+// Rewind branches the session from the timeline's moment at step in the
+// run `back` restarts ago (0: the run now on screen; see Timeline.FindBack):
+// a lesson's `rewind STEP [back N]`.
+func (r *Runner) Rewind(step int64, back int) error {
+	if r.Timeline == nil {
+		return fmt.Errorf("rewind %d: this run keeps no timeline", step)
+	}
+	i, err := r.Timeline.FindBack(step, back)
+	if err != nil {
+		return fmt.Errorf("rewind %d: %v", step, err)
+	}
+	return r.Branch(r.Timeline.At(i))
+}
+
+// Branch restarts the session from moment m; the timeline goes on from it.
+func (r *Runner) Branch(m *engine.Moment) error {
+	if err := r.Session.Restore(m); err != nil {
+		return err
+	}
+	r.observe()
 	return nil
 }
 

@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"runtime"
+	"testing"
+)
+
+// fakeSteps moves every lane of s to step n as far as the timeline can
+// tell — the step count and a loss history of n entries — without the
+// training: the test counts bytes, and must not depend on the machine's speed.
+func fakeSteps(s *Session, n int64) {
+	for _, l := range s.lanes {
+		for l.rec.hist.Steps < n {
+			l.rec.hist.Add(0.5)
+		}
+		l.rec.step = n
+	}
+}
+
+// The budget: the question's net (with Adam, the optimizer with the most
+// state) keeps every planned moment to 10^7 steps, and the largest of them
+// times the planned count to 10^8 stays within TimelineBudget. The bytes the
+// timeline counts are checked against the heap's own count.
+func TestTimelineMemory(t *testing.T) {
+	const end = 10_000_000
+	c := DefaultConfig()
+	c.Optimizer, c.LR = OptAdam, DefaultLR[OptAdam]
+	s := NewSession(mustNew(t, c), "question")
+	tl := NewTimeline()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var biggest int64
+	for step := int64(0); ; step = NextPlanned(step) {
+		fakeSteps(s, step)
+		if !tl.Observe(s) {
+			t.Fatalf("no moment taken at planned step %d", step)
+		}
+		biggest = max(biggest, tl.At(tl.Last()).Bytes())
+		if step >= end {
+			break
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	if tl.Thinned() != 0 || tl.Len() != PlannedUpTo(end) {
+		t.Fatalf("%d moments kept, %d thinned, want all %d", tl.Len(), tl.Thinned(), PlannedUpTo(end))
+	}
+	if tl.Bytes() > TimelineBudget {
+		t.Fatalf("%d bytes at 10^7 steps, budget %d", tl.Bytes(), TimelineBudget)
+	}
+	if proj := biggest * int64(PlannedUpTo(100_000_000)); proj > TimelineBudget {
+		t.Fatalf("10^8 steps would need %d bytes (%d moments of up to %d), budget %d", proj, PlannedUpTo(1e8), biggest, TimelineBudget)
+	}
+	// The timeline's own count is honest: the heap grew by about that much
+	// (the session's history grew too, by at most one History).
+	if heap > 2*tl.Bytes()+1<<20 || heap < tl.Bytes()/2 {
+		t.Fatalf("the heap grew %d bytes, the timeline counts %d", heap, tl.Bytes())
+	}
+	t.Logf("question net, adam, 10^7 steps: %d moments, %d bytes (largest %d); heap +%d; 10^8 projected %d bytes",
+		tl.Len(), tl.Bytes(), biggest, heap, biggest*int64(PlannedUpTo(1e8)))
+	runtime.KeepAlive(tl)
+}
+
+// A big net keeps fewer moments within the budget, thinned in log-steps:
+// the first steps and setup changes stay.
+func TestTimelineThinsBigNets(t *testing.T) {
+	c := DefaultConfig()
+	c.Hidden = []int{200, 200}
+	c.Optimizer, c.LR = OptAdam, DefaultLR[OptAdam]
+	s := NewSession(mustNew(t, c), "big")
+	tl := &Timeline{Budget: 40 * momentOf(s, "").Bytes()}
+	for step := int64(0); step <= 100_000; step = NextPlanned(step) {
+		fakeSteps(s, step)
+		tl.Observe(s)
+		if step == 501 {
+			tl.Mark(s, "lr → 0.01")
+		}
+	}
+	if tl.Bytes() > tl.Budget || tl.Thinned() == 0 {
+		t.Fatalf("%d bytes of %d, %d thinned", tl.Bytes(), tl.Budget, tl.Thinned())
+	}
+	steps := tl.Steps()
+	for i := int64(0); i <= 10; i++ {
+		if steps[i] != i {
+			t.Fatalf("step %d was dropped: %v", i, steps)
+		}
+	}
+	if i, err := tl.Find(501); err != nil || tl.At(i).Why != "lr → 0.01" || steps[len(steps)-1] != 100_000 {
+		t.Fatalf("the setup change or the last step was dropped: %v", steps)
+	}
+	for i := 1; i < len(steps); i++ {
+		if steps[i] <= steps[i-1] && tl.At(i).Why == "" {
+			t.Fatalf("steps out of order: %v", steps)
+		}
+	}
+}

@@ -1,0 +1,265 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"lnfit/engine"
+)
+
+// The timeline (t): the run looked at again at any kept moment (every step
+// to 10, then about 20 a decade, and every setup change), in the room that
+// was on screen (fit and loss, init lab, error view), and branched from
+// with enter. Training pauses while the timeline is open, and goes on when
+// t or esc returns to the live run, if it was running; the header says so.
+// The token and --save are the live run's; w saves the moment on screen.
+type timelineView struct {
+	keep    *engine.Timeline // the moments; the runner keeps them (shared with m.run.Timeline)
+	at      int              // the moment on screen
+	inner   mode             // the room that draws it (plots, lab or error view)
+	resume  bool             // the live run was training when t opened
+	view    *engine.Session  // the moment as a session, for its frame
+	viewing *engine.Moment   // ... of this moment
+
+	// A teacher's moments as last published: a fresh copy whenever they change.
+	shared            []*engine.Moment
+	sharedN, sharedTh int
+}
+
+// publishedMoments is the teacher's list for its followers' frames; the
+// same slice until the timeline changes, so a frame costs no copy.
+func (m *Model) publishedMoments() []*engine.Moment {
+	k := m.tl.keep
+	if k == nil {
+		return nil
+	}
+	if k.Len() != m.tl.sharedN || k.Thinned() != m.tl.sharedTh {
+		m.tl.shared, m.tl.sharedN, m.tl.sharedTh = k.Moments(), k.Len(), k.Thinned()
+	}
+	return m.tl.shared
+}
+
+// servedTimelineBudget is a classroom session's timeline budget: the
+// question's net keeps every planned moment to about 10^5 steps in it, and
+// thins evenly after.
+const servedTimelineBudget = 8 << 20
+
+// timelineModes are the rooms t opens the timeline from, and that draw a moment.
+var timelineModes = modesOf(modePlots, modeLab, modeError)
+
+// syncTimeline gives the runner the dashboard's timeline (a new runner after
+// a preset, a map cell or a fork starts without one), or takes the runner's
+// (a lesson that rewinds comes with its own).
+func (m *Model) syncTimeline() {
+	switch {
+	case m.run.Timeline == nil:
+		if m.tl.keep == nil {
+			m.tl.keep = engine.NewTimeline()
+			if m.opts.Pool != nil { // a classroom: many sessions share the server's memory
+				m.tl.keep.Budget = servedTimelineBudget
+			}
+		}
+		m.run.Timeline = m.tl.keep
+	case m.run.Timeline != m.tl.keep:
+		m.tl.keep = m.run.Timeline
+	}
+}
+
+// markChange keeps a moment when a key changed the setup or moved the run
+// back (a reset): what the message line said is the moment's name.
+func (m *Model) markChange(token string, step int64, said int) {
+	if m.session.Step() < step || m.session.Setup().Token() != token {
+		m.syncTimeline()
+		why := "setup changed"
+		if m.said != said && !m.msgBad {
+			why = m.msg
+		}
+		m.tl.keep.Mark(m.session, why)
+	}
+}
+
+// doMarked runs an action, and marks the moment if it changed the setup.
+func (m *Model) doMarked(a *action, key string) tea.Cmd {
+	if m.role.following() || m.mode == modeTimeline || a.batch {
+		return a.do(m, key)
+	}
+	tok, step, said := m.session.Setup().Token(), m.session.Step(), m.said
+	cmd := a.do(m, key)
+	m.markChange(tok, step, said)
+	return cmd
+}
+
+// openTimeline is t: the newest moment, in the room on screen.
+func (m *Model) openTimeline(string) tea.Cmd {
+	if m.mode == modeTimeline {
+		return m.closeTimeline("")
+	}
+	if m.role.following() { // the teacher's moments, on this screen only
+		if len(m.shared.moments) == 0 {
+			m.say(true, "the teacher's run has kept no moments yet: t looks back once it has")
+			return nil
+		}
+		m.tl.keep = engine.TimelineOf(m.shared.moments)
+	} else {
+		m.syncTimeline()
+		m.tl.keep.Observe(m.session) // the live step itself, if it is a planned one
+	}
+	m.tl.inner, m.tl.resume, m.tl.at = m.mode, m.running, m.tl.keep.Last()
+	m.pause()
+	m.mode = modeTimeline
+	m.say(false, "the timeline: ←/→ a moment, shift+←/→ a decade, enter branches from it; training is paused until t/esc")
+	return nil
+}
+
+func (m *Model) closeTimeline(string) tea.Cmd {
+	m.mode, m.tl.view, m.tl.viewing = m.tl.inner, nil, nil
+	if m.role.following() {
+		m.mode = m.shared.panel // the teacher's panel again
+		m.say(false, "back to the teacher's live run")
+		return nil
+	}
+	m.say(false, "back to the live run at step %s", engine.Commas(m.session.Step()))
+	if m.tl.resume {
+		return m.resume()
+	}
+	return nil
+}
+
+// moveTimeline is ← → (one moment) and shift+← → (a decade of steps).
+func (m *Model) moveTimeline(by int, decade bool) {
+	n := m.tl.keep.Len()
+	to := m.tl.at + by
+	if decade {
+		to = m.tl.keep.Decade(m.tl.at, by)
+	}
+	to = max(0, min(to, n-1))
+	if to == m.tl.at {
+		end := "first"
+		if by > 0 {
+			end = "newest"
+		}
+		if first := m.tl.keep.At(0); by < 0 && first.Step > 0 {
+			m.say(false, "this is the first moment kept (%d in all): the run came here at step %s (a loaded network's timeline starts at its own step)",
+				n, engine.Commas(first.Step))
+			return
+		}
+		m.say(false, "this is the %s moment kept (%d in all)", end, n)
+		return
+	}
+	m.tl.at = to
+}
+
+// branch is enter: the live run restarts from the moment on screen.
+func (m *Model) branch(string) tea.Cmd {
+	mo := m.tl.keep.At(m.tl.at)
+	if err := m.run.Branch(mo); err != nil {
+		m.say(true, "no branch: %v", err)
+		return nil
+	}
+	m.sel = min(m.sel, len(m.session.Lanes())-1)
+	m.restarted()
+	m.mode, m.tl.view, m.tl.viewing = m.tl.inner, nil, nil
+	m.say(false, "branched from step %s: the live run goes on from there, the same bits as the run had then", engine.Commas(mo.Step))
+	if m.tl.resume {
+		return m.resume()
+	}
+	return nil
+}
+
+// saveMoment is w on the timeline: the moment's network, not the live one's.
+func (m *Model) saveMoment(string) tea.Cmd {
+	s, err := m.momentSession()
+	if err != nil {
+		m.say(true, "not saved: %v", err)
+		return nil
+	}
+	live := m.session
+	m.session = s
+	m.save()
+	m.session = live
+	if !m.msgBad {
+		m.say(false, "the moment at step %s (not the live run): %s", engine.Commas(s.Step()), m.msg)
+	}
+	return nil
+}
+
+// timelineInner is h or e on the timeline: the lab or the error view of the
+// moment, or back to the plots.
+func (m *Model) timelineInner(to mode) {
+	if m.tl.inner == to {
+		to = modePlots
+	}
+	m.tl.inner = to
+}
+
+func whyNotTimelineMove(m *Model) string {
+	if m.tl.keep == nil || m.tl.keep.Len() < 2 {
+		return "only one moment is kept so far: train on, then t looks back"
+	}
+	return ""
+}
+
+// momentSession is the moment on screen as a session (built once per moment).
+func (m *Model) momentSession() (*engine.Session, error) {
+	mo := m.tl.keep.At(m.tl.at)
+	if mo == nil {
+		return nil, fmt.Errorf("the timeline is empty")
+	}
+	if m.tl.viewing != mo {
+		s, err := mo.Session()
+		if err != nil {
+			return nil, err
+		}
+		m.tl.view, m.tl.viewing = s, mo
+	}
+	return m.tl.view, nil
+}
+
+// momentFrame is the frame of the moment on screen: the run's frame built
+// from the moment's session, with the live run's token, and the line that
+// says where on the timeline it is.
+func (m *Model) momentFrame() frame {
+	s, err := m.momentSession()
+	if err != nil {
+		m.mode = m.tl.inner
+		m.say(true, "the timeline: %v", err)
+		return m.runFrame()
+	}
+	live, sel, prev := m.session, m.sel, m.frame.verdicts
+	m.session, m.frame.verdicts = s, nil // the verdict read afresh at that step
+	md := m.mode
+	m.mode = m.tl.inner // the lab's data and the published panel are the inner room's
+	f := m.runFrame()
+	m.session, m.sel, m.frame.verdicts, m.mode = live, sel, prev, md
+	f.token = live.Setup().Token()
+	liveStep, under := live.Step(), "training paused"
+	if m.role.following() { // the teacher's run goes on; its token is the live one
+		f.token, liveStep, under = m.shared.token, 0, "the teacher's run goes on"
+		for _, s := range m.shared.snaps {
+			liveStep = max(liveStep, s.Step)
+		}
+	}
+	mo := m.tl.keep.At(m.tl.at)
+	f.timeline = fmt.Sprintf("viewing step %s of %s · t/esc back to live · %s", engine.Commas(mo.Step), engine.Commas(liveStep), under)
+	where := fmt.Sprintf("moment %d of %d", m.tl.at+1, m.tl.keep.Len())
+	if mo.Why != "" {
+		where += " · after: " + mo.Why
+	}
+	if th := m.tl.keep.Thinned(); th > 0 {
+		where += fmt.Sprintf(" · %d thinned to keep %d MB", th, m.tl.keep.Budget>>20)
+	}
+	f.timelineAt = where
+	return f
+}
+
+// timelineLines is the line above the header while a moment is on screen.
+func (m Model) timelineLines(w int) string {
+	f := &m.frame
+	lines := wrapWords(f.timeline+" · "+f.timelineAt, w-1, 3)
+	for i, l := range lines {
+		lines[i] = " " + m.st.Warn.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}

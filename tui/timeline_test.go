@@ -1,0 +1,159 @@
+package tui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lnfit/engine"
+	"lnfit/engine/runner"
+	"lnfit/presets"
+)
+
+// keys presses keys spelled as the walk spells them (shift-arrows included).
+func keys(m Model, ks ...string) Model {
+	for _, k := range ks {
+		next, _ := m.Update(keyMsg(k))
+		m = settle(next.(Model))
+	}
+	return m
+}
+
+// timelineModel is the question trained 300 steps through the dashboard's
+// runner, so its timeline holds the planned moments.
+func timelineModel(t *testing.T, o Options) Model {
+	t.Helper()
+	p, _ := presets.Get("question")
+	tr, _ := engine.New(p.Config)
+	o.StartPaused = true
+	m := New(engine.NewSession(tr, "question"), o)
+	m.now = func() time.Time { return fixedNow }
+	m.advance(runner.Budget{Steps: 300})
+	m.rate.reset(fixedNow, m.session.Step())
+	m.refresh()
+	return m
+}
+
+// t, then back a decade at a time to step 0, and one moment on: step 1 of
+// the question, in the fit and in the init lab (goldens at 80×24); the live
+// run is untouched, and esc returns to it.
+func TestTimelineShowsStepOne(t *testing.T) {
+	m := sized(timelineModel(t, Options{}), 80, 24)
+	liveTok, liveNet := m.session.Setup().Token(), m.session.Main().Network().Params
+	m = keys(m, "t", "shift+left", "shift+left", "shift+left", "shift+left", "right")
+	if m.mode != modeTimeline || m.tl.keep.At(m.tl.at).Step != 1 {
+		t.Fatalf("mode %d, at step %d (moments %v)", m.mode, m.tl.keep.At(m.tl.at).Step, m.tl.keep.Steps())
+	}
+	m = quiet(m)
+	v := m.render()
+	checkFits(t, v, 80, 24)
+	for _, want := range []string{"viewing step 1 of 300", "t/esc back to live", "training paused", "step 1 ·", "dead ReLU L1 50/50"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the timeline at step 1 lacks %q:\n%s", want, v)
+		}
+	}
+	golden(t, "timeline_fit_80x24", v)
+	m = quiet(keys(m, "h"))
+	lab := m.render()
+	checkFits(t, lab, 80, 24)
+	if !strings.Contains(lab, "viewing step 1 of 300") || lab == v {
+		t.Fatalf("h on the timeline is not the lab at step 1:\n%s", lab)
+	}
+	golden(t, "timeline_lab_80x24", lab)
+	if m.frame.token != liveTok || m.session.Step() != 300 || !sameParams(m.session.Main().Network().Params, liveNet) {
+		t.Fatal("looking back changed the live run or its token")
+	}
+	m = keys(m, "o") // a setup key does nothing on the timeline, and says so
+	if !m.msgBad || m.session.Setup().Token() != liveTok {
+		t.Fatalf("o on the timeline: %q", m.msg)
+	}
+	m = keys(m, "esc")
+	if m.mode != modeLab || m.frame.timeline != "" || !strings.Contains(m.render(), "step 300") {
+		t.Fatalf("esc: mode %d, timeline line %q", m.mode, m.frame.timeline)
+	}
+}
+
+func sameParams(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// enter branches: the live run is the moment, and trained on it is the
+// uninterrupted run; w on the timeline saves the moment, and says so.
+func TestTimelineBranchAndSave(t *testing.T) {
+	dir := t.TempDir()
+	m := sized(timelineModel(t, Options{SavePath: filepath.Join(dir, "net.json")}), 100, 30)
+	m = keys(m, "t", "left", "left")
+	at := m.tl.keep.At(m.tl.at).Step
+	m = keys(m, "w")
+	if m.msgBad || !strings.Contains(m.msg, "the moment at step "+engine.Commas(at)) {
+		t.Fatalf("w on the timeline: %q", m.msg)
+	}
+	saved, _, err := engine.LoadFile(filepath.Join(dir, "net.json"))
+	if err != nil || saved.Step != at {
+		t.Fatalf("the saved file: step %d, %v (want the moment's %d)", saved.Step, err, at)
+	}
+	m = keys(m, "enter")
+	if m.mode != modePlots || m.session.Step() != at {
+		t.Fatalf("enter: mode %d, step %d, want %d", m.mode, m.session.Step(), at)
+	}
+	m.advance(runner.Budget{Steps: 300 - at})
+	plain, _ := engine.New(m.session.Main().Config())
+	plain.Run(300)
+	if !sameParams(plain.Network().Params, m.session.Main().Network().Params) {
+		t.Fatal("the branch trained on is not the uninterrupted run")
+	}
+}
+
+// In a lesson the timeline looks back, but enter is refused like any setup key.
+func TestTimelineBranchRefusedInALesson(t *testing.T) {
+	m := sized(lessonModel(t, "seed-story", Options{}), 100, 30)
+	m = keys(m, "space") // past the first caption: run 1
+	m.advance(runner.Budget{Steps: 50})
+	m = keys(m, "t", "left")
+	before := m.session.Step()
+	m = keys(m, "enter")
+	if !m.msgBad || !strings.Contains(m.msg, "the lesson sets up the run") || m.session.Step() != before {
+		t.Fatalf("enter in a lesson: %q, step %d → %d", m.msg, before, m.session.Step())
+	}
+}
+
+// A follower scrubs the teacher's moments on its own screen: the teacher's
+// run and screen are untouched; the teacher's own scrub is what followers see.
+func TestTimelineInAClass(t *testing.T) {
+	teacher, student, hub, _ := classroom(t)
+	teacher.advance(runner.Budget{Steps: 120})
+	teacher.refresh()
+	f, _ := hub.latest()
+	next, _ := student.Update(sharedFrameMsg{f})
+	student = keys(next.(Model), "t", "shift+left", "shift+left", "shift+left")
+	v := student.render()
+	if student.mode != modeTimeline || !strings.Contains(v, "viewing step 0 of 120") || !strings.Contains(v, "the teacher's run goes on") {
+		t.Fatalf("the follower's timeline:\n%s", v)
+	}
+	if teacher.session.Step() != 120 || teacher.mode == modeTimeline {
+		t.Fatal("the follower's scrub moved the teacher")
+	}
+	student = keys(student, "enter")
+	if !student.msgBad || !strings.Contains(student.msg, "teacher's key") {
+		t.Fatalf("a follower's enter: %q", student.msg)
+	}
+	student = keys(student, "esc")
+	if student.mode == modeTimeline || strings.Contains(student.render(), "viewing step") {
+		t.Fatal("esc did not bring the follower back to the teacher's run")
+	}
+	// The teacher scrubs: the followers' frames are that moment.
+	teacher = keys(teacher, "t", "left")
+	f, _ = hub.latest()
+	if f.timeline == "" || !strings.Contains(f.timeline, "of 120") {
+		t.Fatalf("the teacher's published frame while scrubbing: %q", f.timeline)
+	}
+}
