@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	tea "charm.land/bubbletea/v2"
@@ -132,10 +133,11 @@ func helpRows() []helpRow {
 	return rows
 }
 
-// rowWorks: a row is listed when any of its entries works.
+// rowWorks: a row is listed when any of its entries is what its key does
+// here and works (an entry another one shadows in this room is not listed).
 func (m *Model) rowWorks(r helpRow) bool {
 	for _, a := range r.with {
-		if m.works(a) {
+		if m.resolve(a.keys[0]) == a && m.works(a) {
 			return true
 		}
 	}
@@ -149,8 +151,8 @@ func (m *Model) workingRows() [][]string {
 		for len(cols) <= r.group {
 			cols = append(cols, nil)
 		}
-		if m.rowWorks(r) {
-			cols[r.group] = append(cols[r.group], fmt.Sprintf("%-5s %s", r.keys, r.desc))
+		if text := fmt.Sprintf("%-5s %s", r.keys, r.desc); m.rowWorks(r) && !slices.Contains(cols[r.group], text) {
+			cols[r.group] = append(cols[r.group], text) // twin entries (a room's q beside the global q) are one row
 		}
 	}
 	return cols
