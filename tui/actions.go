@@ -31,7 +31,7 @@ type action struct {
 }
 
 // modeSet is the rooms an action works in.
-type modeSet uint8
+type modeSet uint32 // one bit a mode: room for 32
 
 func modesOf(ms ...mode) modeSet {
 	var s modeSet
