@@ -25,6 +25,14 @@ type Metrics struct {
 	MSEAbove001 float64   `json:"mse_above_0_01"`
 	Spread      float64   `json:"spread"` // max − min of the prediction on the grid
 	MeanPred    float64   `json:"mean_pred"`
+	MinPred     float64   `json:"-"` // the least and greatest prediction on the grid
+	MaxPred     float64   `json:"-"`
+	// The loss's last rise: on how many steps in a row (ending with the
+	// last) the batch loss grew, by what factor a step (geometric mean), and
+	// the last loss over the largest one before that rise (of the last 100).
+	RiseSteps  int     `json:"-"`
+	RiseFactor float64 `json:"-"`
+	RiseOver   float64 `json:"-"`
 	Dead        []int     `json:"dead"`         // per hidden layer: units whose output is 0 on every grid point
 	Units       []int     `json:"units"`        // per hidden layer: how many units it has
 	Saturated   []int     `json:"-"`            // per hidden layer: tanh/sigmoid units saturated on every grid point
@@ -73,6 +81,8 @@ func (t *Trainer) evaluate() Metrics {
 	m.MSEAbove001 = sseAbove / float64(nAbove)
 	m.Spread = hi - lo
 	m.MeanPred = sum / GridPoints
+	m.MinPred, m.MaxPred = lo, hi
+	m.RiseSteps, m.RiseFactor, m.RiseOver = r.rise()
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		m.Spread = math.NaN()
 	}
@@ -112,6 +122,26 @@ func (t *Trainer) evaluate() Metrics {
 		}
 	}
 	return m
+}
+
+// rise reads the ring of recent batch losses from the newest back: see
+// Metrics.RiseSteps.
+func (r *record) rise() (steps int, factor, over float64) {
+	n := min(r.nRecent, recentLosses)
+	at := func(k int) float64 { return r.recent[((r.nRecent-1-k)%recentLosses+recentLosses)%recentLosses] } // k steps back
+	for steps+1 < n && at(steps) > at(steps+1) {
+		steps++
+	}
+	if steps == 0 {
+		return 0, 1, 1
+	}
+	first, last := at(steps), at(0)
+	factor = math.Pow(last/first, 1/float64(steps))
+	before := first
+	for k := steps + 1; k < n; k++ {
+		before = math.Max(before, at(k))
+	}
+	return steps, factor, last / before
 }
 
 // deadUnits counts, per hidden layer, the units that never fire on the grid:
