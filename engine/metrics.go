@@ -18,21 +18,21 @@ func BestConstant(xmin float64) float64 {
 
 // Metrics are the numbers a dashboard or a script reads.
 type Metrics struct {
-	Step        int64     `json:"step"`
-	Loss        float64   `json:"loss"`      // mean of the last (up to 100) batch losses
-	LastLoss    float64   `json:"last_loss"` // the last batch's loss
-	MSE         float64   `json:"mse"`       // on the whole grid (0,1]
-	MSEAbove001 float64   `json:"mse_above_0_01"`
-	Spread      float64   `json:"spread"` // max − min of the prediction on the grid
-	MeanPred    float64   `json:"mean_pred"`
-	MinPred     float64   `json:"-"` // the least and greatest prediction on the grid
-	MaxPred     float64   `json:"-"`
+	Step        int64   `json:"step"`
+	Loss        float64 `json:"loss"`      // mean of the last (up to 100) batch losses
+	LastLoss    float64 `json:"last_loss"` // the last batch's loss
+	MSE         float64 `json:"mse"`       // on the whole grid (0,1]
+	MSEAbove001 float64 `json:"mse_above_0_01"`
+	Spread      float64 `json:"spread"` // max − min of the prediction on the grid
+	MeanPred    float64 `json:"mean_pred"`
+	MinPred     float64 `json:"-"` // the least and greatest prediction on the grid
+	MaxPred     float64 `json:"-"`
 	// The loss's last rise: on how many steps in a row (ending with the
 	// last) the batch loss grew, by what factor a step (geometric mean), and
 	// the last loss over the largest one before that rise (of the last 100).
-	RiseSteps  int     `json:"-"`
-	RiseFactor float64 `json:"-"`
-	RiseOver   float64 `json:"-"`
+	RiseSteps   int       `json:"-"`
+	RiseFactor  float64   `json:"-"`
+	RiseOver    float64   `json:"-"`
 	Dead        []int     `json:"dead"`         // per hidden layer: units whose output is 0 on every grid point
 	Units       []int     `json:"units"`        // per hidden layer: how many units it has
 	Saturated   []int     `json:"-"`            // per hidden layer: tanh/sigmoid units saturated on every grid point
