@@ -149,13 +149,19 @@ func agree(v, th float64, below bool) string {
 	return out
 }
 
-// signed writes a prediction with its sign: "+101", "−0.42".
+// Signed writes a prediction as every sentence of the dashboard does: with
+// its sign, "+131.1", "−0.42", "+2.76e+123".
+func Signed(v float64) string { return signed(v) }
+
+// signed writes a prediction with its sign: "+101.3", "−0.42".
 func signed(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "NaN"
+	case math.Abs(v) >= 1e5 || math.IsInf(v, 0):
+		return fmt.Sprintf("%+.2e", v) // as FormatValue writes it
 	case math.Abs(v) >= 10:
-		return fmt.Sprintf("%+.0f", v)
+		return fmt.Sprintf("%+.1f", v)
 	}
 	return fmt.Sprintf("%+.2f", v)
 }

@@ -130,29 +130,26 @@ func (m Model) diagnostics(w int) string {
 	d := m.frame.verdicts[min(m.frame.sel, len(m.frame.verdicts)-1)]
 	text := d.Text
 	style := m.st.Good
+	advice := m.advice(d.Advice)
 	switch d.Status {
-	case engine.StatusCollapsed:
-		text += " — try i (init)"
-		style = m.st.Bad
-	case engine.StatusSaturated:
-		text += " — try i (init) or a (activation)"
+	case engine.StatusCollapsed, engine.StatusSaturated, engine.StatusDiverging:
 		style = m.st.Bad
 	case engine.StatusDiverged:
 		banner := m.st.Banner.Render("DIVERGED at step " + engine.Commas(s.DivergedAt))
-		how := " — r resets, - lowers the lr"
-		if m.frame.lesson && !m.frame.lessonDone { // a lesson's keys: r and - are the lesson's now
-			how = " — space continues the lesson"
+		if advice == "" && m.frame.lesson && !m.frame.lessonDone && m.frame.waiting { // a lesson's keys: r and - are the lesson's now
+			advice = " — space continues the lesson"
 		}
-		rest := wrapWords(s.DivergeReason+how, w-lipgloss.Width(banner)-2, 1)
+		rest := wrapWords(s.DivergeReason+advice, w-lipgloss.Width(banner)-2, 1)
 		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"
 	case engine.StatusUntrained:
 		style = m.st.Dim
 		if !m.frame.running && !m.frame.lesson {
-			text += " — space runs, n takes one step"
+			advice = m.advice([]string{"space", "n"})
 		}
 	case engine.StatusLearning:
 		style = m.st.Warn
 	}
+	text += advice
 	// The verdict has a fixed two-line area, so nothing below it moves.
 	lines := wrapWords(text, w-1, 2)
 	for len(lines) < 2 {
@@ -162,4 +159,26 @@ func (m Model) diagnostics(w int) string {
 		lines[i] = " " + style.Render(l)
 	}
 	return line1 + "\n" + strings.Join(lines, "\n")
+}
+
+// adviceWords are what a verdict's advice keys do, as the verdict says it.
+var adviceWords = map[string]string{
+	"-": "lower the lr (-)", "i": "try i (init)", "a": "a (activation)", "r": "r resets",
+	"space": "space runs", "n": "n takes one step",
+}
+
+// advice is " — " and the keys of a verdict's advice that work now for this
+// viewer (a lesson refuses setup keys, a follower every training key), or
+// "" when none does: a verdict never names a key that would be refused.
+func (m Model) advice(keys []string) string {
+	var out []string
+	for _, k := range keys {
+		if a := m.resolve(k); a != nil && m.works(a) {
+			out = append(out, adviceWords[k])
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " — " + strings.Join(out, " or ")
 }

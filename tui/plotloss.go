@@ -229,10 +229,13 @@ func shortSteps(n int64) string {
 }
 
 // realUnits writes a loss for a log axis label: 2 significant digits, short
-// exponents ("3.2e-5", not "3.2e-05").
+// exponents ("3.2e-5", not "3.2e-05"), one form for every label of an axis
+// ("6.3e+3" beside "1.2e+4", never "6.3e+03").
 func realUnits(v float64) string {
 	if a := math.Abs(v); a >= 1e-3 && a < 1e4 {
-		return strconv.FormatFloat(v, 'g', 2, 64)
+		if s := strconv.FormatFloat(v, 'g', 2, 64); !strings.Contains(s, "e") {
+			return s
+		}
 	}
 	s := fmt.Sprintf("%.1e", v)
 	if v < 0 || math.Abs(v) >= 1e100 || math.Abs(v) < 1e-99 {
