@@ -38,7 +38,7 @@ type Metrics struct {
 	Saturated   []int     `json:"-"`            // per hidden layer: tanh/sigmoid units saturated on every grid point
 	GradNorm    float64   `json:"grad_norm"`    // ‖∇θ L‖ of the last step
 	LayerGrad   []float64 `json:"layer_grad"`   // per layer ‖∇W,b L‖ of the last step
-	UpdateRatio []float64 `json:"update_ratio"` // per layer ‖Δθ‖/‖θ‖ of the last step of the last Run
+	UpdateRatio []float64 `json:"update_ratio"` // per layer ‖ΔW‖/‖W‖ (the weight matrix, not the biases) of the last step of the last Run
 	DiedAt      []int64   `json:"died_at"`      // per hidden layer: step by which all its units were dead (0: not seen)
 	DiedExact   []bool    `json:"-"`            // per hidden layer: DiedAt is the very step (else a later look)
 	// For Adam, per layer: the RMS of the bias-corrected moments m̂ and √v̂

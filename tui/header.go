@@ -112,6 +112,10 @@ func (m Model) diagnostics(w int) string {
 	if s.Step > 0 && !math.IsNaN(mt.Loss) {
 		loss = "loss " + engine.FormatValue(mt.Loss)
 	}
+	grad := "‖∇‖ —" // no step since the start, a reset or a load
+	if !math.IsNaN(mt.LastLoss) {
+		grad = "‖∇‖ " + engine.FormatValue(mt.GradNorm)
+	}
 	parts := []string{deadLabel + " " + strings.Join(dead, " ")}
 	if !m.st.projector {
 		parts = append(parts,
@@ -119,7 +123,7 @@ func (m Model) diagnostics(w int) string {
 			"mse (0,1] "+engine.FormatValue(mt.MSE),
 			"mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001),
 			loss,
-			"‖∇‖ "+engine.FormatValue(mt.GradNorm))
+			grad)
 	} else {
 		parts = append(parts, "mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001))
 	}
