@@ -97,7 +97,7 @@ func (r *labRoom) View(f *frame, st styles) string {
 					if l < len(mt.DiedExact) && mt.DiedExact[l] {
 						word = "at"
 					}
-					died += " (all " + word + " step " + engine.Commas(mt.DiedAt[l]) + ")"
+					died += " (all dead " + word + " step " + engine.Commas(mt.DiedAt[l]) + ")"
 				}
 			}
 			lines = append(lines, row(fmt.Sprintf("z%d(x)", l+1), zh, zlo, zhi, zpos, died))
@@ -126,6 +126,9 @@ func (r *labRoom) View(f *frame, st styles) string {
 	room := h - len(lines)
 	text := ""
 	for _, n := range notes {
+		if room < 1 {
+			break
+		}
 		try := strings.TrimSpace(text + " " + n)
 		if len(wrapWords(try, w-2, room+1)) > room {
 			break
