@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +73,38 @@ func TestLabSaysWhatTheWeightsAre(t *testing.T) {
 	want := fmt.Sprintf("W1 is %d%% > 0 now", 100*pos/len(lv.W))
 	if !strings.Contains(v, want) || strings.Contains(v, "U[0,1)") {
 		t.Errorf("normal init: want %q and no U[0,1) story in\n%s", want, v)
+	}
+}
+
+// The error view: decade labels fitted to the error it shows (not down to
+// 1e-8 for a net whose error is above 1e-3), and x = 0.01 marked.
+func TestErrorViewFitsItsData(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		m := press(sized(newModel(t, "question-normal-init", 3000), size[0], size[1]), "e")
+		v := m.render()
+		var labels []string
+		for _, l := range strings.Split(v, "\n") {
+			if i := strings.IndexAny(l, "┤┼"); i > 0 {
+				if lab := strings.TrimSpace(l[:i]); lab != "" {
+					labels = append(labels, lab)
+				}
+			}
+		}
+		s := m.snap()
+		worst, best := 0.0, 1e300
+		for i := range s.Pred {
+			e := s.Pred[i] - s.Target[i]
+			e = max(e, -e)
+			worst, best = max(worst, e), min(best, e)
+		}
+		if len(labels) < 2 || !strings.Contains(v, "┊") || !strings.Contains(v, "0.01") {
+			t.Fatalf("%v: labels %v, view\n%s", size, labels, v)
+		}
+		if best > 1e-3 && strings.Contains(strings.Join(labels, " "), "1e-8") {
+			t.Errorf("%v: runs to 1e-8 while the least error is %.2g: %v", size, best, labels)
+		}
+		if labels[0] != decadeLabel(int(math.Ceil(math.Log10(worst)))) {
+			t.Errorf("%v: top label %s, the largest error %.3g", size, labels[0], worst)
+		}
 	}
 }

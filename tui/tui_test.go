@@ -325,7 +325,7 @@ func TestInitLabAndErrorView(t *testing.T) {
 		t.Fatalf("after one step the init lab does not show the death:\n%s", v)
 	}
 	m = press(m, "e")
-	if v := m.render(); !strings.Contains(v, "log-x axis") || !strings.Contains(v, "x = 0.0005") {
+	if v := m.render(); !strings.Contains(v, "log-x axis") || !strings.Contains(v, "x = 0.01") {
 		t.Fatalf("error view:\n%s", v)
 	}
 	checkFits(t, m.render(), 120, 40)
