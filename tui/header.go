@@ -25,11 +25,26 @@ func (m Model) header(w int) string {
 	case !running:
 		state = m.st.Warn.Render("‖ paused")
 	}
+	// The figures that change as it runs keep their width (a step count to
+	// 9,999,999, a rate of five characters), so the lines do not shift.
 	rate := "— steps/s"
 	if r := f.rate; !math.IsNaN(r) && running {
-		rate = shortCount(r) + " steps/s"
+		rate = fmt.Sprintf("%5s steps/s", shortCount(r))
+		if strings.HasPrefix(f.pace, "ramp") && r < 1 {
+			rate = "1 step / 2 s" // the ramp's first seconds: steps 0, 1 and 2 stay two seconds each
+		}
 	}
-	parts := append([]string{m.st.Title.Render("lnfit")}, strings.Split(f.label, " · ")...) // a long label breaks between its changes
+	// Each setting once: the label's "init → normal" is left out where an
+	// item below writes the setting anyway ("init normal").
+	shown := map[string]bool{"optimizer": !f.racing, "lr": !f.racing, "init": true, "init-scale": true, "seed": true,
+		"activation": !m.st.projector || c.Activation != "relu", "batch": !m.st.projector, "hidden": !m.st.projector, "data": !m.st.projector,
+		"xmin": !m.st.projector, "dropout": !m.st.projector}
+	parts := []string{m.st.Title.Render("lnfit")}
+	for i, p := range strings.Split(f.label, " · ") { // a long label breaks between its changes
+		if name, _, ok := strings.Cut(p, " → "); i == 0 || !ok || !shown[name] {
+			parts = append(parts, p)
+		}
+	}
 	switch f.role {
 	case roleFollower:
 		parts = append(parts, m.st.Msg.Render("following the teacher (f: a copy of your own)"))
@@ -59,7 +74,7 @@ func (m Model) header(w int) string {
 	} else if c.Activation != "relu" {
 		parts = append(parts, c.Activation)
 	}
-	parts = append(parts, "step "+engine.Commas(s.Step))
+	parts = append(parts, fmt.Sprintf("step %-7s", engine.Commas(s.Step)))
 	if !m.st.projector {
 		parts = append(parts, rate, f.pace)
 	}

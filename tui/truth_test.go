@@ -108,3 +108,41 @@ func TestErrorViewFitsItsData(t *testing.T) {
 		}
 	}
 }
+
+// The header names each setting once, and its lines do not move as the
+// step count grows.
+func TestHeaderOnceAndSteady(t *testing.T) {
+	m := press(sized(newModel(t, "question", 2), 80, 24), "o", "o", "o", "+", "i")
+	h := m.header(80)
+	c := m.session.Main().Config()
+	if n := strings.Count(h, c.Optimizer); n != 1 || strings.Count(h, "init ") != 1 || strings.Contains(h, "→") {
+		t.Fatalf("label %q; header says %s %d times:\n%s", m.session.Label(), c.Optimizer, n, h)
+	}
+	if strings.Contains(h, "…") {
+		t.Fatalf("cut at 80 columns:\n%s", h)
+	}
+	a := sized(newModel(t, "question", 2), 80, 24)
+	b := sized(newModel(t, "question", 3000), 80, 24)
+	la, lb := strings.Split(a.header(80), "\n"), strings.Split(b.header(80), "\n")
+	if len(la) != len(lb) || la[0] != lb[0] || strings.Index(la[1], "· —") != strings.Index(lb[1], "· —") {
+		t.Fatalf("the header moved between step 2 and 3,000:\n%s\n%s", a.header(80), b.header(80))
+	}
+}
+
+// The ramp's first seconds say its pace, not "0 steps/s"; and a ramp that
+// starts at a loaded step counts from there.
+func TestRampSaysItsPaceAndCountsFromTheLoadedStep(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 100, 30)
+	ramp := newPace(true, fixedNow)
+	m.frame.running, m.frame.rate, m.frame.pace = true, 0, ramp.label()
+	if h := m.header(100); strings.Contains(h, " 0 steps/s") || !strings.Contains(h, "1 step / 2 s") {
+		t.Fatalf("ramp at its start:\n%s", h)
+	}
+	p := newPace(true, fixedNow)
+	if w, ok := p.want(fixedNow.Add(time.Second), 30_000); ok || w != 0 {
+		t.Fatalf("1 s in: %d steps", w)
+	}
+	if w, ok := p.want(fixedNow.Add(7*time.Second), 30_000); !ok || w != rampSteps(7*time.Second) {
+		t.Fatalf("7 s into a ramp from step 30,000: %d steps, want %d", w, rampSteps(7*time.Second))
+	}
+}
