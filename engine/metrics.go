@@ -217,6 +217,7 @@ type Snapshot struct {
 	DivergedAt    int64
 	DivergeReason string
 	BestConstant  float64 // mean of ln x over the sampled range
+	ForkedAt      int64   // a race lane forked from another at this step (0: none): its history up to it is the other lane's
 }
 
 // Snapshot copies out everything a view needs.
@@ -237,6 +238,7 @@ func (t *Trainer) Snapshot() Snapshot {
 		DivergedAt:    t.rec.divergedAt,
 		DivergeReason: t.rec.divergeReason,
 		BestConstant:  BestConstant(t.cfg.XMin),
+		ForkedAt:      t.rec.forkedAt,
 	}
 	return s
 }

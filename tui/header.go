@@ -80,10 +80,15 @@ func (m Model) header(w int) string {
 	}
 	parts = append(parts, state)
 	if f.racing {
+		var mses []float64
+		for i := range f.snaps {
+			mses = append(mses, f.snaps[i].Metrics.MSEAbove001)
+		}
+		mseText := sameForm(mses)
 		for i := range f.snaps {
 			ls := &f.snaps[i]
 			_, mark, _ := laneStyle(i, len(f.snaps), m.st)
-			lane := fmt.Sprintf("%c %s lr %g mse x≥0.01 %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, engine.FormatValue(ls.Metrics.MSEAbove001))
+			lane := fmt.Sprintf("%c %s lr %g mse x≥0.01 %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, mseText[i])
 			if ls.Diverged {
 				lane = fmt.Sprintf("%c %s lr %g diverged", 'A'+i, ls.Config.Optimizer, ls.Config.LR)
 			}
@@ -200,4 +205,24 @@ func (m Model) advice(keys []string) string {
 		return ""
 	}
 	return " — " + strings.Join(out, " or ")
+}
+
+// sameForm writes figures that stand side by side in one form: all as
+// FormatValue's exponent form when any of them needs it ("2.50e-04" beside
+// "4.10e-03", never beside "0.0041"), else all fixed.
+func sameForm(v []float64) []string {
+	exp := false
+	for _, x := range v {
+		if s := engine.FormatValue(x); strings.Contains(s, "e") {
+			exp = true
+		}
+	}
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = engine.FormatValue(x)
+		if exp && !math.IsNaN(x) && !math.IsInf(x, 0) {
+			out[i] = fmt.Sprintf("%.2e", x)
+		}
+	}
+	return out
 }

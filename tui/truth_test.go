@@ -9,6 +9,7 @@ import (
 
 	"lnfit/engine"
 	"lnfit/engine/runner"
+	"lnfit/presets"
 )
 
 // A verdict's advice names only keys that work for this viewer now: in a
@@ -144,5 +145,43 @@ func TestRampSaysItsPaceAndCountsFromTheLoadedStep(t *testing.T) {
 	}
 	if w, ok := p.want(fixedNow.Add(7*time.Second), 30_000); !ok || w != rampSteps(7*time.Second) {
 		t.Fatalf("7 s into a ramp from step 30,000: %d steps, want %d", w, rampSteps(7*time.Second))
+	}
+}
+
+// A race forked at step k draws its new lanes from step k+1 (with "from"
+// in the legend), and a lane added with C later from its own fork step;
+// lane A keeps its whole history.
+func TestRaceLanesStartWhereForked(t *testing.T) {
+	p, _ := presets.Get("question-normal-init")
+	tr, _ := engine.New(p.Config)
+	s := engine.NewSession(tr, "question-normal-init")
+	s.Run(300)
+	if err := s.Race([]engine.Lane{{Optimizer: "sgd"}, {Optimizer: "adam"}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	s.Run(30)
+	if err := s.AddLane(0, "momentum"); err != nil {
+		t.Fatal(err)
+	}
+	s.Run(30)
+	var snaps []engine.Snapshot
+	for _, l := range s.Lanes() {
+		snaps = append(snaps, l.Snapshot())
+	}
+	for i, want := range []int64{0, 300, 330} {
+		if snaps[i].ForkedAt != want {
+			t.Fatalf("lane %c forked at %d, want %d", 'A'+i, snaps[i].ForkedAt, want)
+		}
+		mean, _ := lossColumns(&snaps[i], 360, false)
+		for c, v := range mean {
+			if drawn := !math.IsNaN(v); drawn != (int64(c+1) > want) {
+				t.Fatalf("lane %c (forked at %d): step %d drawn %v", 'A'+i, want, c+1, drawn)
+			}
+		}
+	}
+	st := newStyles(0)
+	foot := strings.Join(plotLoss(snaps, 90, 20, lossOpts{logY: true}, st, 0).footer, "\n")
+	if !strings.Contains(foot, "↑B") || !strings.Contains(foot, "B adam from 301") || !strings.Contains(foot, "C momentum from 331") || strings.Contains(foot, "A sgd from") {
+		t.Fatalf("legend:\n%s", foot)
 	}
 }
