@@ -71,9 +71,9 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 		return Diagnosis{StatusDiverged, "diverged", fmt.Sprintf("diverged at step %s: %s", Commas(s.DivergedAt), s.DivergeReason), []string{"r", "-"}}
 	case s.Step == 0:
 		return Diagnosis{Status: StatusUntrained, Kind: "untrained", Text: "not trained yet: " + predRange(m) + ", where ln x is below 0"}
-	case diverging(m):
+	case diverging(m): // the factor is ≥ DivergingGrowth, so no rounding of it prints below it
 		return Diagnosis{StatusDiverging, "diverging", fmt.Sprintf("diverging: the loss grew ×%s a step for %d steps (to %s)",
-			agree(m.RiseFactor, DivergingGrowth, false), m.RiseSteps, FormatValue(m.LastLoss)), []string{"-"}}
+			strconv.FormatFloat(m.RiseFactor, 'g', 3, 64), m.RiseSteps, FormatValue(m.LastLoss)), []string{"-"}}
 	}
 	wasFlat := prev.Kind == "collapsed-mean" || prev.Kind == "collapsed-heading" || prev.Kind == "saturated" || prev.Kind == "flat"
 	flat := m.Spread < CollapsedSpread || wasFlat && m.Spread < flatLeave

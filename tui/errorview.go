@@ -77,7 +77,14 @@ func (r *errorRoom) View(f *frame, st styles) string {
 	lines := strings.Split(graph, "\n")
 	for i, l := range lines {
 		rs := []rune(l)
-		if a := axisIndex(rs); a >= 0 && a+1+edge < len(rs) && rs[a+1+edge] == ' ' {
+		a := axisIndex(rs)
+		if a < 0 || edge < 0 || edge >= cols {
+			continue
+		}
+		for len(rs) <= a+1+edge { // asciigraph leaves a row's trailing cells out
+			rs = append(rs, ' ')
+		}
+		if rs[a+1+edge] == ' ' {
 			rs[a+1+edge] = '┊'
 			lines[i] = string(rs)
 		}
