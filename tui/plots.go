@@ -21,7 +21,7 @@ import (
 // fitRange picks the fit plot's y range: from 1 at the top down to just
 // below the lowest ln(x) the plot's columns reach (ln of the first column's
 // x), and how many of the h−1 rows it takes. The step per row is the finest
-// of 1/10 … 1/2, 1, 2 that fits, so 1, 0 and −1 (where a collapsed net sits)
+// of 1/10 … 1/2, 1 that fits, so 1, 0 and −1 (where a collapsed net sits)
 // each get a row and a clean label; the range ends at the first row below
 // ln(x) (rows left over stay empty below the plot), so it depends on the
 // width and on the height only where a finer step fits: a footer line more
@@ -30,13 +30,14 @@ func fitRange(lowestTarget float64, h int) (lo, hi float64, rows int) {
 	hi = 1
 	need := hi - (lowestTarget - 0.2)
 	avail := max(h-1, 1)
-	for _, step := range []float64{0.1, 0.2, 0.25, 1.0 / 3, 0.5, 1, 2} {
+	// 1/step whole: asciigraph rounds value×rows-per-unit to rows, exact only then.
+	for _, step := range []float64{0.1, 0.2, 0.25, 1.0 / 3, 0.5, 1} {
 		if float64(avail)*step >= need {
 			rows = min(int(math.Ceil(need/step-1e-9)), avail)
 			return hi - float64(rows)*step, hi, rows
 		}
 	}
-	return hi - float64(avail)*2, hi, avail // a very short plot clamps ln's steep end
+	return hi - float64(avail), hi, avail // a very short plot clamps ln's steep end
 }
 
 // fitLabel writes a fit-axis value to the step's own precision (−1.25, not

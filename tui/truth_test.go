@@ -185,3 +185,34 @@ func TestRaceLanesStartWhereForked(t *testing.T) {
 		t.Fatalf("legend:\n%s", foot)
 	}
 }
+
+// Every label of the fit plot is its row's value as printed, at every
+// height (asciigraph rounds rows: a step it cannot hit exactly would put
+// "-2" on the row of −2.5).
+func TestFitLabelsAreTheirRows(t *testing.T) {
+	lowest := math.Log(0.5 / float64(plotColumns(36)))
+	for h := 3; h <= 40; h++ {
+		lo, hi, rows := fitRange(lowest, h)
+		step := (hi - lo) / float64(rows)
+		s := engine.Snapshot{}
+		for i := 0; i < engine.GridPoints; i++ {
+			x := (float64(i) + 0.5) / engine.GridPoints
+			s.GridX, s.Target, s.Pred = append(s.GridX, x), append(s.Target, math.Log(x)), append(s.Pred, -1)
+		}
+		lines := strings.Split(plotFit([]engine.Snapshot{s}, 36, h, newStyles(0), 0).graph, "\n")
+		k := 0
+		for _, l := range lines {
+			i := strings.IndexAny(l, "┤┼")
+			if i < 0 {
+				continue
+			}
+			if got, want := strings.TrimSpace(l[:i]), fitLabel(hi-float64(k)*step, step); got != want {
+				t.Fatalf("h %d (range %g..%g, %d rows): row %d labelled %q, its value %s", h, lo, hi, rows, k, got, want)
+			}
+			k++
+		}
+		if k != rows+1 {
+			t.Fatalf("h %d: %d labelled rows, want %d", h, k, rows+1)
+		}
+	}
+}
