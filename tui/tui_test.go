@@ -245,8 +245,8 @@ func TestPlotsNeverPanic(t *testing.T) {
 func TestFitRangeHasRoundLabels(t *testing.T) {
 	for _, h := range []int{5, 10, 14, 19, 20, 21, 25, 40} {
 		lowest := math.Log(0.5 / float64(plotColumns(60)))
-		lo, hi := fitRange(lowest, h)
-		step := (hi - lo) / float64(h-1)
+		lo, hi, rows := fitRange(lowest, h)
+		step := (hi - lo) / float64(rows)
 		if hi != 1 || (h >= 12 && lo > lowest) {
 			t.Errorf("h %d: range [%g, %g], step %g", h, lo, hi, step)
 		}
@@ -325,7 +325,7 @@ func TestInitLabAndErrorView(t *testing.T) {
 		t.Fatalf("after one step the init lab does not show the death:\n%s", v)
 	}
 	m = press(m, "e")
-	if v := m.render(); !strings.Contains(v, "log-x axis") || !strings.Contains(v, "x = 0.0005") {
+	if v := m.render(); !strings.Contains(v, "log-x axis") || !strings.Contains(v, "x = 0.01") {
 		t.Fatalf("error view:\n%s", v)
 	}
 	checkFits(t, m.render(), 120, 40)

@@ -120,7 +120,7 @@ var figures = map[string]figure{
 	"mean_off":       {value: func(v *laneView, _ int) float64 { return math.Abs(v.m().MeanPred - v.s().BestConstant) }},
 	"steep_share": {value: func(v *laneView, _ int) float64 { return v.steepShare() },
 		text: func(v *laneView, _ int) string { return fmt.Sprintf("%.0f%%", 100*v.steepShare()) }},
-	// the prediction's range, signed as the untrained verdict writes it: "+61.2340"
+	// the prediction's range, signed as the untrained verdict writes it: "+61.2"
 	"pred_min": {value: func(v *laneView, _ int) float64 { lo, _ := v.predRange(); return lo },
 		text: func(v *laneView, _ int) string { lo, _ := v.predRange(); return signedValue(lo) }},
 	"pred_max": {value: func(v *laneView, _ int) float64 { _, hi := v.predRange(); return hi },
@@ -145,14 +145,9 @@ var figures = map[string]figure{
 	"init_desc":     word(func(v *laneView) string { return engine.InitDescription[v.s().Config.Init] }),
 }
 
-// signedValue is FormatValue with a sign on positive values too.
-func signedValue(x float64) string {
-	s := engine.FormatValue(x)
-	if x > 0 && !math.IsInf(x, 0) {
-		s = "+" + s
-	}
-	return s
-}
+// signedValue writes a prediction as the verdict and the fit plot's note
+// write it (engine.Signed): "+71.7", "−0.42".
+func signedValue(x float64) string { return engine.Signed(x) }
 
 // FigureNames lists every figure, sorted, for error messages and docs.
 func FigureNames() []string {
