@@ -23,6 +23,7 @@ type Hub struct {
 	last      *frame
 	teacher   func(tea.Msg) // sends to the teacher's program
 	labWanted atomic.Int64  // followers with the init lab open
+	unitsWant atomic.Int64  // followers drawing the units (their room or the kink row)
 }
 
 type follower struct {

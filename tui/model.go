@@ -54,6 +54,7 @@ const (
 	modeHelp               // the key overlay
 	modePicker             // a preset or lesson list
 	modeMap                // the collapse map
+	modeUnits              // every hidden unit (issue 21)
 )
 
 type tickMsg struct{ id int }
@@ -81,6 +82,7 @@ type Model struct {
 	help   helpRoom
 	picker picker
 	cmap   mapScreen
+	units  unitsRoom
 
 	width, height int
 	sel           int // the selected lane: o, O, +, - act on it
@@ -91,6 +93,7 @@ type Model struct {
 	tickID        int
 	ticks         int // frames trained, for rotating the race lanes' draw order
 	labCounted    bool
+	unitsCounted  bool // this follower is counted in the hub's unitsWanted
 	pollNeeded    bool // a lesson opened a map that is computing: poll it
 	in            input
 	msg           string
