@@ -32,8 +32,30 @@ type figure struct {
 
 // laneView is one lane at the moment a caption is shown, computed once.
 type laneView struct {
-	t    *engine.Trainer
-	snap *engine.Snapshot
+	t     *engine.Trainer
+	snap  *engine.Snapshot
+	units *engine.UnitReport // the kinks, taken only for a caption that quotes them
+}
+
+func (v *laneView) u() *engine.UnitReport {
+	if v.units == nil {
+		r := v.t.Units(0)
+		v.units = &r
+	}
+	return v.units
+}
+
+// kinksBelow counts the net's distinct kink positions in (0, x].
+func (v *laneView) kinksBelow(x float64) int {
+	seen := map[float64]bool{}
+	for _, ks := range v.u().Kinks {
+		for _, k := range ks {
+			if k <= x {
+				seen[k] = true
+			}
+		}
+	}
+	return len(seen)
 }
 
 func (v *laneView) s() *engine.Snapshot {
@@ -83,6 +105,13 @@ func perLayer(get func(m *engine.Metrics, l int) (k, n int)) figure {
 		text:  func(v *laneView, l int) string { k, n := get(v.m(), l); return fmt.Sprintf("%d/%d", k, n) }}
 }
 
+// perUnit is a count of a hidden layer's units from the units report, printed k/n.
+func perUnit(get func(r *engine.UnitReport, l int) int) figure {
+	return figure{layer: true, count: true,
+		value: func(v *laneView, l int) float64 { return float64(get(v.u(), l)) },
+		text:  func(v *laneView, l int) string { return fmt.Sprintf("%d/%d", get(v.u(), l), len(v.u().Layers[l])) }}
+}
+
 // stepOf is a step number with commas, or — for 0 (not yet).
 func stepOf(layer bool, get func(v *laneView, l int) int64) figure {
 	return figure{layer: layer,
@@ -125,24 +154,39 @@ var figures = map[string]figure{
 		text: func(v *laneView, _ int) string { lo, _ := v.predRange(); return signedValue(lo) }},
 	"pred_max": {value: func(v *laneView, _ int) float64 { _, hi := v.predRange(); return hi },
 		text: func(v *laneView, _ int) string { _, hi := v.predRange(); return signedValue(hi) }},
-	"dead":          perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Dead[l], m.Units[l] }),
-	"alive":         perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Units[l] - m.Dead[l], m.Units[l] }),
-	"saturated":     perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Saturated[l], m.Units[l] }),
-	"died_at":       stepOf(true, func(v *laneView, l int) int64 { return v.m().DiedAt[l] }),
-	"diverged_at":   stepOf(false, func(v *laneView, _ int) int64 { _, at, _ := v.t.Diverged(); return at }),
-	"status":        word(func(v *laneView) string { return v.diagnosis().Status.String() }),
-	"verdict":       word(func(v *laneView) string { return v.diagnosis().Text }),
-	"best_constant": setup(func(c *engine.Config) float64 { return engine.BestConstant(c.XMin) }, engine.FormatValue),
-	"lr":            setup(func(c *engine.Config) float64 { return c.LR }, gFormat),
-	"batch":         setup(func(c *engine.Config) float64 { return float64(c.Batch) }, commasFormat),
-	"init_scale":    setup(func(c *engine.Config) float64 { return c.InitScale }, gFormat),
-	"xmin":          setup(func(c *engine.Config) float64 { return c.XMin }, gFormat),
-	"dropout":       setup(func(c *engine.Config) float64 { return c.Dropout }, gFormat),
-	"seed":          setup(func(c *engine.Config) float64 { return float64(c.Seed) }, gFormat),
-	"optimizer":     word(func(v *laneView) string { return v.s().Config.Optimizer }),
-	"activation":    word(func(v *laneView) string { return v.s().Config.Activation }),
-	"init":          word(func(v *laneView) string { return v.s().Config.Init }),
-	"init_desc":     word(func(v *laneView) string { return engine.InitDescription[v.s().Config.Init] }),
+	"dead":      perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Dead[l], m.Units[l] }),
+	"alive":     perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Units[l] - m.Dead[l], m.Units[l] }),
+	"saturated": perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Saturated[l], m.Units[l] }),
+	// the units (issue 21): a layer's units with a kink in (0,1], those live on all of it, the
+	// net's distinct kinks there, and the best continuous piecewise-linear fit with as many
+	"kinks": perUnit(func(r *engine.UnitReport, l int) int { return r.InDomain(l) }),
+	"live_all": perUnit(func(r *engine.UnitReport, l int) int {
+		n := 0
+		for _, u := range r.Layers[l] {
+			if u.Live == engine.SideBoth {
+				n++
+			}
+		}
+		return n
+	}),
+	"net_kinks":       {value: func(v *laneView, _ int) float64 { return float64(v.u().NetKinks) }, text: func(v *laneView, _ int) string { return engine.Commas(int64(v.u().NetKinks)) }},
+	"kinks_below_0_1": {value: func(v *laneView, _ int) float64 { return float64(v.kinksBelow(0.1)) }, text: func(v *laneView, _ int) string { return engine.Commas(int64(v.kinksBelow(0.1))) }},
+	"reference_mse":   {value: func(v *laneView, _ int) float64 { return v.u().Reference.MSE }},
+	"died_at":         stepOf(true, func(v *laneView, l int) int64 { return v.m().DiedAt[l] }),
+	"diverged_at":     stepOf(false, func(v *laneView, _ int) int64 { _, at, _ := v.t.Diverged(); return at }),
+	"status":          word(func(v *laneView) string { return v.diagnosis().Status.String() }),
+	"verdict":         word(func(v *laneView) string { return v.diagnosis().Text }),
+	"best_constant":   setup(func(c *engine.Config) float64 { return engine.BestConstant(c.XMin) }, engine.FormatValue),
+	"lr":              setup(func(c *engine.Config) float64 { return c.LR }, gFormat),
+	"batch":           setup(func(c *engine.Config) float64 { return float64(c.Batch) }, commasFormat),
+	"init_scale":      setup(func(c *engine.Config) float64 { return c.InitScale }, gFormat),
+	"xmin":            setup(func(c *engine.Config) float64 { return c.XMin }, gFormat),
+	"dropout":         setup(func(c *engine.Config) float64 { return c.Dropout }, gFormat),
+	"seed":            setup(func(c *engine.Config) float64 { return float64(c.Seed) }, gFormat),
+	"optimizer":       word(func(v *laneView) string { return v.s().Config.Optimizer }),
+	"activation":      word(func(v *laneView) string { return v.s().Config.Activation }),
+	"init":            word(func(v *laneView) string { return v.s().Config.Init }),
+	"init_desc":       word(func(v *laneView) string { return engine.InitDescription[v.s().Config.Init] }),
 }
 
 // signedValue is FormatValue with a sign on positive values too.

@@ -30,7 +30,8 @@ import (
 //	                        saying what happened instead, and the lesson goes on
 //	wait                    wait for the presenter (space); headless goes straight on
 //	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
-//	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map
+//	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map;
+//	                        show units: the units room (every hidden unit's kink and output)
 //
 // Blank lines and lines starting with # are skipped; commands other than say
 // and title may end in a "# comment".
@@ -50,7 +51,7 @@ type Command struct {
 	// literal parts and figures.
 	Expects []Expect
 	caption []captionPart
-	Start engine.Config // preset: the preset's configuration (Arg is its label), resolved when parsed
+	Start   engine.Config // preset: the preset's configuration (Arg is its label), resolved when parsed
 }
 
 // PresetFunc resolves a lesson's "preset NAME": the preset's label and a
@@ -210,8 +211,8 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 			}
 			c.Arg = rest
 		case "show":
-			if rest != "fit" && rest != "lab" && rest != "error" && rest != "map" {
-				return nil, bad("%s: want fit, lab, error or map", engine.QuoteValue(rest))
+			if rest != "fit" && rest != "lab" && rest != "error" && rest != "map" && rest != "units" {
+				return nil, bad("%s: want fit, lab, error, map or units", engine.QuoteValue(rest))
 			}
 			c.Arg = rest
 		case "run":
