@@ -38,16 +38,13 @@ func (r *plotsRoom) fitWithKinks(f *frame, w, plotH int, st styles) plotted {
 		return p
 	}
 	base := len(p.footer)
-	full, compact := kinkFooter(f, w, kinksFull, st), kinkFooter(f, w, kinksCompact, st)
 	left := func(extra []string) int { return r.h - 3 - (base + len(extra)) } // the plot's rows with them
-	var extra []string
-	switch {
-	case left(full) >= kinkFullRows:
-		extra = full
-	case left(compact) >= kinkCompactRows, st.projector && left(compact) >= kinkClassRows:
-		extra = compact
-	default:
-		return p
+	extra := kinkFooter(f, w, kinksFull, st)
+	if left(extra) < kinkFullRows {
+		extra = kinkFooter(f, w, kinksCompact, st)
+		if left(extra) < kinkCompactRows && !(st.projector && left(extra) >= kinkClassRows) {
+			return p
+		}
 	}
 	foot := append([]string{p.footer[0]}, extra...)
 	p.footer = append(foot, p.footer[1:]...)

@@ -175,3 +175,49 @@ func BenchmarkViewUnitsRoom(b *testing.B) {
 		_ = m.render()
 	}
 }
+
+// The kink row: under the fit plot's x axis, its cells exactly the kink
+// row of the picked lane at the plot's data width, aligned with the data
+// columns; on in the classroom layout at 80×24, dropped where the plot
+// would be crushed, hidden by K.
+func TestKinkRowOnTheFitPlot(t *testing.T) {
+	c := unitsCases(t)[3]
+	m := unitsModel(t, c.tr, c.name, 120, 40)
+	v := m.render()
+	lines := strings.Split(v, "\n")
+	row := -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "│   kinks  ") {
+			row = i
+		}
+	}
+	if row < 1 || !strings.Contains(lines[row-1], "x  0") {
+		t.Fatalf("no kink row right under the fit's x axis:\n%s", v)
+	}
+	fitW := 120 / 2
+	cols := plotColumns(fitW - 4)
+	rep := m.frame.units.Lanes[0]
+	want := strings.TrimRight(kinkRow(&rep, cols, m.st), " ")
+	got := []rune(lines[row])[2+labelWidth+2:] // the border and padding, the label, as xAxis writes them
+	if s := strings.TrimRight(string(got[:cols]), " "); s != want || want == "" {
+		t.Fatalf("the kink row's cells %q, want %q", s, want)
+	}
+	if !strings.Contains(v, fmt.Sprintf("kinks in (0,1]: %d of 50 units", rep.InDomain(0))) {
+		t.Fatalf("no kink count in the legend:\n%s", v)
+	}
+
+	small := unitsModel(t, c.tr, c.name, 60, 16)
+	if v := small.render(); strings.Contains(v, "kinks") {
+		t.Fatalf("60×16 has no room for the kink row, but it is drawn:\n%s", v)
+	}
+	tr := c.tr.Clone()
+	class := New(engine.NewSession(tr, c.name), Options{StartPaused: true, Classroom: true})
+	class.now = func() time.Time { return fixedNow }
+	class = sized(class, 80, 24)
+	if v := class.render(); !strings.Contains(v, "│   kinks  ") {
+		t.Fatalf("the classroom layout at 80×24 has no kink row:\n%s", v)
+	}
+	if v := press(class, "K").render(); strings.Contains(v, "│   kinks  ") {
+		t.Fatalf("K did not hide the kink row:\n%s", v)
+	}
+}
