@@ -148,6 +148,7 @@ func (m *Model) toggleUnits(string) tea.Cmd {
 		return nil
 	}
 	m.toggle(modeUnits)
+	m.units.page = 0 // a room opened afresh starts at its first page
 	m.say(false, "the units room: pgdn or → next page, pgup or ← back, u or esc closes")
 	return nil
 }
