@@ -34,7 +34,7 @@ const (
 func (r *plotsRoom) fitWithKinks(f *frame, w, plotH int, st styles) plotted {
 	p := plotFit(f.snaps, w, plotH, st, f.rot)
 	rep, _ := f.units.lane()
-	if r.kinksOff || rep == nil || len(p.footer) == 0 || plotColumns(w) < 2 {
+	if r.kinksOff || rep == nil || !rep.Linear || len(p.footer) == 0 || plotColumns(w) < 2 { // tanh, sigmoid: no kinks to mark
 		return p
 	}
 	base := len(p.footer)

@@ -83,10 +83,18 @@ func (m *Model) unitsOpen() bool {
 	return m.mode == modeUnits || m.mode == modeHelp && m.back == modeUnits
 }
 
-// kinkRowOn: the plots are on screen with their kink row.
+// kinkRowOn: the plots are on screen with their kink row (a smooth
+// activation has none; a follower cannot tell, and asks).
 func (m *Model) kinkRowOn() bool {
 	plots := m.mode == modePlots || m.mode == modeHelp && m.back == modePlots
-	return plots && !m.plots.kinksOff
+	if !plots || m.plots.kinksOff {
+		return false
+	}
+	if m.role.following() {
+		return true
+	}
+	a := m.session.Lane(m.sel).Config().Activation
+	return a == "relu" || a == "leaky-relu"
 }
 
 // unitsWanted: this dashboard, or (a teacher's) a follower, draws the units.
