@@ -113,6 +113,9 @@ func (m *Model) countUnits() {
 		}
 		m.role.hub.unitsWant.Add(d)
 		m.unitsCounted = want
+		if want {
+			m.role.hub.notify() // a paused teacher draws a frame with its units now, not at its next key
+		}
 	}
 }
 

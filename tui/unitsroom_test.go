@@ -128,7 +128,7 @@ func TestUnitsAreLiveAndOnlyWhileShown(t *testing.T) {
 // Followers see the teacher's units: in the published frame while a
 // follower draws them, and not taken while nobody does.
 func TestFollowersSeeTheTeachersUnits(t *testing.T) {
-	teacher, student, hub, _ := classroom(t)
+	teacher, student, hub, sent := classroom(t)
 	if hub.unitsWant.Load() != 1 {
 		t.Fatalf("a follower drawing the kink row: the hub counts %d", hub.unitsWant.Load())
 	}
@@ -142,11 +142,24 @@ func TestFollowersSeeTheTeachersUnits(t *testing.T) {
 	if teacher = press(teacher, "n"); len(teacher.frame.units.Lanes) != 0 {
 		t.Fatal("the teacher takes the units while nobody draws them")
 	}
+	for drained := false; !drained; { // the join's messages
+		select {
+		case <-sent:
+		default:
+			drained = true
+		}
+	}
 	student = press(student, "u")
 	if hub.unitsWant.Load() != 1 {
 		t.Fatalf("a follower in the units room: the hub counts %d", hub.unitsWant.Load())
 	}
-	teacher = press(teacher, "n")
+	select { // the paused teacher is told, and draws a frame with its units
+	case msg := <-sent:
+		next, _ := teacher.Update(msg)
+		teacher = next.(Model)
+	case <-time.After(time.Minute):
+		t.Fatal("the teacher was not told a follower wants its units")
+	}
 	f, ok := hub.latest()
 	if !ok || len(f.units.Lanes) == 0 || f.units.Lanes[0].Step != teacher.session.Step() {
 		t.Fatal("the teacher's published frame lacks its units at its step")
