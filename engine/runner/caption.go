@@ -154,13 +154,32 @@ var figures = map[string]figure{
 		text: func(v *laneView, _ int) string { lo, _ := v.predRange(); return signedValue(lo) }},
 	"pred_max": {value: func(v *laneView, _ int) float64 { _, hi := v.predRange(); return hi },
 		text: func(v *laneView, _ int) string { _, hi := v.predRange(); return signedValue(hi) }},
-	"dead":      perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Dead[l], m.Units[l] }),
-	"alive":     perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Units[l] - m.Dead[l], m.Units[l] }),
-	"saturated": perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Saturated[l], m.Units[l] }),
-	// the units (issue 21): a layer's units with a kink in (0,1], those live on all of it, the
-	// net's distinct kinks there, and the best continuous piecewise-linear fit with as many
-	"kinks": perUnit(func(r *engine.UnitReport, l int) int { return r.InDomain(l) }),
-	"live_all": perUnit(func(r *engine.UnitReport, l int) int {
+	"dead":          perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Dead[l], m.Units[l] }),
+	"alive":         perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Units[l] - m.Dead[l], m.Units[l] }),
+	"saturated":     perLayer(func(m *engine.Metrics, l int) (int, int) { return m.Saturated[l], m.Units[l] }),
+	"died_at":       stepOf(true, func(v *laneView, l int) int64 { return v.m().DiedAt[l] }),
+	"diverged_at":   stepOf(false, func(v *laneView, _ int) int64 { _, at, _ := v.t.Diverged(); return at }),
+	"status":        word(func(v *laneView) string { return v.diagnosis().Status.String() }),
+	"verdict":       word(func(v *laneView) string { return v.diagnosis().Text }),
+	"best_constant": setup(func(c *engine.Config) float64 { return engine.BestConstant(c.XMin) }, engine.FormatValue),
+	"lr":            setup(func(c *engine.Config) float64 { return c.LR }, gFormat),
+	"batch":         setup(func(c *engine.Config) float64 { return float64(c.Batch) }, commasFormat),
+	"init_scale":    setup(func(c *engine.Config) float64 { return c.InitScale }, gFormat),
+	"xmin":          setup(func(c *engine.Config) float64 { return c.XMin }, gFormat),
+	"dropout":       setup(func(c *engine.Config) float64 { return c.Dropout }, gFormat),
+	"seed":          setup(func(c *engine.Config) float64 { return float64(c.Seed) }, gFormat),
+	"optimizer":     word(func(v *laneView) string { return v.s().Config.Optimizer }),
+	"activation":    word(func(v *laneView) string { return v.s().Config.Activation }),
+	"init":          word(func(v *laneView) string { return v.s().Config.Init }),
+	"init_desc":     word(func(v *laneView) string { return engine.InitDescription[v.s().Config.Init] }),
+}
+
+// The units' figures (issue 21): a layer's units with a kink in (0,1], those
+// live on all of it, the net's distinct kinks there and below x = 0.1, and
+// the best continuous piecewise-linear fit with as many kinks.
+func init() {
+	figures["kinks"] = perUnit(func(r *engine.UnitReport, l int) int { return r.InDomain(l) })
+	figures["live_all"] = perUnit(func(r *engine.UnitReport, l int) int {
 		n := 0
 		for _, u := range r.Layers[l] {
 			if u.Live == engine.SideBoth {
@@ -168,25 +187,14 @@ var figures = map[string]figure{
 			}
 		}
 		return n
-	}),
-	"net_kinks":       {value: func(v *laneView, _ int) float64 { return float64(v.u().NetKinks) }, text: func(v *laneView, _ int) string { return engine.Commas(int64(v.u().NetKinks)) }},
-	"kinks_below_0_1": {value: func(v *laneView, _ int) float64 { return float64(v.kinksBelow(0.1)) }, text: func(v *laneView, _ int) string { return engine.Commas(int64(v.kinksBelow(0.1))) }},
-	"reference_mse":   {value: func(v *laneView, _ int) float64 { return v.u().Reference.MSE }},
-	"died_at":         stepOf(true, func(v *laneView, l int) int64 { return v.m().DiedAt[l] }),
-	"diverged_at":     stepOf(false, func(v *laneView, _ int) int64 { _, at, _ := v.t.Diverged(); return at }),
-	"status":          word(func(v *laneView) string { return v.diagnosis().Status.String() }),
-	"verdict":         word(func(v *laneView) string { return v.diagnosis().Text }),
-	"best_constant":   setup(func(c *engine.Config) float64 { return engine.BestConstant(c.XMin) }, engine.FormatValue),
-	"lr":              setup(func(c *engine.Config) float64 { return c.LR }, gFormat),
-	"batch":           setup(func(c *engine.Config) float64 { return float64(c.Batch) }, commasFormat),
-	"init_scale":      setup(func(c *engine.Config) float64 { return c.InitScale }, gFormat),
-	"xmin":            setup(func(c *engine.Config) float64 { return c.XMin }, gFormat),
-	"dropout":         setup(func(c *engine.Config) float64 { return c.Dropout }, gFormat),
-	"seed":            setup(func(c *engine.Config) float64 { return float64(c.Seed) }, gFormat),
-	"optimizer":       word(func(v *laneView) string { return v.s().Config.Optimizer }),
-	"activation":      word(func(v *laneView) string { return v.s().Config.Activation }),
-	"init":            word(func(v *laneView) string { return v.s().Config.Init }),
-	"init_desc":       word(func(v *laneView) string { return engine.InitDescription[v.s().Config.Init] }),
+	})
+	count := func(get func(v *laneView) int) figure {
+		return figure{value: func(v *laneView, _ int) float64 { return float64(get(v)) },
+			text: func(v *laneView, _ int) string { return engine.Commas(int64(get(v))) }}
+	}
+	figures["net_kinks"] = count(func(v *laneView) int { return v.u().NetKinks })
+	figures["kinks_below_0_1"] = count(func(v *laneView) int { return v.kinksBelow(0.1) })
+	figures["reference_mse"] = figure{value: func(v *laneView, _ int) float64 { return v.u().Reference.MSE }}
 }
 
 // signedValue is FormatValue with a sign on positive values too.
