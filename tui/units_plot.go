@@ -88,9 +88,6 @@ func kinkFooter(f *frame, w int, lv kinkLevel, st styles) []string {
 	for _, l := range wrapLegend(words, w) {
 		lines = append(lines, st.Dim.Render(l))
 	}
-	if lv == kinksCompact {
-		lines = lines[:min(len(lines), 2)]
-	}
 	return lines
 }
 
