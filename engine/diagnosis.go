@@ -97,8 +97,12 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 		}
 		for l := range m.Saturated {
 			if m.Units[l] > 0 && m.Saturated[l] == m.Units[l] {
+				mean := fmt.Sprintf("%.2f", m.MeanPred)
+				if math.Abs(m.MeanPred) >= 1e5 { // a blown-up constant: 5.82e+91, not 92 digits that no line holds
+					mean = FormatValue(m.MeanPred)
+				}
 				return Diagnosis{StatusSaturated, "saturated", fmt.Sprintf(
-					"constant output (≈ %.2f): every unit of layer %d is saturated (|z| large for every x), so its gradient is ~0", m.MeanPred, l+1),
+					"constant output (≈ %s): every unit of layer %d is saturated (|z| large for every x), so its gradient is ~0", mean, l+1),
 					[]string{"i", "a"}}
 			}
 		}

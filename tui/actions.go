@@ -44,7 +44,7 @@ func modesOf(ms ...mode) modeSet {
 func (s modeSet) has(md mode) bool { return s&(1<<md) != 0 }
 
 // body is every room but the picker, whose list takes all keys.
-var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap, modeClass)
+var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap, modeClass, modeUnits)
 
 // resolve finds the action key means in the current room: a room's own
 // entries come first in the table, so they win over the global ones.

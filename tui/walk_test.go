@@ -54,6 +54,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "left":
 		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
 	case "right":
 		return tea.KeyPressMsg{Code: tea.KeyRight}
 	case "shift+left":
@@ -176,7 +180,7 @@ func (w *walk) fingerprint() string {
 	m := &w.m
 	r := m.run
 	return fmt.Sprint(m.session.Setup().Token(), m.session.Step(), m.mode, m.back, m.running, m.pace, m.sel, m.plots, m.help.scroll,
-		m.picker.idx, m.cmap.cx, m.cmap.cy, m.cmap.key, m.tl.at, m.tl.inner, m.role.kind, r.Waiting, r.Done, r.Caption, r.Lesson != nil, m.in.steps,
+		m.picker.idx, m.cmap.cx, m.cmap.cy, m.cmap.key, m.tl.at, m.tl.inner, m.units.page, m.role.kind, r.Waiting, r.Done, r.Caption, r.Lesson != nil, m.in.steps,
 		m.class.cursor, m.class.sortBy, m.class.asked)
 }
 
