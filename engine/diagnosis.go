@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Status is a plain-words reading of a run's state.
@@ -15,6 +16,7 @@ const (
 	StatusCollapsed        // constant prediction, every ReLU of a layer dead
 	StatusSaturated        // constant prediction with live units: tanh/sigmoid stuck
 	StatusDiverged
+	StatusDiverging // finite still, but the loss grows step after step (see DivergingSteps)
 )
 
 // Thresholds behind the words. Each has a second value to leave by
@@ -27,9 +29,16 @@ const (
 	meanLeave       = 1.0  // a dead net only moves its output bias: once at the mean it hovers there (batch 1: ±0.4)
 	ConvergedMSE    = 1e-4 // on x ≥ 0.01, the answer's figure
 	convergedLeave  = 1.5e-4
+	// A run is "diverging" once its batch loss has grown on each of the last
+	// DivergingSteps steps by at least DivergingGrowth a step on average, to
+	// DivergingOver times every loss before that streak: an exploding run
+	// does that within a few steps, a noisy healthy one (batch 1) does not.
+	DivergingSteps  = 5
+	DivergingGrowth = 2.0
+	DivergingOver   = 10.0
 )
 
-var statusNames = [...]string{"untrained", "learning", "converged", "collapsed", "saturated", "diverged"}
+var statusNames = [...]string{"untrained", "learning", "converged", "collapsed", "saturated", "diverged", "diverging"}
 
 func (s Status) String() string {
 	if s < 0 || int(s) >= len(statusNames) {
@@ -41,8 +50,12 @@ func (s Status) String() string {
 // Diagnosis is a status, a finer kind (for hysteresis), and one sentence.
 type Diagnosis struct {
 	Status Status
-	Kind   string // untrained, diverged, collapsed-mean, collapsed-heading, saturated, flat, converged, learning
+	Kind   string // untrained, diverged, diverging, collapsed-mean, collapsed-heading, saturated, flat, converged, learning
 	Text   string
+	// Advice names what would help, as keys the dashboard offers (a view
+	// keeps those that work for its viewer now): "-" lower the lr, "i"
+	// another init, "a" another activation, "r" reset.
+	Advice []string
 }
 
 // Diagnose reads a snapshot the way a teacher would.
@@ -55,9 +68,12 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 	m := s.Metrics
 	switch {
 	case s.Diverged:
-		return Diagnosis{StatusDiverged, "diverged", fmt.Sprintf("diverged at step %s: %s", Commas(s.DivergedAt), s.DivergeReason)}
+		return Diagnosis{StatusDiverged, "diverged", fmt.Sprintf("diverged at step %s: %s", Commas(s.DivergedAt), s.DivergeReason), []string{"r", "-"}}
 	case s.Step == 0:
-		return Diagnosis{StatusUntrained, "untrained", fmt.Sprintf("not trained yet: net(x) ≈ %s on all of (0,1], where ln x is below 0", signed(m.MeanPred))}
+		return Diagnosis{Status: StatusUntrained, Kind: "untrained", Text: "not trained yet: " + predRange(m) + ", where ln x is below 0"}
+	case diverging(m): // the factor is ≥ DivergingGrowth, so no rounding of it prints below it
+		return Diagnosis{StatusDiverging, "diverging", fmt.Sprintf("diverging: the loss grew ×%s a step for %d steps (to %s)",
+			strconv.FormatFloat(m.RiseFactor, 'g', 3, 64), m.RiseSteps, FormatValue(m.LastLoss)), []string{"-"}}
 	}
 	wasFlat := prev.Kind == "collapsed-mean" || prev.Kind == "collapsed-heading" || prev.Kind == "saturated" || prev.Kind == "flat"
 	flat := m.Spread < CollapsedSpread || wasFlat && m.Spread < flatLeave
@@ -73,34 +89,83 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 			off := math.Abs(m.MeanPred - s.BestConstant)
 			if off < meanEnter || prev.Kind == "collapsed-mean" && off < meanLeave {
 				return Diagnosis{StatusCollapsed, "collapsed-mean", fmt.Sprintf(
-					"collapsed to the mean of ln x (≈ %.2f): every ReLU in layer %d is dead", s.BestConstant, layer+1)}
+					"collapsed to the mean of ln x (≈ %.2f): every ReLU in layer %d is dead", s.BestConstant, layer+1), []string{"i"}}
 			}
 			return Diagnosis{StatusCollapsed, "collapsed-heading", fmt.Sprintf(
-				"collapsed to a constant (%.3g): every ReLU in layer %d is dead; only the output bias learns, heading for the mean of ln x (%.2f)",
-				m.MeanPred, layer+1, s.BestConstant)}
+				"collapsed to a constant (%s): every ReLU in layer %d is dead; only the output bias learns, heading for the mean of ln x (%.2f)",
+				signed(m.MeanPred), layer+1, s.BestConstant), []string{"i"}}
 		}
 		for l := range m.Saturated {
 			if m.Units[l] > 0 && m.Saturated[l] == m.Units[l] {
+				mean := fmt.Sprintf("%.2f", m.MeanPred)
+				if math.Abs(m.MeanPred) >= 1e5 { // a blown-up constant: 5.82e+91, not 92 digits that no line holds
+					mean = FormatValue(m.MeanPred)
+				}
 				return Diagnosis{StatusSaturated, "saturated", fmt.Sprintf(
-					"constant output (≈ %.2f): every unit of layer %d is saturated (|z| large for every x), so its gradient is ~0", m.MeanPred, l+1)}
+					"constant output (≈ %s): every unit of layer %d is saturated (|z| large for every x), so its gradient is ~0", mean, l+1),
+					[]string{"i", "a"}}
 			}
 		}
-		return Diagnosis{StatusLearning, "flat", fmt.Sprintf(
-			"learning — still nearly flat (small init): spread %.2g; mse %.3g on x ≥ 0.01", m.Spread, m.MSEAbove001)}
+		return Diagnosis{Status: StatusLearning, Kind: "flat", Text: fmt.Sprintf(
+			"learning — still nearly flat (small init): spread %s; mse x≥0.01 %s", FormatValue(m.Spread), FormatValue(m.MSEAbove001))}
 	}
-	if m.MSEAbove001 < ConvergedMSE || prev.Kind == "converged" && m.MSEAbove001 < convergedLeave {
-		return Diagnosis{StatusConverged, "converged", fmt.Sprintf("converged: mse %.2g on x ≥ 0.01", m.MSEAbove001)}
+	// The figure is printed to as many digits as it takes to be on the
+	// threshold's side as printed (9.996e-05 is not "1.00e-04 < 1.00e-04").
+	if m.MSEAbove001 < ConvergedMSE {
+		return Diagnosis{Status: StatusConverged, Kind: "converged", Text: fmt.Sprintf("converged: mse x≥0.01 %s < %s",
+			agree(m.MSEAbove001, ConvergedMSE, true), FormatValue(ConvergedMSE))}
 	}
-	return Diagnosis{StatusLearning, "learning", fmt.Sprintf("learning: mse %.3g on x ≥ 0.01", m.MSEAbove001)}
+	if prev.Kind == "converged" && m.MSEAbove001 < convergedLeave {
+		return Diagnosis{Status: StatusConverged, Kind: "converged", Text: fmt.Sprintf("converged: mse x≥0.01 %s (it went below %s; it holds until %s)",
+			agree(m.MSEAbove001, convergedLeave, true), FormatValue(ConvergedMSE), FormatValue(convergedLeave))}
+	}
+	return Diagnosis{Status: StatusLearning, Kind: "learning", Text: "learning: mse x≥0.01 " + agree(m.MSEAbove001, ConvergedMSE, false)}
 }
 
-// signed writes a prediction with its sign: "+101", "−0.42".
+// diverging reads the loss's last rise (Metrics.Rise*) against the thresholds.
+func diverging(m Metrics) bool {
+	return m.RiseSteps >= DivergingSteps && m.RiseFactor >= DivergingGrowth && m.RiseOver >= DivergingOver
+}
+
+// predRange is what the net predicts on the grid: one value when it is
+// flat to the eye, else the range it spans.
+func predRange(m Metrics) string {
+	if m.Spread < CollapsedSpread || math.IsNaN(m.Spread) {
+		return "net(x) ≈ " + signed(m.MeanPred) + " on all of (0,1]"
+	}
+	return "net(x) runs from " + signed(m.MinPred) + " to " + signed(m.MaxPred) + " on (0,1]"
+}
+
+// agree prints v as FormatValue does, with more digits where fewer would
+// put the printed figure on the wrong side of th: below says v < th must
+// hold as printed, else v >= th.
+func agree(v, th float64, below bool) string {
+	out := FormatValue(v)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return out
+	}
+	for prec := 3; prec <= 17; prec++ {
+		if p, err := strconv.ParseFloat(out, 64); err == nil && (p < th) == below {
+			return out
+		}
+		out = strconv.FormatFloat(v, 'g', prec, 64)
+	}
+	return out
+}
+
+// Signed writes a prediction as every sentence of the dashboard does: with
+// its sign, "+131.1", "−0.42", "+2.76e+123".
+func Signed(v float64) string { return signed(v) }
+
+// signed writes a prediction with its sign: "+101.3", "−0.42".
 func signed(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "NaN"
+	case math.Abs(v) >= 1e5 || math.IsInf(v, 0):
+		return fmt.Sprintf("%+.2e", v) // as FormatValue writes it
 	case math.Abs(v) >= 10:
-		return fmt.Sprintf("%+.0f", v)
+		return fmt.Sprintf("%+.1f", v)
 	}
 	return fmt.Sprintf("%+.2f", v)
 }

@@ -113,6 +113,8 @@ func (t *Trainer) MetricsInParts(stop func() bool) (Metrics, int) {
 	m.MSEAbove001 = sseAbove / float64(nAbove)
 	m.Spread = hi - lo
 	m.MeanPred = sum / float64(points)
+	m.MinPred, m.MaxPred = lo, hi
+	m.RiseSteps, m.RiseFactor, m.RiseOver = r.rise()
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		m.Spread = math.NaN()
 	}

@@ -18,19 +18,27 @@ func BestConstant(xmin float64) float64 {
 
 // Metrics are the numbers a dashboard or a script reads.
 type Metrics struct {
-	Step        int64     `json:"step"`
-	Loss        float64   `json:"loss"`      // mean of the last (up to 100) batch losses
-	LastLoss    float64   `json:"last_loss"` // the last batch's loss
-	MSE         float64   `json:"mse"`       // on the whole grid (0,1]
-	MSEAbove001 float64   `json:"mse_above_0_01"`
-	Spread      float64   `json:"spread"` // max − min of the prediction on the grid
-	MeanPred    float64   `json:"mean_pred"`
+	Step        int64   `json:"step"`
+	Loss        float64 `json:"loss"`      // mean of the last (up to 100) batch losses
+	LastLoss    float64 `json:"last_loss"` // the last batch's loss
+	MSE         float64 `json:"mse"`       // on the whole grid (0,1]
+	MSEAbove001 float64 `json:"mse_above_0_01"`
+	Spread      float64 `json:"spread"` // max − min of the prediction on the grid
+	MeanPred    float64 `json:"mean_pred"`
+	MinPred     float64 `json:"-"` // the least and greatest prediction on the grid
+	MaxPred     float64 `json:"-"`
+	// The loss's last rise: on how many steps in a row (ending with the
+	// last) the batch loss grew, by what factor a step (geometric mean), and
+	// the last loss over the largest one before that rise (of the last 100).
+	RiseSteps   int       `json:"-"`
+	RiseFactor  float64   `json:"-"`
+	RiseOver    float64   `json:"-"`
 	Dead        []int     `json:"dead"`         // per hidden layer: units whose output is 0 on every grid point
 	Units       []int     `json:"units"`        // per hidden layer: how many units it has
 	Saturated   []int     `json:"-"`            // per hidden layer: tanh/sigmoid units saturated on every grid point
 	GradNorm    float64   `json:"grad_norm"`    // ‖∇θ L‖ of the last step
 	LayerGrad   []float64 `json:"layer_grad"`   // per layer ‖∇W,b L‖ of the last step
-	UpdateRatio []float64 `json:"update_ratio"` // per layer ‖Δθ‖/‖θ‖ of the last step of the last Run
+	UpdateRatio []float64 `json:"update_ratio"` // per layer ‖ΔW‖/‖W‖ (the weight matrix, not the biases) of the last step of the last Run
 	DiedAt      []int64   `json:"died_at"`      // per hidden layer: step by which all its units were dead (0: not seen)
 	DiedExact   []bool    `json:"-"`            // per hidden layer: DiedAt is the very step (else a later look)
 	// For Adam, per layer: the RMS of the bias-corrected moments m̂ and √v̂
@@ -73,6 +81,8 @@ func (t *Trainer) evaluate() Metrics {
 	m.MSEAbove001 = sseAbove / float64(nAbove)
 	m.Spread = hi - lo
 	m.MeanPred = sum / GridPoints
+	m.MinPred, m.MaxPred = lo, hi
+	m.RiseSteps, m.RiseFactor, m.RiseOver = r.rise()
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		m.Spread = math.NaN()
 	}
@@ -112,6 +122,26 @@ func (t *Trainer) evaluate() Metrics {
 		}
 	}
 	return m
+}
+
+// rise reads the ring of recent batch losses from the newest back: see
+// Metrics.RiseSteps.
+func (r *record) rise() (steps int, factor, over float64) {
+	n := min(r.nRecent, recentLosses)
+	at := func(k int) float64 { return r.recent[((r.nRecent-1-k)%recentLosses+recentLosses)%recentLosses] } // k steps back
+	for steps+1 < n && at(steps) > at(steps+1) {
+		steps++
+	}
+	if steps == 0 {
+		return 0, 1, 1
+	}
+	first, last := at(steps), at(0)
+	factor = math.Pow(last/first, 1/float64(steps))
+	before := first
+	for k := steps + 1; k < n; k++ {
+		before = math.Max(before, at(k))
+	}
+	return steps, factor, last / before
 }
 
 // deadUnits counts, per hidden layer, the units that never fire on the grid:
@@ -187,6 +217,7 @@ type Snapshot struct {
 	DivergedAt    int64
 	DivergeReason string
 	BestConstant  float64 // mean of ln x over the sampled range
+	ForkedAt      int64   // a race lane forked from another at this step (0: none): its history up to it is the other lane's
 }
 
 // Snapshot copies out everything a view needs.
@@ -207,6 +238,7 @@ func (t *Trainer) Snapshot() Snapshot {
 		DivergedAt:    t.rec.divergedAt,
 		DivergeReason: t.rec.divergeReason,
 		BestConstant:  BestConstant(t.cfg.XMin),
+		ForkedAt:      t.rec.forkedAt,
 	}
 	return s
 }

@@ -28,6 +28,8 @@ type record struct {
 	diverged      bool
 	divergedAt    int64
 	divergeReason string
+
+	forkedAt int64 // a race lane forked from another at this step: its history before it is the other's (0: none)
 }
 
 // newRecord makes a fresh record for a net of nLayers linear layers,
@@ -55,6 +57,7 @@ func (r *record) reset() {
 	clear(r.diedAt)
 	clear(r.diedExact)
 	r.diverged, r.divergedAt, r.divergeReason = false, 0, ""
+	r.forkedAt = 0
 }
 
 func (r record) clone() record {

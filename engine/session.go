@@ -153,6 +153,9 @@ func (s *Session) Race(lanes []Lane, from int) error {
 	out := make([]*Trainer, len(lanes))
 	for i, l := range lanes {
 		out[i] = base.Fork()
+		if i > 0 { // lane A goes on as the run was; the others start here (their plots say so)
+			out[i].rec.forkedAt = out[i].rec.step
+		}
 		out[i].setOptimizer(l.Optimizer)
 		if l.LR != 0 {
 			out[i].setLR(l.LR)
@@ -171,6 +174,7 @@ func (s *Session) AddLane(from int, optimizer string) error {
 		return err
 	}
 	l := s.Lane(from).Fork()
+	l.rec.forkedAt = l.rec.step
 	l.setOptimizer(optimizer)
 	s.lanes = append(s.lanes, l)
 	return nil

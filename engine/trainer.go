@@ -415,7 +415,7 @@ func (t *Trainer) SetStop(stop func() bool) { t.stop = stop }
 func (t *Trainer) measureUpdate() {
 	for l, L := range t.net.Layers {
 		off := layerOffset(t.net, l)
-		n := len(L.W) + len(L.B)
+		n := len(L.W) // the weight matrix alone: a bias that moves must not make a still W look busy
 		var dd, pp float64
 		for i := off; i < off+n; i++ {
 			d := t.net.Params[i] - t.prevParams[i]

@@ -547,7 +547,7 @@ func TestDiagnoseConstructedNetworks(t *testing.T) {
 		t.Fatalf("all dead: %v %q dead %v", d.Status, d.Text, s.Metrics.Dead)
 	}
 	fill(L[2].B, 40)
-	if d := Diagnose(tr.Snapshot()); d.Status != StatusCollapsed || !strings.Contains(d.Text, "a constant (4") {
+	if d := Diagnose(tr.Snapshot()); d.Status != StatusCollapsed || !strings.Contains(d.Text, "a constant (+4") {
 		t.Fatalf("dead, far from the mean: %q", d.Text)
 	}
 	fill(L[0].B, 1) // every first-layer unit alive everywhere

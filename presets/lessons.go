@@ -15,9 +15,16 @@ title The seed's story: why the net only predicts −1
 preset question
 say The question's net: {init_desc}, plain {optimizer} at lr {lr}, batch {batch}. net(x) starts at {pred_min} to {pred_max}: far above ln x.
 wait
+show units
+expect kinks.1=0
+expect live_all.1=all
+expect net_kinks=0
+say Inside the net, unit by unit: each unit of layer 1 is a hinge relu(w·x + b) that bends at its kink x = −b/w. Units of layer 1 with a kink in (0,1]: {kinks.1}. Every kink lies left of 0, so {live_all.1} are live on all of (0,1], and net(x) has {net_kinks} kinks there: one straight line.
+wait
 run 1
 expect dead.1=all
-say One step. The error was huge, so was the gradient, and this single update pushed every first-layer ReLU below zero for all x in (0,1]: dead ReLU {dead.1} in layer 1, {dead.2} in layer 2. Look at "dead ReLU".
+expect kinks.1=0
+say One step. The error was huge, so was the gradient, and this single update pushed every first-layer ReLU below zero for all x in (0,1]: every hinge's live side has left (0,1], and the room draws them dead (×). Dead ReLU {dead.1} in layer 1, {dead.2} in layer 2; layer 1 died at step {died_at.1}. Look at "dead ReLU".
 wait
 until collapsed max 20000
 show lab
@@ -48,11 +55,16 @@ expect steep_share>0.1
 expect steep_share.B>0.1
 say Both fit ln(x) at step {step}: mse on x ≥ 0.01 is {mse_above_0_01.A} for A and {mse_above_0_01.B} for B. The steep end near 0 is the hardest part: the few grid points below x = 0.01 hold {steep_share.A} of A's squared error and {steep_share.B} of B's.
 wait
+show units
+expect kinks.1>0
+say Lane A's units, fitted (tab shows lane B's): {kinks.1} units of layer 1 now bend inside (0,1], and {kinks_below_0_1} of the net's {net_kinks} kinks lie below x = 0.1, where ln x bends most. The best continuous line with {net_kinks} kinks reaches mse {reference_mse} on (0,1]; the net's is {mse}: what its kinks allow against what training found.
+wait
 rewind 1 back 1
 expect dead.1=all
 say Back on the timeline to step {step} of the question's run, the fix still fresh: the very same batch as the normal init's first step, but the uniform init's single update left dead ReLU {dead.1} in layer 1, and net(x) is {mean_pred} for every x. That single step was the collapse.
 wait
 race off
+show fit
 preset question
 say Back to the question's setup: {optimizer} at lr {lr}, init-scale {init_scale}, {init_desc}. Where exactly is its cliff? Space opens the collapse map.
 wait

@@ -80,7 +80,12 @@ func TestSeedStoryFirstStepKillsLayerOne(t *testing.T) {
 	r := runner.New(s, l)
 	r.Advance(runner.Budget{}) // caption 1, wait
 	r.Continue()
-	r.Advance(runner.Budget{}) // run 1, caption 2, wait
+	r.Advance(runner.Budget{}) // show units, caption 2 (the kinks at step 0), wait
+	if s.Main().Step() != 0 || !r.Waiting || !strings.HasPrefix(r.Caption, "Inside the net") {
+		t.Fatalf("before the first step: step %d, caption %q", s.Main().Step(), r.Caption)
+	}
+	r.Continue()
+	r.Advance(runner.Budget{}) // run 1, caption 3, wait
 	if m := s.Main().Metrics(); s.Main().Step() != 1 || m.Dead[0] != 50 || !r.Waiting || !strings.HasPrefix(r.Caption, "One step.") {
 		t.Fatalf("step %d, dead %v, caption %q", s.Main().Step(), m.Dead, r.Caption)
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	tea "charm.land/bubbletea/v2"
@@ -30,7 +31,7 @@ type action struct {
 }
 
 // modeSet is the rooms an action works in.
-type modeSet uint8
+type modeSet uint32 // one bit a mode: room for 32
 
 func modesOf(ms ...mode) modeSet {
 	var s modeSet
@@ -43,7 +44,7 @@ func modesOf(ms ...mode) modeSet {
 func (s modeSet) has(md mode) bool { return s&(1<<md) != 0 }
 
 // body is every room but the picker, whose list takes all keys.
-var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap, modeClass)
+var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap, modeClass, modeUnits)
 
 // resolve finds the action key means in the current room: a room's own
 // entries come first in the table, so they win over the global ones.
@@ -132,10 +133,11 @@ func helpRows() []helpRow {
 	return rows
 }
 
-// rowWorks: a row is listed when any of its entries works.
+// rowWorks: a row is listed when any of its entries is what its key does
+// here and works (an entry another one shadows in this room is not listed).
 func (m *Model) rowWorks(r helpRow) bool {
 	for _, a := range r.with {
-		if m.works(a) {
+		if m.resolve(a.keys[0]) == a && m.works(a) {
 			return true
 		}
 	}
@@ -149,8 +151,8 @@ func (m *Model) workingRows() [][]string {
 		for len(cols) <= r.group {
 			cols = append(cols, nil)
 		}
-		if m.rowWorks(r) {
-			cols[r.group] = append(cols[r.group], fmt.Sprintf("%-5s %s", r.keys, r.desc))
+		if text := fmt.Sprintf("%-5s %s", r.keys, r.desc); m.rowWorks(r) && !slices.Contains(cols[r.group], text) {
+			cols[r.group] = append(cols[r.group], text) // twin entries (a room's q beside the global q) are one row
 		}
 	}
 	return cols

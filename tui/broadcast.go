@@ -31,6 +31,7 @@ type Hub struct {
 	shownName string // its student's name
 	shownLast *frame // its last frame
 	challenge *Challenge
+	unitsWant atomic.Int64 // followers drawing the units (their room or the kink row)
 }
 
 type follower struct {

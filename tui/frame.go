@@ -15,6 +15,7 @@ type frame struct {
 	label       string
 	snaps       []engine.Snapshot // one per lane
 	lab         []engine.LayerView
+	units       unitsFrame // the picked lane's units, while the units room or the kink row is drawn
 	racing      bool
 	allDiverged bool
 	token       string
@@ -99,6 +100,7 @@ func (m *Model) refresh() {
 	m.frame = f
 	m.sizeRooms()
 	m.countLab()
+	m.countUnits()
 	m.in.handled, m.in.dropped, m.in.dirty, m.in.lastFrame = 0, 0, false, m.now()
 }
 
@@ -128,6 +130,9 @@ func (m *Model) runFrame() frame {
 	}
 	if m.labOpen() || m.role.teaching() && m.role.hub.labWanted.Load() > 0 {
 		f.lab = s.Lane(m.sel).Inspect()
+	}
+	if m.unitsWanted() {
+		f.units = m.unitsOf(&f.snaps[m.sel])
 	}
 	if r := m.run; r.Lesson != nil {
 		f.lesson, f.lessonTitle, f.lessonName = true, r.Lesson.Title, r.Lesson.Name

@@ -25,11 +25,26 @@ func (m Model) header(w int) string {
 	case !running:
 		state = m.st.Warn.Render("‖ paused")
 	}
+	// The figures that change as it runs keep their width (a step count to
+	// 9,999,999, a rate of five characters), so the lines do not shift.
 	rate := "— steps/s"
 	if r := f.rate; !math.IsNaN(r) && running {
-		rate = shortCount(r) + " steps/s"
+		rate = fmt.Sprintf("%5s steps/s", shortCount(r))
+		if strings.HasPrefix(f.pace, "ramp") && r < 1 {
+			rate = "1 step / 2 s" // the ramp's first seconds: steps 0, 1 and 2 stay two seconds each
+		}
 	}
-	parts := append([]string{m.st.Title.Render("lnfit")}, strings.Split(f.label, " · ")...) // a long label breaks between its changes
+	// Each setting once: the label's "init → normal" is left out where an
+	// item below writes the setting anyway ("init normal").
+	shown := map[string]bool{"optimizer": !f.racing, "lr": !f.racing, "init": true, "init-scale": true, "seed": true,
+		"activation": !m.st.projector || c.Activation != "relu", "batch": !m.st.projector, "hidden": !m.st.projector, "data": !m.st.projector,
+		"xmin": !m.st.projector, "dropout": !m.st.projector}
+	parts := []string{m.st.Title.Render("lnfit")}
+	for i, p := range strings.Split(f.label, " · ") { // a long label breaks between its changes
+		if name, _, ok := strings.Cut(p, " → "); i == 0 || !ok || !shown[name] {
+			parts = append(parts, p)
+		}
+	}
 	switch f.role {
 	case roleFollower:
 		parts = append(parts, m.st.Msg.Render("following the teacher (f: a copy of your own)"))
@@ -59,16 +74,21 @@ func (m Model) header(w int) string {
 	} else if c.Activation != "relu" {
 		parts = append(parts, c.Activation)
 	}
-	parts = append(parts, "step "+engine.Commas(s.Step))
+	parts = append(parts, fmt.Sprintf("step %-7s", engine.Commas(s.Step)))
 	if !m.st.projector {
 		parts = append(parts, rate, f.pace)
 	}
 	parts = append(parts, state)
 	if f.racing {
+		var mses []float64
+		for i := range f.snaps {
+			mses = append(mses, f.snaps[i].Metrics.MSEAbove001)
+		}
+		mseText := sameForm(mses)
 		for i := range f.snaps {
 			ls := &f.snaps[i]
 			_, mark, _ := laneStyle(i, len(f.snaps), m.st)
-			lane := fmt.Sprintf("%c %s lr %g mse x≥0.01 %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, engine.FormatValue(ls.Metrics.MSEAbove001))
+			lane := fmt.Sprintf("%c %s lr %g mse x≥0.01 %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, mseText[i])
 			if ls.Diverged {
 				lane = fmt.Sprintf("%c %s lr %g diverged", 'A'+i, ls.Config.Optimizer, ls.Config.LR)
 			}
@@ -112,6 +132,10 @@ func (m Model) diagnostics(w int) string {
 	if s.Step > 0 && !math.IsNaN(mt.Loss) {
 		loss = "loss " + engine.FormatValue(mt.Loss)
 	}
+	grad := "‖∇‖ —" // no step since the start, a reset or a load
+	if !math.IsNaN(mt.LastLoss) {
+		grad = "‖∇‖ " + engine.FormatValue(mt.GradNorm)
+	}
 	parts := []string{deadLabel + " " + strings.Join(dead, " ")}
 	if !m.st.projector {
 		parts = append(parts,
@@ -119,7 +143,7 @@ func (m Model) diagnostics(w int) string {
 			"mse (0,1] "+engine.FormatValue(mt.MSE),
 			"mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001),
 			loss,
-			"‖∇‖ "+engine.FormatValue(mt.GradNorm))
+			grad)
 	} else {
 		parts = append(parts, "mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001))
 	}
@@ -130,29 +154,26 @@ func (m Model) diagnostics(w int) string {
 	d := m.frame.verdicts[min(m.frame.sel, len(m.frame.verdicts)-1)]
 	text := d.Text
 	style := m.st.Good
+	advice := m.advice(d.Advice)
 	switch d.Status {
-	case engine.StatusCollapsed:
-		text += " — try i (init)"
-		style = m.st.Bad
-	case engine.StatusSaturated:
-		text += " — try i (init) or a (activation)"
+	case engine.StatusCollapsed, engine.StatusSaturated, engine.StatusDiverging:
 		style = m.st.Bad
 	case engine.StatusDiverged:
 		banner := m.st.Banner.Render("DIVERGED at step " + engine.Commas(s.DivergedAt))
-		how := " — r resets, - lowers the lr"
-		if m.frame.lesson && !m.frame.lessonDone { // a lesson's keys: r and - are the lesson's now
-			how = " — space continues the lesson"
+		if advice == "" && m.frame.lesson && !m.frame.lessonDone && m.frame.waiting { // a lesson's keys: r and - are the lesson's now
+			advice = " — space continues the lesson"
 		}
-		rest := wrapWords(s.DivergeReason+how, w-lipgloss.Width(banner)-2, 1)
+		rest := wrapWords(s.DivergeReason+advice, w-lipgloss.Width(banner)-2, 1)
 		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"
 	case engine.StatusUntrained:
 		style = m.st.Dim
 		if !m.frame.running && !m.frame.lesson {
-			text += " — space runs, n takes one step"
+			advice = m.advice([]string{"space", "n"})
 		}
 	case engine.StatusLearning:
 		style = m.st.Warn
 	}
+	text += advice
 	// The verdict has a fixed two-line area, so nothing below it moves.
 	lines := wrapWords(text, w-1, 2)
 	for len(lines) < 2 {
@@ -162,4 +183,46 @@ func (m Model) diagnostics(w int) string {
 		lines[i] = " " + style.Render(l)
 	}
 	return line1 + "\n" + strings.Join(lines, "\n")
+}
+
+// adviceWords are what a verdict's advice keys do, as the verdict says it.
+var adviceWords = map[string]string{
+	"-": "lower the lr (-)", "i": "try i (init)", "a": "a (activation)", "r": "r resets",
+	"space": "space runs", "n": "n takes one step",
+}
+
+// advice is " — " and the keys of a verdict's advice that work now for this
+// viewer (a lesson refuses setup keys, a follower every training key), or
+// "" when none does: a verdict never names a key that would be refused.
+func (m Model) advice(keys []string) string {
+	var out []string
+	for _, k := range keys {
+		if a := m.resolve(k); a != nil && m.works(a) {
+			out = append(out, adviceWords[k])
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " — " + strings.Join(out, " or ")
+}
+
+// sameForm writes figures that stand side by side in one form: all as
+// FormatValue's exponent form when any of them needs it ("2.50e-04" beside
+// "4.10e-03", never beside "0.0041"), else all fixed.
+func sameForm(v []float64) []string {
+	exp := false
+	for _, x := range v {
+		if s := engine.FormatValue(x); strings.Contains(s, "e") {
+			exp = true
+		}
+	}
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = engine.FormatValue(x)
+		if exp && !math.IsNaN(x) && !math.IsInf(x, 0) {
+			out[i] = fmt.Sprintf("%.2e", x)
+		}
+	}
+	return out
 }

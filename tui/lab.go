@@ -72,11 +72,19 @@ func (r *labRoom) View(f *frame, st styles) string {
 	row := func(name, hist string, lo, hi, pos float64, extra string) string {
 		return fmt.Sprintf(" %-6s %9s %s %-9s  %3.0f%% > 0  %s", name, engine.FormatValue(lo), hist, engine.FormatValue(hi), 100*pos, extra)
 	}
+	stepped := !math.IsNaN(mt.LastLoss) // no step since the start, a reset or a load: no gradient or step to show
+	figure := func(v float64) string {
+		if !stepped {
+			return "—"
+		}
+		return engine.FormatValue(v)
+	}
+	lines = append(lines, st.Dim.Render(fmt.Sprintf(" %-6s %9s %-*s %-9s  %7s  %s", "", "min", barW, "histogram", "max", "", "last step")))
 	for l, lv := range f.lab {
 		hw, wlo, whi, wpos := bars(lv.W, barW)
 		extra := ""
 		if l < len(mt.UpdateRatio) {
-			extra = "step/weight " + engine.FormatValue(mt.UpdateRatio[l])
+			extra = "‖ΔW‖/‖W‖ " + figure(mt.UpdateRatio[l])
 		}
 		lines = append(lines, row(fmt.Sprintf("W%d", l+1), hw, wlo, whi, wpos, extra))
 		if len(lv.Z) > 0 {
@@ -96,18 +104,86 @@ func (r *labRoom) View(f *frame, st styles) string {
 		}
 		grad := ""
 		if l < len(mt.LayerGrad) {
-			grad = "‖∇‖ " + engine.FormatValue(mt.LayerGrad[l])
+			grad = "‖∇‖ " + figure(mt.LayerGrad[l])
 		}
 		if l < len(mt.AdamM) {
 			grad += fmt.Sprintf(" · adam |m̂| %s √v̂ %s", engine.FormatValue(mt.AdamM[l]), engine.FormatValue(mt.AdamV[l]))
 		}
-		lines = append(lines, st.Dim.Render("        "+grad), "")
+		lines = append(lines, st.Dim.Render("        "+grad))
+		if h > 20 { // a short screen gives the blank lines to the notes
+			lines = append(lines, "")
+		}
 	}
-	notes := fmt.Sprintf("mean prediction %s · best constant (the mean of ln x over the sampled range) %s. ",
-		engine.FormatValue(mt.MeanPred), engine.FormatValue(s.BestConstant)) +
-		"W: weights; z(x): pre-activations on the 1000 grid points. U[0,1) makes every W > 0, so every z1 > 0 and all units fire alike."
-	for _, l := range wrapWords(notes, w-2, 3) {
-		lines = append(lines, st.Dim.Render(" "+l))
+	// The notes, most telling first, each whole or not at all: what layer
+	// 1 does now, what the rows are, where the output stands.
+	var notes []string
+	if len(f.lab) > 0 {
+		notes = append(notes, firstLayerNote(f.lab[0])...)
+	}
+	notes = append(notes, "W: weights; z(x): pre-activations on the 1000 grid points.",
+		fmt.Sprintf("Mean prediction %s; the best constant (the mean of ln x over the sampled range) %s.",
+			engine.Signed(mt.MeanPred), engine.Signed(s.BestConstant)))
+	room := h - len(lines)
+	text := ""
+	for _, n := range notes {
+		if room < 1 {
+			break
+		}
+		try := strings.TrimSpace(text + " " + n)
+		if len(wrapWords(try, w-2, room+1)) > room {
+			break
+		}
+		text = try
+	}
+	if text != "" {
+		for _, l := range wrapWords(text, w-2, room) {
+			lines = append(lines, st.Dim.Render(" "+l))
+		}
 	}
 	return block(strings.Join(lines, "\n"), w, h)
+}
+
+// firstLayerNote says, from layer 1's weights now, what its units do on
+// (0,1]. z1 = w·x + b is a line in x, so its ends z(0) = b and z(1) = w + b
+// tell it: a unit on at both ends fires everywhere (a straight piece, alike
+// for all x), off at both is dead (no gradient ever), and one that changes
+// sign has its kink inside, where the curve can bend.
+func firstLayerNote(lv engine.LayerView) []string {
+	if lv.In != 1 || len(lv.W) != lv.Out || len(lv.B) != lv.Out || lv.Out == 0 {
+		return nil
+	}
+	var wPos, bPos, on, dead, bend int
+	for o := 0; o < lv.Out; o++ {
+		w, b := lv.W[o], lv.B[o]
+		if w > 0 {
+			wPos++
+		}
+		if b > 0 {
+			bPos++
+		}
+		z0, z1 := b, w+b
+		switch {
+		case z0 > 0 && z1 > 0:
+			on++
+		case z0 <= 0 && z1 <= 0:
+			dead++
+		default:
+			bend++
+		}
+	}
+	n := lv.Out
+	head := fmt.Sprintf("W1 is %d%% > 0 now (b1 %d%%): of %d units, %d fire on all of (0,1], %d bend inside it, %d are dead.",
+		100*wPos/n, 100*bPos/n, n, on, bend, dead)
+	why := "Each unit that bends puts a kink where the curve can turn toward ln x; dead ones get no gradient."
+	switch {
+	case dead == n:
+		why = "Every unit is off for every x, so no gradient reaches W1 again: the output is a constant."
+	case on == n && wPos == n && bPos == n:
+		why = "Every w and b > 0 (as U[0,1) draws them), so every z1 > 0 and all units fire alike: one straight line on (0,1]."
+	case on == n:
+		why = "Every unit fires for every x, so layer 1 is linear on (0,1]: no kink there to bend toward ln x."
+	case bend == 0:
+		why = "No unit has its kink inside (0,1]: the live ones are linear there, the dead ones get no gradient."
+	}
+	return []string{head, why}
 }

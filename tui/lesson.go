@@ -37,7 +37,7 @@ func (m *Model) applyDirectives() {
 				}
 				continue
 			}
-			m.mode, m.back = map[string]mode{"fit": modePlots, "lab": modeLab, "error": modeError}[d.Arg], modePlots
+			m.mode, m.back = map[string]mode{"fit": modePlots, "lab": modeLab, "error": modeError, "units": modeUnits}[d.Arg], modePlots
 		}
 	}
 	m.run.Directives = nil

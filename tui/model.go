@@ -62,6 +62,7 @@ const (
 	modeMap                  // the collapse map
 	modeClass                // the teacher's class room
 	modeTimeline             // a kept moment of the run, in the room t opened it from (timeline.go)
+	modeUnits                // every hidden unit (issue 21)
 )
 
 type tickMsg struct{ id int }
@@ -91,6 +92,7 @@ type Model struct {
 	cmap   mapScreen
 	class  classRoom
 	tl     timelineView
+	units  unitsRoom
 
 	width, height int
 	sel           int // the selected lane: o, O, +, - act on it
@@ -101,6 +103,7 @@ type Model struct {
 	tickID        int
 	ticks         int // frames trained, for rotating the race lanes' draw order
 	labCounted    bool
+	unitsCounted  bool // this follower is counted in the hub's unitsWanted
 	pollNeeded    bool // a lesson opened a map that is computing: poll it
 	in            input
 	msg           string

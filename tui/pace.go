@@ -15,6 +15,7 @@ type pace struct {
 	ramp       bool      // the first-minute ramp: each second about twice the steps of the one before
 	rampStart  time.Time // when the ramp (re)started
 	rampBase   int64     // the step it started from
+	based      bool      // rampBase is set: the first frame sets it (a loaded net starts at its own step)
 	rampPace   float64   // its steps per frame lately, for leaving it at a near speed
 	rampBehind bool      // the engine could not keep up with the ramp last frame: tick at once
 	pausedAt   time.Time // when the run was last paused
@@ -31,7 +32,7 @@ func (p *pace) fullSpeed() bool { return p.ramp && p.rampBehind || !p.ramp && sp
 // restart starts the ramp over from step (if on), so the first steps are
 // on screen long enough.
 func (p *pace) restart(now time.Time, step int64) {
-	p.rampStart, p.rampBase, p.rampBehind = now, step, false
+	p.rampStart, p.rampBase, p.rampBehind, p.based = now, step, false, true
 }
 
 // paused and resumed keep the ramp from running on while paused.
@@ -48,6 +49,9 @@ func (p *pace) resumed(now time.Time) {
 // (0: as many as the time budget allows, said by ok).
 func (p *pace) want(now time.Time, step int64) (steps int64, ok bool) {
 	if p.ramp {
+		if !p.based { // the ramp counts from where the run is: --load at step 30,000 starts there
+			p.rampBase, p.based = step, true
+		}
 		w := rampSteps(now.Sub(p.rampStart)) - (step - p.rampBase)
 		if w <= 0 {
 			p.rampBehind = false

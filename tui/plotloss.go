@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,9 @@ func lossColumns(s *engine.Snapshot, cols int, logX bool) (mean, top []float64) 
 		mean, top = make([]float64, n), make([]float64, n)
 		for i, b := range hist {
 			mean[i], top[i] = b.Mean(), b.Max
+			if b.First+b.Count-1 <= s.ForkedAt { // another lane's steps, before this one was forked
+				mean[i], top[i] = math.NaN(), math.NaN()
+			}
 		}
 		return mean, top
 	}
@@ -35,12 +39,13 @@ func lossColumns(s *engine.Snapshot, cols int, logX bool) (mean, top []float64) 
 	last := hist[n-1].First + hist[n-1].Count - 1
 	for c := range mean {
 		var sum float64
-		var count int64
+		var count, upTo int64
 		mx := math.Inf(-1)
 		add := func(b engine.Bucket) {
 			sum += b.Sum
 			count += b.Count
 			mx = math.Max(mx, b.Max)
+			upTo = max(upTo, b.First+b.Count-1)
 		}
 		if logX {
 			// Column c covers steps [last^(c/cols), last^((c+1)/cols)).
@@ -57,7 +62,7 @@ func lossColumns(s *engine.Snapshot, cols int, logX bool) (mean, top []float64) 
 				add(b)
 			}
 		}
-		if count == 0 {
+		if count == 0 || upTo <= s.ForkedAt { // nothing, or only steps from before this lane was forked
 			mean[c], top[c] = math.NaN(), math.NaN()
 			continue
 		}
@@ -179,7 +184,11 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 		}
 		for i := range vals {
 			_, mark, glyph := laneStyle(i, len(vals), st)
-			legend = append(legend, mark.Render(fmt.Sprintf("%s %c %s", strings.Repeat(glyph, 2), 'A'+i, snaps[i].Config.Optimizer)))
+			item := fmt.Sprintf("%s %c %s", strings.Repeat(glyph, 2), 'A'+i, snaps[i].Config.Optimizer)
+			if k := snaps[i].ForkedAt; k > snaps[i].HistStart {
+				item += " from " + engine.Commas(k+1) // forked at step k: its own curve starts at k+1, marked ↑ on the axis
+			}
+			legend = append(legend, mark.Render(item))
 		}
 	}
 	opts := graphOpts(h, lo, hi, label)
@@ -206,6 +215,20 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 	} else {
 		ticks = []axisTick{{0, engine.Commas(first)}, {1, engine.Commas(last)}}
 	}
+	if race { // ↑B under the column where a forked lane's own curve starts
+		for i := range means {
+			if snaps[i].ForkedAt <= snaps[i].HistStart || len(means[i]) < 2 {
+				continue
+			}
+			for c, v := range means[i] {
+				if !math.IsNaN(v) {
+					ticks = append(ticks, axisTick{float64(c) / float64(len(means[i])-1), fmt.Sprintf("↑%c", 'A'+i)})
+					break
+				}
+			}
+		}
+		sort.SliceStable(ticks, func(a, b int) bool { return ticks[a].at < ticks[b].at })
+	}
 	name := "step"
 	if o.logX {
 		name = "log step"
@@ -229,10 +252,13 @@ func shortSteps(n int64) string {
 }
 
 // realUnits writes a loss for a log axis label: 2 significant digits, short
-// exponents ("3.2e-5", not "3.2e-05").
+// exponents ("3.2e-5", not "3.2e-05"), one form for every label of an axis
+// ("6.3e+3" beside "1.2e+4", never "6.3e+03").
 func realUnits(v float64) string {
 	if a := math.Abs(v); a >= 1e-3 && a < 1e4 {
-		return strconv.FormatFloat(v, 'g', 2, 64)
+		if s := strconv.FormatFloat(v, 'g', 2, 64); !strings.Contains(s, "e") {
+			return s
+		}
 	}
 	s := fmt.Sprintf("%.1e", v)
 	if v < 0 || math.Abs(v) >= 1e100 || math.Abs(v) < 1e-99 {

@@ -20,19 +20,38 @@ import (
 
 // fitRange picks the fit plot's y range: from 1 at the top down to just
 // below the lowest ln(x) the plot's columns reach (ln of the first column's
-// x). The step per row is 1/n, so 1, 0 and −1 (where a collapsed net sits)
-// each get a row and a clean label, and asciigraph's rounding of 1/step
-// rows per unit is exact. Wilder predictions are clamped to the edge.
-func fitRange(lowestTarget float64, h int) (lo, hi float64) {
+// x), and how many of the h−1 rows it takes. The step per row is the finest
+// of 1/10 … 1/2, 1 that fits, so 1, 0 and −1 (where a collapsed net sits)
+// each get a row and a clean label; the range ends at the first row below
+// ln(x) (rows left over stay empty below the plot), so it depends on the
+// width and on the height only where a finer step fits: a footer line more
+// or less does not move it. Wilder predictions are clamped to the edge.
+func fitRange(lowestTarget float64, h int) (lo, hi float64, rows int) {
 	hi = 1
 	need := hi - (lowestTarget - 0.2)
-	rows := float64(max(h-1, 1))
-	for _, n := range []float64{10, 5, 4, 3, 2} {
-		if rows/n >= need {
-			return hi - rows/n, hi
+	avail := max(h-1, 1)
+	// 1/step whole: asciigraph rounds value×rows-per-unit to rows, exact only then.
+	for _, step := range []float64{0.1, 0.2, 0.25, 1.0 / 3, 0.5, 1} {
+		if float64(avail)*step >= need {
+			rows = min(int(math.Ceil(need/step-1e-9)), avail)
+			return hi - float64(rows)*step, hi, rows
 		}
 	}
-	return hi - rows, hi // step 1: a short plot clamps ln's steep end
+	return hi - float64(avail), hi, avail // a very short plot clamps ln's steep end
+}
+
+// fitLabel writes a fit-axis value to the step's own precision (−1.25, not
+// −1.2; −0.33 for a third), so every label is its row's value as printed.
+func fitLabel(v, step float64) string {
+	dec := 0
+	for dec < 2 && math.Abs(step*math.Pow(10, float64(dec))-math.Round(step*math.Pow(10, float64(dec)))) > 1e-9 {
+		dec++
+	}
+	v = math.Round(v*math.Pow(10, float64(dec))) / math.Pow(10, float64(dec))
+	if v == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // dotted draws ln(x) so it stays distinct from net(x) even without colour.
@@ -156,7 +175,7 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 	for c := range target {
 		target[c] = s0.Target[at(c)]
 	}
-	lo, hi := fitRange(target[0], h)
+	lo, hi, rows := fitRange(target[0], h)
 	clampSeries(target, lo, hi)
 	series := [][]float64{target}
 	charsets := []asciigraph.CharSet{dotted}
@@ -184,10 +203,9 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 				pred[c] = math.NaN()
 			}
 		}
-		raw := append([]float64(nil), pred...)
 		clamped, drawable := clampSeries(pred, lo, hi)
 		if clamped {
-			clampNotes = append(clampNotes, clampNote(name, raw, lo, hi))
+			clampNotes = append(clampNotes, clampNote(name, &snaps[i], lo, hi))
 		}
 		if !drawable {
 			laneLegend[i] = st.Bad.Render(name + ": NaN")
@@ -204,11 +222,12 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 	if single != nil {
 		legend = append(legend, st.BothMark.Render(string(bothGlyph)+" both"))
 	}
-	opts := graphOpts(h, lo, hi, func(v float64) string { return fixedLabel(shortNum(v, 2)) })
+	step := (hi - lo) / float64(rows)
+	opts := graphOpts(rows+1, lo, hi, func(v float64) string { return fixedLabel(fitLabel(v, step)) })
 	opts = append(opts, asciigraph.SeriesChars(charsets...))
 	graph := asciigraph.PlotMany(series, opts...)
 	if single != nil {
-		graph = markBoth(graph, target, single, h-1, lo, hi)
+		graph = markBoth(graph, target, single, rows, lo, hi)
 	}
 	graph = colorize(graph, st, len(snaps) > 1, st.PredMark, st.TargetMark)
 	foot := []string{xAxis(cols, []axisTick{{0, "0"}, {0.5, "0.5"}, {1, "1"}}, "x")}
@@ -221,30 +240,19 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 	return plotted{graph: block(graph, w, h), footer: foot}
 }
 
-// clampNote says where a clamped prediction really is.
-func clampNote(name string, v []float64, lo, hi float64) string {
-	below, above := 0, 0
-	mn, mx := math.Inf(1), math.Inf(-1)
-	for _, x := range v {
-		if math.IsNaN(x) {
-			continue
-		}
-		mn, mx = math.Min(mn, x), math.Max(mx, x)
-		if x < lo {
-			below++
-		}
-		if x > hi {
-			above++
-		}
-	}
-	span := shortNum(mn, 3) + " to " + shortNum(mx, 3)
-	if shortNum(mn, 3) == shortNum(mx, 3) {
-		span = shortNum(mn, 3)
+// clampNote says where a clamped prediction really is, in the grid's own
+// figures (the least and greatest of net(x) on the 1000 points), written
+// as the verdict and the captions write predictions.
+func clampNote(name string, s *engine.Snapshot, lo, hi float64) string {
+	mn, mx := s.Metrics.MinPred, s.Metrics.MaxPred
+	span := engine.Signed(mn) + " to " + engine.Signed(mx)
+	if engine.Signed(mn) == engine.Signed(mx) {
+		span = engine.Signed(mn)
 	}
 	switch {
-	case below == len(v):
+	case mx < lo:
 		return fmt.Sprintf("%s is %s, below the plot: drawn on its edge", name, span)
-	case above == len(v):
+	case mn > hi:
 		return fmt.Sprintf("%s is %s, above the plot: drawn on its edge", name, span)
 	}
 	return fmt.Sprintf("%s (%s) leaves the plot: drawn on its edge there", name, span)

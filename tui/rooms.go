@@ -41,6 +41,8 @@ func (m *Model) room() room {
 		case modeError:
 			return &m.errv
 		}
+	case modeUnits:
+		return &m.units
 	}
 	return &m.plots
 }
@@ -48,6 +50,7 @@ func (m *Model) room() room {
 // plotsRoom is the fit and the loss; its state is how the loss is drawn.
 type plotsRoom struct {
 	logLoss, logSteps, smooth bool
+	kinksOff                  bool // K: no kink row under the fit plot
 	w, h                      int
 }
 
@@ -83,7 +86,7 @@ func (r *plotsRoom) View(f *frame, st styles) string {
 	var fit, loss plotted
 	draw := func() {
 		plotH := max(h-3-footH, 3) // borders and title
-		fit = plotFit(f.snaps, fitW-4, plotH, st, f.rot)
+		fit = r.fitWithKinks(f, fitW-4, plotH, st)
 		loss = plotLoss(f.snaps, lossW-4, plotH, lo, st, f.rot)
 		drawn = footH
 	}

@@ -126,6 +126,18 @@ func actionTable() []action {
 			do: func(m *Model, _ string) tea.Cmd { m.toggle(modeError); return nil }},
 		{keys: []string{"m"}, help: "m", desc: "collapse map", lineAt: 16, line: "collapse map", group: 2, modes: body, roles: anyone, do: (*Model).mapKey},
 
+		// The units room and the kink row (issue 21): u opens the room from any body room (a look key: followers
+		// too), its pages turn, u or esc closes; K hides the fit plot's kink row (k is the class room's).
+		{keys: []string{"u"}, help: "u", desc: "units: every unit's kink", lineAt: 17, line: "units", group: 2, modes: body, roles: anyone,
+			do: (*Model).toggleUnits},
+		{keys: []string{"pgdown", "right"}, help: "pgdn →", desc: "next page of units", lineAt: 1, line: "next page", group: 2, modes: modesOf(modeUnits),
+			roles: anyone, do: with((*Model).turnPage, true)},
+		{keys: []string{"pgup", "left"}, help: "pgup ←", desc: "previous page of units", group: 2, modes: modesOf(modeUnits), roles: anyone,
+			do: with((*Model).turnPage, false)},
+		{keys: []string{"esc"}, lineAt: 2, line: "close units", modes: modesOf(modeUnits), roles: anyone,
+			do: func(m *Model, _ string) tea.Cmd { m.mode = modePlots; return nil }},
+		{keys: []string{"K"}, help: "K", desc: "kink row on / off", group: 3, modes: body, roles: anyone, do: (*Model).kinksKey},
+
 		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 1, line: "fork: your own copy", group: 3, modes: body, roles: rolesOf(roleFollower),
 			do: (*Model).fork},
 		{keys: []string{"F"}, help: "F", desc: "follow the teacher", lineAt: 2, line: "follow the teacher", group: 3, modes: body, roles: rolesOf(roleFork),

@@ -173,10 +173,11 @@ func TestRaceLanesTakeTurnsOnTop(t *testing.T) {
 	}
 }
 
-// After i, the label says what changed, and so does w's file name.
+// After i, the label says what changed, and so does w's file name; the
+// header says the setting once ("init normal", not also "init → normal").
 func TestLabelSaysWhatChanged(t *testing.T) {
 	m := press(sized(newModel(t, "question", 0), 100, 30), "i")
-	if got := m.session.Label(); got != "question · init → normal" || !strings.Contains(m.render(), "question · init → normal") {
+	if got := m.session.Label(); got != "question · init → normal" || !strings.Contains(m.render(), "init normal") || strings.Contains(m.render(), "init → normal") {
 		t.Fatalf("label %q", got)
 	}
 	if safeName(m.session.Label()) != "question-init-normal" {

@@ -245,8 +245,8 @@ func TestPlotsNeverPanic(t *testing.T) {
 func TestFitRangeHasRoundLabels(t *testing.T) {
 	for _, h := range []int{5, 10, 14, 19, 20, 21, 25, 40} {
 		lowest := math.Log(0.5 / float64(plotColumns(60)))
-		lo, hi := fitRange(lowest, h)
-		step := (hi - lo) / float64(h-1)
+		lo, hi, rows := fitRange(lowest, h)
+		step := (hi - lo) / float64(rows)
 		if hi != 1 || (h >= 12 && lo > lowest) {
 			t.Errorf("h %d: range [%g, %g], step %g", h, lo, hi, step)
 		}
@@ -292,6 +292,10 @@ func TestLessonDrivesTheDashboard(t *testing.T) {
 	if !m.run.Waiting || !strings.Contains(m.render(), "The question's net") || !strings.Contains(m.render(), "[space]") {
 		t.Fatalf("the first caption is not shown:\n%s", m.render())
 	}
+	m = press(m, "space") // show units: the room, with the kinks at step 0
+	if m.mode != modeUnits || !m.run.Waiting || !strings.Contains(m.render(), "Inside the net") || !strings.Contains(m.render(), "units · step 0") {
+		t.Fatalf("the lesson's show units did not open the room at step 0 (mode %v):\n%s", m.mode, m.render())
+	}
 	m = press(m, "space")
 	for i := 0; i < 20 && m.running; i++ {
 		next, _ := m.Update(tickMsg{id: m.tickID})
@@ -300,7 +304,7 @@ func TestLessonDrivesTheDashboard(t *testing.T) {
 	if m.running || !m.run.Waiting || m.session.Lane(m.sel).Step() != 1 {
 		t.Fatalf("after the lesson's 'run 1': running %v, waiting %v, step %d", m.running, m.run.Waiting, m.session.Lane(m.sel).Step())
 	}
-	if !strings.Contains(m.render(), "One step.") || m.snap().Metrics.Dead[0] != 50 {
+	if !strings.Contains(m.render(), "One step.") || m.snap().Metrics.Dead[0] != 50 || !strings.Contains(m.render(), "units · step 1") {
 		t.Fatal("the second caption or the dead layer is not shown")
 	}
 }
@@ -325,7 +329,7 @@ func TestInitLabAndErrorView(t *testing.T) {
 		t.Fatalf("after one step the init lab does not show the death:\n%s", v)
 	}
 	m = press(m, "e")
-	if v := m.render(); !strings.Contains(v, "log-x axis") || !strings.Contains(v, "x = 0.0005") {
+	if v := m.render(); !strings.Contains(v, "log-x axis") || !strings.Contains(v, "x = 0.01") {
 		t.Fatalf("error view:\n%s", v)
 	}
 	checkFits(t, m.render(), 120, 40)

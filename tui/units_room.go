@@ -186,7 +186,7 @@ func renderUnitsRoom(f unitsFrame, w, h, page int, st styles) (string, int) {
 	}
 	var fixed []string // the lines above the units, filled below once the page count is known
 	top := 2 + len(key) + 1
-	for len(key) > 0 && h-top < 3 { // a short screen keeps the units and drops the key
+	for len(key) > 0 && h-top < 6 { // a short screen (a lesson's caption below) keeps the units and drops the key
 		key = key[:len(key)-1]
 		top--
 	}

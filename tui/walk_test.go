@@ -54,6 +54,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "left":
 		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
 	case "right":
 		return tea.KeyPressMsg{Code: tea.KeyRight}
 	case "shift+left":
@@ -176,7 +180,7 @@ func (w *walk) fingerprint() string {
 	m := &w.m
 	r := m.run
 	return fmt.Sprint(m.session.Setup().Token(), m.session.Step(), m.mode, m.back, m.running, m.pace, m.sel, m.plots, m.help.scroll,
-		m.picker.idx, m.cmap.cx, m.cmap.cy, m.cmap.key, m.tl.at, m.tl.inner, m.role.kind, r.Waiting, r.Done, r.Caption, r.Lesson != nil, m.in.steps,
+		m.picker.idx, m.cmap.cx, m.cmap.cy, m.cmap.key, m.tl.at, m.tl.inner, m.units.page, m.role.kind, r.Waiting, r.Done, r.Caption, r.Lesson != nil, m.in.steps,
 		m.class.cursor, m.class.sortBy, m.class.asked)
 }
 
@@ -292,19 +296,28 @@ func (w *walk) check() {
 		}
 	}
 	if m.mode == modeHelp {
+		// A row's text may stand for twin entries (the timeline's w beside the
+		// global w): the text is listed when any entry behind it is what its
+		// key does here and works.
+		works := map[[2]string]bool{}
 		for _, r := range helpRows() {
-			works := false
+			text := [2]string{fmt.Sprint(r.group), fmt.Sprintf("%-5s %s", r.keys, r.desc)}
 			for _, a := range r.with {
-				if b := m.resolve(a.keys[0]); b != nil && m.why(b, a.keys[0]) == "" {
-					works = true
+				if b := m.resolve(a.keys[0]); b == a && m.why(b, a.keys[0]) == "" {
+					works[text] = true
 				}
 			}
+			works[text] = works[text] || false
+		}
+		for text, ok := range works {
 			listed := false
-			for _, row := range m.frame.helpRows[r.group] {
-				listed = listed || strings.HasPrefix(row, r.keys+" ")
+			var g int
+			fmt.Sscan(text[0], &g)
+			for _, row := range m.frame.helpRows[g] {
+				listed = listed || row == text[1]
 			}
-			if works != listed {
-				w.fail("? lists %q: %v, but it works: %v", r.keys, listed, works)
+			if ok != listed {
+				w.fail("? lists %q: %v, but it works: %v", text[1], listed, ok)
 			}
 		}
 	}

@@ -32,8 +32,30 @@ type figure struct {
 
 // laneView is one lane at the moment a caption is shown, computed once.
 type laneView struct {
-	t    *engine.Trainer
-	snap *engine.Snapshot
+	t     *engine.Trainer
+	snap  *engine.Snapshot
+	units *engine.UnitReport // the kinks, taken only for a caption that quotes them
+}
+
+func (v *laneView) u() *engine.UnitReport {
+	if v.units == nil {
+		r := v.t.Units(0)
+		v.units = &r
+	}
+	return v.units
+}
+
+// kinksBelow counts the net's distinct kink positions in (0, x].
+func (v *laneView) kinksBelow(x float64) int {
+	seen := map[float64]bool{}
+	for _, ks := range v.u().Kinks {
+		for _, k := range ks {
+			if k <= x {
+				seen[k] = true
+			}
+		}
+	}
+	return len(seen)
 }
 
 func (v *laneView) s() *engine.Snapshot {
@@ -83,6 +105,13 @@ func perLayer(get func(m *engine.Metrics, l int) (k, n int)) figure {
 		text:  func(v *laneView, l int) string { k, n := get(v.m(), l); return fmt.Sprintf("%d/%d", k, n) }}
 }
 
+// perUnit is a count of a hidden layer's units from the units report, printed k/n.
+func perUnit(get func(r *engine.UnitReport, l int) int) figure {
+	return figure{layer: true, count: true,
+		value: func(v *laneView, l int) float64 { return float64(get(v.u(), l)) },
+		text:  func(v *laneView, l int) string { return fmt.Sprintf("%d/%d", get(v.u(), l), len(v.u().Layers[l])) }}
+}
+
 // stepOf is a step number with commas, or — for 0 (not yet).
 func stepOf(layer bool, get func(v *laneView, l int) int64) figure {
 	return figure{layer: layer,
@@ -120,7 +149,7 @@ var figures = map[string]figure{
 	"mean_off":       {value: func(v *laneView, _ int) float64 { return math.Abs(v.m().MeanPred - v.s().BestConstant) }},
 	"steep_share": {value: func(v *laneView, _ int) float64 { return v.steepShare() },
 		text: func(v *laneView, _ int) string { return fmt.Sprintf("%.0f%%", 100*v.steepShare()) }},
-	// the prediction's range, signed as the untrained verdict writes it: "+61.2340"
+	// the prediction's range, signed as the untrained verdict writes it: "+61.2"
 	"pred_min": {value: func(v *laneView, _ int) float64 { lo, _ := v.predRange(); return lo },
 		text: func(v *laneView, _ int) string { lo, _ := v.predRange(); return signedValue(lo) }},
 	"pred_max": {value: func(v *laneView, _ int) float64 { _, hi := v.predRange(); return hi },
@@ -145,14 +174,32 @@ var figures = map[string]figure{
 	"init_desc":     word(func(v *laneView) string { return engine.InitDescription[v.s().Config.Init] }),
 }
 
-// signedValue is FormatValue with a sign on positive values too.
-func signedValue(x float64) string {
-	s := engine.FormatValue(x)
-	if x > 0 && !math.IsInf(x, 0) {
-		s = "+" + s
+// The units' figures (issue 21): a layer's units with a kink in (0,1], those
+// live on all of it, the net's distinct kinks there and below x = 0.1, and
+// the best continuous piecewise-linear fit with as many kinks.
+func init() {
+	figures["kinks"] = perUnit(func(r *engine.UnitReport, l int) int { return r.InDomain(l) })
+	figures["live_all"] = perUnit(func(r *engine.UnitReport, l int) int {
+		n := 0
+		for _, u := range r.Layers[l] {
+			if u.Live == engine.SideBoth {
+				n++
+			}
+		}
+		return n
+	})
+	count := func(get func(v *laneView) int) figure {
+		return figure{value: func(v *laneView, _ int) float64 { return float64(get(v)) },
+			text: func(v *laneView, _ int) string { return engine.Commas(int64(get(v))) }}
 	}
-	return s
+	figures["net_kinks"] = count(func(v *laneView) int { return v.u().NetKinks })
+	figures["kinks_below_0_1"] = count(func(v *laneView) int { return v.kinksBelow(0.1) })
+	figures["reference_mse"] = figure{value: func(v *laneView, _ int) float64 { return v.u().Reference.MSE }}
 }
+
+// signedValue writes a prediction as the verdict and the fit plot's note
+// write it (engine.Signed): "+71.7", "−0.42".
+func signedValue(x float64) string { return engine.Signed(x) }
 
 // FigureNames lists every figure, sorted, for error messages and docs.
 func FigureNames() []string {

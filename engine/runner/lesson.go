@@ -32,7 +32,8 @@ import (
 //	rewind STEP [back N]    branch the run from the timeline's moment at STEP: in the run on
 //	                        screen, or in the run N restarts back (a set init, a preset…)
 //	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
-//	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map
+//	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map;
+//	                        show units: the units room (every hidden unit's kink and output)
 //
 // Blank lines and lines starting with # are skipped; commands other than say
 // and title may end in a "# comment".
@@ -213,8 +214,8 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 			}
 			c.Arg = rest
 		case "show":
-			if rest != "fit" && rest != "lab" && rest != "error" && rest != "map" {
-				return nil, bad("%s: want fit, lab, error or map", engine.QuoteValue(rest))
+			if rest != "fit" && rest != "lab" && rest != "error" && rest != "map" && rest != "units" {
+				return nil, bad("%s: want fit, lab, error, map or units", engine.QuoteValue(rest))
 			}
 			c.Arg = rest
 		case "rewind":

@@ -94,7 +94,7 @@ func scriptProblems(l *Lesson) (out []string) {
 }
 
 // Fixed text that names a range or a part of the net, not a figure.
-var definitional = []string{"(0,1]", "x ≥ 0.01", "x = 0.01", "layer 1", "layer 2", "W1", "z1"}
+var definitional = []string{"(0,1]", "x ≥ 0.01", "x = 0.01", "x = 0.1", "layer 1", "layer 2", "W1", "z1"}
 
 var numberRE = regexp.MustCompile(`[0-9]+([.,][0-9]+)*`)
 
@@ -248,6 +248,13 @@ func direct(s *engine.Session, ref figRef) (float64, bool) {
 	case "diverged_at":
 		_, at, _ := ln.Diverged()
 		return float64(at), true
+	case "kinks":
+		u := ln.Units(0)
+		return float64(u.InDomain(ref.layer)), true
+	case "net_kinks":
+		return float64(ln.Units(0).NetKinks), true
+	case "reference_mse":
+		return engine.ReferenceFitFor(ln.Units(0).NetKinks).MSE, true
 	}
 	return 0, false
 }
