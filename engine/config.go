@@ -37,6 +37,7 @@ type Config struct {
 	Dropout    float64 `json:"dropout"`
 	Seed       uint64  `json:"seed"`
 	InitScale  float64 `json:"init_scale"` // every initial weight and bias is multiplied by it
+	Target     string  `json:"target"`     // a built-in's name or an expression in x; "" is ln
 }
 
 // DefaultConfig is the question's setup.
@@ -51,6 +52,7 @@ func DefaultConfig() Config {
 		Data:       DataSample,
 		Seed:       1,
 		InitScale:  1,
+		Target:     TargetLn,
 	}
 }
 

@@ -30,6 +30,9 @@ type Setting struct {
 	// Choices: the words a choice-valued setting takes (nil for numbers), so
 	// a near miss can be suggested in its error.
 	Choices []string
+	// Explain: its errors say what set or check found (where an expression
+	// breaks) instead of repeating Want.
+	Explain bool
 
 	get   func(Config) string
 	set   func(*Config, string) error // parse only: syntax errors
@@ -42,9 +45,13 @@ type Setting struct {
 type SettingError struct {
 	Name, Value, Want string
 	Suggest           string // a near miss among the choices, or ""
+	Why               string // what exactly is wrong, for a value too rich for Want alone (an expression)
 }
 
 func (e *SettingError) Error() string {
+	if e.Why != "" {
+		return fmt.Sprintf("%s %s: %s", e.Name, QuoteValue(e.Value), e.Why)
+	}
 	msg := fmt.Sprintf("%s %s: want %s", e.Name, QuoteValue(e.Value), e.Want)
 	if e.Suggest != "" {
 		msg += "; did you mean " + e.Suggest + "?"
@@ -273,6 +280,20 @@ var settings = []*Setting{
 		json: func(c Config) any { return c.XMin },
 	},
 	{
+		Name: "target", Token: "t", JSON: "target", Restarts: true, Optional: TargetLn, Explain: true,
+		Want: targetWant, Help: "the function to fit (default ln)",
+		get:  func(c Config) string { return targetName(c.Target) },
+		set:  func(c *Config, v string) error { c.Target = strings.TrimSpace(v); return nil },
+		check: func(c Config) error {
+			t, err := compileTarget(c.Target)
+			if err != nil {
+				return err
+			}
+			return t.checkOn(c.XMin, 1)
+		},
+		json: func(c Config) any { return targetName(c.Target) },
+	},
+	{
 		Name: "data", Token: "d", JSON: "data", Restarts: true, Choices: []string{DataSample, DataGrid},
 		Want: "sample (a fresh batch each step) or grid (the fixed 1000-point full batch)", Help: "training data",
 		get: func(c Config) string { return c.Data },
@@ -377,16 +398,28 @@ func (s *Setting) JSONValue(c Config) any { return s.json(c) }
 // Check validates the setting's value in c.
 func (s *Setting) Check(c Config) error {
 	if err := s.check(c); err != nil {
-		return &SettingError{Name: s.Name, Value: s.get(c), Want: s.Want, Suggest: NearMiss(s.get(c), s.Choices)}
+		return s.fail(s.get(c), err)
 	}
 	return nil
+}
+
+func (s *Setting) fail(value string, why error) error {
+	e := &SettingError{Name: s.Name, Value: value, Want: s.Want, Suggest: NearMiss(value, s.Choices)}
+	if s.Explain {
+		e.Why = why.Error()
+	}
+	return e
 }
 
 // Apply parses value into c and validates it; c is unchanged on error.
 func (s *Setting) Apply(c *Config, value string) error {
 	next := c.Clone()
-	if s.set(&next, value) != nil || s.check(next) != nil {
-		return &SettingError{Name: s.Name, Value: value, Want: s.Want, Suggest: NearMiss(value, s.Choices)}
+	err := s.set(&next, value)
+	if err == nil {
+		err = s.check(next)
+	}
+	if err != nil {
+		return s.fail(value, err)
 	}
 	*c = next
 	return nil

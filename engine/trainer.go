@@ -41,7 +41,8 @@ type Trainer struct {
 	ws     *workspace // training batch
 	evalWS *workspace // the evaluation grid
 	gridX  []float64  // evaluation grid
-	gridY  []float64  // ln of it
+	gridY  []float64  // the target on it
+	tgt    *target    // the compiled target (stateless: forks share it)
 	fast   fastBlock  // see fast.go
 
 	prevParams []float64 // params before the last step of a Run, for update ratios
@@ -68,6 +69,7 @@ func New(cfg Config) (*Trainer, error) {
 	if cfg.InitScale == 0 { // a Config written before init-scale existed
 		cfg.InitScale = 1
 	}
+	cfg.Target = targetName(cfg.Target)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -75,17 +77,31 @@ func New(cfg Config) (*Trainer, error) {
 	for k, v := range DefaultLR {
 		t.lrs[k] = v
 	}
-	t.gridX = make([]float64, GridPoints)
-	t.gridY = make([]float64, GridPoints)
-	for i := range t.gridX {
-		t.gridX[i] = (float64(i) + 0.5) / GridPoints
-		t.gridY[i] = math.Log(t.gridX[i])
+	if err := t.buildGrid(); err != nil {
+		return nil, err
 	}
 	if err := t.rebuild(); err != nil {
 		return nil, err
 	}
 	t.Reset(cfg.Seed)
 	return t, nil
+}
+
+// buildGrid compiles the target and lays out the evaluation grid
+// x = (i+0.5)/GridPoints on (0,1] with the target on it.
+func (t *Trainer) buildGrid() error {
+	tgt, err := compileTarget(t.cfg.Target)
+	if err != nil {
+		return err
+	}
+	t.tgt = tgt
+	t.gridX = make([]float64, GridPoints)
+	t.gridY = make([]float64, GridPoints)
+	for i := range t.gridX {
+		t.gridX[i] = (float64(i) + 0.5) / GridPoints
+		t.gridY[i] = tgt.f(t.gridX[i])
+	}
+	return nil
 }
 
 // rebuild allocates the network and buffers for the current sizes and batch.
@@ -127,7 +143,7 @@ func (t *Trainer) allocBatch() {
 		// A fixed full batch: GridPoints midpoints of (xmin, 1].
 		for i := range t.ws.x {
 			t.ws.x[i] = t.cfg.XMin + (1-t.cfg.XMin)*(float64(i)+0.5)/GridPoints
-			t.ws.y[i] = math.Log(t.ws.x[i])
+			t.ws.y[i] = t.tgt.f(t.ws.x[i])
 		}
 	}
 }
@@ -251,7 +267,12 @@ func (t *Trainer) restartWith(cfg Config) error {
 	t.cfg = cfg.Clone()
 	t.lrs[cfg.Optimizer] = cfg.LR
 	if HiddenString(old.Hidden) != HiddenString(cfg.Hidden) || old.Activation != cfg.Activation ||
-		old.Data != cfg.Data || old.XMin != cfg.XMin || old.Batch != cfg.Batch {
+		old.Data != cfg.Data || old.XMin != cfg.XMin || old.Batch != cfg.Batch || old.Target != cfg.Target {
+		if old.Target != cfg.Target {
+			if err := t.buildGrid(); err != nil {
+				return err
+			}
+		}
 		if err := t.rebuild(); err != nil {
 			return err
 		}
@@ -278,7 +299,7 @@ func (t *Trainer) LoadNetwork(n *Network, step int64) error {
 	return nil
 }
 
-// sampleBatch fills ws.x with x ~ U(xmin, 1] and ws.y with ln x.
+// sampleBatch fills ws.x with x ~ U(xmin, 1] and ws.y with the target.
 // x = xmin + (1−xmin)·(1−U) with U ∈ [0,1), so x is never xmin, never 0:
 // ln 0 = −∞ would poison every weight with NaN.
 func (t *Trainer) sampleBatch() {
@@ -287,7 +308,7 @@ func (t *Trainer) sampleBatch() {
 	for i := range x {
 		x[i] = lo + span*(1-unitFloat(t.batchSrc))
 	}
-	logs(y, x) // math.Log, bit for bit, four at a time where the CPU can (log_amd64.s)
+	t.tgt.fill(y, x) // for ln: logs, math.Log bit for bit, four at a time where the CPU can (log_amd64.s)
 }
 
 // unitFloat is rand.Rand.Float64 on a PCG, bit for bit, without an
@@ -447,7 +468,7 @@ func (t *Trainer) Fork() *Trainer {
 	for k, v := range t.lrs {
 		c.lrs[k] = v
 	}
-	c.gridX, c.gridY = t.gridX, t.gridY // read-only after New
+	c.gridX, c.gridY, c.tgt = t.gridX, t.gridY, t.tgt // read-only after New
 	_ = c.rebuild()                     // t's config is valid
 	copy(c.net.Params, t.net.Params)
 	copy(c.grads, t.grads)
