@@ -282,8 +282,8 @@ var settings = []*Setting{
 	{
 		Name: "target", Token: "t", JSON: "target", Restarts: true, Optional: TargetLn, Explain: true,
 		Want: targetWant, Help: "the function to fit (default ln)",
-		get:  func(c Config) string { return targetName(c.Target) },
-		set:  func(c *Config, v string) error { c.Target = strings.TrimSpace(v); return nil },
+		get: func(c Config) string { return targetName(c.Target) },
+		set: func(c *Config, v string) error { c.Target = strings.TrimSpace(v); return nil },
 		check: func(c Config) error {
 			t, err := compileTarget(c.Target)
 			if err != nil {

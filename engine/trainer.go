@@ -469,7 +469,7 @@ func (t *Trainer) Fork() *Trainer {
 		c.lrs[k] = v
 	}
 	c.gridX, c.gridY, c.tgt = t.gridX, t.gridY, t.tgt // read-only after New
-	_ = c.rebuild()                     // t's config is valid
+	_ = c.rebuild()                                   // t's config is valid
 	copy(c.net.Params, t.net.Params)
 	copy(c.grads, t.grads)
 	c.rec = t.rec.clone()
