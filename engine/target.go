@@ -31,6 +31,10 @@ type target struct {
 	// (ln), so mse_above_0_01 leaves x < 0.01 out; otherwise it is the
 	// whole domain.
 	singular bool
+	// slow: its formula costs more than ln's vector log, so batches are
+	// read from a table when one is accurate enough (target_table.go).
+	slow bool
+	how  string // how batches are computed, for the benchmark and JSON
 }
 
 func loop(f func(float64) float64) func(y, x []float64) {
@@ -59,7 +63,7 @@ func builtinTarget(name string) *target {
 	var fill func(y, x []float64)
 	switch name {
 	case TargetLn:
-		return &target{name: name, f: math.Log, fill: logs, singular: true}
+		return &target{name: name, f: math.Log, fill: logs, singular: true, how: "exact"}
 	case "sin":
 		f = sin2pi
 		fill = func(y, x []float64) {
@@ -96,6 +100,12 @@ func builtinTarget(name string) *target {
 		f = math.Exp
 	case "step":
 		f = step
+		fill = func(y, x []float64) { // without a branch: batches are random, so a branch mispredicts half the time
+			y = y[:len(x)]
+			for i, v := range x {
+				y[i] = float64(math.Float64bits(v-0.5)>>63 ^ 1)
+			}
+		}
 	case "sawtooth":
 		f = sawtooth
 	default:
@@ -104,7 +114,7 @@ func builtinTarget(name string) *target {
 	if fill == nil {
 		fill = loop(f)
 	}
-	return &target{name: name, f: f, fill: fill}
+	return &target{name: name, f: f, fill: fill, slow: name == "sin" || name == "exp", how: "exact"}
 }
 
 // compileTarget reads a built-in's name or an expression in x.
@@ -122,7 +132,7 @@ func compileTarget(s string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &target{name: s, f: f, fill: loop(f)}, nil
+	return &target{name: s, f: f, fill: loop(f), slow: true, how: "exact"}, nil
 }
 
 // checkOn refuses a target that is NaN, ±Inf or beyond ±maxTargetAbs

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -22,8 +23,10 @@ func TestBuiltinTargetsTrainAndHoldTheirFormula(t *testing.T) {
 		tr := mustNew(t, cfg)
 		tr.Run(3)
 		// The batch the last step trained on holds the formula, sample by sample.
+		// sin and exp batches come from a table within 1e-9 of the range (2 and e−1).
+		tol := map[string]float64{"sin": 2e-9, "exp": 2e-9}[name]
 		for i, x := range tr.ws.x {
-			if got, w := tr.ws.y[i], want[name](x); got != w {
+			if got, w := tr.ws.y[i], want[name](x); math.Abs(got-w) > tol {
 				t.Fatalf("%s: y(%v) = %v, want %v", name, x, got, w)
 			}
 		}
@@ -132,5 +135,38 @@ func TestTargetChangeRestartsOnTheNewTarget(t *testing.T) {
 	fresh.Run(100)
 	if !sameFloats(tr.net.Params, fresh.net.Params) || tr.gridY[500] != tr.gridX[500]*tr.gridX[500] {
 		t.Fatal("a restart on square is not a fresh square run")
+	}
+}
+
+func TestTablesAreWithinTheirStatedError(t *testing.T) {
+	src := rand.NewPCG(7, 7)
+	for _, c := range []struct {
+		expr  string
+		table bool
+	}{{"sin", true}, {"exp", true}, {"sin(6*x) + x^2", true}, {"tanh(20*(x-0.5))", false},
+		{"abs(x - 0.3001)", false}, {"x^0.5 + sin(40*x)", false}} {
+		tgt, err := compileTarget(c.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bt := batchTarget(tgt, 0, 1)
+		if got := strings.HasPrefix(bt.how, "table"); got != c.table {
+			t.Fatalf("%s: %s, want a table: %v", c.expr, bt.how, c.table)
+		}
+		x, y := make([]float64, 100_000), make([]float64, 100_000)
+		for i := range x {
+			x[i] = 1 - unitFloat(src)
+		}
+		bt.fill(y, x)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i := 0; i <= 1000; i++ {
+			v := tgt.f(float64(i) / 1000)
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		for i := range x {
+			if d := math.Abs(y[i] - tgt.f(x[i])); c.table && d > tableTol*(hi-lo)*1.01 || !c.table && d != 0 {
+				t.Fatalf("%s at %v: off by %.3g (range %.3g)", c.expr, x[i], d, hi-lo)
+			}
+		}
 	}
 }

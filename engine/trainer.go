@@ -94,7 +94,7 @@ func (t *Trainer) buildGrid() error {
 	if err != nil {
 		return err
 	}
-	t.tgt = tgt
+	t.tgt = batchTarget(tgt, 0, 1)
 	t.gridX = make([]float64, GridPoints)
 	t.gridY = make([]float64, GridPoints)
 	for i := range t.gridX {
