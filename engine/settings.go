@@ -260,8 +260,33 @@ var settings = []*Setting{
 		json: func(c Config) any { return append([]int{}, c.Hidden...) },
 	},
 	{
+		// Before xmin: a token or the flags set the domain, then xmin inside it.
+		Name: "domain", Token: "dom", JSON: "domain", Restarts: true, Optional: "0:1",
+		Want: fmt.Sprintf("A:B with A < B, both within ±%g, e.g. -1:1 (open at A, closed at B)", maxDomainAbs),
+		Help: "the target's domain (A, B]: sampling (from A, or from xmin), the grid and the plots; sets xmin to A",
+		get:  func(c Config) string { return fmtFloat(c.DomainLo) + ":" + fmtFloat(c.Hi()) },
+		set: func(c *Config, v string) error {
+			a, b, ok := strings.Cut(v, ":")
+			lo, ok1 := parseFloat(a)
+			hi, ok2 := parseFloat(b)
+			if !ok || !ok1 || !ok2 {
+				return fmt.Errorf("not A:B")
+			}
+			c.DomainLo, c.DomainHi, c.XMin = lo, hi, lo
+			return nil
+		},
+		check: func(c Config) error {
+			lo, hi := c.DomainLo, c.Hi()
+			if !(lo < hi && math.Abs(lo) <= maxDomainAbs && math.Abs(hi) <= maxDomainAbs && hi-lo >= 1e-6*math.Max(1, math.Abs(hi))) {
+				return fmt.Errorf("out of range")
+			}
+			return nil
+		},
+		json: func(c Config) any { return []float64{c.DomainLo, c.Hi()} },
+	},
+	{
 		Name: "xmin", Token: "x", JSON: "xmin", Restarts: true,
-		Want: "a number with 0 ≤ xmin < 1", Help: "sample x from (xmin, 1]",
+		Want: "a number with 0 ≤ xmin < 1 (on a domain (A, B]: A ≤ xmin < B)", Help: "sample x from (xmin, B]",
 		get: func(c Config) string { return fmtFloat(c.XMin) },
 		set: func(c *Config, v string) error {
 			f, ok := parseFloat(v)
@@ -272,7 +297,7 @@ var settings = []*Setting{
 			return nil
 		},
 		check: func(c Config) error {
-			if !(c.XMin >= 0 && c.XMin < 1) {
+			if !(c.XMin >= c.DomainLo && c.XMin < c.Hi()) {
 				return fmt.Errorf("out of range")
 			}
 			return nil
@@ -289,7 +314,7 @@ var settings = []*Setting{
 			if err != nil {
 				return err
 			}
-			return t.checkOn(c.XMin, 1)
+			return t.checkOn(c.DomainLo, c.Hi())
 		},
 		json: func(c Config) any { return targetName(c.Target) },
 	},

@@ -13,6 +13,9 @@ const TargetLn = "ln"
 // expression in x (see target_expr.go).
 var TargetBuiltins = []string{TargetLn, "sin", "square", "sqrt", "abs", "exp", "step", "sawtooth"}
 
+// maxDomainAbs bounds the domain's ends.
+const maxDomainAbs = 1e6
+
 // MaxTargetLen caps an expression so a token can always carry it whole.
 const MaxTargetLen = 200
 

@@ -6,7 +6,8 @@ import (
 	"math/rand/v2"
 )
 
-// GridPoints is the size of the evaluation grid x = (i+0.5)/GridPoints on (0,1].
+// GridPoints is the size of the evaluation grid x = A + (B−A)·(i+0.5)/GridPoints
+// on the domain (A, B], (0,1] by default.
 const GridPoints = 1000
 
 // recentLosses is how many batch losses the "loss" metric averages.
@@ -70,6 +71,7 @@ func New(cfg Config) (*Trainer, error) {
 		cfg.InitScale = 1
 	}
 	cfg.Target = targetName(cfg.Target)
+	cfg.DomainHi = cfg.Hi()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -87,18 +89,20 @@ func New(cfg Config) (*Trainer, error) {
 	return t, nil
 }
 
-// buildGrid compiles the target and lays out the evaluation grid
-// x = (i+0.5)/GridPoints on (0,1] with the target on it.
+// buildGrid compiles the target and lays out the evaluation grid on the
+// domain with the target on it (on (0,1]: x = (i+0.5)/GridPoints exactly,
+// since 0 + 1·v = v).
 func (t *Trainer) buildGrid() error {
 	tgt, err := compileTarget(t.cfg.Target)
 	if err != nil {
 		return err
 	}
-	t.tgt = batchTarget(tgt, 0, 1)
+	lo, hi := t.cfg.DomainLo, t.cfg.DomainHi
+	t.tgt = batchTarget(tgt, lo, hi)
 	t.gridX = make([]float64, GridPoints)
 	t.gridY = make([]float64, GridPoints)
 	for i := range t.gridX {
-		t.gridX[i] = (float64(i) + 0.5) / GridPoints
+		t.gridX[i] = lo + (hi-lo)*((float64(i)+0.5)/GridPoints)
 		t.gridY[i] = tgt.f(t.gridX[i])
 	}
 	return nil
@@ -139,10 +143,11 @@ func (t *Trainer) allocBatch() {
 	t.ws = newWorkspace(t.cfg.Sizes(), B)
 	t.part = newWorkspaceView(len(t.cfg.Sizes()) - 1)
 	t.fast = newFastBlock(t.cfg.Sizes(), B)
+	t.fast.lo = t.cfg.XMin
 	if t.cfg.Data == DataGrid {
-		// A fixed full batch: GridPoints midpoints of (xmin, 1].
+		// A fixed full batch: GridPoints midpoints of (xmin, B].
 		for i := range t.ws.x {
-			t.ws.x[i] = t.cfg.XMin + (1-t.cfg.XMin)*(float64(i)+0.5)/GridPoints
+			t.ws.x[i] = t.cfg.XMin + (t.cfg.DomainHi-t.cfg.XMin)*(float64(i)+0.5)/GridPoints
 			t.ws.y[i] = t.tgt.f(t.ws.x[i])
 		}
 	}
@@ -267,8 +272,9 @@ func (t *Trainer) restartWith(cfg Config) error {
 	t.cfg = cfg.Clone()
 	t.lrs[cfg.Optimizer] = cfg.LR
 	if HiddenString(old.Hidden) != HiddenString(cfg.Hidden) || old.Activation != cfg.Activation ||
-		old.Data != cfg.Data || old.XMin != cfg.XMin || old.Batch != cfg.Batch || old.Target != cfg.Target {
-		if old.Target != cfg.Target {
+		old.Data != cfg.Data || old.XMin != cfg.XMin || old.Batch != cfg.Batch || old.Target != cfg.Target ||
+		old.DomainLo != cfg.DomainLo || old.DomainHi != cfg.DomainHi {
+		if old.Target != cfg.Target || old.DomainLo != cfg.DomainLo || old.DomainHi != cfg.DomainHi {
 			if err := t.buildGrid(); err != nil {
 				return err
 			}
@@ -299,12 +305,12 @@ func (t *Trainer) LoadNetwork(n *Network, step int64) error {
 	return nil
 }
 
-// sampleBatch fills ws.x with x ~ U(xmin, 1] and ws.y with the target.
-// x = xmin + (1−xmin)·(1−U) with U ∈ [0,1), so x is never xmin, never 0:
+// sampleBatch fills ws.x with x ~ U(xmin, B] and ws.y with the target.
+// x = xmin + (B−xmin)·(1−U) with U ∈ [0,1), so x is never xmin, never 0:
 // ln 0 = −∞ would poison every weight with NaN.
 func (t *Trainer) sampleBatch() {
 	x, y := t.ws.x, t.ws.y[:len(t.ws.x)]
-	lo, span := t.cfg.XMin, 1-t.cfg.XMin
+	lo, span := t.cfg.XMin, t.cfg.DomainHi-t.cfg.XMin
 	for i := range x {
 		x[i] = lo + span*(1-unitFloat(t.batchSrc))
 	}
