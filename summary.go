@@ -33,6 +33,7 @@ type result struct {
 	Loss           jsonFloat `json:"loss"`
 	MSE            jsonFloat `json:"mse"`
 	MSEAbove001    jsonFloat `json:"mse_above_0_01"`
+	MSEAboveOn     string    `json:"mse_above_0_01_on"` // which part of the domain it covers, per target (issue 24)
 	Spread         jsonFloat `json:"spread"`
 	Dead           []int     `json:"dead"`
 	Status         string    `json:"status"`
@@ -51,7 +52,7 @@ func resultOf(snap engine.Snapshot, points int, reached int64) result {
 	m, d := snap.Metrics, engine.Diagnose(snap)
 	r := result{
 		Optimizer: snap.Config.Optimizer, LR: snap.Config.LR, Steps: snap.Step,
-		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001),
+		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001), MSEAboveOn: m.MSEAboveOn,
 		Spread: jsonFloat(m.Spread), Dead: m.Dead, Status: d.Status.String(), Diagnosis: d.Text,
 		Diverged: snap.Diverged, GridPoints: points,
 	}

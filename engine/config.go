@@ -43,6 +43,9 @@ type Config struct {
 	// from before domains existed has both 0: the question's (0, 1].
 	DomainLo float64 `json:"domain_lo"`
 	DomainHi float64 `json:"domain_hi"`
+	// Points: the user's data (--points), with Target "points"; nil otherwise.
+	// Shared, never written: a file is not carried by tokens or saves.
+	Points *PointSet `json:"-"`
 }
 
 // Hi is the domain's closed end (1 for a Config from before domains).
@@ -130,6 +133,9 @@ func ParseHidden(v string) ([]int, error) {
 func checkBatchUnits(c Config, batch int) error {
 	if c.Data == DataGrid {
 		batch = GridPoints
+		if c.Points != nil {
+			batch = len(c.Points.X)
+		}
 	}
 	units := 1
 	for _, h := range c.Hidden {

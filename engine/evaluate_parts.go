@@ -111,6 +111,7 @@ func (t *Trainer) MetricsInParts(stop func() bool) (Metrics, int) {
 	}
 	m.MSE = sse / float64(points)
 	m.MSEAbove001 = sseAbove / float64(nAbove)
+	t.targetMetrics(&m) // per target: target_points.go
 	m.Spread = hi - lo
 	m.MeanPred = sum / float64(points)
 	if math.IsNaN(lo) || math.IsNaN(hi) {

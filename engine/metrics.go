@@ -23,7 +23,8 @@ type Metrics struct {
 	LastLoss    float64   `json:"last_loss"` // the last batch's loss
 	MSE         float64   `json:"mse"`       // on the whole grid (0,1]
 	MSEAbove001 float64   `json:"mse_above_0_01"`
-	Spread      float64   `json:"spread"` // max − min of the prediction on the grid
+	MSEAboveOn  string    `json:"mse_above_0_01_on"` // which part of the domain mse_above_0_01 covers (per target)
+	Spread      float64   `json:"spread"`            // max − min of the prediction on the grid
 	MeanPred    float64   `json:"mean_pred"`
 	Dead        []int     `json:"dead"`         // per hidden layer: units whose output is 0 on every grid point
 	Units       []int     `json:"units"`        // per hidden layer: how many units it has
@@ -71,6 +72,7 @@ func (t *Trainer) evaluate() Metrics {
 	}
 	m.MSE = sse / GridPoints
 	m.MSEAbove001 = sseAbove / float64(nAbove)
+	t.targetMetrics(&m) // what the MSEs are on, per target: target_points.go
 	m.Spread = hi - lo
 	m.MeanPred = sum / GridPoints
 	if math.IsNaN(lo) || math.IsNaN(hi) {

@@ -310,6 +310,12 @@ var settings = []*Setting{
 		get: func(c Config) string { return targetName(c.Target) },
 		set: func(c *Config, v string) error { c.Target = strings.TrimSpace(v); return nil },
 		check: func(c Config) error {
+			if c.Target == TargetPoints {
+				if c.Points == nil {
+					return fmt.Errorf("the points come from a file: start with --points FILE.csv")
+				}
+				return nil
+			}
 			t, err := compileTarget(c.Target)
 			if err != nil {
 				return err

@@ -44,6 +44,7 @@ type Trainer struct {
 	gridX  []float64  // evaluation grid
 	gridY  []float64  // the target on it
 	tgt    *target    // the compiled target (stateless: forks share it)
+	ptsWS  *workspace // the user's points, for their MSE (nil until asked)
 	fast   fastBlock  // see fast.go
 
 	prevParams []float64 // params before the last step of a Run, for update ratios
@@ -93,17 +94,21 @@ func New(cfg Config) (*Trainer, error) {
 // domain with the target on it (on (0,1]: x = (i+0.5)/GridPoints exactly,
 // since 0 + 1·v = v).
 func (t *Trainer) buildGrid() error {
-	tgt, err := compileTarget(t.cfg.Target)
-	if err != nil {
-		return err
-	}
 	lo, hi := t.cfg.DomainLo, t.cfg.DomainHi
-	t.tgt = batchTarget(tgt, lo, hi)
+	if t.cfg.Points != nil {
+		t.tgt = pointsTarget(t.cfg.Points)
+	} else {
+		tgt, err := compileTarget(t.cfg.Target)
+		if err != nil {
+			return err
+		}
+		t.tgt = batchTarget(tgt, lo, hi)
+	}
 	t.gridX = make([]float64, GridPoints)
 	t.gridY = make([]float64, GridPoints)
 	for i := range t.gridX {
 		t.gridX[i] = lo + (hi-lo)*((float64(i)+0.5)/GridPoints)
-		t.gridY[i] = tgt.f(t.gridX[i])
+		t.gridY[i] = t.tgt.f(t.gridX[i])
 	}
 	return nil
 }
@@ -126,6 +131,7 @@ func (t *Trainer) rebuild() error {
 	t.rec = newRecord(len(t.net.Layers), t.rec.hist)
 	t.rec.units = newUnitDeaths(sizes)
 	t.evalWS = newEvalWorkspace(sizes, GridPoints)
+	t.ptsWS = nil
 	copy(t.evalWS.x, t.gridX)
 	t.allocBatch()
 	return nil
@@ -133,6 +139,9 @@ func (t *Trainer) rebuild() error {
 
 func (t *Trainer) trainBatch() int {
 	if t.cfg.Data == DataGrid {
+		if t.cfg.Points != nil {
+			return len(t.cfg.Points.X)
+		}
 		return GridPoints
 	}
 	return t.cfg.Batch
@@ -144,7 +153,10 @@ func (t *Trainer) allocBatch() {
 	t.part = newWorkspaceView(len(t.cfg.Sizes()) - 1)
 	t.fast = newFastBlock(t.cfg.Sizes(), B)
 	t.fast.lo = t.cfg.XMin
-	if t.cfg.Data == DataGrid {
+	if t.cfg.Data == DataGrid && t.cfg.Points != nil {
+		copy(t.ws.x, t.cfg.Points.X) // full batch: every point, every step
+		copy(t.ws.y, t.cfg.Points.Y)
+	} else if t.cfg.Data == DataGrid {
 		// A fixed full batch: GridPoints midpoints of (xmin, B].
 		for i := range t.ws.x {
 			t.ws.x[i] = t.cfg.XMin + (t.cfg.DomainHi-t.cfg.XMin)*(float64(i)+0.5)/GridPoints
@@ -273,8 +285,8 @@ func (t *Trainer) restartWith(cfg Config) error {
 	t.lrs[cfg.Optimizer] = cfg.LR
 	if HiddenString(old.Hidden) != HiddenString(cfg.Hidden) || old.Activation != cfg.Activation ||
 		old.Data != cfg.Data || old.XMin != cfg.XMin || old.Batch != cfg.Batch || old.Target != cfg.Target ||
-		old.DomainLo != cfg.DomainLo || old.DomainHi != cfg.DomainHi {
-		if old.Target != cfg.Target || old.DomainLo != cfg.DomainLo || old.DomainHi != cfg.DomainHi {
+		old.DomainLo != cfg.DomainLo || old.DomainHi != cfg.DomainHi || old.Points != cfg.Points {
+		if old.Target != cfg.Target || old.DomainLo != cfg.DomainLo || old.DomainHi != cfg.DomainHi || old.Points != cfg.Points {
 			if err := t.buildGrid(); err != nil {
 				return err
 			}
@@ -341,7 +353,9 @@ func (t *Trainer) sampleDropout(B int) {
 // trainStep takes one step of gradient descent. It allocates nothing.
 func (t *Trainer) trainStep() {
 	B := t.trainBatch()
-	if t.cfg.Data == DataSample {
+	if t.cfg.Data == DataSample && t.cfg.Points != nil {
+		t.samplePoints()
+	} else if t.cfg.Data == DataSample {
 		t.sampleBatch()
 	}
 	dropout := t.cfg.Dropout > 0
