@@ -189,7 +189,11 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 		fmt.Fprintf(&b, "prediction    spread ≥ %s · mean ≈ %s (on the same points)\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
 		fmt.Fprintf(&b, "dead units    left out: counting them needs all %d grid points, and the time after the signal ran out\n", engine.GridPoints)
 	} else {
-		fmt.Fprintf(&b, "mse           %s on the (0,1] grid · %s on x ≥ 0.01\n", engine.FormatValue(float64(s.MSE)), engine.FormatValue(float64(s.MSEAbove001)))
+		// The grid spans the target's domain; the second figure's part is per target (issue 24).
+		domain, _ := engine.LookupSetting("domain")
+		dom := "(" + strings.Replace(domain.Get(s.Config), ":", ", ", 1) + "]"
+		fmt.Fprintf(&b, "mse           %s on the %s grid · %s %s\n", engine.FormatValue(float64(s.MSE)), dom,
+			engine.FormatValue(float64(s.MSEAbove001)), engine.MSEWhere(engine.Metrics{MSEAboveOn: s.MSEAboveOn}))
 		fmt.Fprintf(&b, "prediction    spread %s · mean %s\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
 		parts := make([]string, len(s.Dead))
 		for i := range s.Dead {

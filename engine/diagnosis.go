@@ -73,11 +73,11 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 			off := math.Abs(m.MeanPred - s.BestConstant)
 			if off < meanEnter || prev.Kind == "collapsed-mean" && off < meanLeave {
 				return Diagnosis{StatusCollapsed, "collapsed-mean", fmt.Sprintf(
-					"collapsed to the mean of ln x (≈ %.2f): every ReLU in layer %d is dead", s.BestConstant, layer+1)}
+					"collapsed to the mean of %s (≈ %.2f): every ReLU in layer %d is dead", TargetWords(s.Config), s.BestConstant, layer+1)}
 			}
 			return Diagnosis{StatusCollapsed, "collapsed-heading", fmt.Sprintf(
-				"collapsed to a constant (%.3g): every ReLU in layer %d is dead; only the output bias learns, heading for the mean of ln x (%.2f)",
-				m.MeanPred, layer+1, s.BestConstant)}
+				"collapsed to a constant (%.3g): every ReLU in layer %d is dead; only the output bias learns, heading for the mean of %s (%.2f)",
+				m.MeanPred, layer+1, TargetWords(s.Config), s.BestConstant)}
 		}
 		for l := range m.Saturated {
 			if m.Units[l] > 0 && m.Saturated[l] == m.Units[l] {
@@ -86,12 +86,12 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 			}
 		}
 		return Diagnosis{StatusLearning, "flat", fmt.Sprintf(
-			"learning — still nearly flat (small init): spread %.2g; mse %.3g on x ≥ 0.01", m.Spread, m.MSEAbove001)}
+			"learning — still nearly flat (small init): spread %.2g; mse %.3g %s", m.Spread, m.MSEAbove001, MSEWhere(m))}
 	}
 	if m.MSEAbove001 < ConvergedMSE || prev.Kind == "converged" && m.MSEAbove001 < convergedLeave {
-		return Diagnosis{StatusConverged, "converged", fmt.Sprintf("converged: mse %.2g on x ≥ 0.01", m.MSEAbove001)}
+		return Diagnosis{StatusConverged, "converged", fmt.Sprintf("converged: mse %.2g %s", m.MSEAbove001, MSEWhere(m))}
 	}
-	return Diagnosis{StatusLearning, "learning", fmt.Sprintf("learning: mse %.3g on x ≥ 0.01", m.MSEAbove001)}
+	return Diagnosis{StatusLearning, "learning", fmt.Sprintf("learning: mse %.3g %s", m.MSEAbove001, MSEWhere(m))}
 }
 
 // signed writes a prediction with its sign: "+101", "−0.42".
@@ -111,6 +111,6 @@ func (t *Trainer) Diagnose() Diagnosis {
 	return Diagnose(Snapshot{
 		Config: t.cfg, Step: t.rec.step, Metrics: t.evaluate(),
 		Diverged: t.rec.diverged, DivergedAt: t.rec.divergedAt, DivergeReason: t.rec.divergeReason,
-		BestConstant: BestConstant(t.cfg.XMin),
+		BestConstant: t.bestConst,
 	})
 }

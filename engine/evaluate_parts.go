@@ -192,6 +192,6 @@ func (t *Trainer) SummarySnapshot(stop func() bool) (s Snapshot, points int) {
 	return Snapshot{
 		Config: t.cfg.Clone(), Step: t.rec.step, HistStart: t.rec.histStart, Metrics: m,
 		Diverged: t.rec.diverged, DivergedAt: t.rec.divergedAt, DivergeReason: t.rec.divergeReason,
-		BestConstant: BestConstant(t.cfg.XMin),
+		BestConstant: t.bestConst,
 	}, points
 }

@@ -208,7 +208,7 @@ func (t *Trainer) Snapshot() Snapshot {
 		Diverged:      t.rec.diverged,
 		DivergedAt:    t.rec.divergedAt,
 		DivergeReason: t.rec.divergeReason,
-		BestConstant:  BestConstant(t.cfg.XMin),
+		BestConstant:  t.bestConst,
 	}
 	return s
 }

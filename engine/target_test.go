@@ -170,3 +170,26 @@ func TestTablesAreWithinTheirStatedError(t *testing.T) {
 		}
 	}
 }
+
+// The verdicts name the target and its mean, computed: the question's init
+// collapses on x² too, to ∫₀¹ x² dx = 1/3.
+func TestCollapseTextFollowsTheTarget(t *testing.T) {
+	for _, c := range []struct{ target, want string }{
+		{"square", "collapsed to the mean of the target (≈ 0.33)"},
+		{"abs", "collapsed to the mean of the target (≈ 0.25)"},
+		{"ln", "collapsed to the mean of ln x (≈ -1.00)"},
+	} {
+		cfg := DefaultConfig()
+		cfg.Target = c.target
+		tr := mustNew(t, cfg)
+		tr.Run(2000)
+		if d := tr.Diagnose(); !strings.HasPrefix(d.Text, c.want) {
+			t.Errorf("%s: %q, want %q", c.target, d.Text, c.want)
+		}
+	}
+	cfg := DefaultConfig()
+	cfg.Target = "x^2"
+	if got := TargetMean(cfg); math.Abs(got-1.0/3) > 1e-8 {
+		t.Fatalf("mean of x^2 on (0,1]: %v", got)
+	}
+}

@@ -45,7 +45,10 @@ type Trainer struct {
 	gridY  []float64  // the target on it
 	tgt    *target    // the compiled target (stateless: forks share it)
 	ptsWS  *workspace // the user's points, for their MSE (nil until asked)
-	fast   fastBlock  // see fast.go
+	// bestConst is the target's mean over the sampled range (TargetMean):
+	// where a collapsed net ends up, for the verdicts.
+	bestConst float64
+	fast      fastBlock // see fast.go
 
 	prevParams []float64 // params before the last step of a Run, for update ratios
 
@@ -132,6 +135,7 @@ func (t *Trainer) rebuild() error {
 	t.rec.units = newUnitDeaths(sizes)
 	t.evalWS = newEvalWorkspace(sizes, GridPoints)
 	t.ptsWS = nil
+	t.bestConst = TargetMean(t.cfg)
 	copy(t.evalWS.x, t.gridX)
 	t.allocBatch()
 	return nil
