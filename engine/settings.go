@@ -30,6 +30,9 @@ type Setting struct {
 	// Choices: the words a choice-valued setting takes (nil for numbers), so
 	// a near miss can be suggested in its error.
 	Choices []string
+	// OmitDefault: a token leaves it out when it is Optional's value, so a
+	// run that does not use it has the same token as before it existed.
+	OmitDefault bool
 	// Explain: its errors say what set or check found (where an expression
 	// breaks) instead of repeating Want.
 	Explain bool
@@ -261,7 +264,7 @@ var settings = []*Setting{
 	},
 	{
 		// Before xmin: a token or the flags set the domain, then xmin inside it.
-		Name: "domain", Token: "dom", JSON: "domain", Restarts: true, Optional: "0:1",
+		Name: "domain", Token: "dom", JSON: "domain", Restarts: true, Optional: "0:1", OmitDefault: true,
 		Want: fmt.Sprintf("A:B with A < B, both within ±%g, e.g. -1:1 (open at A, closed at B)", maxDomainAbs),
 		Help: "the target's domain (A, B]: sampling (from A, or from xmin), the grid and the plots; sets xmin to A",
 		get:  func(c Config) string { return fmtFloat(c.DomainLo) + ":" + fmtFloat(c.Hi()) },
@@ -305,7 +308,7 @@ var settings = []*Setting{
 		json: func(c Config) any { return c.XMin },
 	},
 	{
-		Name: "target", Token: "t", JSON: "target", Restarts: true, Optional: TargetLn, Explain: true,
+		Name: "target", Token: "t", JSON: "target", Restarts: true, Optional: TargetLn, OmitDefault: true, Explain: true,
 		Want: targetWant, Help: "the function to fit (default ln)",
 		get: func(c Config) string { return targetName(c.Target) },
 		set: func(c *Config, v string) error { c.Target = strings.TrimSpace(v); return nil },

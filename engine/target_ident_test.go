@@ -47,3 +47,12 @@ func TestDefaultRunsMatchTheRecordedOnes(t *testing.T) {
 		}
 	}
 }
+
+// A default run's token is the one from before targets and domains (the
+// question's, recorded at 2923540), so shared tokens keep their text.
+func TestDefaultTokenIsUnchanged(t *testing.T) {
+	const recorded = "lnfit1-cD1xdWVzdGlvbjtvPXNnZDtscj0wLjAxO2k9dW5pZm9ybTthPXJlbHU7Yj01MDtoPTUwLDEwO3g9MDtkPXNhbXBsZTtkbz0wO2lzPTE7cz0x"
+	if got := (Setup{Label: "question", Config: DefaultConfig()}).Token(); got != recorded {
+		t.Fatalf("token %s, recorded %s", got, recorded)
+	}
+}
