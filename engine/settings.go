@@ -311,7 +311,12 @@ var settings = []*Setting{
 		Name: "target", Token: "t", JSON: "target", Restarts: true, Optional: TargetLn, OmitDefault: true, Explain: true,
 		Want: targetWant, Help: "the function to fit (default ln)",
 		get: func(c Config) string { return targetName(c.Target) },
-		set: func(c *Config, v string) error { c.Target = strings.TrimSpace(v); return nil },
+		set: func(c *Config, v string) error {
+			if c.Target = strings.TrimSpace(v); c.Target != TargetPoints {
+				c.Points = nil // a function instead of the user's points
+			}
+			return nil
+		},
 		check: func(c Config) error {
 			if c.Target == TargetPoints {
 				if c.Points == nil {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"lnfit/engine"
@@ -46,5 +47,20 @@ func TestFitPlotFollowsTheDomainAndTarget(t *testing.T) {
 				t.Errorf("%s h=%d: range [%v, %v] misses the target's [%v, %v]", c.target, h, lo, hi, tmin, tmax)
 			}
 		}
+	}
+}
+
+func TestYCyclesTheTarget(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 120, 40)
+	m = press(m, "y")
+	if got := m.session.Lane(0).Config().Target; got != "sin" {
+		t.Fatalf("y: target %q, want sin", got)
+	}
+	m = press(m, "Y", "Y")
+	if got := m.session.Lane(0).Config().Target; got != "sawtooth" {
+		t.Fatalf("y Y Y: target %q, want sawtooth", got)
+	}
+	if v := m.render(); !strings.Contains(v, "sawtooth") {
+		t.Fatal("the dashboard does not name the new target")
 	}
 }
