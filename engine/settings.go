@@ -265,27 +265,12 @@ var settings = []*Setting{
 	{
 		// Before xmin: a token or the flags set the domain, then xmin inside it.
 		Name: "domain", Token: "dom", JSON: "domain", Restarts: true, Optional: "0:1", OmitDefault: true,
-		Want: fmt.Sprintf("A:B with A < B, both within ±%g, e.g. -1:1 (open at A, closed at B)", maxDomainAbs),
-		Help: "the target's domain (A, B]: sampling (from A, or from xmin), the grid and the plots; sets xmin to A",
-		get:  func(c Config) string { return fmtFloat(c.DomainLo) + ":" + fmtFloat(c.Hi()) },
-		set: func(c *Config, v string) error {
-			a, b, ok := strings.Cut(v, ":")
-			lo, ok1 := parseFloat(a)
-			hi, ok2 := parseFloat(b)
-			if !ok || !ok1 || !ok2 {
-				return fmt.Errorf("not A:B")
-			}
-			c.DomainLo, c.DomainHi, c.XMin = lo, hi, lo
-			return nil
-		},
-		check: func(c Config) error {
-			lo, hi := c.DomainLo, c.Hi()
-			if !(lo < hi && math.Abs(lo) <= maxDomainAbs && math.Abs(hi) <= maxDomainAbs && hi-lo >= 1e-6*math.Max(1, math.Abs(hi))) {
-				return fmt.Errorf("out of range")
-			}
-			return nil
-		},
-		json: func(c Config) any { return []float64{c.DomainLo, c.Hi()} },
+		Want:  fmt.Sprintf("A:B with A < B, both within ±%g, e.g. -1:1 (open at A, closed at B)", maxDomainAbs),
+		Help:  "the target's domain (A, B]: sampling (from A, or from xmin), the grid and the plots; sets xmin to A",
+		get:   func(c Config) string { return fmtFloat(c.DomainLo) + ":" + fmtFloat(c.Hi()) },
+		set:   setDomain,
+		check: checkDomain,
+		json:  func(c Config) any { return []float64{c.DomainLo, c.Hi()} },
 	},
 	{
 		Name: "xmin", Token: "x", JSON: "xmin", Restarts: true,
@@ -310,27 +295,10 @@ var settings = []*Setting{
 	{
 		Name: "target", Token: "t", JSON: "target", Restarts: true, Optional: TargetLn, OmitDefault: true, Explain: true,
 		Want: targetWant, Help: "the function to fit (default ln)",
-		get: func(c Config) string { return targetName(c.Target) },
-		set: func(c *Config, v string) error {
-			if c.Target = strings.TrimSpace(v); c.Target != TargetPoints {
-				c.Points = nil // a function instead of the user's points
-			}
-			return nil
-		},
-		check: func(c Config) error {
-			if c.Target == TargetPoints {
-				if c.Points == nil {
-					return fmt.Errorf("the points come from a file: start with --points FILE.csv")
-				}
-				return nil
-			}
-			t, err := compileTarget(c.Target)
-			if err != nil {
-				return err
-			}
-			return t.checkOn(c.DomainLo, c.Hi())
-		},
-		json: func(c Config) any { return targetName(c.Target) },
+		get:   func(c Config) string { return targetName(c.Target) },
+		set:   setTarget,
+		check: checkTarget,
+		json:  func(c Config) any { return targetName(c.Target) },
 	},
 	{
 		Name: "data", Token: "d", JSON: "data", Restarts: true, Choices: []string{DataSample, DataGrid},

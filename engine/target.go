@@ -178,3 +178,26 @@ func targetName(s string) string {
 	}
 	return s
 }
+
+// buildGrid compiles the target and lays out the evaluation grid on the
+// domain with the target on it (on (0,1]: x = (i+0.5)/GridPoints exactly,
+// since 0 + 1·v = v).
+func (t *Trainer) buildGrid() error {
+	lo, hi := t.cfg.DomainLo, t.cfg.DomainHi
+	if t.cfg.Points != nil {
+		t.tgt = pointsTarget(t.cfg.Points)
+	} else {
+		tgt, err := compileTarget(t.cfg.Target)
+		if err != nil {
+			return err
+		}
+		t.tgt = batchTarget(tgt, lo, hi)
+	}
+	t.gridX = make([]float64, GridPoints)
+	t.gridY = make([]float64, GridPoints)
+	for i := range t.gridX {
+		t.gridX[i] = lo + (hi-lo)*((float64(i)+0.5)/GridPoints)
+		t.gridY[i] = t.tgt.f(t.gridX[i])
+	}
+	return nil
+}
