@@ -116,3 +116,33 @@ func TestBadDomainsAreRefused(t *testing.T) {
 		t.Fatalf("ln on (-1, 1]: %v", err)
 	}
 }
+
+// The units report reads kinks and plots units on the domain, not (0,1].
+func TestUnitsFollowTheDomain(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch = InitNormal, OptAdam, 1e-3, 200
+	for k, v := range map[string]string{"domain": "-1:1", "target": "abs(x)"} {
+		if err := mustSetting(t, k).Apply(&cfg, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr := mustNew(t, cfg)
+	tr.Run(3000)
+	r := tr.Units(10)
+	if r.PlotX[0] != -1+2*(0.5/10.0) || r.PlotX[9] >= 1 {
+		t.Fatalf("plot x %v", r.PlotX)
+	}
+	near, below := math.Inf(1), 0
+	for _, k := range r.Kinks[0] {
+		if k <= -1 || k > 1 {
+			t.Fatalf("kink %v outside the domain", k)
+		}
+		if k < 0 {
+			below++
+		}
+		near = math.Min(near, math.Abs(k))
+	}
+	if below == 0 || near > 0.05 {
+		t.Fatalf("first-layer kinks %v: want some below 0 and one near |x|'s at 0", r.Kinks[0])
+	}
+}
