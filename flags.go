@@ -24,6 +24,7 @@ type options struct {
 	steps                  int64
 	until                  float64
 	save, load             string
+	points                 string // --points FILE.csv: train on the user's x,y (issue 24)
 	compare, token, lesson string
 	classroom              bool
 	headless, json         bool
@@ -98,6 +99,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "headless: print the summary as one JSON object")
 	str(&o.save, "save", "save the network to FILE (headless: at the end; dashboard: the file w writes)")
 	str(&o.load, "load", "start from a network saved by --save or w")
+	str(&o.points, "points", "train on your own x,y points from FILE.csv (a header allowed; --data grid: all of them each step); the mse is on them")
 	str(&o.compare, "compare", "race 2–4 optimizers from the same weights on the same batches, e.g. sgd,adam or sgd:0.01,adam:1e-4")
 	str(&o.token, "config", "start from a shared config token (lnfit1-…; the help overlay shows the current one)")
 	str(&o.lesson, "lesson", "run a lesson: a name from --list-lessons, or a lesson file")

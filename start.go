@@ -67,6 +67,16 @@ func resolveStart(o *options) (start, error) {
 			st.config.LR = engine.DefaultLR[st.config.Optimizer]
 		}
 	}
+	if o.points != "" { // the points set the target and the domain (issue 24)
+		if o.set["target"] || o.set["domain"] || o.set["xmin"] {
+			return st, usagef("--points: the points are the target and set the domain; drop --target, --domain and --xmin")
+		}
+		ps, err := engine.ReadPoints(o.points)
+		if err != nil {
+			return st, usagef("--points: %v", err)
+		}
+		ps.Use(&st.config)
+	}
 	if err := st.config.Validate(); err != nil {
 		return st, usagef("%v", err)
 	}

@@ -33,6 +33,7 @@ type result struct {
 	Loss           jsonFloat `json:"loss"`
 	MSE            jsonFloat `json:"mse"`
 	MSEAbove001    jsonFloat `json:"mse_above_0_01"`
+	MSEAboveOn     string    `json:"mse_above_0_01_on"` // which part of the domain it covers, per target (issue 24)
 	Spread         jsonFloat `json:"spread"`
 	Dead           []int     `json:"dead"`
 	Status         string    `json:"status"`
@@ -51,7 +52,7 @@ func resultOf(snap engine.Snapshot, points int, reached int64) result {
 	m, d := snap.Metrics, engine.Diagnose(snap)
 	r := result{
 		Optimizer: snap.Config.Optimizer, LR: snap.Config.LR, Steps: snap.Step,
-		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001),
+		Loss: jsonFloat(m.Loss), MSE: jsonFloat(m.MSE), MSEAbove001: jsonFloat(m.MSEAbove001), MSEAboveOn: m.MSEAboveOn,
 		Spread: jsonFloat(m.Spread), Dead: m.Dead, Status: d.Status.String(), Diagnosis: d.Text,
 		Diverged: snap.Diverged, GridPoints: points,
 	}
@@ -194,7 +195,11 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 		fmt.Fprintf(&b, "prediction    spread ≥ %s · mean ≈ %s (on the same points)\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
 		fmt.Fprintf(&b, "dead units    left out: counting them needs all %d grid points, and the time after the signal ran out\n", engine.GridPoints)
 	} else {
-		fmt.Fprintf(&b, "mse           %s on the (0,1] grid · %s on x ≥ 0.01\n", engine.FormatValue(float64(s.MSE)), engine.FormatValue(float64(s.MSEAbove001)))
+		// The grid spans the target's domain; the second figure's part is per target (issue 24).
+		domain, _ := engine.LookupSetting("domain")
+		dom := "(" + strings.Replace(domain.Get(s.Config), ":", ", ", 1) + "]"
+		fmt.Fprintf(&b, "mse           %s on the %s grid · %s %s\n", engine.FormatValue(float64(s.MSE)), dom,
+			engine.FormatValue(float64(s.MSEAbove001)), engine.MSEWhere(engine.Metrics{MSEAboveOn: s.MSEAboveOn}))
 		fmt.Fprintf(&b, "prediction    spread %s · mean %s\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
 		parts := make([]string, len(s.Dead))
 		for i := range s.Dead {

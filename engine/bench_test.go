@@ -16,6 +16,11 @@ import (
 func benchStep(b *testing.B, batch int, opt string, dense bool) {
 	cfg := DefaultConfig()
 	cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch = InitNormal, opt, 1e-4, batch
+	benchConfig(b, cfg, dense)
+}
+
+// benchConfig is benchStep for any configuration (targets: target_bench_test.go).
+func benchConfig(b *testing.B, cfg Config, dense bool) {
 	warm, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)

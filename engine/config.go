@@ -8,8 +8,8 @@ import (
 
 // Data modes.
 const (
-	DataSample = "sample" // a fresh batch of x ~ U(xmin, 1] every step
-	DataGrid   = "grid"   // full batch: the same GridPoints points of (xmin, 1] every step
+	DataSample = "sample" // a fresh batch of x ~ U(xmin, B] every step, B the domain's end (1)
+	DataGrid   = "grid"   // full batch: the same GridPoints points of (xmin, B] every step
 )
 
 // Limits on what a Config may ask for, so bad input is an error, not an OOM.
@@ -37,6 +37,23 @@ type Config struct {
 	Dropout    float64 `json:"dropout"`
 	Seed       uint64  `json:"seed"`
 	InitScale  float64 `json:"init_scale"` // every initial weight and bias is multiplied by it
+	Target     string  `json:"target"`     // a built-in's name or an expression in x; "" is ln
+	// The domain (DomainLo, DomainHi] of the target: the evaluation grid
+	// and the plots span it; training samples (XMin, DomainHi]. A Config
+	// from before domains existed has both 0: the question's (0, 1].
+	DomainLo float64 `json:"domain_lo"`
+	DomainHi float64 `json:"domain_hi"`
+	// Points: the user's data (--points), with Target "points"; nil otherwise.
+	// Shared, never written: a file is not carried by tokens or saves.
+	Points *PointSet `json:"-"`
+}
+
+// Hi is the domain's closed end (1 for a Config from before domains).
+func (c Config) Hi() float64 {
+	if c.DomainHi == 0 && c.DomainLo >= 0 {
+		return 1
+	}
+	return c.DomainHi
 }
 
 // DefaultConfig is the question's setup.
@@ -51,6 +68,8 @@ func DefaultConfig() Config {
 		Data:       DataSample,
 		Seed:       1,
 		InitScale:  1,
+		Target:     TargetLn,
+		DomainHi:   1,
 	}
 }
 
@@ -114,6 +133,9 @@ func ParseHidden(v string) ([]int, error) {
 func checkBatchUnits(c Config, batch int) error {
 	if c.Data == DataGrid {
 		batch = GridPoints
+		if c.Points != nil {
+			batch = len(c.Points.X)
+		}
 	}
 	units := 1
 	for _, h := range c.Hidden {

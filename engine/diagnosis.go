@@ -89,11 +89,11 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 			off := math.Abs(m.MeanPred - s.BestConstant)
 			if off < meanEnter || prev.Kind == "collapsed-mean" && off < meanLeave {
 				return Diagnosis{StatusCollapsed, "collapsed-mean", fmt.Sprintf(
-					"collapsed to the mean of ln x (≈ %.2f): every ReLU in layer %d is dead", s.BestConstant, layer+1), []string{"i"}}
+					"collapsed to the mean of %s (≈ %.2f): every ReLU in layer %d is dead", TargetWords(s.Config), s.BestConstant, layer+1), []string{"i"}}
 			}
 			return Diagnosis{StatusCollapsed, "collapsed-heading", fmt.Sprintf(
-				"collapsed to a constant (%s): every ReLU in layer %d is dead; only the output bias learns, heading for the mean of ln x (%.2f)",
-				signed(m.MeanPred), layer+1, s.BestConstant), []string{"i"}}
+				"collapsed to a constant (%s): every ReLU in layer %d is dead; only the output bias learns, heading for the mean of %s (%.2f)",
+				signed(m.MeanPred), layer+1, TargetWords(s.Config), s.BestConstant), []string{"i"}}
 		}
 		for l := range m.Saturated {
 			if m.Units[l] > 0 && m.Saturated[l] == m.Units[l] {
@@ -107,19 +107,19 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 			}
 		}
 		return Diagnosis{Status: StatusLearning, Kind: "flat", Text: fmt.Sprintf(
-			"learning — still nearly flat (small init): spread %s; mse x≥0.01 %s", FormatValue(m.Spread), FormatValue(m.MSEAbove001))}
+			"learning — still nearly flat (small init): spread %s; %s %s", FormatValue(m.Spread), mseLabel(m), FormatValue(m.MSEAbove001))}
 	}
 	// The figure is printed to as many digits as it takes to be on the
 	// threshold's side as printed (9.996e-05 is not "1.00e-04 < 1.00e-04").
 	if m.MSEAbove001 < ConvergedMSE {
-		return Diagnosis{Status: StatusConverged, Kind: "converged", Text: fmt.Sprintf("converged: mse x≥0.01 %s < %s",
+		return Diagnosis{Status: StatusConverged, Kind: "converged", Text: fmt.Sprintf("converged: %s %s < %s", mseLabel(m),
 			agree(m.MSEAbove001, ConvergedMSE, true), FormatValue(ConvergedMSE))}
 	}
 	if prev.Kind == "converged" && m.MSEAbove001 < convergedLeave {
-		return Diagnosis{Status: StatusConverged, Kind: "converged", Text: fmt.Sprintf("converged: mse x≥0.01 %s (it went below %s; it holds until %s)",
+		return Diagnosis{Status: StatusConverged, Kind: "converged", Text: fmt.Sprintf("converged: %s %s (it went below %s; it holds until %s)", mseLabel(m),
 			agree(m.MSEAbove001, convergedLeave, true), FormatValue(ConvergedMSE), FormatValue(convergedLeave))}
 	}
-	return Diagnosis{Status: StatusLearning, Kind: "learning", Text: "learning: mse x≥0.01 " + agree(m.MSEAbove001, ConvergedMSE, false)}
+	return Diagnosis{Status: StatusLearning, Kind: "learning", Text: "learning: " + mseLabel(m) + " " + agree(m.MSEAbove001, ConvergedMSE, false)}
 }
 
 // diverging reads the loss's last rise (Metrics.Rise*) against the thresholds.
@@ -176,6 +176,15 @@ func (t *Trainer) Diagnose() Diagnosis {
 	return Diagnose(Snapshot{
 		Config: t.cfg, Step: t.rec.step, Metrics: t.evaluate(),
 		Diverged: t.rec.diverged, DivergedAt: t.rec.divergedAt, DivergeReason: t.rec.divergeReason,
-		BestConstant: BestConstant(t.cfg.XMin),
+		BestConstant: t.bestConst,
 	})
+}
+
+// mseLabel names the figure the verdicts quote: "mse x≥0.01" for ln, as
+// the header writes it, or where the target's figure is measured.
+func mseLabel(m Metrics) string {
+	if m.MSEAboveOn == AbovePoints || m.MSEAboveOn == AboveWhole {
+		return "mse " + MSEWhere(m)
+	}
+	return "mse x≥0.01"
 }

@@ -111,6 +111,7 @@ func (t *Trainer) MetricsInParts(stop func() bool) (Metrics, int) {
 	}
 	m.MSE = sse / float64(points)
 	m.MSEAbove001 = sseAbove / float64(nAbove)
+	t.targetMetrics(&m) // per target: target_points.go
 	m.Spread = hi - lo
 	m.MeanPred = sum / float64(points)
 	m.MinPred, m.MaxPred = lo, hi
@@ -193,6 +194,6 @@ func (t *Trainer) SummarySnapshot(stop func() bool) (s Snapshot, points int) {
 	return Snapshot{
 		Config: t.cfg.Clone(), Step: t.rec.step, HistStart: t.rec.histStart, Metrics: m,
 		Diverged: t.rec.diverged, DivergedAt: t.rec.divergedAt, DivergeReason: t.rec.divergeReason,
-		BestConstant: BestConstant(t.cfg.XMin),
+		BestConstant: t.bestConst,
 	}, points
 }

@@ -69,6 +69,7 @@ type fastBlock struct {
 	g3, z  []float64              // (st) ∂L/∂W3 accumulated, and one sample's z2 (fused only)
 	start  [rankBuckets + 1]int32 // start[k] = #thresholds < k/rankBuckets: where a rank search begins
 	fused  bool                   // the net is [1, H1, H2, 1] with H2 ≤ maxFusedH2: see fusedPass
+	lo     float64                // the lowest x a sample may take (the domain's start, or xmin)
 }
 
 // rankBuckets splits (0,1] for the rank lookup: a sample's rank starts at
@@ -234,6 +235,12 @@ func (f *fastBlock) fillStarts() {
 	r := 0
 	for k := 0; k <= rankBuckets; k++ {
 		edge := float64(k) / rankBuckets
+		if k == 0 && f.lo < 0 {
+			// Bucket 0 also holds every x < 0 of a domain that starts
+			// below 0 (the kernels clamp x·128 to 0…127): its walk starts
+			// below the lowest x. On (0,1] nothing changes.
+			edge = f.lo
+		}
 		for r < f.H1 && f.thr[r] < edge {
 			r++
 		}

@@ -23,7 +23,8 @@ type Metrics struct {
 	LastLoss    float64 `json:"last_loss"` // the last batch's loss
 	MSE         float64 `json:"mse"`       // on the whole grid (0,1]
 	MSEAbove001 float64 `json:"mse_above_0_01"`
-	Spread      float64 `json:"spread"` // max − min of the prediction on the grid
+	MSEAboveOn  string  `json:"mse_above_0_01_on"` // which part of the domain mse_above_0_01 covers (per target)
+	Spread      float64 `json:"spread"`            // max − min of the prediction on the grid
 	MeanPred    float64 `json:"mean_pred"`
 	MinPred     float64 `json:"-"` // the least and greatest prediction on the grid
 	MaxPred     float64 `json:"-"`
@@ -79,6 +80,7 @@ func (t *Trainer) evaluate() Metrics {
 	}
 	m.MSE = sse / GridPoints
 	m.MSEAbove001 = sseAbove / float64(nAbove)
+	t.targetMetrics(&m) // what the MSEs are on, per target: target_points.go
 	m.Spread = hi - lo
 	m.MeanPred = sum / GridPoints
 	m.MinPred, m.MaxPred = lo, hi
@@ -237,7 +239,7 @@ func (t *Trainer) Snapshot() Snapshot {
 		Diverged:      t.rec.diverged,
 		DivergedAt:    t.rec.divergedAt,
 		DivergeReason: t.rec.divergeReason,
-		BestConstant:  BestConstant(t.cfg.XMin),
+		BestConstant:  t.bestConst,
 		ForkedAt:      t.rec.forkedAt,
 	}
 	return s

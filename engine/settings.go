@@ -30,6 +30,12 @@ type Setting struct {
 	// Choices: the words a choice-valued setting takes (nil for numbers), so
 	// a near miss can be suggested in its error.
 	Choices []string
+	// OmitDefault: a token leaves it out when it is Optional's value, so a
+	// run that does not use it has the same token as before it existed.
+	OmitDefault bool
+	// Explain: its errors say what set or check found (where an expression
+	// breaks) instead of repeating Want.
+	Explain bool
 
 	get   func(Config) string
 	set   func(*Config, string) error // parse only: syntax errors
@@ -42,9 +48,13 @@ type Setting struct {
 type SettingError struct {
 	Name, Value, Want string
 	Suggest           string // a near miss among the choices, or ""
+	Why               string // what exactly is wrong, for a value too rich for Want alone (an expression)
 }
 
 func (e *SettingError) Error() string {
+	if e.Why != "" {
+		return fmt.Sprintf("%s %s: %s", e.Name, QuoteValue(e.Value), e.Why)
+	}
 	msg := fmt.Sprintf("%s %s: want %s", e.Name, QuoteValue(e.Value), e.Want)
 	if e.Suggest != "" {
 		msg += "; did you mean " + e.Suggest + "?"
@@ -253,8 +263,18 @@ var settings = []*Setting{
 		json: func(c Config) any { return append([]int{}, c.Hidden...) },
 	},
 	{
+		// Before xmin: a token or the flags set the domain, then xmin inside it.
+		Name: "domain", Token: "dom", JSON: "domain", Restarts: true, Optional: "0:1", OmitDefault: true,
+		Want:  fmt.Sprintf("A:B with A < B, both within ±%g, e.g. -1:1 (open at A, closed at B)", maxDomainAbs),
+		Help:  "the target's domain (A, B]: sampling (from A, or from xmin), the grid and the plots; sets xmin to A",
+		get:   func(c Config) string { return fmtFloat(c.DomainLo) + ":" + fmtFloat(c.Hi()) },
+		set:   setDomain,
+		check: checkDomain,
+		json:  func(c Config) any { return []float64{c.DomainLo, c.Hi()} },
+	},
+	{
 		Name: "xmin", Token: "x", JSON: "xmin", Restarts: true,
-		Want: "a number with 0 ≤ xmin < 1", Help: "sample x from (xmin, 1]",
+		Want: "a number with 0 ≤ xmin < 1 (on a domain (A, B]: A ≤ xmin < B)", Help: "sample x from (xmin, B]",
 		get: func(c Config) string { return fmtFloat(c.XMin) },
 		set: func(c *Config, v string) error {
 			f, ok := parseFloat(v)
@@ -265,12 +285,20 @@ var settings = []*Setting{
 			return nil
 		},
 		check: func(c Config) error {
-			if !(c.XMin >= 0 && c.XMin < 1) {
+			if !(c.XMin >= c.DomainLo && c.XMin < c.Hi()) {
 				return fmt.Errorf("out of range")
 			}
 			return nil
 		},
 		json: func(c Config) any { return c.XMin },
+	},
+	{
+		Name: "target", Token: "t", JSON: "target", Restarts: true, Optional: TargetLn, OmitDefault: true, Explain: true,
+		Want: targetWant, Help: "the function to fit (default ln)",
+		get:   func(c Config) string { return targetName(c.Target) },
+		set:   setTarget,
+		check: checkTarget,
+		json:  func(c Config) any { return targetName(c.Target) },
 	},
 	{
 		Name: "data", Token: "d", JSON: "data", Restarts: true, Choices: []string{DataSample, DataGrid},
@@ -377,16 +405,28 @@ func (s *Setting) JSONValue(c Config) any { return s.json(c) }
 // Check validates the setting's value in c.
 func (s *Setting) Check(c Config) error {
 	if err := s.check(c); err != nil {
-		return &SettingError{Name: s.Name, Value: s.get(c), Want: s.Want, Suggest: NearMiss(s.get(c), s.Choices)}
+		return s.fail(s.get(c), err)
 	}
 	return nil
+}
+
+func (s *Setting) fail(value string, why error) error {
+	e := &SettingError{Name: s.Name, Value: value, Want: s.Want, Suggest: NearMiss(value, s.Choices)}
+	if s.Explain {
+		e.Why = why.Error()
+	}
+	return e
 }
 
 // Apply parses value into c and validates it; c is unchanged on error.
 func (s *Setting) Apply(c *Config, value string) error {
 	next := c.Clone()
-	if s.set(&next, value) != nil || s.check(next) != nil {
-		return &SettingError{Name: s.Name, Value: value, Want: s.Want, Suggest: NearMiss(value, s.Choices)}
+	err := s.set(&next, value)
+	if err == nil {
+		err = s.check(next)
+	}
+	if err != nil {
+		return s.fail(value, err)
 	}
 	*c = next
 	return nil

@@ -37,7 +37,9 @@ const MaxLabelLen = 64
 func (s Setup) Token() string {
 	fields := []string{"p=" + s.Label}
 	for _, st := range settings {
-		fields = append(fields, st.Token+"="+st.Get(s.Config))
+		if v := st.Get(s.Config); !st.OmitDefault || v != st.Optional {
+			fields = append(fields, st.Token+"="+v)
+		}
 	}
 	if len(s.Lanes) > 0 {
 		lanes := make([]string, len(s.Lanes))

@@ -6,7 +6,8 @@ import (
 	"math/rand/v2"
 )
 
-// GridPoints is the size of the evaluation grid x = (i+0.5)/GridPoints on (0,1].
+// GridPoints is the size of the evaluation grid x = A + (B−A)·(i+0.5)/GridPoints
+// on the domain (A, B], (0,1] by default.
 const GridPoints = 1000
 
 // recentLosses is how many batch losses the "loss" metric averages.
@@ -41,8 +42,13 @@ type Trainer struct {
 	ws     *workspace // training batch
 	evalWS *workspace // the evaluation grid
 	gridX  []float64  // evaluation grid
-	gridY  []float64  // ln of it
-	fast   fastBlock  // see fast.go
+	gridY  []float64  // the target on it
+	tgt    *target    // the compiled target (stateless: forks share it)
+	ptsWS  *workspace // the user's points, for their MSE (nil until asked)
+	// bestConst is the target's mean over the sampled range (TargetMean):
+	// where a collapsed net ends up, for the verdicts.
+	bestConst float64
+	fast      fastBlock // see fast.go
 
 	prevParams []float64 // params before the last step of a Run, for update ratios
 
@@ -68,6 +74,8 @@ func New(cfg Config) (*Trainer, error) {
 	if cfg.InitScale == 0 { // a Config written before init-scale existed
 		cfg.InitScale = 1
 	}
+	cfg.Target = targetName(cfg.Target)
+	cfg.DomainHi = cfg.Hi()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -75,11 +83,8 @@ func New(cfg Config) (*Trainer, error) {
 	for k, v := range DefaultLR {
 		t.lrs[k] = v
 	}
-	t.gridX = make([]float64, GridPoints)
-	t.gridY = make([]float64, GridPoints)
-	for i := range t.gridX {
-		t.gridX[i] = (float64(i) + 0.5) / GridPoints
-		t.gridY[i] = math.Log(t.gridX[i])
+	if err := t.buildGrid(); err != nil {
+		return nil, err
 	}
 	if err := t.rebuild(); err != nil {
 		return nil, err
@@ -106,6 +111,8 @@ func (t *Trainer) rebuild() error {
 	t.rec = newRecord(len(t.net.Layers), t.rec.hist)
 	t.rec.units = newUnitDeaths(sizes)
 	t.evalWS = newEvalWorkspace(sizes, GridPoints)
+	t.ptsWS = nil
+	t.bestConst = TargetMean(t.cfg)
 	copy(t.evalWS.x, t.gridX)
 	t.allocBatch()
 	return nil
@@ -113,6 +120,9 @@ func (t *Trainer) rebuild() error {
 
 func (t *Trainer) trainBatch() int {
 	if t.cfg.Data == DataGrid {
+		if t.cfg.Points != nil {
+			return len(t.cfg.Points.X)
+		}
 		return GridPoints
 	}
 	return t.cfg.Batch
@@ -123,11 +133,15 @@ func (t *Trainer) allocBatch() {
 	t.ws = newWorkspace(t.cfg.Sizes(), B)
 	t.part = newWorkspaceView(len(t.cfg.Sizes()) - 1)
 	t.fast = newFastBlock(t.cfg.Sizes(), B)
-	if t.cfg.Data == DataGrid {
-		// A fixed full batch: GridPoints midpoints of (xmin, 1].
+	t.fast.lo = t.cfg.XMin
+	if t.cfg.Data == DataGrid && t.cfg.Points != nil {
+		copy(t.ws.x, t.cfg.Points.X) // full batch: every point, every step
+		copy(t.ws.y, t.cfg.Points.Y)
+	} else if t.cfg.Data == DataGrid {
+		// A fixed full batch: GridPoints midpoints of (xmin, B].
 		for i := range t.ws.x {
-			t.ws.x[i] = t.cfg.XMin + (1-t.cfg.XMin)*(float64(i)+0.5)/GridPoints
-			t.ws.y[i] = math.Log(t.ws.x[i])
+			t.ws.x[i] = t.cfg.XMin + (t.cfg.DomainHi-t.cfg.XMin)*(float64(i)+0.5)/GridPoints
+			t.ws.y[i] = t.tgt.f(t.ws.x[i])
 		}
 	}
 }
@@ -251,7 +265,13 @@ func (t *Trainer) restartWith(cfg Config) error {
 	t.cfg = cfg.Clone()
 	t.lrs[cfg.Optimizer] = cfg.LR
 	if HiddenString(old.Hidden) != HiddenString(cfg.Hidden) || old.Activation != cfg.Activation ||
-		old.Data != cfg.Data || old.XMin != cfg.XMin || old.Batch != cfg.Batch {
+		old.Data != cfg.Data || old.XMin != cfg.XMin || old.Batch != cfg.Batch || old.Target != cfg.Target ||
+		old.DomainLo != cfg.DomainLo || old.DomainHi != cfg.DomainHi || old.Points != cfg.Points {
+		if old.Target != cfg.Target || old.DomainLo != cfg.DomainLo || old.DomainHi != cfg.DomainHi || old.Points != cfg.Points {
+			if err := t.buildGrid(); err != nil {
+				return err
+			}
+		}
 		if err := t.rebuild(); err != nil {
 			return err
 		}
@@ -278,16 +298,16 @@ func (t *Trainer) LoadNetwork(n *Network, step int64) error {
 	return nil
 }
 
-// sampleBatch fills ws.x with x ~ U(xmin, 1] and ws.y with ln x.
-// x = xmin + (1−xmin)·(1−U) with U ∈ [0,1), so x is never xmin, never 0:
+// sampleBatch fills ws.x with x ~ U(xmin, B] and ws.y with the target.
+// x = xmin + (B−xmin)·(1−U) with U ∈ [0,1), so x is never xmin, never 0:
 // ln 0 = −∞ would poison every weight with NaN.
 func (t *Trainer) sampleBatch() {
 	x, y := t.ws.x, t.ws.y[:len(t.ws.x)]
-	lo, span := t.cfg.XMin, 1-t.cfg.XMin
+	lo, span := t.cfg.XMin, t.cfg.DomainHi-t.cfg.XMin
 	for i := range x {
 		x[i] = lo + span*(1-unitFloat(t.batchSrc))
 	}
-	logs(y, x) // math.Log, bit for bit, four at a time where the CPU can (log_amd64.s)
+	t.tgt.fill(y, x) // for ln: logs, math.Log bit for bit, four at a time where the CPU can (log_amd64.s)
 }
 
 // unitFloat is rand.Rand.Float64 on a PCG, bit for bit, without an
@@ -314,7 +334,9 @@ func (t *Trainer) sampleDropout(B int) {
 // trainStep takes one step of gradient descent. It allocates nothing.
 func (t *Trainer) trainStep() {
 	B := t.trainBatch()
-	if t.cfg.Data == DataSample {
+	if t.cfg.Data == DataSample && t.cfg.Points != nil {
+		t.samplePoints()
+	} else if t.cfg.Data == DataSample {
 		t.sampleBatch()
 	}
 	dropout := t.cfg.Dropout > 0
@@ -447,8 +469,8 @@ func (t *Trainer) Fork() *Trainer {
 	for k, v := range t.lrs {
 		c.lrs[k] = v
 	}
-	c.gridX, c.gridY = t.gridX, t.gridY // read-only after New
-	_ = c.rebuild()                     // t's config is valid
+	c.gridX, c.gridY, c.tgt = t.gridX, t.gridY, t.tgt // read-only after New
+	_ = c.rebuild()                                   // t's config is valid
 	copy(c.net.Params, t.net.Params)
 	copy(c.grads, t.grads)
 	c.rec = t.rec.clone()

@@ -208,7 +208,8 @@ func (t *Trainer) kinks(r *UnitReport) {
 			r.Layers[0][k].Hinge = -L0.B[k] / w
 		}
 	}
-	cuts := []float64{0, 1}
+	dlo, dhi := t.cfg.DomainLo, t.cfg.Hi() // the domain, (0,1] by default (issue 24)
+	cuts := []float64{dlo, dhi}
 	work, params := 0, 0
 	for l := 0; l < nh; l++ {
 		O := net.Layers[l].Out
@@ -242,7 +243,7 @@ func (t *Trainer) kinks(r *UnitReport) {
 		}
 		for k := range r.Layers[l] {
 			u := &r.Layers[l][k]
-			u.Live, u.Kinks = sideAndKinks(live[k])
+			u.Live, u.Kinks = sideAndKinks(live[k], dlo, dhi)
 			if l > 0 && len(u.Kinks) > 0 {
 				u.Hinge = u.Kinks[0]
 			}
@@ -334,21 +335,21 @@ func positivePart(f affine, lo, hi float64) (a, b float64, ok bool) {
 	}
 }
 
-// sideAndKinks reads a unit's merged live intervals in [0,1]: its kinks are
-// their ends inside (0,1), and the side is which ends of the domain it is live at.
-func sideAndKinks(iv [][2]float64) (Side, []float64) {
+// sideAndKinks reads a unit's merged live intervals in the domain [dlo, dhi]: its kinks are
+// their ends inside it, and the side is which ends of the domain it is live at.
+func sideAndKinks(iv [][2]float64, dlo, dhi float64) (Side, []float64) {
 	if len(iv) == 0 {
 		return SideNone, nil
 	}
 	var kinks []float64
 	for _, p := range iv {
 		for _, x := range p {
-			if x > 0 && x < 1 {
+			if x > dlo && x < dhi {
 				kinks = append(kinks, x)
 			}
 		}
 	}
-	left, right := iv[0][0] == 0, iv[len(iv)-1][1] == 1
+	left, right := iv[0][0] == dlo, iv[len(iv)-1][1] == dhi
 	switch {
 	case left && right:
 		return SideBoth, kinks
@@ -365,7 +366,7 @@ func (t *Trainer) unitOutputs(r *UnitReport, P int) {
 	ws := newEvalWorkspace(t.net.Sizes, P)
 	r.PlotX = make([]float64, P)
 	for c := range P {
-		r.PlotX[c] = (float64(c) + 0.5) / float64(P)
+		r.PlotX[c] = t.cfg.DomainLo + (t.cfg.Hi()-t.cfg.DomainLo)*((float64(c)+0.5)/float64(P)) // (c+0.5)/P on (0,1]
 	}
 	copy(ws.x, r.PlotX)
 	t.net.forward(ws, P, false)

@@ -134,6 +134,7 @@ var LessonTexts = []LessonText{
 	{"seed-story", seedStory},
 	{"optimizers", optimizersLesson},
 	{"activations", activationsLesson},
+	{"other-functions", otherFunctions}, // lesson_targets.go
 }
 
 // Resolve is a lesson's "preset NAME": the preset's name and a copy of its configuration.

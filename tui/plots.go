@@ -175,11 +175,11 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 	for c := range target {
 		target[c] = s0.Target[at(c)]
 	}
-	lo, hi, rows := fitRange(target[0], h)
+	lo, hi, rows := targetSpan(target, h) // fitRange(target[0], h) for ln: plots_target.go
 	clampSeries(target, lo, hi)
 	series := [][]float64{target}
 	charsets := []asciigraph.CharSet{dotted}
-	legend := []string{st.TargetMark.Render("··· ln(x)")}
+	legend := []string{st.TargetMark.Render(targetLegend(s0.Config))}
 	var clampNotes []string
 	order := make([]int, len(snaps))
 	for i := range order {
@@ -230,7 +230,7 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 		graph = markBoth(graph, target, single, rows, lo, hi)
 	}
 	graph = colorize(graph, st, len(snaps) > 1, st.PredMark, st.TargetMark)
-	foot := []string{xAxis(cols, []axisTick{{0, "0"}, {0.5, "0.5"}, {1, "1"}}, "x")}
+	foot := []string{xAxis(cols, domainTicks(s0.GridX), "x")}
 	foot = append(foot, wrapLegend(legend, w)...)
 	for _, note := range clampNotes {
 		for _, l := range wrapWords(note, w, 2) {

@@ -82,7 +82,7 @@ func actionTable() []action {
 		{keys: []string{"right"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).sortClass, true)},
 		{keys: []string{"enter"}, lineAt: 1, line: "show this fork", modes: modesOf(modeClass), roles: teacher, do: (*Model).showFork},
 		{keys: []string{"X"}, lineAt: 2, line: "end this session", modes: modesOf(modeClass), roles: teacher, do: (*Model).endSeat},
-		{keys: []string{"esc"}, modes: body, roles: anyone, do: (*Model).classEsc},
+		{keys: []string{"esc"}, modes: body &^ modesOf(modeUnits), roles: anyone, do: (*Model).classEsc}, // the units room closes on its own esc
 		{keys: []string{"k"}, help: "k", desc: "the class room", lineAt: 17, line: "the class", group: 3, modes: body, roles: teacher, do: (*Model).classKey},
 
 		// Everywhere but the picker: the run.
@@ -113,6 +113,11 @@ func actionTable() []action {
 			do: with((*Model).cycleInit, true)},
 		{keys: []string{"I"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleInit, false)},
 		{keys: []string{"a"}, help: "a", desc: "next activation", group: 1, modes: body, roles: trainers, setup: true, do: (*Model).cycleActivation},
+		// Targets (issue 24): y Y cycle the built-in functions (tui/targetkeys.go).
+		// No help line yet: one more line pushes the token off an 80×40 help
+		// (TestHelpShowsTheToken); the help's owner places it.
+		{keys: []string{"y"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleTarget, true)},
+		{keys: []string{"Y"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleTarget, false)},
 
 		{keys: []string{"c"}, help: "c", desc: "start / end a race", lineAt: 8, line: "race / end race", group: 2, modes: body, roles: trainers, setup: true,
 			do: (*Model).race},

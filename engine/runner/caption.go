@@ -161,7 +161,7 @@ var figures = map[string]figure{
 	"diverged_at":   stepOf(false, func(v *laneView, _ int) int64 { _, at, _ := v.t.Diverged(); return at }),
 	"status":        word(func(v *laneView) string { return v.diagnosis().Status.String() }),
 	"verdict":       word(func(v *laneView) string { return v.diagnosis().Text }),
-	"best_constant": setup(func(c *engine.Config) float64 { return engine.BestConstant(c.XMin) }, engine.FormatValue),
+	"best_constant": setup(func(c *engine.Config) float64 { return engine.TargetMean(*c) }, engine.FormatValue),
 	"lr":            setup(func(c *engine.Config) float64 { return c.LR }, gFormat),
 	"batch":         setup(func(c *engine.Config) float64 { return float64(c.Batch) }, commasFormat),
 	"init_scale":    setup(func(c *engine.Config) float64 { return c.InitScale }, gFormat),

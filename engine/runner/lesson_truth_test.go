@@ -244,7 +244,7 @@ func direct(s *engine.Session, ref figRef) (float64, bool) {
 	case "init_scale":
 		return c.InitScale, true
 	case "best_constant":
-		return engine.BestConstant(c.XMin), true
+		return engine.TargetMean(c), true // BestConstant(c.XMin) for ln
 	case "diverged_at":
 		_, at, _ := ln.Diverged()
 		return float64(at), true
