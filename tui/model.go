@@ -18,6 +18,7 @@ import (
 
 	"lnfit/engine"
 	"lnfit/engine/runner"
+	"lnfit/tui/export"
 )
 
 // Options are what the command passes to the dashboard.
@@ -82,6 +83,7 @@ type Model struct {
 	pace    pace
 	rate    rateMeter
 	saves   saves
+	exports *export.Files // what E wrote, by the same never-replace rule as w
 
 	// the rooms
 	plots  plotsRoom
@@ -117,7 +119,7 @@ type Model struct {
 func New(s *engine.Session, o Options) Model {
 	m := Model{
 		session: s, run: runner.New(s, nil), opts: o, role: newRole(o), st: newStyles(o.Profile),
-		saves: newSaves(), running: !o.StartPaused, plots: plotsRoom{logLoss: true},
+		saves: newSaves(), exports: export.NewFiles(), running: !o.StartPaused, plots: plotsRoom{logLoss: true},
 		now: time.Now, width: 80, height: 24, budget: trainBudget, in: newInput(),
 	}
 	if m.opts.Maps == nil {

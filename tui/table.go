@@ -160,6 +160,8 @@ func actionTable() []action {
 			return nil
 		}},
 		{keys: []string{"w"}, help: "w", desc: "save the network", group: 3, modes: body, roles: trainers, do: func(m *Model, _ string) tea.Cmd { m.save(); return nil }},
+		// Export (issue 25, exportkey.go): the history, the curve and the figure beside the save file.
+		{keys: []string{"E"}, help: "E", desc: "export: history, curve, figure", group: 2, modes: body, roles: trainers, do: (*Model).exportKey},
 		{keys: []string{"?"}, help: "?", desc: "this help", lineAt: -2, line: "help", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
 			m.help.scroll = 0
 			m.toggle(modeHelp)
