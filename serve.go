@@ -15,6 +15,8 @@ import (
 	"lnfit/engine"
 	"lnfit/tui"
 	"lnfit/tui/classroom"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // `lnfit --serve ADDR`: the flags, made into a classroom.Config. The
@@ -82,14 +84,26 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 			fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
 			code = exitUsage
 		} else {
+			rec, recCode := openRecording(o, env, s.Label()) // --record: the class's screen, as the teacher sees it
 			dash := env.dashboard
 			if dash == nil {
-				dash = tui.Run
+				dash = func(ctx context.Context, s *engine.Session, o tui.Options) error {
+					var popts []tea.ProgramOption
+					if rec != nil {
+						popts = rec.options()
+					}
+					return tui.RunProgram(ctx, s, o, popts...)
+				}
 			}
 			teacher := tui.Options{Lesson: st.lesson, Classroom: o.classroom, SavePath: o.save, Hub: cls.Hub(), Pool: cls.Pool(), Maps: cls.Maps(),
 				Address: fmt.Sprintf("ssh -p %s %s", port, host), ClassCode: o.classCode} // the footer: what to give the students
-			if err := dash(ctx, s, teacher); err != nil {
+			if recCode != exitOK {
+				code = recCode
+			} else if err := dash(ctx, s, teacher); err != nil {
 				fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
+				code = exitFailure
+			}
+			if rec != nil && !rec.finish(o.export.record, env.stderr) {
 				code = exitFailure
 			}
 		}

@@ -450,3 +450,26 @@ func TestClassroomBroadcastAdapter(t *testing.T) {
 	go srv.stop()
 	s.waitFor(t, "the class is over", time.Minute)
 }
+
+// The teacher's dashboard may be recorded (--record with --broadcast): the
+// cast is written when the class ends, with its header.
+func TestClassroomTeacherRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a classroom with a follower: run without -short")
+	}
+	keys, teacherKeys := io.Pipe()
+	defer teacherKeys.Close()
+	teacher := func(ctx context.Context, s *engine.Session, o tui.Options) error {
+		return tui.RunProgram(ctx, s, o, tea.WithInput(keys), tea.WithOutput(io.Discard), tea.WithWindowSize(100, 30), tea.WithoutSignals())
+	}
+	cast := filepath.Join(t.TempDir(), "class.cast")
+	srv := startServer(t, environment{dashboard: teacher}, "--broadcast", "--preset", "question", "--record", cast)
+	s := dial(t, srv.addr, 100, 30)
+	s.waitFor(t, "following the teacher", time.Minute)
+	srv.stop()
+	<-srv.stopped
+	b, err := os.ReadFile(cast)
+	if err != nil || !strings.HasPrefix(string(b), `{"version":2`) || !strings.Contains(string(b), `"title":"lnfit`) {
+		t.Fatalf("the class's recording: %v %q (stderr %s)", err, b, srv.errOut.String())
+	}
+}
