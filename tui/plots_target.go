@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"fmt"
 	"math"
+	"strconv"
 
 	"lnfit/engine"
 )
@@ -63,4 +65,27 @@ func targetLegend(c engine.Config) string {
 		return "··· ln(x)"
 	}
 	return "··· " + engine.ShortText(c.Target, 40)
+}
+
+// targetTitles are the built-ins as the fit panel's title writes them.
+var targetTitles = map[string]string{"": "ln(x)", engine.TargetLn: "ln(x)", "sin": "sin(2πx)", "square": "x²", "sqrt": "√x",
+	"abs": "|x − 0.5|", "exp": "exp(x)", "step": "step(x)", "sawtooth": "sawtooth(3x)"}
+
+// fitTitle is the fit panel's title: what the net is fitted to, on which
+// domain ("fit: net(x) vs ln(x) on (0,1]" for the question).
+func fitTitle(c engine.Config) string {
+	name, ok := targetTitles[c.Target]
+	switch {
+	case c.Points != nil:
+		name = "the points"
+	case !ok && len([]rune(c.Target)) <= 16:
+		name = c.Target
+	case !ok:
+		name = "the target"
+	}
+	dom := fmt.Sprintf("[%s,%s]", strconv.FormatFloat(c.DomainLo, 'g', 4, 64), strconv.FormatFloat(c.Hi(), 'g', 4, 64))
+	if c.DomainLo == 0 { // the open end at 0, as the sampler and the grid have it
+		dom = fmt.Sprintf("(0,%s]", strconv.FormatFloat(c.Hi(), 'g', 4, 64))
+	}
+	return "fit: net(x) vs " + name + " on " + dom
 }

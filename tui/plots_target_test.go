@@ -64,3 +64,19 @@ func TestYCyclesTheTarget(t *testing.T) {
 		t.Fatal("the dashboard does not name the new target")
 	}
 }
+
+// The fit panel's title says what the net is fitted to, and where.
+func TestFitTitleSaysTheTarget(t *testing.T) {
+	c := engine.DefaultConfig()
+	if got := fitTitle(c); got != "fit: net(x) vs ln(x) on (0,1]" {
+		t.Fatalf("ln: %q", got)
+	}
+	c.Target = "sin"
+	if got := fitTitle(c); got != "fit: net(x) vs sin(2πx) on (0,1]" {
+		t.Fatalf("sin: %q", got)
+	}
+	c.Target, c.DomainLo, c.DomainHi = "x^2", -1, 2
+	if got := fitTitle(c); got != "fit: net(x) vs x^2 on [-1,2]" {
+		t.Fatalf("x^2 on [-1,2]: %q", got)
+	}
+}

@@ -110,7 +110,7 @@ func (r *plotsRoom) View(f *frame, st styles) string {
 	if h-3-footH < 3 {
 		return block("", w, h)
 	}
-	left := panel(st, "fit: net(x) vs ln(x) on (0,1]", fit, footH, fitW)
+	left := panel(st, fitTitle(f.snap().Config), fit, footH, fitW)
 	right := panel(st, "loss (MSE of each batch)", loss, footH, lossW)
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }
