@@ -151,6 +151,14 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 		pad := math.Max(math.Abs(hi)*0.1, 0.5)
 		lo, hi = lo-pad, hi+pad
 	}
+	// Labels are printed to two or three figures: a span narrower than
+	// they can tell apart (a flat loss, 0.52 to 0.53) is widened about its
+	// middle, so no two rows carry the same label.
+	if mid := (lo + hi) / 2; o.logY && hi-lo < 0.5 {
+		lo, hi = mid-0.25, mid+0.25
+	} else if span := 0.2 * math.Abs(mid); !o.logY && hi-lo < span {
+		lo, hi = mid-span/2, mid+span/2
+	}
 	label := func(v float64) string {
 		if o.logY {
 			return fixedLabel(realUnits(math.Pow(10, v)))
