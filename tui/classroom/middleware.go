@@ -193,6 +193,9 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			s.log.Warn("session ended with an error", "user", sess.User(), "error", err)
 		}
 		p.Kill()
+		if s.isClosing() { // the dashboard's alternate screen is gone: the reason stays on the student's terminal
+			out.last(closingText)
+		}
 		next(sess)
 	}
 }

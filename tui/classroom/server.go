@@ -339,6 +339,13 @@ func (s *Server) Close() error {
 	return err
 }
 
+// isClosing reports whether Close has begun.
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
 // register adds a running dashboard; false when the class is closing.
 func (s *Server) register(p *tea.Program, out *sessionOut) bool {
 	s.mu.Lock()
