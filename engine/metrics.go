@@ -89,40 +89,7 @@ func (t *Trainer) evaluate() Metrics {
 		m.Spread = math.NaN()
 	}
 	m.Dead, m.Units, m.Saturated = t.deadUnits()
-	var total float64
-	m.LayerGrad = make([]float64, len(t.gradLayers))
-	for l, L := range t.gradLayers {
-		var s float64
-		for _, g := range L.W {
-			s += g * g
-		}
-		for _, g := range L.B {
-			s += g * g
-		}
-		m.LayerGrad[l] = math.Sqrt(s)
-		total += s
-	}
-	m.GradNorm = math.Sqrt(total)
-	m.UpdateRatio = append([]float64(nil), r.updateRatio...)
-	m.DiedAt = append([]int64(nil), r.diedAt...)
-	m.DiedExact = append([]bool(nil), r.diedExact...)
-	if a, ok := t.opt.(*Adam); ok && a.T > 0 {
-		m.AdamM = make([]float64, len(t.net.Layers))
-		m.AdamV = make([]float64, len(t.net.Layers))
-		off := 0
-		for l, L := range t.net.Layers {
-			n := len(L.W) + len(L.B)
-			var sm, sv float64
-			for i := off; i < off+n; i++ {
-				mh, vh := a.BiasCorrected(i)
-				sm += mh * mh
-				sv += vh
-			}
-			m.AdamM[l] = math.Sqrt(sm / float64(n))
-			m.AdamV[l] = math.Sqrt(sv / float64(n))
-			off += n
-		}
-	}
+	t.lastStepMetrics(&m) // gradients, update ratios, deaths, Adam's moments: evaluate_parts.go
 	return m
 }
 
