@@ -103,7 +103,8 @@ func sortRows(rows []seatRow, c int) []seatRow {
 
 // View draws the list: a title line, the column heads, a row a session.
 func (r *classRoom) View(f *frame, st styles) string {
-	title := fmt.Sprintf(" the class · %d sessions · sorted by %s (← →) · ↑↓ pick · esc back", len(f.class), classColumns[r.sortBy])
+	title := fmt.Sprintf(" the class · %d session%s · sorted by %s (← →) · ↑↓ pick · esc back", len(f.class),
+		map[bool]string{true: "", false: "s"}[len(f.class) == 1], classColumns[r.sortBy])
 	lines := []string{st.Title.Render(cut(title, r.w))}
 	wide := r.w >= 100 // narrower: where from and since are on the picked row's line, not in columns
 	if !wide {
