@@ -327,7 +327,7 @@ func (t *Trainer) SaveGuarded(path string, seen FileState) (string, FileState, e
 		// Nothing there (or something new): create a name that is free at
 		// this very moment. Link fails if the name exists, so a file that
 		// appears between the look and the save is never replaced.
-		target, err = linkFresh(name, path, now.Exists)
+		target, err = LinkFresh(name, path, now.Exists)
 		if err != nil {
 			return "", FileState{}, err
 		}
@@ -336,9 +336,10 @@ func (t *Trainer) SaveGuarded(path string, seen FileState) (string, FileState, e
 	return target, after, err
 }
 
-// linkFresh links tmp to path (if skipPath is false) or to the first free
-// path-N name, failing only on errors other than "exists".
-func linkFresh(tmp, path string, skipPath bool) (string, error) {
+// LinkFresh links tmp to path (if skipPath is false) or to the first free
+// path-N name, failing only on errors other than "exists": a link never
+// replaces a file that appeared meanwhile. Every file lnfit writes lands so.
+func LinkFresh(tmp, path string, skipPath bool) (string, error) {
 	ext := filepath.Ext(path)
 	base := strings.TrimSuffix(path, ext)
 	for i := 0; i < 10_000; i++ {

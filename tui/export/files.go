@@ -18,7 +18,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"lnfit/engine"
@@ -166,36 +165,13 @@ func (t *Target) place(tmp string) (string, error) {
 		if err := os.Rename(tmp, t.Path); err != nil {
 			return "", err
 		}
-	} else if target, err = linkFresh(tmp, t.Path, now.Exists); err != nil {
+	} else if target, err = engine.LinkFresh(tmp, t.Path, now.Exists); err != nil {
 		return "", err
 	}
 	if target == t.Path { // a later Write may replace what this one wrote
 		t.seen, err = engine.StatFile(target)
 	}
 	return target, err
-}
-
-// linkFresh links tmp to path (unless skipPath) or to the first free
-// path-N name; a link never replaces a file that appeared meanwhile.
-func linkFresh(tmp, path string, skipPath bool) (string, error) {
-	ext := filepath.Ext(path)
-	base := strings.TrimSuffix(path, ext)
-	for i := 0; i < 10_000; i++ {
-		p := path
-		if i > 0 {
-			p = fmt.Sprintf("%s-%d%s", base, i, ext)
-		} else if skipPath {
-			continue
-		}
-		err := os.Link(tmp, p)
-		if err == nil {
-			return p, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return "", err
-		}
-	}
-	return "", fmt.Errorf("no free name beside %s", engine.EscapeText(path))
 }
 
 // readHead reads the first bytes of a regular file without blocking.
