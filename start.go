@@ -95,6 +95,9 @@ func resolveStart(o *options) (start, error) {
 		if err != nil {
 			return st, usagef("--lesson: %v", err)
 		}
+		if err := l.ErrChallengeSolo(); err != nil && !(o.serve != "" && o.broadcast) {
+			return st, usagef("--lesson: %v", err) // only a teacher's class races it
+		}
 		st.lesson = l
 	}
 	if n := st.net; n != nil {

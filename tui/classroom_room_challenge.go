@@ -1,13 +1,7 @@
 package tui
 
 import (
-	"errors"
-	"fmt"
-	"math"
-	"strconv"
-	"strings"
-
-	"lnfit/engine"
+	"lnfit/engine/runner"
 )
 
 // A challenge: every fork starts the clock when it is made, and the class
@@ -16,50 +10,18 @@ import (
 // frame trains many steps at full speed, so the ranking is as fine as a
 // frame.
 
-// Challenge is a target MSE on x ≥ 0.01, to be met within Max steps of a fork.
-type Challenge struct {
-	MSE float64
-	Max int64
-}
+// Challenge is a target MSE on x ≥ 0.01, to be met within Max steps of a
+// fork (engine/runner/challenge.go: a lesson's challenge command reads the same).
+type Challenge = runner.Challenge
+
+// ParseChallenge reads "mse<1e-3" or "mse<1e-3 max 50000".
+func ParseChallenge(s string) (Challenge, error) { return runner.ParseChallenge(s) }
 
 // race is a seat's challenge: where its fork started, and when it met it.
 type race struct {
 	forkStep int64
 	met      bool
 	metAt    int64 // steps after the fork
-}
-
-// defaultChallengeMax is a challenge's step limit when none is given.
-const defaultChallengeMax = 100_000
-
-// ParseChallenge reads "mse<1e-3" or "mse<1e-3 max 50000".
-func ParseChallenge(s string) (Challenge, error) {
-	f := strings.Fields(s)
-	bad := errors.New("want mse<VALUE, optionally followed by max STEPS (e.g. 'mse<1e-3 max 50000')")
-	if len(f) != 1 && len(f) != 3 {
-		return Challenge{}, bad
-	}
-	v, ok := strings.CutPrefix(f[0], "mse<")
-	if !ok {
-		return Challenge{}, bad
-	}
-	mse, err := strconv.ParseFloat(v, 64)
-	if err != nil || !(mse > 0) || math.IsInf(mse, 0) {
-		return Challenge{}, bad
-	}
-	c := Challenge{MSE: mse, Max: defaultChallengeMax}
-	if len(f) == 3 {
-		n, err := strconv.ParseInt(f[2], 10, 64)
-		if f[1] != "max" || err != nil || n <= 0 {
-			return Challenge{}, bad
-		}
-		c.Max = n
-	}
-	return c, nil
-}
-
-func (c Challenge) String() string {
-	return fmt.Sprintf("mse<%g within %s steps of the fork", c.MSE, engine.Commas(c.Max))
 }
 
 // SetChallenge starts a challenge for the class (nil ends it); forks made
@@ -80,4 +42,29 @@ func (h *Hub) challengeText() string {
 		return ""
 	}
 	return h.challenge.String()
+}
+
+// refusesLesson: only a teacher's dashboard can race a lesson's challenge;
+// anywhere else such a lesson is refused, saying so, before it starts.
+func (m *Model) refusesLesson(l *runner.Lesson) bool {
+	err := l.ErrChallengeSolo()
+	if err == nil || m.role.teaching() {
+		return false
+	}
+	m.say(true, "%v", err)
+	return true
+}
+
+// lessonChallenge is a lesson's challenge command reaching the teacher's
+// dashboard: the class races it from here (nil: the race ends).
+func (m *Model) lessonChallenge(c *Challenge) {
+	if !m.role.teaching() {
+		return // refused when the lesson was loaded
+	}
+	m.role.hub.SetChallenge(c)
+	if c == nil {
+		m.say(false, "the challenge is over")
+		return
+	}
+	m.say(false, "challenge: %s · k ranks the forks", c)
 }

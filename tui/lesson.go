@@ -13,7 +13,12 @@ import (
 // lessonActive: a lesson owns the setup until it ends.
 func (m *Model) lessonActive() bool { return m.run.Lesson != nil && !m.run.Done }
 
-func (m *Model) startLesson(l *runner.Lesson) {
+// startLesson plays l from here; false (and why, on the message line) if
+// this dashboard cannot play it.
+func (m *Model) startLesson(l *runner.Lesson) bool {
+	if m.refusesLesson(l) {
+		return false
+	}
 	m.run = runner.New(m.session, l)
 	m.run.Settle()
 	m.applyDirectives()
@@ -22,12 +27,15 @@ func (m *Model) startLesson(l *runner.Lesson) {
 	if m.run.Err != nil {
 		m.say(true, "%v", m.run.Err)
 	}
+	return true
 }
 
 // applyDirectives carries out the lesson's speed and show commands.
 func (m *Model) applyDirectives() {
 	for _, d := range m.run.Directives {
 		switch d.Op {
+		case "challenge":
+			m.lessonChallenge(d.Race)
 		case "speed":
 			m.pace.direct(d.Arg, m.now(), m.session.Step())
 		case "show":

@@ -86,7 +86,9 @@ func (m *Model) pick(string) tea.Cmd {
 		m.say(false, "preset: %s", pr.Name)
 	case pickLesson:
 		l := runner.Lessons[m.picker.idx]
-		m.startLesson(l)
+		if !m.startLesson(l) {
+			return nil
+		}
 		m.restarted()
 		m.say(false, "lesson: %s — space continues at each caption", l.Title)
 		if m.run.Waiting || m.run.Done {

@@ -34,6 +34,10 @@ import (
 //	speed ramp|max|N        the dashboard's pace: the first-minute ramp, full speed, or N steps a frame
 //	show fit|lab|error|map  the dashboard's panel: the plots, the init lab, the error view, the collapse map;
 //	                        show units: the units room (every hidden unit's kink and output)
+//	challenge mse<V [max N] a broadcast class's race from here (challenge.go): every fork's clock
+//	                        starts, the teacher's class room ranks them; challenge off ends it.
+//	                        Only a teacher's dashboard plays it: elsewhere the lesson is refused
+//	                        when it is loaded (Lesson.Challenges says where)
 //
 // Blank lines and lines starting with # are skipped; commands other than say
 // and title may end in a "# comment".
@@ -55,6 +59,7 @@ type Command struct {
 	Expects []Expect
 	caption []captionPart
 	Start   engine.Config // preset: the preset's configuration (Arg is its label), resolved when parsed
+	Race    *Challenge    // challenge: the race (nil: challenge off)
 }
 
 // PresetFunc resolves a lesson's "preset NAME": the preset's label and a
@@ -218,6 +223,15 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 				return nil, bad("%s: want fit, lab, error, map or units", engine.QuoteValue(rest))
 			}
 			c.Arg = rest
+		case "challenge":
+			c.Arg = rest
+			if rest != "off" {
+				ch, err := ParseChallenge(rest)
+				if err != nil {
+					return nil, bad("%v, or off", err)
+				}
+				c.Race = &ch
+			}
 		case "rewind":
 			stepText, backText, hasBack := strings.Cut(rest, " back ")
 			n, err := strconv.ParseInt(strings.TrimSpace(stepText), 10, 64)
@@ -268,7 +282,7 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 				return nil, bad("unknown condition %s (want collapsed, converged, mse<V or step>=N)", engine.QuoteValue(cond))
 			}
 		default:
-			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, rewind, expect, say, wait, speed or show)",
+			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, rewind, expect, say, wait, speed, show or challenge)",
 				shownName, i+1, engine.QuoteValue(op))
 		}
 		l.Commands = append(l.Commands, c)

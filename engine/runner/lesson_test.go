@@ -142,6 +142,7 @@ func TestLessonFromFile(t *testing.T) {
 func FuzzParseLesson(f *testing.F) {
 	f.Add("title T\npreset question\nsay hi\nwait\nrun 1\nuntil collapsed max 20000\nshow lab\nset init normal")
 	f.Add("until mse<1e-3 max 5\nrace sgd,adam\nrace off\nset seed 3")
+	f.Add("challenge mse<1e-3 max 50000\nrun 5\nchallenge off")
 	f.Fuzz(func(t *testing.T, text string) {
 		l, err := ParseLesson("fuzz", text)
 		if err != nil {
@@ -150,6 +151,9 @@ func FuzzParseLesson(f *testing.F) {
 		for _, st := range l.Commands {
 			if (st.Op == "run" || st.Op == "until") && (st.N < 1 || st.N > maxLessonSteps) {
 				t.Fatalf("accepted a step count %d", st.N)
+			}
+			if c := st.Race; st.Op == "challenge" && c != nil && (!(c.MSE > 0) || c.Max < 1 || c.Max > maxLessonSteps) {
+				t.Fatalf("accepted a challenge %+v", *c)
 			}
 		}
 	})

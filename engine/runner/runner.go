@@ -52,8 +52,9 @@ type Runner struct {
 	Err      error     // why a lesson stopped early (Done is set too)
 	Reached  []int64   // per lane: the step at which Until was first met (0: not yet)
 	Taken    int64     // steps taken through this runner
-	// Directives are the lesson's speed and show commands, for a dashboard
-	// to apply (and clear); headless has no pace or panel and ignores them.
+	// Directives are the lesson's speed, show and challenge commands, for a
+	// dashboard to apply (and clear); headless has no pace or panel and
+	// ignores them (and refuses a lesson with a challenge when it loads).
 	Directives []Command
 	// Timeline, when set, keeps moments of the session: chunks end at its
 	// planned steps, and a lesson's setup changes are marked on it.
@@ -298,7 +299,7 @@ func (r *Runner) exec(c Command) error {
 		return r.say(c) // caption.go: live figures and expectations
 	case "wait":
 		r.Waiting = true
-	case "speed", "show":
+	case "speed", "show", "challenge":
 		r.Directives = append(r.Directives, c)
 	case "preset":
 		cfg := c.Start.Clone()
