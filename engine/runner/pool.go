@@ -99,7 +99,10 @@ func (p *Pool) Share(id int64, frame, limit time.Duration) time.Duration {
 // whose balance is spent sits this call out: f is not called, and Do first
 // waits until the balance is paid back or a frame has passed, so a driver
 // that calls again at once (a dashboard at full speed) does not spin.
-func (p *Pool) Do(id int64, f func()) {
+// It returns the training time it charged the run (0 sat out): summed, a
+// run's seconds of its fair share of the cores (a class's challenge ranks
+// forks by them).
+func (p *Pool) Do(id int64, f func()) (charged time.Duration) {
 	p.mu.Lock()
 	a := p.runs[id]
 	if a == nil { // Do without Share: a share of a 1/30 s frame
@@ -118,7 +121,7 @@ func (p *Pool) Do(id int64, f func()) {
 		}
 		p.mu.Unlock()
 		p.sleep(wait)
-		return
+		return 0
 	}
 	p.mu.Unlock()
 	p.slots <- struct{}{}
@@ -133,8 +136,10 @@ func (p *Pool) Do(id int64, f func()) {
 		a.balance -= el
 		p.mu.Unlock()
 		<-p.slots
+		charged = el
 	}()
 	f()
+	return charged
 }
 
 // Active is how many runs asked for a share or trained in the last second.

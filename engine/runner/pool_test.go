@@ -43,7 +43,10 @@ func TestPoolShareIsMeasuredInTime(t *testing.T) {
 				shares += fair
 			}
 			var took int64
-			p.Do(ids[i], func() { took = r.Advance(Budget{Time: share}) })
+			charged := p.Do(ids[i], func() { took = r.Advance(Budget{Time: share}) })
+			if took == 0 && charged != 0 || took > 0 && charged != clock.Now().Sub(start) {
+				t.Fatalf("frame %d run %d: Do charged %v for %d steps in %v", f, i, charged, took, clock.Now().Sub(start))
+			}
 			if took > 0 {
 				framesTrained[i]++
 				trained[i] += clock.Now().Sub(start)
