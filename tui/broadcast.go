@@ -205,6 +205,8 @@ type seatFigures struct {
 	step    int64
 	mse     float64 // MSE on x ≥ 0.01
 	verdict string
+	trained int64         // steps the session trained in all (restarts included)
+	cpu     time.Duration // ... and the pool's time for them: its fair CPU share
 }
 
 // seatRow is one row of the class room: a plain copy.
@@ -255,11 +257,11 @@ func (h *Hub) report(id int, fig seatFigures, f *frame) {
 		return
 	}
 	if fig.forked && !st.forked {
-		st.race = race{forkStep: fig.step} // every fork starts the clock
+		st.race = race{forkTrained: fig.trained, forkCPU: fig.cpu} // every fork starts the clock
 	}
 	st.seatFigures = fig
-	if c := h.challenge; c != nil && fig.forked && !st.met && fig.step-st.forkStep <= c.Max && fig.mse < c.MSE {
-		st.met, st.metAt = true, fig.step-st.forkStep
+	if h.challenge != nil {
+		st.race.run(h.challenge, fig)
 	}
 	if h.shown != id {
 		return

@@ -25,10 +25,16 @@ type classRoom struct {
 	asked   bool // q asked "end the class?": the next q ends it
 	w, h    int
 	rows    []seatRow // the last frame's, for the cursor's keys
+	chosen  bool      // the teacher picked a sort column (until then: met while a challenge runs)
+	// This dashboard's training through advance (train.go), restarts and
+	// rewinds included: a fork's challenge clocks. cpu is the time the pool
+	// charged it: seconds of its fair share of the cores, not wall clock.
+	trained int64
+	cpu     time.Duration
 }
 
 // classColumns are the columns the list sorts by.
-var classColumns = []string{"joined", "name", "from", "state", "step", "mse", "met"}
+var classColumns = []string{"joined", "name", "from", "state", "step", "mse", "met", "cpu"}
 
 func (r *classRoom) SetSize(w, h int) { r.w, r.h = w, h }
 
@@ -57,8 +63,11 @@ func (m *Model) classFrame(f *frame) {
 	if m.role.teaching() {
 		f.address, f.code, f.showing = m.opts.Address, m.opts.ClassCode, hub.showing()
 		if m.mode == modeClass || m.back == modeClass {
-			f.class = sortRows(hub.roster(), m.class.sortBy)
 			f.challenge = hub.challengeText()
+			if f.challenge != "" && !m.class.chosen { // a race is ranked until the teacher sorts otherwise
+				m.class.sortBy = indexOf(classColumns, "met")
+			}
+			f.class = sortRows(hub.roster(), m.class.sortBy)
 		}
 		m.class.rows = f.class
 		if _, why := m.picked(); why != "" && len(f.class) > 0 {
@@ -73,6 +82,7 @@ func (m *Model) classFrame(f *frame) {
 	if fig.forked {
 		s := f.snap()
 		fig.label, fig.step, fig.mse = f.label, s.Step, s.Metrics.MSEAbove001
+		fig.trained, fig.cpu = m.class.trained, m.class.cpu
 		if len(f.verdicts) > 0 {
 			fig.verdict, _, _ = strings.Cut(f.verdicts[min(f.sel, len(f.verdicts)-1)].Kind, "-") // collapsed-mean: collapsed
 		}
@@ -94,18 +104,39 @@ func sortRows(rows []seatRow, c int) []seatRow {
 		less = func(a, b *seatRow) bool { return a.step > b.step }
 	case "mse":
 		less = func(a, b *seatRow) bool { return a.forked && (!b.forked || a.mse < b.mse) }
-	case "met":
-		less = func(a, b *seatRow) bool { return a.met && (!b.met || a.metAt < b.metAt) }
+	case "met": // the challenge's ranking: steps, then seconds
+		less = func(a, b *seatRow) bool {
+			return a.met && (!b.met || a.metAt < b.metAt || a.metAt == b.metAt && a.metCPU < b.metCPU)
+		}
+	case "cpu":
+		less = func(a, b *seatRow) bool {
+			return a.met && (!b.met || a.metCPU < b.metCPU || a.metCPU == b.metCPU && a.metAt < b.metAt)
+		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return less(&rows[i], &rows[j]) })
 	return rows
 }
 
-// View draws the list: a title line, the column heads, a row a session.
+// View draws the list: a title line, the column heads, a row a session;
+// narrower than 80 columns, one line that says so and what the class is doing.
 func (r *classRoom) View(f *frame, st styles) string {
-	title := fmt.Sprintf(" the class · %d session%s · sorted by %s (← →) · ↑↓ pick · esc back", len(f.class),
-		map[bool]string{true: "", false: "s"}[len(f.class) == 1], classColumns[r.sortBy])
-	lines := []string{st.Title.Render(cut(title, r.w))}
+	forks, met := 0, 0
+	for _, row := range f.class {
+		forks += map[bool]int{true: 1}[row.forked]
+		met += map[bool]int{true: 1}[row.met]
+	}
+	tally := fmt.Sprintf("%s, %s", plural(len(f.class), "session"), plural(forks, "fork"))
+	if f.challenge != "" {
+		tally += fmt.Sprintf(", %d met the challenge", met)
+	}
+	if r.w < 80 {
+		lines := fitParts(r.w, fmt.Sprintf("the class room needs 80 columns (this terminal has %d)", r.w), tally, "esc back")
+		return block(st.Msg.Render(strings.Join(lines, "\n")), r.w, r.h)
+	}
+	var lines []string
+	for _, l := range fitParts(r.w, "the class: "+tally, "sorted by "+classColumns[r.sortBy]+" (← →)", "↑↓ pick", "esc back") { // enter and X: the key line
+		lines = append(lines, st.Title.Render(l))
+	}
 	wide := r.w >= 100 // narrower: where from and since are on the picked row's line, not in columns
 	if !wide {
 		detail := " ↑↓ picks a student"
@@ -117,12 +148,16 @@ func (r *classRoom) View(f *frame, st styles) string {
 		lines = append(lines, cut(detail, r.w))
 	}
 	if f.showing != "" {
-		lines = append(lines, st.Msg.Render(cut(" showing "+f.showing+"'s fork to the class: esc gives them your run again", r.w)))
+		for _, l := range fitParts(r.w, "showing "+f.showing+"'s fork to the class", "esc gives them your run again") {
+			lines = append(lines, st.Msg.Render(l))
+		}
 	}
 	if f.challenge != "" {
-		lines = append(lines, st.Msg.Render(cut(" challenge: "+f.challenge+" · met: steps since the fork", r.w)))
+		for _, l := range fitParts(r.w, "challenge: "+f.challenge, "met: steps trained since the fork", "cpu: their seconds of fair CPU share") {
+			lines = append(lines, st.Msg.Render(l))
+		}
 	}
-	lines = append(lines, st.Dim.Render(cut(classLine(r.w, wide, "name", "from", "since", "state", "step", "mse≥.01", "verdict", "met", "changed"), r.w)))
+	lines = append(lines, st.Dim.Render(cut(classLine(r.w, wide, "name", "from", "since", "state", "step", "mse≥.01", "verdict", "met", "cpu", "changed"), r.w)))
 	if len(f.class) == 0 {
 		lines = append(lines, st.Dim.Render(cut(" nobody yet: students connect with the ssh line below", r.w)))
 	}
@@ -135,18 +170,20 @@ func (r *classRoom) View(f *frame, st styles) string {
 	}
 	for i := top; i < len(f.class) && len(lines) < r.h; i++ {
 		row := &f.class[i]
-		state, step, mse, verdict, met, changed := "follows", "—", "—", "—", "", "—"
+		state, step, mse, verdict, met, cpu, changed := "follows", "—", "—", "—", "", "", "—"
 		if row.forked {
 			state, step, mse, verdict = "fork", shortCount(float64(row.step)), engine.FormatValue(row.mse), row.verdict
 			changed = strings.TrimPrefix(row.label, f.label+" · ") // what the fork changed from the teacher's run
 		}
 		switch {
 		case row.met:
-			met = shortCount(float64(row.metAt))
+			met, cpu = shortCount(float64(row.metAt)), seconds(row.metCPU)
+		case row.over:
+			met = "over" // past the challenge's steps without meeting it
 		case row.forked && f.challenge != "":
 			met = "-" // still trying
 		}
-		line := classLine(r.w, wide, row.name, row.from, since(f.now, row.since), state, step, mse, verdict, met, changed)
+		line := classLine(r.w, wide, row.name, row.from, since(f.now, row.since), state, step, mse, verdict, met, cpu, changed)
 		if row.id == r.cursor {
 			line = st.Picked.Render("▸" + line[1:])
 		}
@@ -156,14 +193,54 @@ func (r *classRoom) View(f *frame, st styles) string {
 }
 
 // classLine lays out one row in fixed columns; the label takes the rest.
-func classLine(w int, wide bool, name, from, since, state, step, mse, verdict, met, changed string) string {
+func classLine(w int, wide bool, name, from, since, state, step, mse, verdict, met, cpu, changed string) string {
 	cell := func(s string, n int) string { return fmt.Sprintf("%-*s", n, cut(s, n)) + " " }
 	line := " " + cell(name, 8)
 	if wide {
 		line += cell(from, 15) + cell(since, 5)
 	}
-	line += cell(state, 7) + cell(step, 6) + cell(mse, 8) + cell(verdict, 10) + cell(met, 5)
+	line += cell(state, 7) + cell(step, 6) + cell(mse, 8) + cell(verdict, 10) + cell(met, 5) + cell(cpu, 5)
 	return line + cut(changed, max(w-ansi.StringWidth(line), 0))
+}
+
+// fitParts joins parts with " · " into lines of at most w cells, a part
+// never split between lines; a part wider than a line alone is cut with a
+// mark.
+func fitParts(w int, parts ...string) []string {
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = " " + p
+		case ansi.StringWidth(line+" · "+p) <= w:
+			line += " · " + p
+		default:
+			lines = append(lines, ansi.Truncate(line, max(w, 0), "…"))
+			line = " " + p
+		}
+	}
+	return append(lines, ansi.Truncate(line, max(w, 0), "…"))
+}
+
+// plural is "1 session", "2 sessions".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// seconds is a CPU time in a few cells: 0.42s, 3.1s, 47s.
+func seconds(d time.Duration) string {
+	switch s := d.Seconds(); {
+	case s < 1:
+		return fmt.Sprintf("%.2fs", s)
+	case s < 10:
+		return fmt.Sprintf("%.1fs", s)
+	default:
+		return fmt.Sprintf("%.0fs", s)
+	}
 }
 
 // cut shortens s to w cells without a mark (the list is read by column).
@@ -225,6 +302,7 @@ func (m *Model) sortClass(right bool) tea.Cmd {
 	} else {
 		m.class.sortBy = (m.class.sortBy + n - 1) % n
 	}
+	m.class.chosen = true
 	m.say(false, "the class sorted by %s", classColumns[m.class.sortBy])
 	return nil
 }

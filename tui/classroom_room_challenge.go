@@ -1,14 +1,19 @@
 package tui
 
 import (
+	"time"
+
 	"lnfit/engine/runner"
 )
 
-// A challenge: every fork starts the clock when it is made, and the class
-// room ranks the forks by the step (counted from the fork) at which they
-// met it. The step is the one of the fork's first frame that met it: a
-// frame trains many steps at full speed, so the ranking is as fine as a
-// frame.
+// A challenge: every fork starts two clocks when it is made — the steps it
+// trains (restarts and rewinds included: a student who throws steps away
+// has still spent them) and the seconds of CPU the pool charged it (its
+// fair share of the cores, so a cheaper change meets it sooner, whoever
+// else is training) — and the class room ranks the forks by the steps,
+// then the seconds, at which they met it. Both are read at the fork's
+// first frame that met it: a frame trains many steps at full speed, so
+// the ranking is as fine as a frame.
 
 // Challenge is a target MSE on x ≥ 0.01, to be met within Max steps of a
 // fork (engine/runner/challenge.go: a lesson's challenge command reads the same).
@@ -17,11 +22,26 @@ type Challenge = runner.Challenge
 // ParseChallenge reads "mse<1e-3" or "mse<1e-3 max 50000".
 func ParseChallenge(s string) (Challenge, error) { return runner.ParseChallenge(s) }
 
-// race is a seat's challenge: where its fork started, and when it met it.
+// race is a seat's challenge: its clocks at the fork, and when it met it.
 type race struct {
-	forkStep int64
-	met      bool
-	metAt    int64 // steps after the fork
+	forkTrained int64
+	forkCPU     time.Duration
+	met, over   bool          // met it; or trained past its steps without
+	metAt       int64         // steps trained since the fork
+	metCPU      time.Duration // the pool's seconds for them
+}
+
+// run looks at a fork's frame: it meets c within c.Max steps of the fork,
+// or passes them (the first of the two stands).
+func (r *race) run(c *Challenge, fig seatFigures) {
+	steps := fig.trained - r.forkTrained
+	switch {
+	case r.met || r.over || !fig.forked:
+	case steps > c.Max:
+		r.over = true
+	case fig.mse < c.MSE:
+		r.met, r.metAt, r.metCPU = true, steps, fig.cpu-r.forkCPU
+	}
 }
 
 // SetChallenge starts a challenge for the class (nil ends it); forks made
@@ -31,7 +51,7 @@ func (h *Hub) SetChallenge(c *Challenge) {
 	defer h.mu.Unlock()
 	h.challenge = c
 	for _, st := range h.seats {
-		st.race = race{forkStep: st.step}
+		st.race = race{forkTrained: st.trained, forkCPU: st.cpu}
 	}
 }
 

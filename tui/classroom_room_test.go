@@ -209,13 +209,22 @@ func TestChallengeRanks(t *testing.T) {
 	hub := NewHub()
 	hub.SetChallenge(&c)
 	a, b := hub.Join("a", "x", fixedNow, nil), hub.Join("b", "x", fixedNow, nil)
-	hub.report(a, seatFigures{forked: true, step: 1000, mse: 0.5}, &frame{})
-	hub.report(b, seatFigures{forked: true, step: 3000, mse: 0.5}, &frame{})
-	hub.report(a, seatFigures{forked: true, step: 1800, mse: 5e-4}, &frame{}) // met after 800
-	hub.report(b, seatFigures{forked: true, step: 3500, mse: 9e-4}, &frame{}) // met after 500
-	hub.report(a, seatFigures{forked: true, step: 1900, mse: 1e-4}, &frame{}) // still 800: the first time counts
+	o := hub.Join("o", "x", fixedNow, nil)
+	ms := time.Millisecond
+	hub.report(a, seatFigures{forked: true, step: 1000, trained: 0, mse: 0.5}, &frame{})
+	hub.report(b, seatFigures{forked: true, step: 3000, trained: 0, mse: 0.5}, &frame{})
+	hub.report(o, seatFigures{forked: true, step: 3000, trained: 0, mse: 0.5}, &frame{})
+	hub.report(a, seatFigures{forked: true, step: 1800, trained: 800, cpu: 90 * ms, mse: 5e-4}, &frame{}) // met after 800
+	hub.report(b, seatFigures{forked: true, step: 200, trained: 700, cpu: 40 * ms, mse: 0.5}, &frame{})  // restarted at 500
+	hub.report(b, seatFigures{forked: true, step: 300, trained: 800, cpu: 60 * ms, mse: 9e-4}, &frame{}) // met after 800 trained, cheaper
+	hub.report(a, seatFigures{forked: true, step: 1900, trained: 900, cpu: 99 * ms, mse: 1e-4}, &frame{}) // still 800: the first time counts
+	hub.report(o, seatFigures{forked: true, step: 53001, trained: 50001, cpu: time.Second, mse: 0.5}, &frame{})
+	hub.report(o, seatFigures{forked: true, step: 53002, trained: 50002, cpu: time.Second, mse: 1e-5}, &frame{}) // too late
 	rows := sortRows(hub.roster(), indexOf(classColumns, "met"))
-	if rows[0].name != "b" || rows[0].metAt != 500 || rows[1].metAt != 800 {
+	if rows[0].name != "b" || rows[0].metAt != 800 || rows[0].metCPU != 60*ms || rows[1].metAt != 800 || rows[1].metCPU != 90*ms {
 		t.Fatalf("ranked %+v", rows)
+	}
+	if rows[2].name != "o" || rows[2].met || !rows[2].over {
+		t.Fatalf("a fork past the steps met it: %+v", rows[2])
 	}
 }

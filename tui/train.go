@@ -26,8 +26,9 @@ func (m Model) nextTick() tea.Cmd {
 // (every training step of a classroom is in the pool: ticks and n alike).
 func (m *Model) advance(b runner.Budget) (took int64) {
 	m.syncTimeline() // the moments are kept as the runner trains (timeline.go)
+	defer func() { m.class.trained += took }() // a fork's step clock, restarts included
 	if p := m.opts.Pool; p != nil {
-		p.Do(m.poolID, func() { took = m.run.Advance(b) })
+		m.class.cpu += p.Do(m.poolID, func() { took = m.run.Advance(b) }) // a fork's fair-CPU clock
 		return took
 	}
 	return m.run.Advance(b)

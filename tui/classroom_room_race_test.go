@@ -1,0 +1,123 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"lnfit/engine"
+	"lnfit/engine/runner"
+	"lnfit/presets"
+)
+
+// raceLesson is a lesson whose challenge starts the class's race.
+const raceLesson = "challenge mse<1e-2 max 50000\nsay fork the question's net and make it learn, changing one thing\nwait"
+
+// racingTeacher is a teacher's dashboard on hub playing raceLesson at step
+// 300 of the question.
+func racingTeacher(t testing.TB, hub *Hub, w, h int) Model {
+	t.Helper()
+	l, err := runner.ParseLesson("race", raceLesson)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := presets.Get("question")
+	tr, _ := engine.New(p.Config)
+	tr.Run(300)
+	m := New(engine.NewSession(tr, "question"), Options{Hub: hub, StartPaused: true, Lesson: l,
+		Address: "ssh -p 2323 THIS-MACHINE", ClassCode: "owl"})
+	m.now = func() time.Time { return fixedNow }
+	m.rate.reset(fixedNow, tr.Step())
+	hub.SetTeacher(func(tea.Msg) {})
+	return sized(m, w, h)
+}
+
+// raceClass seats four students with fixed figures: ana met the challenge,
+// bo is still trying, cy follows, dee trained past its steps.
+func raceClass(hub *Hub) {
+	ms := time.Millisecond
+	seat := func(name, from string, ago time.Duration, figs ...seatFigures) {
+		id := hub.Join(name, from, fixedNow.Add(-ago), func() {})
+		for _, f := range figs {
+			hub.report(id, f, &frame{})
+		}
+	}
+	seat("ana", "127.0.0.1", 4*time.Minute,
+		seatFigures{forked: true, label: "question", step: 300, mse: 0.786, verdict: "collapsed"},
+		seatFigures{forked: true, label: "question · init → normal", step: 2400, trained: 2400, cpu: 350 * ms, mse: 0.0081, verdict: "learning"})
+	seat("bo", "10.0.0.7", 3*time.Minute,
+		seatFigures{forked: true, label: "question", step: 300, mse: 0.786, verdict: "collapsed"},
+		seatFigures{forked: true, label: "question · optimizer → momentum", step: 9300, trained: 9000, cpu: 1200 * ms, mse: 0.786, verdict: "collapsed"})
+	seat("cy", "192.168.100.200", 2*time.Minute)
+	seat("dee", "10.0.0.9", time.Minute,
+		seatFigures{forked: true, label: "question", step: 300, mse: 0.786, verdict: "collapsed"},
+		seatFigures{forked: true, label: "question · lr → 0.001", step: 50400, trained: 50100, cpu: 7 * time.Second, mse: 0.41, verdict: "learning"})
+}
+
+// The lesson's challenge reaches the hub, and the class room ranks the
+// forks by it (the sort starts at met): at 80×24 and 120×40, held by
+// goldens, nothing cut.
+func TestChallengeGoldens(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		hub := NewHub()
+		teacher := racingTeacher(t, hub, size[0], size[1])
+		if got := hub.challengeText(); got != "mse<0.01 within 50,000 steps of the fork" {
+			t.Fatalf("the lesson's challenge did not reach the class: %q (%s)", got, teacher.msg)
+		}
+		raceClass(hub)
+		teacher = quiet(press(teacher, "k"))
+		v := teacher.render()
+		checkUncut(t, v, size[0], size[1])
+		rows := teacher.frame.class
+		if len(rows) != 4 || rows[0].name != "ana" || !rows[0].met || rows[0].metAt != 2400 || rows[0].metCPU != 350*time.Millisecond {
+			t.Fatalf("ana, who met it, is not ranked first: %+v", rows)
+		}
+		for _, want := range []string{"sorted by met", "1 met the challenge", "challenge: mse<0.01 within 50,000 steps", "2.4k", "0.35s", "over", "init → normal"} {
+			if !strings.Contains(v, want) {
+				t.Fatalf("%dx%d: the class room lacks %q:\n%s", size[0], size[1], want, v)
+			}
+		}
+		golden(t, "classroom_challenge_"+map[int]string{80: "80x24", 120: "120x40"}[size[0]], v)
+		// The teacher's own sort stands over the ranking.
+		teacher = press(teacher, "left")
+		if teacher.frame.class[0].name != "ana" || classColumns[teacher.class.sortBy] != "mse" {
+			t.Fatalf("sorted by %s: %+v", classColumns[teacher.class.sortBy], teacher.frame.class)
+		}
+		teacher = press(teacher, "left")
+		if classColumns[teacher.class.sortBy] != "step" || teacher.frame.class[0].name != "dee" {
+			t.Fatalf("sorted by step, dee (50k) is not first: %+v", teacher.frame.class)
+		}
+	}
+}
+
+// Narrower than 80 columns the class room says so in one clear line, with
+// the class's figures; nothing cut.
+func TestClassRoomNarrow(t *testing.T) {
+	hub := NewHub()
+	teacher := racingTeacher(t, hub, 60, 16)
+	raceClass(hub)
+	teacher = quiet(press(teacher, "k"))
+	v := teacher.render()
+	checkUncut(t, v, 60, 16)
+	for _, want := range []string{"the class room needs 80 columns (this terminal has 60)", "4 sessions, 3 forks, 1 met the challenge"} {
+		if !strings.Contains(strings.Join(strings.Fields(v), " "), want) {
+			t.Fatalf("at 60×16 the class room lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+// A lesson with a challenge is a class's: a solo dashboard refuses it, with
+// its line, and keeps its own run.
+func TestSoloRefusesChallengeLesson(t *testing.T) {
+	l, err := runner.ParseLesson("race", raceLesson)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := engine.New(engine.DefaultConfig())
+	m := New(engine.NewSession(tr, "question"), Options{StartPaused: true, Lesson: l})
+	if m.run.Lesson != nil || !m.msgBad || !strings.Contains(m.msg, "lesson race line 1 (challenge)") || !strings.Contains(m.msg, "--broadcast") {
+		t.Fatalf("a solo dashboard played a challenge: lesson %v, %q", m.run.Lesson != nil, m.msg)
+	}
+}
