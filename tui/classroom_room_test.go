@@ -215,8 +215,8 @@ func TestChallengeRanks(t *testing.T) {
 	hub.report(b, seatFigures{forked: true, step: 3000, trained: 0, mse: 0.5}, &frame{})
 	hub.report(o, seatFigures{forked: true, step: 3000, trained: 0, mse: 0.5}, &frame{})
 	hub.report(a, seatFigures{forked: true, step: 1800, trained: 800, cpu: 90 * ms, mse: 5e-4}, &frame{}) // met after 800
-	hub.report(b, seatFigures{forked: true, step: 200, trained: 700, cpu: 40 * ms, mse: 0.5}, &frame{})  // restarted at 500
-	hub.report(b, seatFigures{forked: true, step: 300, trained: 800, cpu: 60 * ms, mse: 9e-4}, &frame{}) // met after 800 trained, cheaper
+	hub.report(b, seatFigures{forked: true, step: 200, trained: 700, cpu: 40 * ms, mse: 0.5}, &frame{})   // restarted at 500
+	hub.report(b, seatFigures{forked: true, step: 300, trained: 800, cpu: 60 * ms, mse: 9e-4}, &frame{})  // met after 800 trained, cheaper
 	hub.report(a, seatFigures{forked: true, step: 1900, trained: 900, cpu: 99 * ms, mse: 1e-4}, &frame{}) // still 800: the first time counts
 	hub.report(o, seatFigures{forked: true, step: 53001, trained: 50001, cpu: time.Second, mse: 0.5}, &frame{})
 	hub.report(o, seatFigures{forked: true, step: 53002, trained: 50002, cpu: time.Second, mse: 1e-5}, &frame{}) // too late

@@ -25,7 +25,7 @@ func (m Model) nextTick() tea.Cmd {
 // advance runs the runner for a budget, through the pool when there is one
 // (every training step of a classroom is in the pool: ticks and n alike).
 func (m *Model) advance(b runner.Budget) (took int64) {
-	m.syncTimeline() // the moments are kept as the runner trains (timeline.go)
+	m.syncTimeline()                           // the moments are kept as the runner trains (timeline.go)
 	defer func() { m.class.trained += took }() // a fork's step clock, restarts included
 	if p := m.opts.Pool; p != nil {
 		m.class.cpu += p.Do(m.poolID, func() { took = m.run.Advance(b) }) // a fork's fair-CPU clock
