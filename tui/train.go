@@ -25,10 +25,11 @@ func (m Model) nextTick() tea.Cmd {
 // advance runs the runner for a budget, through the pool when there is one
 // (every training step of a classroom is in the pool: ticks and n alike).
 func (m *Model) advance(b runner.Budget) (took int64) {
-	m.syncTimeline()                           // the moments are kept as the runner trains (timeline.go)
-	defer func() { m.class.trained += took }() // a fork's step clock, restarts included
+	m.syncTimeline() // the moments are kept as the runner trains (timeline.go)
+	// A fork's challenge clocks (classroom_room.go): steps, restarts included, and the pool's time.
+	defer func() { m.class.trained += took }()
 	if p := m.opts.Pool; p != nil {
-		m.class.cpu += p.Do(m.poolID, func() { took = m.run.Advance(b) }) // a fork's fair-CPU clock
+		m.class.cpu += p.Do(m.poolID, func() { took = m.run.Advance(b) })
 		return took
 	}
 	return m.run.Advance(b)
