@@ -121,3 +121,28 @@ func TestSoloRefusesChallengeLesson(t *testing.T) {
 		t.Fatalf("a solo dashboard played a challenge: lesson %v, %q", m.run.Lesson != nil, m.msg)
 	}
 }
+
+// A name a student types is anything a client sends: the class room keeps
+// its printable characters, one space for a run of spaces, at most 16
+// cells; nothing left is no name.
+func TestSeatName(t *testing.T) {
+	for in, want := range map[string]string{
+		"ana":                          "ana",
+		"  Ana \t Lovelace  ":          "Ana Lovelace",
+		"bo\x1b[2J\x07\u200b":          "bo[2J",
+		"\x1b\x00\r\n":                 "",
+		"Ada Augusta King of Lovelace": "Ada Augusta King",
+		"李小龙李小龙李小龙李小龙":                 "李小龙李小龙李小", // 2 cells each
+		"\xff\xfeok":                   "ok",
+		strings.Repeat("x", 1<<20):     strings.Repeat("x", 16),
+	} {
+		if got := SeatName(in); got != want {
+			t.Errorf("SeatName(%q) = %q, want %q", engine.ShortText(in, 40), got, want)
+		}
+	}
+	hub := NewHub()
+	hub.Join("\x1b\x1b", "x", fixedNow, nil)
+	if rows := hub.roster(); rows[0].name != "(no name)" {
+		t.Fatalf("a name of nothing printable is %q", rows[0].name)
+	}
+}

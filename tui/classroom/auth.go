@@ -11,6 +11,9 @@ import (
 
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
+
+	"lnfit/engine"
+	"lnfit/tui"
 )
 
 // Logins: each connection's key exchange, then its login, each with a
@@ -92,6 +95,7 @@ func (s *Server) classCode(ctx ssh.Context, ask gossh.KeyboardInteractiveChallen
 	answers, err := ask("", "lnfit classroom", []string{"class code: "}, []bool{true})
 	if err == nil && len(answers) == 1 && subtle.ConstantTimeCompare([]byte(answers[0]), []byte(s.cfg.ClassCode)) == 1 {
 		s.setKeyInfo(ctx, "")
+		s.askName(ctx, ask)
 		return true
 	}
 	left, total := s.limiter.failed(key, time.Now())
@@ -106,6 +110,24 @@ func (s *Server) classCode(ctx ssh.Context, ask gossh.KeyboardInteractiveChallen
 	case <-ctx.Done():
 	}
 	return false
+}
+
+// typedName is the context key of the name a student typed after the
+// class code (the class room shows it instead of the SSH user name).
+type typedName struct{}
+
+// askName asks a student who gave the right code for the name the teacher
+// sees; enter (or a client that cannot answer) keeps the SSH user name.
+func (s *Server) askName(ctx ssh.Context, ask gossh.KeyboardInteractiveChallenge) {
+	user := tui.SeatName(engine.EscapeText(ctx.User()))
+	answers, err := ask("", "", []string{"your name (enter keeps " + user + "): "}, []bool{true})
+	if err != nil || len(answers) != 1 {
+		return
+	}
+	if name := tui.SeatName(answers[0]); name != "" && name != user {
+		ctx.SetValue(typedName{}, name)
+		s.setKeyInfo(ctx, "name "+engine.QuoteValue(name))
+	}
 }
 
 func (s *Server) setKeyInfo(ctx ssh.Context, info string) {

@@ -141,6 +141,9 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		if s.hub != nil {
 			// A seat in the teacher's class room: who, from where, and how the teacher ends it.
 			user := engine.EscapeText(sess.User())
+			if typed, ok := sess.Context().Value(typedName{}).(string); ok {
+				user = typed // the name typed after the class code (auth.go)
+			}
 			opts.Seat = s.hub.Join(user, addrKey(sess.RemoteAddr().String()), time.Now(), func() {
 				if p := prog.Load(); p != nil {
 					s.log.Info("ended by the teacher", "user", user, "from", sess.RemoteAddr().String())
