@@ -12,6 +12,9 @@ import (
 	"lnfit/presets"
 )
 
+// raceStart is the walk's name for raceLesson (walk_test.go).
+const raceStart = "walk-race"
+
 // raceLesson is a lesson whose challenge starts the class's race.
 const raceLesson = "challenge mse<1e-2 max 50000\nsay fork the question's net and make it learn, changing one thing\nwait"
 
@@ -144,5 +147,30 @@ func TestSeatName(t *testing.T) {
 	hub.Join("\x1b\x1b", "x", fixedNow, nil)
 	if rows := hub.roster(); rows[0].name != "(no name)" {
 		t.Fatalf("a name of nothing printable is %q", rows[0].name)
+	}
+}
+
+// The walk from the lesson with a challenge, as each role, a few seeds
+// each; the teacher's walks open the class room first, and half of them
+// press only its keys (and space, n, ?, q).
+func TestWalkRace(t *testing.T) {
+	n := uint64(12)
+	if raceOn {
+		n = 3
+	}
+	dir, maps := t.TempDir(), NewMapCache()
+	roles := []roleKind{roleTeacher, roleTeacher, roleSolo, roleFollower, roleFork}
+	for seed := uint64(1); seed <= n; seed++ {
+		for i, role := range roles {
+			w := newWalkAs(t, seed*uint64(len(roles))+uint64(i), dir, maps, raceStart, role)
+			if role == roleTeacher {
+				w.key("k")
+				w.check()
+				if i == 0 {
+					w.keys = []string{"up", "down", "left", "right", "enter", "X", "esc", "k", "space", "n", "?", "q"}
+				}
+			}
+			w.run(40)
+		}
 	}
 }

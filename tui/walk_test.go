@@ -94,7 +94,11 @@ func (w *walk) now() time.Time { return w.clock }
 
 func (w *walk) model(o Options, start string) Model {
 	var s *engine.Session
-	if l, err := runner.GetLesson(start); err == nil && o.Lesson == nil && !o.Follow {
+	l, err := runner.GetLesson(start)
+	if start == raceStart { // a lesson with a challenge: the teacher races it, anyone else refuses it
+		l, err = runner.ParseLesson("race", raceLesson)
+	}
+	if err == nil && o.Lesson == nil && !o.Follow {
 		o.Lesson = l
 		tr, _ := engine.New(engine.DefaultConfig())
 		s = engine.NewSession(tr, "question")
@@ -116,11 +120,19 @@ func (w *walk) model(o Options, start string) Model {
 }
 
 func newWalk(t *testing.T, seed uint64, dir string, maps *MapCache) *walk {
+	return newWalkAs(t, seed, dir, maps, "", -1)
+}
+
+// newWalkAs is newWalk from start in role ("" and -1: the seed's).
+func newWalkAs(t *testing.T, seed uint64, dir string, maps *MapCache, forceStart string, forceRole roleKind) *walk {
 	w := &walk{t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, 19)), clock: fixedNow, keys: walkKeys(), dir: dir, maps: maps}
-	starts := append(presets.Names(), runner.LessonNames()...)
+	starts := append(append(presets.Names(), runner.LessonNames()...), raceStart)
 	start := starts[w.rng.IntN(len(starts))]
 	w.w, w.h = 60+w.rng.IntN(141), 16+w.rng.IntN(45)
 	role := roleKind(w.rng.IntN(4))
+	if forceStart != "" {
+		start, role = forceStart, forceRole
+	}
 	w.log = append(w.log, fmt.Sprintf("[%s %s %dx%d]", start, role, w.w, w.h))
 	switch role {
 	case roleSolo:
@@ -264,6 +276,13 @@ func (w *walk) check() {
 		}
 		if w.w >= 80 && w.h >= 24 && strings.Contains(l, "…") {
 			w.fail("line %d is cut at %dx%d: %q\n%s", i, w.w, w.h, l, v)
+		}
+	}
+	if m.role.teaching() {
+		for _, r := range m.role.hub.roster() {
+			if r.met && (r.over || r.metAt < 0 || r.metCPU < 0) || (r.met || r.over) && !r.forked {
+				w.fail("%s's race is %+v", r.name, r.race)
+			}
 		}
 	}
 	if m.lessonActive() && !m.role.following() {
