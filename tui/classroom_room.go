@@ -137,7 +137,7 @@ func (r *classRoom) View(f *frame, st styles) string {
 	for _, l := range fitParts(r.w, "the class: "+tally, "sorted by "+classColumns[r.sortBy]+" (← →)", "↑↓ pick", "esc back") { // enter and X: the key line
 		lines = append(lines, st.Title.Render(l))
 	}
-	wide := r.w >= 100 // narrower: where from and since are on the picked row's line, not in columns
+	wide := r.w >= 120 // narrower: where from and since are on the picked row's line, not in columns
 	if !wide {
 		detail := " ↑↓ picks a student"
 		for _, row := range f.class {
@@ -195,7 +195,7 @@ func (r *classRoom) View(f *frame, st styles) string {
 // classLine lays out one row in fixed columns; the label takes the rest.
 func classLine(w int, wide bool, name, from, since, state, step, mse, verdict, met, cpu, changed string) string {
 	cell := func(s string, n int) string { return fmt.Sprintf("%-*s", n, cut(s, n)) + " " }
-	line := " " + cell(name, 8)
+	line := " " + cell(name, 10)
 	if wide {
 		line += cell(from, 15) + cell(since, 5)
 	}

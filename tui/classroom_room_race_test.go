@@ -174,3 +174,33 @@ func TestWalkRace(t *testing.T) {
 		}
 	}
 }
+
+// In a race a new fork waits for the student's change (its clock counts the
+// steps it trains), saying the challenge; without one it runs at once.
+// The steps it then trains are its clock.
+func TestForkWaitsInARace(t *testing.T) {
+	for _, racing := range []bool{false, true} {
+		hub := NewHub()
+		teacher := sized(teacherWith(t, hub), 80, 24)
+		if racing {
+			c, _ := ParseChallenge("mse<1e-2 max 50000")
+			hub.SetChallenge(&c)
+		}
+		ana := scripted(t, hub, "ana", "127.0.0.1", fixedNow)
+		ana.resume() // a follower's ticks run, as over SSH
+		next, _ := ana.Update(forkedMsg{s: teacher.session.Clone()})
+		ana = next.(Model)
+		waits := strings.Contains(ana.msg, "your own copy from step 300, paused for the challenge (mse<0.01 within 50,000 steps of the fork)")
+		if ana.running == racing || waits != racing {
+			t.Fatalf("racing %v: the fork runs %v: %q", racing, ana.running, ana.msg)
+		}
+		if !racing {
+			ana.pause() // n steps a paused run
+		}
+		ana = press(ana, "i", "n", "n", "n")
+		rows := hub.roster()
+		if rows[0].trained-rows[0].forkTrained != 3 {
+			t.Fatalf("racing %v: 3 steps after the change, the fork's clock says %d", racing, rows[0].trained-rows[0].forkTrained)
+		}
+	}
+}

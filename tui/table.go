@@ -289,5 +289,8 @@ func (m *Model) forked(msg forkedMsg) tea.Cmd {
 	m.pace.lastStep = msg.s.Step()
 	m.say(false, "your own copy from step %s: the same weights and batches as the teacher's; F follows the teacher again",
 		engine.Commas(msg.s.Step()))
+	if m.forkWaits() { // the class room's challenge (classroom_room_challenge.go)
+		return nil
+	}
 	return m.resume()
 }

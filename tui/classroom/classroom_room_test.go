@@ -62,8 +62,9 @@ func named(code, name string) gossh.AuthMethod {
 
 // Three scripted students over real SSH, the teacher's lesson racing the
 // question's challenge (make the collapsed net learn): ana types her name
-// at the class code, forks and changes the init, and meets it; bo forks
-// and changes the optimizer, which cannot revive a dead net; cy follows.
+// at the class code, forks (paused: the race's clock waits for her change)
+// and changes the init, and meets it; bo forks and changes the optimizer,
+// which cannot revive a dead net; cy follows.
 // The teacher's class room lists them by name with what each changed,
 // ranks ana first; the teacher shows ana's fork to cy (cy's header says
 // whose), esc gives cy the teacher's run again, X ends bo's session, and q
@@ -83,13 +84,15 @@ func TestClassRoomOverSSH(t *testing.T) {
 	cy := dial(t, c.addr, 100, 30, 100, 30, clientConfig("cy", named("owl", "")))
 	cy.waitFor(t, "following the teacher")
 	ana.press("f")
-	ana.waitFor(t, "your own copy from step")
+	ana.waitFor(t, "paused for the challenge (mse<0.5 within 1,000,000 steps of the fork)") // her clock waits for her change
 	ana.press("i") // uniform → normal: a net that learns
 	ana.waitFor(t, "init normal")
+	ana.press(" ")
 	bo.press("f")
-	bo.waitFor(t, "your own copy from step")
+	bo.waitFor(t, "paused for the challenge")
 	bo.press("o") // sgd → momentum: the dead units stay dead
 	bo.waitFor(t, "momentum lr")
+	bo.press(" ")
 
 	press := func(k string) { _, _ = keys.Write([]byte(k)) }
 	press("k")
