@@ -85,7 +85,7 @@ func TestClassRoomOverSSH(t *testing.T) {
 	cy.waitFor(t, "following the teacher")
 	ana.press("f")
 	ana.waitFor(t, "paused for the challenge (mse<0.5 within 1,000,000 steps of the fork)") // her clock waits for her change
-	ana.press("i") // uniform → normal: a net that learns
+	ana.press("i")                                                                          // uniform → normal: a net that learns
 	ana.waitFor(t, "init normal")
 	ana.press(" ")
 	bo.press("f")
