@@ -129,6 +129,7 @@ func TestClassRoomOverSSH(t *testing.T) {
 	case <-time.After(backstop):
 		t.Fatalf("X did not end bo's session:\n%s", bo.screen())
 	}
+	bo.waitFor(t, "lnfit: the teacher ended this session") // left on bo's terminal after the dashboard
 	teacher.waitFor(t, "2 sessions")
 	eventually(t, "the end logged", func() bool { return strings.Contains(c.log.String(), `msg="ended by the teacher" user=bo`) })
 

@@ -138,6 +138,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			Remote: true, Maps: s.maps}
 		var run *engine.Session
 		var prog atomic.Pointer[tea.Program]
+		var ended atomic.Bool // the teacher ended this session (X in the class room)
 		if s.hub != nil {
 			// A seat in the teacher's class room: who, from where, and how the teacher ends it.
 			user := engine.EscapeText(sess.User())
@@ -146,6 +147,7 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			}
 			opts.Seat = s.hub.Join(user, addrKey(sess.RemoteAddr().String()), time.Now(), func() {
 				if p := prog.Load(); p != nil {
+					ended.Store(true)
 					s.log.Info("ended by the teacher", "user", user, "from", sess.RemoteAddr().String())
 					p.Send(tui.Closing(endedText))
 				}
@@ -196,8 +198,11 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 			s.log.Warn("session ended with an error", "user", sess.User(), "error", err)
 		}
 		p.Kill()
-		if s.isClosing() { // the dashboard's alternate screen is gone: the reason stays on the student's terminal
+		switch { // the dashboard's alternate screen is gone: the reason stays on the student's terminal
+		case s.isClosing():
 			out.last(closingText)
+		case ended.Load():
+			out.last(endedText)
 		}
 		next(sess)
 	}
