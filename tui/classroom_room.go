@@ -371,15 +371,27 @@ func (m *Model) quitKey(key string) tea.Cmd {
 	return nil
 }
 
-// classFooter is the teacher's line with what to give the students.
+// classFooter is the teacher's line with what to give the students: as
+// many of its parts as fit, whole (the ssh line first).
 func (m Model) classFooter(w int) string {
 	f := &m.frame
 	if f.role != roleTeacher || f.address == "" {
 		return ""
 	}
-	s := " students: " + f.address
+	parts := []string{"students: " + f.address}
 	if f.code != "" {
-		s += " · class code " + f.code
+		parts = append(parts, "class code "+f.code)
 	}
-	return m.st.Dim.Render(cut(s+" · k: the class", w))
+	s := ""
+	for _, p := range append(parts, "k: the class") {
+		next := s + " · " + p
+		if s == "" {
+			next = " " + p
+		}
+		if s != "" && ansi.StringWidth(next) > w {
+			break
+		}
+		s = next
+	}
+	return m.st.Dim.Render(ansi.Truncate(s, max(w, 0), "…"))
 }

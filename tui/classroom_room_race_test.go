@@ -204,3 +204,19 @@ func TestForkWaitsInARace(t *testing.T) {
 		}
 	}
 }
+
+// The teacher's footer keeps whole parts, the ssh line first, at any width.
+func TestClassFooterFits(t *testing.T) {
+	hub := NewHub()
+	for w, want := range map[int]string{
+		80: " students: ssh -p 2323 THIS-MACHINE · class code owl · k: the class",
+		60: " students: ssh -p 2323 THIS-MACHINE · class code owl",
+		40: " students: ssh -p 2323 THIS-MACHINE",
+		20: " students: ssh -p 2…",
+	} {
+		m := teacherWith(t, hub)
+		if got := m.classFooter(w); got != want {
+			t.Errorf("at %d columns the footer is %q, want %q", w, got, want)
+		}
+	}
+}
