@@ -1,0 +1,65 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The class room's words and figures in a few cells.
+
+// fitParts joins parts with " · " into lines of at most w cells, a part
+// never split between lines; a part wider than a line alone is cut with a
+// mark.
+func fitParts(w int, parts ...string) []string {
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = " " + p
+		case ansi.StringWidth(line+" · "+p) <= w:
+			line += " · " + p
+		default:
+			lines = append(lines, ansi.Truncate(line, max(w, 0), "…"))
+			line = " " + p
+		}
+	}
+	return append(lines, ansi.Truncate(line, max(w, 0), "…"))
+}
+
+// plural is "1 session", "2 sessions".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// seconds is a CPU time in a few cells: 0.42s, 3.1s, 47s.
+func seconds(d time.Duration) string {
+	switch s := d.Seconds(); {
+	case s < 1:
+		return fmt.Sprintf("%.2fs", s)
+	case s < 10:
+		return fmt.Sprintf("%.1fs", s)
+	default:
+		return fmt.Sprintf("%.0fs", s)
+	}
+}
+
+// cut shortens s to w cells without a mark (the list is read by column).
+func cut(s string, w int) string { return ansi.Truncate(s, max(w, 0), "") }
+
+// since is how long ago t was, in a few cells: 45s, 12m, 1h05.
+func since(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", max(int(d.Seconds()), 0))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%dh%02d", int(d.Hours()), int(d.Minutes())%60)
+}
