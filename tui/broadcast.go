@@ -282,34 +282,38 @@ func (h *Hub) Leave(id int) {
 	h.notify()
 }
 
-// report is a seat's dashboard telling the hub its figures (each frame).
-// A shown fork's frame goes to every follower; a shown seat that follows
-// again is shown no more.
-func (h *Hub) report(id int, fig seatFigures, f *frame) {
+// report is a seat's dashboard telling the hub its figures (each frame),
+// and hearing how its race went if this frame decided it ("" not). A shown
+// fork's frame goes to every follower; a shown seat that follows again is
+// shown no more.
+func (h *Hub) report(id int, fig seatFigures, f *frame) (news string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	st := h.seats[id]
 	if st == nil {
-		return
+		return ""
 	}
 	if fig.forked && !st.forked {
 		st.race = race{forkTrained: fig.trained, forkCPU: fig.cpu} // every fork starts the clock
 	}
 	st.seatFigures = fig
-	if h.challenge != nil {
-		st.race.run(h.challenge, fig)
+	if c := h.challenge; c != nil {
+		before := st.race
+		st.race.run(c, fig)
+		news = st.race.news(before, c)
 	}
 	if h.shown != id {
-		return
+		return news
 	}
 	if !fig.forked {
 		h.unshowLocked()
-		return
+		return news
 	}
 	sf := *f
 	sf.label = st.name + "'s fork · " + sf.label // the followers' header says whose run it is
 	h.shownLast = &sf
 	h.deliverLocked(sf)
+	return news
 }
 
 // roster is a copy of every seat, in the order they joined.

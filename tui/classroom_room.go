@@ -87,7 +87,9 @@ func (m *Model) classFrame(f *frame) {
 			fig.verdict, _, _ = strings.Cut(f.verdicts[min(f.sel, len(f.verdicts)-1)].Kind, "-") // collapsed-mean: collapsed
 		}
 	}
-	hub.report(m.opts.Seat, fig, f)
+	if news := hub.report(m.opts.Seat, fig, f); news != "" {
+		m.say(false, "%s", news) // before the frame takes the message line
+	}
 }
 
 // sortRows orders the rows by column c (ties: the order they joined).

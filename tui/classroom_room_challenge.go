@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"time"
 
 	"lnfit/engine"
@@ -43,6 +44,19 @@ func (r *race) run(c *Challenge, fig seatFigures) {
 	case fig.mse < c.MSE:
 		r.met, r.metAt, r.metCPU = true, steps, fig.cpu-r.forkCPU
 	}
+}
+
+// news is what the student hears when a frame decides the race ("" none).
+func (r race) news(before race, c *Challenge) string {
+	switch {
+	case r.met && !before.met:
+		return fmt.Sprintf("you met the challenge (mse<%g) after %s and %s of your fair CPU share: the teacher's class room ranks it",
+			c.MSE, stepCount(r.metAt), seconds(r.metCPU))
+	case r.over && !before.over:
+		return fmt.Sprintf("%s since your fork without mse<%g: this fork is out of the challenge (F, then f, for a new one)",
+			stepCount(c.Max), c.MSE)
+	}
+	return ""
 }
 
 // SetChallenge starts a challenge for the class (nil ends it); forks made

@@ -220,3 +220,24 @@ func TestClassFooterFits(t *testing.T) {
 		}
 	}
 }
+
+// A fork hears when a frame decides its race: met (steps and CPU seconds),
+// or out past the steps.
+func TestForkHearsItsRace(t *testing.T) {
+	for _, c := range []struct{ challenge, want string }{
+		{"mse<10 max 5", "you met the challenge (mse<10) after 0 steps and 0.00s of your fair CPU share"}, // the teacher's run meets it already
+		{"mse<1e-9 max 2", "2 steps since your fork without mse<1e-09: this fork is out of the challenge"},
+	} {
+		hub := NewHub()
+		teacher := sized(teacherWith(t, hub), 80, 24)
+		ch, _ := ParseChallenge(c.challenge)
+		hub.SetChallenge(&ch)
+		ana := forkAs(t, scripted(t, hub, "ana", "127.0.0.1", fixedNow), &teacher)
+		for i := 0; i < 3 && !strings.Contains(ana.msg, c.want); i++ {
+			ana = press(ana, "n")
+		}
+		if !strings.Contains(ana.msg, c.want) {
+			t.Fatalf("%s: the fork was told %q", c.challenge, ana.msg)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"lnfit/engine"
 )
 
 // The class room's words and figures in a few cells.
@@ -35,6 +37,14 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// stepCount is "1 step", "20,000 steps".
+func stepCount(n int64) string {
+	if n == 1 {
+		return "1 step"
+	}
+	return engine.Commas(n) + " steps"
 }
 
 // seconds is a CPU time in a few cells: 0.42s, 3.1s, 47s.

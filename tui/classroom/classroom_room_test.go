@@ -87,6 +87,7 @@ func TestClassRoomOverSSH(t *testing.T) {
 	ana.waitFor(t, "paused for the challenge (mse<0.5 within 1,000,000 steps of the fork)") // her clock waits for her change
 	ana.press("i")                                                                          // uniform → normal: a net that learns
 	ana.waitFor(t, "init normal")
+	heard := ana.watchFor("you met the challenge (mse<0.5) after") // her message line, for a few seconds
 	ana.press(" ")
 	bo.press("f")
 	bo.waitFor(t, "paused for the challenge")
@@ -107,6 +108,9 @@ func TestClassRoomOverSSH(t *testing.T) {
 	scr = teacher.waitFor(t, "1 met the challenge")
 	if rows := classRows(scr); len(rows) != 3 || !strings.HasPrefix(rows[0], "▸Ana Love") || strings.Contains(rows[0], " -  ") {
 		t.Fatalf("ana, who met it, is not ranked first:\n%s", scr)
+	}
+	if !<-heard {
+		t.Errorf("ana was not told she met the challenge:\n%s", ana.screen())
 	}
 	if !strings.Contains(c.log.String(), `detail="name \"Ana Lovelace[2J\""`) {
 		t.Errorf("the login log lacks the typed name:\n%s", c.log.String())
