@@ -26,13 +26,13 @@ func (m Model) nextTick() tea.Cmd {
 // (every training step of a classroom is in the pool: ticks and n alike).
 func (m *Model) advance(b runner.Budget) (took int64) {
 	m.syncTimeline() // the moments are kept as the runner trains (timeline.go)
-	// A fork's challenge clocks (classroom_room.go): steps, restarts included, and the pool's time.
-	defer func() { m.class.trained += took }()
 	if p := m.opts.Pool; p != nil {
 		m.class.cpu += p.Do(m.poolID, func() { took = m.run.Advance(b) })
-		return took
+	} else {
+		took = m.run.Advance(b)
 	}
-	return m.run.Advance(b)
+	m.class.trained += took // a fork's challenge clocks (classroom_room.go): steps, restarts included, and the pool's time
+	return took
 }
 
 // frameBudget is this frame's training time: the pool's fair share when shared.
