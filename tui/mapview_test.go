@@ -226,11 +226,16 @@ func TestMapsAreSharedAndCapped(t *testing.T) {
 	if len(c.slots) != maxComputing {
 		t.Fatalf("%d maps compute at once, at most %d", len(c.slots), maxComputing)
 	}
+	for _, k := range keys { // only the map without a slot says it waits, never one that has its slot
+		if r := cached(c, k); r != waiting && r.queued.Load() {
+			t.Fatalf("two maps say they wait, with %d of %d slots taken", len(c.slots), maxComputing)
+		}
+	}
 	if !strings.Contains(waiting.where(), "waiting") {
 		t.Fatalf("a queued map says %q", waiting.where())
 	}
 	clock.add(2 * mapLease)
-	for _, k := range keys {
+	for _, k := range keys { // a map is ready only once it has given its slot back
 		r := cached(c, k)
 		c.sweep(r)
 		<-r.ready
