@@ -1,6 +1,7 @@
 // Package collapse draws the collapse map: over two settings at once (the
 // learning rate and the init scale, say), many independent short runs per
-// cell, each classified as collapsed, diverged, learning or converged. It
+// cell, each classified as collapsed, diverged, diverging, learning or
+// converged. It
 // answers a teacher's next question after the seed's story: where exactly is
 // the cliff, and how sharp is its edge across seeds?
 //
@@ -19,17 +20,21 @@ import (
 	"lnfit/engine"
 )
 
-// Outcomes of one run.
+// Outcomes of one run. Diverging is a run whose steps ran out while its
+// loss was still exploding (the verdict's "diverging": finite, but growing
+// at least ×2 a step): it would have diverged given a few more steps, and
+// it is not learning. A tie between outcomes goes to the first here.
 const (
 	Collapsed = iota
 	Diverged
+	Diverging
 	Learning
 	Converged
 	outcomes
 )
 
 // OutcomeNames are the outcomes as JSON keys and legend words.
-var OutcomeNames = [outcomes]string{"collapsed", "diverged", "learning", "converged"}
+var OutcomeNames = [outcomes]string{"collapsed", "diverged", "diverging", "learning", "converged"}
 
 // Limits on a map's size, so a typo cannot ask for a week of work.
 const (
@@ -197,7 +202,7 @@ type Cell struct {
 	X, Y      float64 // the two axis values
 	Runs      int
 	Counts    [outcomes]int
-	MedianMSE float64 // median mse_above_0_01 over the runs that did not diverge (NaN if none)
+	MedianMSE float64 // median mse_above_0_01 over the runs that neither diverged nor were diverging (NaN if none)
 	Steps     int64   // steps taken by all its runs (early stops make this small)
 }
 
