@@ -37,3 +37,18 @@ func TestHeadlessMapSaysDiverging(t *testing.T) {
 		}
 	}
 }
+
+// A bad --map is one line through the command, naming the bad part and the
+// accepted form, exit 2, before any run is trained.
+func TestBadMapIsOneLineNamingThePart(t *testing.T) {
+	for spec, want := range map[string]string{
+		"lr=1:2:0":           "lnfit: --map: axis lr: count 0: want 1 to 64 points, as in lr=1e-5:1:13\n",
+		"lr=1e-5:1:13":       `lnfit: --map: "lr=1e-5:1:13" is one axis; a map sweeps two SETTING=LO:HI:COUNT, comma-separated, as in lr=1e-5:1:13,init-scale=0.01:1:9` + "\n",
+		"lr=1:2:3,foo=1:2:3": "lnfit: --map: axis foo: unknown setting (want one of lr, init-scale, xmin, dropout, batch)\n",
+	} {
+		r := runCmd(t, "--headless", "--map", spec)
+		if r.code != exitUsage || r.stderr != want || r.stdout != "" {
+			t.Errorf("--map %s: exit %d, stderr %q, stdout %q; want 2 and %q", spec, r.code, r.stderr, r.stdout, want)
+		}
+	}
+}
