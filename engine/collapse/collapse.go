@@ -132,12 +132,20 @@ func parseAxis(p string) (Axis, error) {
 	case lo > hi:
 		return Axis{}, fmt.Errorf("axis %s: the range %g:%g is reversed (want LO ≤ HI: %s=%g:%g:%d)", name, lo, hi, name, hi, lo, n)
 	case n == 1 && lo != hi:
-		return Axis{}, fmt.Errorf("axis %s: one value needs LO = HI (%s=%g:%g:1), or a count of 2 or more", name, name, lo, lo)
+		return Axis{}, fmt.Errorf("axis %s: one value needs LO = HI, as in %s=%g:%g:1, or a count of 2 or more", name, name, lo, lo)
+	case n > 1 && lo == hi:
+		return Axis{}, fmt.Errorf("axis %s: LO = HI is one value, as in %s=%g:%g:1; %d points need HI > LO", name, name, lo, lo, n)
 	case log && !(lo > 0):
-		return Axis{}, fmt.Errorf("axis %s: a log range needs LO > 0, not %g (%s spreads its points over decades)", name, lo, name)
+		return Axis{}, fmt.Errorf("axis %s: a log range needs LO > 0, not %g: %s spreads its points over decades, as in %s=%s", name, lo, name, name, axisExample[name])
 	}
 	a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log, Values: ladder(lo, hi, n, log, integer[name])}
 	a.Count = len(a.Values)      // a whole-number ladder may have fewer distinct rungs than asked
+	for i := 1; i < len(a.Values); i++ { // a range too narrow for its count, even at 15 digits
+		if !(a.Values[i] > a.Values[i-1]) {
+			return Axis{}, fmt.Errorf("axis %s: %g:%g is too narrow for %d distinct values: want fewer points or a wider range, as in %s=%s",
+				name, lo, hi, n, name, axisExample[name])
+		}
+	}
 	for _, v := range a.Values { // each value must be one the setting accepts
 		probe := engine.DefaultConfig()
 		if err := st.Apply(&probe, strconv.FormatFloat(v, 'g', -1, 64)); err != nil {

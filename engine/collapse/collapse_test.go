@@ -86,13 +86,16 @@ func TestBadAxesAreRefused(t *testing.T) {
 		{"lr=1e-5:1:2.5,init-scale=0.01:1:9", "axis lr: count 2.5:", "want 1 to 64 points"},
 		{"lr=1e-5:1:2,init-scale=0.01:1:3=", `axis init-scale: count "3="`, "as in init-scale=0.01:1:9"},
 		{"lr=1:1e-5:13,init-scale=0.01:1:9", "axis lr: the range 1:1e-05 is reversed", "want LO ≤ HI: lr=1e-05:1:13"},
-		{"lr=0.1:1:1,init-scale=0.01:1:9", "axis lr: one value needs LO = HI", "lr=0.1:0.1:1"},
-		{"lr=0:1:13,init-scale=0.01:1:9", "axis lr: a log range needs LO > 0, not 0", "spreads its points over decades"},
+		{"lr=0.1:1:1,init-scale=0.01:1:9", "axis lr: one value needs LO = HI", "as in lr=0.1:0.1:1"},
+		{"lr=0:1:13,init-scale=0.01:1:9", "axis lr: a log range needs LO > 0, not 0", "spreads its points over decades, as in lr=1e-5:1:13"},
 		{"lr=-1:1:13,init-scale=0.01:1:9", "axis lr: a log range needs LO > 0, not -1", "over decades"},
 		{"lr=1e-5:1:13,lr=0.01:1:9", "both axes are lr", "want two different settings (of lr, init-scale"},
 		{"lr=1e-5:1e7:13,init-scale=0.01:1:9", "axis lr: lr 1e+07", "want a number > 0 and ≤ 1e6"},
 		{"lr=1e-5:1:13,init-scale=0.01:1:9:4", `axis init-scale: 0.01:1:9:4 has 4 part(s)`, "want LO:HI:COUNT, as in init-scale=0.01:1:9"},
 		{"batch=1:1000", "axis batch: 1:1000 has 2 part(s)", "as in batch=1:1000:4"},
+		{"lr=0:0:1", "axis lr: a log range needs LO > 0, not 0", "as in lr=1e-5:1:13"}, // found by FuzzParseAxes
+		{"dropout=0:.0:1,lr=.01:.01:2", "axis lr: LO = HI is one value", "as in lr=0.01:0.01:1; 2 points need HI > LO"}, // found by FuzzParseAxes
+		{"xmin=0.1:0.10000000000000002:64,lr=1:1:1", "axis xmin: 0.1:0.10000000000000002 is too narrow for 64 distinct values", "as in xmin=0:0.1:3"},
 	}
 	for _, c := range cases {
 		_, err := ParseAxes(c.spec)
