@@ -139,7 +139,7 @@ func parseAxis(p string) (Axis, error) {
 		return Axis{}, fmt.Errorf("axis %s: a log range needs LO > 0, not %g: %s spreads its points over decades, as in %s=%s", name, lo, name, name, axisExample[name])
 	}
 	a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log, Values: ladder(lo, hi, n, log, integer[name])}
-	a.Count = len(a.Values)      // a whole-number ladder may have fewer distinct rungs than asked
+	a.Count = len(a.Values)              // a whole-number ladder may have fewer distinct rungs than asked
 	for i := 1; i < len(a.Values); i++ { // a range too narrow for its count, even at 15 digits
 		if !(a.Values[i] > a.Values[i-1]) {
 			return Axis{}, fmt.Errorf("axis %s: %g:%g is too narrow for %d distinct values: want fewer points or a wider range, as in %s=%s",

@@ -93,7 +93,7 @@ func TestBadAxesAreRefused(t *testing.T) {
 		{"lr=1e-5:1e7:13,init-scale=0.01:1:9", "axis lr: lr 1e+07", "want a number > 0 and ≤ 1e6"},
 		{"lr=1e-5:1:13,init-scale=0.01:1:9:4", `axis init-scale: 0.01:1:9:4 has 4 part(s)`, "want LO:HI:COUNT, as in init-scale=0.01:1:9"},
 		{"batch=1:1000", "axis batch: 1:1000 has 2 part(s)", "as in batch=1:1000:4"},
-		{"lr=0:0:1", "axis lr: a log range needs LO > 0, not 0", "as in lr=1e-5:1:13"}, // found by FuzzParseAxes
+		{"lr=0:0:1", "axis lr: a log range needs LO > 0, not 0", "as in lr=1e-5:1:13"},                                  // found by FuzzParseAxes
 		{"dropout=0:.0:1,lr=.01:.01:2", "axis lr: LO = HI is one value", "as in lr=0.01:0.01:1; 2 points need HI > LO"}, // found by FuzzParseAxes
 		{"xmin=0.1:0.10000000000000002:64,lr=1:1:1", "axis xmin: 0.1:0.10000000000000002 is too narrow for 64 distinct values", "as in xmin=0:0.1:3"},
 	}
