@@ -148,24 +148,51 @@ func (c *MapCache) makeRoom() bool {
 }
 
 // compute waits for a turn among the computing maps and computes the map.
+// The slot is given back and the context cancelled before the map is
+// published: once ready is closed the map holds nothing, so whoever waits
+// on it (a test counting slots, the next map in the queue) sees it gone.
 func (c *MapCache) compute(ctx context.Context, room *mapRoom, spec collapse.Spec, pool *runner.Pool) {
-	defer room.cancel()
-	room.queued.Store(true)
-	select {
-	case c.slots <- struct{}{}:
-	case <-ctx.Done():
+	if !c.takeSlot(ctx, room) {
+		room.cancel()
 		c.finish(room, nil, errUnwatched)
 		return
 	}
-	room.queued.Store(false)
-	defer func() { <-c.slots }()
 	t0 := c.now()
 	mp, err := collapse.ComputeWith(ctx, spec, collapse.Options{Pool: pool, Progress: func(done, _ int) { room.done.Store(int64(done)) }})
 	if ctx.Err() != nil {
 		err = errUnwatched
 	}
 	room.computeS = c.now().Sub(t0).Seconds()
+	<-c.slots
+	room.cancel()
 	c.finish(room, mp, err)
+}
+
+// takeSlot takes one of the maxComputing slots, waiting for it if all are
+// taken; false if ctx ends first. Only a map that really waits says it is
+// queued: one that gets a slot at once never shows "waiting", not even for
+// an instant.
+func (c *MapCache) takeSlot(ctx context.Context, room *mapRoom) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	select {
+	case c.slots <- struct{}{}:
+		return true
+	default:
+	}
+	room.queued.Store(true)
+	defer room.queued.Store(false)
+	select {
+	case c.slots <- struct{}{}:
+		if ctx.Err() != nil { // both were ready and the slot won: give it back
+			<-c.slots
+			return false
+		}
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // finish publishes a map's outcome; a cancelled map leaves the cache.

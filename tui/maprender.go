@@ -21,8 +21,9 @@ import (
 // the dashboard's 80×24), and where every cell has the same outcome a second
 // map shows the median MSE it computed.
 
-// outcomeGlyphs are the cells' characters: collapsed, diverged, learning, converged.
-var outcomeGlyphs = [...]string{"×", "!", "~", "✓"}
+// outcomeGlyphs are the cells' characters, one per collapse.OutcomeNames:
+// collapsed, diverged, diverging (still finite, growing), learning, converged.
+var outcomeGlyphs = [len(collapse.OutcomeNames)]string{"×", "!", "↗", "~", "✓"}
 
 // mapLabelW is the width of the y labels' column, "│" excluded.
 const mapLabelW = 9
@@ -30,7 +31,7 @@ const mapLabelW = 9
 // MapStyle is how a map is drawn: colours by outcome (or none), and the
 // two marked cells.
 type MapStyle struct {
-	colors  [4]lipgloss.Style
+	colors  [len(outcomeGlyphs)]lipgloss.Style
 	Color   bool
 	MarkX   int // the preset's (or current setup's) own cell, drawn [×4]; -1 none
 	MarkY   int
@@ -43,7 +44,7 @@ type MapStyle struct {
 func NewMapStyle(p colorprofile.Profile) MapStyle {
 	s := MapStyle{Color: p > colorprofile.ASCII, MarkX: -1, MarkY: -1, CursorX: -1, CursorY: -1}
 	if s.Color {
-		for i, c := range []string{"9", "13", "11", "10"} {
+		for i, c := range [len(outcomeGlyphs)]string{"9", "13", "5", "11", "10"} {
 			s.colors[i] = lipgloss.NewStyle().Foreground(lipgloss.Color(c)).Bold(true)
 		}
 	}
@@ -100,7 +101,7 @@ func RenderMap(m *collapse.Map, title string, w int, st MapStyle) string {
 		for _, l := range wrapWords(note, w-1, 3) {
 			lines = append(lines, " "+l)
 		}
-		if o, ok := uniform(m); ok && o != collapse.Diverged {
+		if o, ok := uniform(m); ok && o != collapse.Diverged && o != collapse.Diverging { // those have no mse
 			lines = append(lines, "", " "+fmt.Sprintf("Every cell is %s; the shade is each cell's median mse x≥0.01:", collapse.OutcomeNames[o]))
 			lines = append(lines, st.mseMap(m, cw, w)...)
 		}
@@ -283,7 +284,8 @@ func axisValue(v float64) string {
 	return strings.Replace(s, "e+0", "e+", 1)
 }
 
-// CellText says what one cell's runs came to, in one line.
+// CellText says what one cell's runs came to, in one line: the outcomes
+// its runs had, most common first.
 func CellText(m *collapse.Map, x, y int) string {
 	c := m.Cells[y][x]
 	ax, ay := m.Spec.Axes[0], m.Spec.Axes[1]
@@ -291,9 +293,16 @@ func CellText(m *collapse.Map, x, y int) string {
 	if !math.IsNaN(c.MedianMSE) {
 		mse = engine.FormatValue(c.MedianMSE)
 	}
-	return fmt.Sprintf("%s %s · %s %s: %d runs — %d collapsed, %d diverged, %d learning, %d converged · median mse x≥0.01 %s",
-		ax.Setting.Name, axisValue(c.X), ay.Setting.Name, axisValue(c.Y), c.Runs,
-		c.Counts[collapse.Collapsed], c.Counts[collapse.Diverged], c.Counts[collapse.Learning], c.Counts[collapse.Converged], mse)
+	var had []string
+	for n := c.Runs; n > 0; n-- {
+		for o, name := range collapse.OutcomeNames {
+			if c.Counts[o] == n {
+				had = append(had, fmt.Sprintf("%d %s", n, name))
+			}
+		}
+	}
+	return fmt.Sprintf("%s %s · %s %s: %d runs — %s · median mse x≥0.01 %s",
+		ax.Setting.Name, axisValue(c.X), ay.Setting.Name, axisValue(c.Y), c.Runs, strings.Join(had, ", "), mse)
 }
 
 // NearestCell finds the cell whose values are nearest (in log or linear

@@ -187,11 +187,11 @@ func TestUnwatchedMapIsCancelled(t *testing.T) {
 	if !room.pooled || !strings.Contains(room.where(), "class's cores") {
 		t.Fatalf("a pooled map says it computes %q", room.where())
 	}
-	if again := c.look(c.open(lrConfig(1e-5), pool)); again == nil || again == room || again.finished() {
+	again := c.look(c.open(lrConfig(1e-5), pool))
+	if again == nil || again == room || again.finished() {
 		t.Fatal("opened again, the map did not start afresh")
 	}
-	clock.add(2 * mapLease)
-	again := cached(c, key) // not look: looking renews the lease
+	clock.add(2 * mapLease) // held, not looked up again: its watcher may drop it from the cache from now on
 	c.sweep(again)
 	<-again.ready
 }
@@ -226,12 +226,23 @@ func TestMapsAreSharedAndCapped(t *testing.T) {
 	if len(c.slots) != maxComputing {
 		t.Fatalf("%d maps compute at once, at most %d", len(c.slots), maxComputing)
 	}
+	for _, k := range keys { // only the map without a slot says it waits, never one that has its slot
+		if r := cached(c, k); r != waiting && r.queued.Load() {
+			t.Fatalf("two maps say they wait, with %d of %d slots taken", len(c.slots), maxComputing)
+		}
+	}
 	if !strings.Contains(waiting.where(), "waiting") {
 		t.Fatalf("a queued map says %q", waiting.where())
 	}
-	clock.add(2 * mapLease)
+	// Taken before the leases run out: from then on each map's own watcher
+	// (every mapLease/5 of real time) may cancel it and drop it from the
+	// cache before this loop sweeps it.
+	var rooms []*mapRoom
 	for _, k := range keys {
-		r := cached(c, k)
+		rooms = append(rooms, cached(c, k))
+	}
+	clock.add(2 * mapLease)
+	for _, r := range rooms { // a map is ready only once it has given its slot back
 		c.sweep(r)
 		<-r.ready
 	}
@@ -250,8 +261,8 @@ func TestMapsAreSharedAndCapped(t *testing.T) {
 	if _, ok := c.rooms["1"]; ok || c.rooms["0"] == nil || len(c.rooms) != maxMaps {
 		t.Fatalf("the least recently looked-at map was not the one dropped: %d maps", len(c.rooms))
 	}
+	r := cached(c, k) // before its lease runs out, as above
 	clock.add(2 * mapLease)
-	r := cached(c, k)
 	c.sweep(r)
 	<-r.ready
 	// Full of computing maps: refused, saying why.

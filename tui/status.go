@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -16,11 +17,20 @@ func (m Model) caption(w int) string {
 	if !f.lesson || f.caption == "" {
 		return ""
 	}
-	text := f.caption
-	if f.waiting {
-		text += "   [space]"
+	// Wrapped here, as every other line is (lipgloss's own wrap kept a
+	// trailing space where a word ended at the edge: one column too wide).
+	lines := wrapWords(f.caption, w-2, math.MaxInt)
+	if len(lines) == 0 { // a caption of spaces
+		lines = []string{""}
 	}
-	return m.st.Caption.Width(w).Render(text)
+	if f.waiting {
+		if last := len(lines) - 1; lipgloss.Width(lines[last])+len("   [space]") <= w-2 {
+			lines[last] += "   [space]"
+		} else {
+			lines = append(lines, "[space]")
+		}
+	}
+	return m.st.Caption.Width(w).Render(strings.Join(lines, "\n"))
 }
 
 // shortCaption is the caption in two lines at most, for short screens.

@@ -1,6 +1,7 @@
 // Package collapse draws the collapse map: over two settings at once (the
 // learning rate and the init scale, say), many independent short runs per
-// cell, each classified as collapsed, diverged, learning or converged. It
+// cell, each classified as collapsed, diverged, diverging, learning or
+// converged. It
 // answers a teacher's next question after the seed's story: where exactly is
 // the cliff, and how sharp is its edge across seeds?
 //
@@ -19,17 +20,21 @@ import (
 	"lnfit/engine"
 )
 
-// Outcomes of one run.
+// Outcomes of one run. Diverging is a run whose steps ran out while its
+// loss was still exploding (the verdict's "diverging": finite, but growing
+// at least ×2 a step): it would have diverged given a few more steps, and
+// it is not learning. A tie between outcomes goes to the first here.
 const (
 	Collapsed = iota
 	Diverged
+	Diverging
 	Learning
 	Converged
 	outcomes
 )
 
 // OutcomeNames are the outcomes as JSON keys and legend words.
-var OutcomeNames = [outcomes]string{"collapsed", "diverged", "learning", "converged"}
+var OutcomeNames = [outcomes]string{"collapsed", "diverged", "diverging", "learning", "converged"}
 
 // Limits on a map's size, so a typo cannot ask for a week of work.
 const (
@@ -57,59 +62,97 @@ var numeric = map[string]bool{"lr": true, "init-scale": true, "xmin": false, "dr
 // integer are the settings that take whole numbers only.
 var integer = map[string]bool{"batch": true}
 
+// axesForm is the accepted form, for every error about a --map spec.
+const axesForm = "two SETTING=LO:HI:COUNT, comma-separated, as in lr=1e-5:1:13,init-scale=0.01:1:9"
+
+// mapSettings are the settings an axis may sweep, for errors.
+const mapSettings = "lr, init-scale, xmin, dropout, batch"
+
+// axisExample is an axis each setting accepts, for its errors.
+var axisExample = map[string]string{"lr": "1e-5:1:13", "init-scale": "0.01:1:9", "xmin": "0:0.1:3", "dropout": "0:0.3:3", "batch": "1:1000:4"}
+
 // ParseAxes reads "lr=1e-5:1:13,init-scale=0.01:1:9": two settings, each
-// lo:hi:count, saying exactly what is wrong.
+// lo:hi:count. Each axis is judged on its own first, so an error names the
+// part that is wrong ("lr=1:2:0" is a count of 0, not a missing axis), and
+// every error ends in the form that is accepted.
 func ParseAxes(spec string) ([2]Axis, error) {
 	var axes [2]Axis
 	parts := strings.Split(spec, ",")
-	if len(parts) != 2 {
-		return axes, fmt.Errorf("%s: want two axes, e.g. lr=1e-5:1:13,init-scale=0.01:1:9", engine.QuoteValue(spec))
+	var got []Axis
+	var names []string
+	for _, p := range parts {
+		a, err := parseAxis(strings.TrimSpace(p))
+		if err != nil {
+			return axes, err
+		}
+		got, names = append(got, a), append(names, a.Setting.Name)
 	}
-	for i, p := range parts {
-		name, rng, ok := strings.Cut(strings.TrimSpace(p), "=")
-		st, known := engine.LookupSetting(name)
-		log, isNum := numeric[name]
-		switch {
-		case !ok:
-			return axes, fmt.Errorf("axis %s: want SETTING=LO:HI:COUNT", engine.QuoteValue(p))
-		case !known:
-			return axes, fmt.Errorf("axis %s: unknown setting (want one of lr, init-scale, xmin, dropout, batch)", engine.QuoteValue(name))
-		case !isNum:
-			return axes, fmt.Errorf("axis %s: not a numeric setting (want one of lr, init-scale, xmin, dropout, batch)", name)
-		}
-		f := strings.Split(rng, ":")
-		if len(f) != 3 {
-			return axes, fmt.Errorf("axis %s: want LO:HI:COUNT, e.g. %s=1e-5:1:13", engine.QuoteValue(p), name)
-		}
-		lo, e1 := strconv.ParseFloat(f[0], 64)
-		hi, e2 := strconv.ParseFloat(f[1], 64)
-		n, e3 := strconv.Atoi(f[2])
-		switch {
-		case e1 != nil || e2 != nil || math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0):
-			return axes, fmt.Errorf("axis %s: %s and %s must be numbers", name, engine.QuoteValue(f[0]), engine.QuoteValue(f[1]))
-		case e3 != nil || n < 1 || n > MaxCount:
-			return axes, fmt.Errorf("axis %s: count %s: want 1 to %d", name, engine.QuoteValue(f[2]), MaxCount)
-		case lo > hi:
-			return axes, fmt.Errorf("axis %s: the range %g:%g is reversed (want LO ≤ HI)", name, lo, hi)
-		case n == 1 && lo != hi:
-			return axes, fmt.Errorf("axis %s: one value needs LO = HI", name)
-		case log && !(lo > 0):
-			return axes, fmt.Errorf("axis %s: a log range needs LO > 0, not %g", name, lo)
-		}
-		if i == 1 && name == axes[0].Setting.Name {
-			return axes, fmt.Errorf("both axes are %s: want two different settings", name)
-		}
-		a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log, Values: ladder(lo, hi, n, log, integer[name])}
-		a.Count = len(a.Values)      // a whole-number ladder may have fewer distinct rungs than asked
-		for _, v := range a.Values { // each value must be one the setting accepts
-			probe := engine.DefaultConfig()
-			if err := st.Apply(&probe, strconv.FormatFloat(v, 'g', -1, 64)); err != nil {
-				return axes, fmt.Errorf("axis %s: %v", name, err)
-			}
-		}
-		axes[i] = a
+	switch {
+	case len(got) == 1:
+		return axes, fmt.Errorf("%s is one axis; a map sweeps %s", engine.QuoteValue(spec), axesForm)
+	case len(got) != 2:
+		return axes, fmt.Errorf("%d axes (%s); a map sweeps %s", len(got), strings.Join(names, ", "), axesForm)
+	case names[0] == names[1]:
+		return axes, fmt.Errorf("both axes are %s: want two different settings (of %s)", names[0], mapSettings)
 	}
-	return axes, nil
+	return [2]Axis{got[0], got[1]}, nil
+}
+
+// parseAxis reads one axis, SETTING=LO:HI:COUNT.
+func parseAxis(p string) (Axis, error) {
+	name, rng, ok := strings.Cut(p, "=")
+	st, known := engine.LookupSetting(name)
+	log, isNum := numeric[name]
+	form := fmt.Sprintf("as in %s=%s", name, axisExample[name])
+	switch {
+	case !ok:
+		return Axis{}, fmt.Errorf("axis %s: want SETTING=LO:HI:COUNT (a map sweeps %s)", engine.QuoteValue(p), axesForm)
+	case !known:
+		return Axis{}, fmt.Errorf("axis %s: unknown setting (want one of %s)", engine.QuoteValue(name), mapSettings)
+	case !isNum:
+		return Axis{}, fmt.Errorf("axis %s: not a numeric setting (want one of %s)", name, mapSettings)
+	}
+	f := strings.Split(rng, ":")
+	if len(f) != 3 {
+		return Axis{}, fmt.Errorf("axis %s: %s has %d part(s); want LO:HI:COUNT, %s", name, engine.QuoteValue(rng), len(f), form)
+	}
+	var ends [2]float64
+	for i, what := range []string{"LO", "HI"} {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return Axis{}, fmt.Errorf("axis %s: %s %s is not a finite number; %s", name, what, engine.QuoteValue(f[i]), form)
+		}
+		ends[i] = v
+	}
+	lo, hi := ends[0], ends[1]
+	n, err := strconv.Atoi(f[2])
+	switch {
+	case err != nil || n < 1 || n > MaxCount:
+		return Axis{}, fmt.Errorf("axis %s: count %s: want 1 to %d points, %s", name, engine.QuoteValue(f[2]), MaxCount, form)
+	case lo > hi:
+		return Axis{}, fmt.Errorf("axis %s: the range %g:%g is reversed (want LO ≤ HI: %s=%g:%g:%d)", name, lo, hi, name, hi, lo, n)
+	case n == 1 && lo != hi:
+		return Axis{}, fmt.Errorf("axis %s: one value needs LO = HI, as in %s=%g:%g:1, or a count of 2 or more", name, name, lo, lo)
+	case n > 1 && lo == hi:
+		return Axis{}, fmt.Errorf("axis %s: LO = HI is one value, as in %s=%g:%g:1; %d points need HI > LO", name, name, lo, lo, n)
+	case log && !(lo > 0):
+		return Axis{}, fmt.Errorf("axis %s: a log range needs LO > 0, not %g: %s spreads its points over decades, as in %s=%s", name, lo, name, name, axisExample[name])
+	}
+	a := Axis{Setting: st, Lo: lo, Hi: hi, Count: n, Log: log, Values: ladder(lo, hi, n, log, integer[name])}
+	a.Count = len(a.Values)              // a whole-number ladder may have fewer distinct rungs than asked
+	for i := 1; i < len(a.Values); i++ { // a range too narrow for its count, even at 15 digits
+		if !(a.Values[i] > a.Values[i-1]) {
+			return Axis{}, fmt.Errorf("axis %s: %g:%g is too narrow for %d distinct values: want fewer points or a wider range, as in %s=%s",
+				name, lo, hi, n, name, axisExample[name])
+		}
+	}
+	for _, v := range a.Values { // each value must be one the setting accepts
+		probe := engine.DefaultConfig()
+		if err := st.Apply(&probe, strconv.FormatFloat(v, 'g', -1, 64)); err != nil {
+			return Axis{}, fmt.Errorf("axis %s: %v", name, err)
+		}
+	}
+	return a, nil
 }
 
 // ladder is n values from lo to hi, evenly spaced in log or linear terms,
@@ -197,7 +240,7 @@ type Cell struct {
 	X, Y      float64 // the two axis values
 	Runs      int
 	Counts    [outcomes]int
-	MedianMSE float64 // median mse_above_0_01 over the runs that did not diverge (NaN if none)
+	MedianMSE float64 // median mse_above_0_01 over the runs that neither diverged nor were diverging (NaN if none)
 	Steps     int64   // steps taken by all its runs (early stops make this small)
 }
 

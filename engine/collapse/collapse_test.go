@@ -64,25 +64,43 @@ func counts(m *Map) [][][outcomes]int {
 	return out
 }
 
+// Every bad --map spec is one line naming the part that is wrong and the
+// form that is accepted: a single axis with a count of 0 is a count of 0
+// (it said "want two axes"), and the missing second axis is said only of a
+// spec whose one axis is good.
 func TestBadAxesAreRefused(t *testing.T) {
-	cases := map[string]string{
-		"lr=1e-5:1:13":                       "want two axes",
-		"lr=1e-5:1:13,colour=1:2:3":          "unknown setting",
-		"lr=1e-5:1:13,optimizer=1:2:3":       "not a numeric setting",
-		"lr=a:1:13,init-scale=0.01:1:9":      "must be numbers",
-		"lr=1e-5:1:0,init-scale=0.01:1:9":    "count 0: want 1 to 64",
-		"lr=1e-5:1:65,init-scale=0.01:1:9":   "count 65: want 1 to 64",
-		"lr=1:1e-5:13,init-scale=0.01:1:9":   "reversed",
-		"lr=0:1:13,init-scale=0.01:1:9":      "log range needs LO > 0",
-		"lr=-1:1:13,init-scale=0.01:1:9":     "log range needs LO > 0",
-		"lr=1e-5:1:13,lr=0.01:1:9":           "both axes are lr",
-		"lr=1e-5:1e7:13,init-scale=0.01:1:9": "lr 1e+07: want a number > 0 and ≤ 1e6",
-		"lr=1e-5:1:13,init-scale=0.01:1:9:4": "want LO:HI:COUNT",
-		"lr=1e-5:1:2,init-scale=0.01:1:3=":   `count "3=": want 1 to 64`,
+	cases := []struct{ spec, bad, form string }{
+		{"lr=1:2:0", "count 0:", "want 1 to 64 points, as in lr=1e-5:1:13"},
+		{"lr=1e-5:1:13", `"lr=1e-5:1:13" is one axis`, "two SETTING=LO:HI:COUNT, comma-separated, as in lr=1e-5:1:13,init-scale=0.01:1:9"},
+		{"lr=1e-5:1:13,init-scale=0.01:1:9,xmin=0:0.1:3", "3 axes (lr, init-scale, xmin)", "a map sweeps two SETTING=LO:HI:COUNT"},
+		{"", `axis ""`, "want SETTING=LO:HI:COUNT (a map sweeps two"},
+		{"lr=1e-5:1:13,", `axis ""`, "want SETTING=LO:HI:COUNT"},
+		{"lr", "axis lr:", "want SETTING=LO:HI:COUNT"},
+		{"lr=1e-5:1:13,colour=1:2:3", "axis colour: unknown setting", "want one of lr, init-scale, xmin, dropout, batch"},
+		{"lr=1e-5:1:13,optimizer=1:2:3", "axis optimizer: not a numeric setting", "want one of lr, init-scale, xmin, dropout, batch"},
+		{"lr=a:1:13,init-scale=0.01:1:9", "axis lr: LO a is not a finite number", "as in lr=1e-5:1:13"},
+		{"lr=1e-5:inf:13,init-scale=0.01:1:9", "axis lr: HI inf is not a finite number", "as in lr=1e-5:1:13"},
+		{"xmin=0:0.1:3,dropout=0:NaN:3", "axis dropout: HI NaN", "as in dropout=0:0.3:3"},
+		{"lr=1e-5:1:0,init-scale=0.01:1:9", "axis lr: count 0:", "want 1 to 64 points"},
+		{"lr=1e-5:1:65,init-scale=0.01:1:9", "axis lr: count 65:", "want 1 to 64 points"},
+		{"lr=1e-5:1:2.5,init-scale=0.01:1:9", "axis lr: count 2.5:", "want 1 to 64 points"},
+		{"lr=1e-5:1:2,init-scale=0.01:1:3=", `axis init-scale: count "3="`, "as in init-scale=0.01:1:9"},
+		{"lr=1:1e-5:13,init-scale=0.01:1:9", "axis lr: the range 1:1e-05 is reversed", "want LO ≤ HI: lr=1e-05:1:13"},
+		{"lr=0.1:1:1,init-scale=0.01:1:9", "axis lr: one value needs LO = HI", "as in lr=0.1:0.1:1"},
+		{"lr=0:1:13,init-scale=0.01:1:9", "axis lr: a log range needs LO > 0, not 0", "spreads its points over decades, as in lr=1e-5:1:13"},
+		{"lr=-1:1:13,init-scale=0.01:1:9", "axis lr: a log range needs LO > 0, not -1", "over decades"},
+		{"lr=1e-5:1:13,lr=0.01:1:9", "both axes are lr", "want two different settings (of lr, init-scale"},
+		{"lr=1e-5:1e7:13,init-scale=0.01:1:9", "axis lr: lr 1e+07", "want a number > 0 and ≤ 1e6"},
+		{"lr=1e-5:1:13,init-scale=0.01:1:9:4", `axis init-scale: 0.01:1:9:4 has 4 part(s)`, "want LO:HI:COUNT, as in init-scale=0.01:1:9"},
+		{"batch=1:1000", "axis batch: 1:1000 has 2 part(s)", "as in batch=1:1000:4"},
+		{"lr=0:0:1", "axis lr: a log range needs LO > 0, not 0", "as in lr=1e-5:1:13"},                                  // found by FuzzParseAxes
+		{"dropout=0:.0:1,lr=.01:.01:2", "axis lr: LO = HI is one value", "as in lr=0.01:0.01:1; 2 points need HI > LO"}, // found by FuzzParseAxes
+		{"xmin=0.1:0.10000000000000002:64,lr=1:1:1", "axis xmin: 0.1:0.10000000000000002 is too narrow for 64 distinct values", "as in xmin=0:0.1:3"},
 	}
-	for spec, want := range cases {
-		if _, err := ParseAxes(spec); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%q: %v, want %q", spec, err, want)
+	for _, c := range cases {
+		_, err := ParseAxes(c.spec)
+		if err == nil || !strings.Contains(err.Error(), c.bad) || !strings.Contains(err.Error(), c.form) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: %v\n want it to name %q and the form %q", c.spec, err, c.bad, c.form)
 		}
 	}
 	big := questionSpec(t, "lr=1e-5:1:64,init-scale=0.01:1:64", 25, 100)

@@ -123,7 +123,7 @@ func assemble(spec Spec, results []result) *Map {
 				r := results[(y*nx+x)*spec.Seeds+s]
 				c.Counts[r.outcome]++
 				c.Steps += r.steps
-				if r.outcome != Diverged && !math.IsNaN(r.mse) {
+				if !math.IsNaN(r.mse) { // a diverged or diverging run has none
 					mses = append(mses, r.mse)
 				}
 			}
@@ -234,6 +234,9 @@ func (r *run) settle() {
 		o = Converged
 	case engine.StatusDiverged:
 		r.res = &result{Diverged, math.NaN(), r.taken}
+		return
+	case engine.StatusDiverging: // its mse is only how far it has blown up by now: not a figure to take a median of
+		r.res = &result{Diverging, math.NaN(), r.taken}
 		return
 	default:
 		o = Learning

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -97,5 +98,35 @@ func TestMapInThePoolIsTheSameMap(t *testing.T) {
 	}
 	if p.Busy() <= 0 {
 		t.Fatal("the pooled map trained outside the pool")
+	}
+}
+
+// A run whose loss is still exploding when its steps run out, not yet
+// NaN or ∞, is diverging, not learning: SGD at lr 1.3 from the normal init
+// grows its loss about ×2.5 a step and overflows only near step 750, so at
+// 400 steps every seed is diverging, and given 1,500 every seed has diverged.
+func TestSlowDivergenceIsNotLearning(t *testing.T) {
+	spec := questionSpec(t, "lr=1.3:1.3:1,init-scale=1:1:1", 3, 400)
+	spec.Base.Init = engine.InitNormal
+	m, err := Compute(context.Background(), spec, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := m.Cells[0][0]
+	if c.Counts[Diverging] != 3 || !math.IsNaN(c.MedianMSE) {
+		t.Fatalf("400 steps of lr 1.3: %v %+v", OutcomeNames, c)
+	}
+	if o, _ := c.Majority(); OutcomeNames[o] != "diverging" {
+		t.Fatalf("majority %s", OutcomeNames[o])
+	}
+	spec.Steps = 1500
+	if m, err = Compute(context.Background(), spec, 0, nil); err != nil || m.Cells[0][0].Counts[Diverged] != 3 {
+		t.Fatalf("1,500 steps of lr 1.3: %+v %v", m.Cells[0][0], err)
+	}
+	// The healthy end of the same axis is not diverging.
+	spec = questionSpec(t, "lr=0.001:0.001:1,init-scale=1:1:1", 3, 400)
+	spec.Base.Init = engine.InitNormal
+	if m, err = Compute(context.Background(), spec, 0, nil); err != nil || m.Cells[0][0].Counts[Learning] != 3 {
+		t.Fatalf("400 steps of lr 0.001: %+v %v", m.Cells[0][0], err)
 	}
 }

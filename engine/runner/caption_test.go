@@ -115,3 +115,35 @@ func TestMalformedCaptionsAndExpectsAreRejected(t *testing.T) {
 		t.Fatalf("%+v %v", l, err)
 	}
 }
+
+// Every verdict's status is an expect word: a lesson can assert any state
+// the verdict engine can report, diverging (finite, but the loss growing
+// step after step) included.
+func TestEveryStatusIsAnExpectWord(t *testing.T) {
+	n := 0
+	for s := engine.StatusUntrained; s.String() != "unknown"; s++ {
+		for _, cond := range []string{s.String(), "not " + s.String(), s.String() + ".B"} {
+			if e, err := parseCondition(cond); err != nil || e.Status != s.String() {
+				t.Errorf("expect %s: %+v, %v", cond, e, err)
+			}
+		}
+		n++
+	}
+	if n < 7 { // untrained … diverging: the loop must have walked them
+		t.Fatalf("walked %d statuses", n)
+	}
+	_, err := parseCondition("soon")
+	if err == nil || !strings.Contains(err.Error(), "diverging") {
+		t.Fatalf("the unknown-condition error does not list diverging: %v", err)
+	}
+	// lr 5 from the normal init: the loss grows ×80 a step, finite until step 162.
+	r := stepTo(t, "preset divergent\nrun 12\nexpect diverging\nexpect not diverged\nsay {status} at {step}: {verdict}\nwait")
+	c := r.Captions[0]
+	if c.Missed != "" || !strings.HasPrefix(c.Text, "diverging at 12: diverging: the loss grew ×") {
+		t.Fatalf("%+v", c)
+	}
+	r = stepTo(t, "preset question\nrun 1\nexpect diverging\nsay Diverging.\nwait")
+	if c := r.Captions[0]; c.Missed != "diverging" || !strings.Contains(c.Text, "collapsed") {
+		t.Fatalf("a collapsed run met expect diverging: %+v", c)
+	}
+}

@@ -26,10 +26,12 @@ type Expect struct {
 	all    bool // FIGURE=all: a per-layer count equals the layer's units
 }
 
-// statusNames are the words expect takes: engine.Status's names.
+// statusNames are the words expect takes: every engine.Status's name, up to
+// the first that has none, so a status the verdict engine gains (diverging
+// came after diverged) is a word at once.
 var statusNames = func() []string {
 	var out []string
-	for s := engine.StatusUntrained; s <= engine.StatusDiverged; s++ {
+	for s := engine.StatusUntrained; s.String() != "unknown"; s++ {
 		out = append(out, s.String())
 	}
 	return out

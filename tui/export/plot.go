@@ -228,6 +228,9 @@ func lossPlot(r Run) *plot.Plot {
 	if any {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = decades{}
+		if p.Y.Min == p.Y.Max { // one point (one step): gonum would widen it by ±1, below 0 on a log axis
+			p.Y.Min, p.Y.Max = p.Y.Min/math.Sqrt(10), p.Y.Max*math.Sqrt(10) // half a decade either side
+		}
 	} else {
 		p.Title.Text += " — no steps yet"
 	}

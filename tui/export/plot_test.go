@@ -198,3 +198,31 @@ func TestPlotOfADivergedRun(t *testing.T) {
 		t.Errorf("no %q in the title", want)
 	}
 }
+
+// Found by TestWalkStates at LNFIT_WALK_SEED=2285 (square-answer, one step,
+// E): a loss history of one point below 1 is a flat range, which gonum
+// widens by ±1 to a negative minimum, and its log axis panicked. Every run
+// with its one step, on every preset, plots.
+func TestPlotOfOneStep(t *testing.T) {
+	for _, preset := range []string{"square-answer", "question", "answer"} {
+		s := session(t, preset, 1, "")
+		r := Capture(s, false)
+		if len(r.Lanes[0].Snap.History) != 1 {
+			t.Fatalf("%s: %d buckets after one step", preset, len(r.Lanes[0].Snap.History))
+		}
+		var buf bytes.Buffer
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("%s, one step (loss %g): panic %v", preset, r.Lanes[0].Snap.History[0].Max, p)
+				}
+			}()
+			if err := WritePlot(&buf, r, "svg"); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		if !strings.Contains(svgStructure(t, buf.Bytes()), "loss") {
+			t.Fatalf("%s: no loss plot", preset)
+		}
+	}
+}
