@@ -186,6 +186,20 @@ func (tl *Timeline) stretchStart(end int) int {
 	return max(i, 0)
 }
 
+// StretchEnd is the step of the newest moment in moment i's stretch of
+// steps, and whether that stretch is the newest (the live run goes on from
+// it): the end of the axis a moment's loss is drawn on.
+func (tl *Timeline) StretchEnd(i int) (step int64, newest bool) {
+	if len(tl.moments) == 0 {
+		return 0, true
+	}
+	i = max(0, min(i, len(tl.moments)-1))
+	for i+1 < len(tl.moments) && tl.moments[i+1].Step >= tl.moments[i].Step {
+		i++
+	}
+	return tl.moments[i].Step, i == len(tl.moments)-1
+}
+
 // Decade is the index a shift-arrow moves to from i: the first moment at
 // least ten times further (dir +1) or a tenth as far (dir −1) in steps.
 func (tl *Timeline) Decade(i, dir int) int {

@@ -242,6 +242,11 @@ func (m *Model) momentFrame() frame {
 		}
 	}
 	mo := m.tl.keep.At(m.tl.at)
+	end, newest := m.tl.keep.StretchEnd(m.tl.at)
+	if newest { // the live run goes on from this stretch
+		end = max(end, liveStep)
+	}
+	f.timelineTo = end
 	f.timeline = fmt.Sprintf("viewing step %s of %s · t/esc back to live · %s", engine.Commas(mo.Step), engine.Commas(liveStep), under)
 	where := fmt.Sprintf("moment %d of %d", m.tl.at+1, m.tl.keep.Len())
 	if mo.Why != "" {

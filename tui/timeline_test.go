@@ -157,3 +157,42 @@ func TestTimelineInAClass(t *testing.T) {
 		t.Fatalf("the teacher's published frame while scrubbing: %q", f.timeline)
 	}
 }
+
+// The loss plot at a moment is the run's axis, drawn up to the moment's
+// step, with the cursor (┊ and ↑STEP) in the column where its loss ends.
+func TestTimelineLossCursor(t *testing.T) {
+	m := sized(timelineModel(t, Options{}), 100, 30)
+	m = keys(m, "t", "shift+left") // a decade back from 300
+	mo := m.tl.keep.At(m.tl.at)
+	if m.frame.timelineTo != 300 || mo.Step >= 300 || mo.Step < 10 {
+		t.Fatalf("at step %d, the axis ends at %d, want 300", mo.Step, m.frame.timelineTo)
+	}
+	s, _ := m.momentSession()
+	snap := s.Main().Snapshot()
+	const w, h = 46, 12
+	p := plotLoss([]engine.Snapshot{snap}, w, h, lossOpts{logY: true, end: 300}, newStyles(0), 0)
+	mean, _ := lossColumnsTo(&snap, plotColumns(w), false, 300)
+	at := lastColumn([][]float64{mean})
+	// The moment's loss ends where its step falls on a 1..300 axis.
+	if want := int(mo.Step-1) * plotColumns(w) / 300; at != want {
+		t.Fatalf("the loss of step %d ends in column %d of %d, want %d", mo.Step, at, plotColumns(w), want)
+	}
+	cursorRows := 0
+	for _, l := range strings.Split(p.graph, "\n") {
+		r := []rune(l)
+		if x := axisIndex(r) + 1 + at; axisIndex(r) >= 0 && x < len(r) && r[x] == '┊' {
+			cursorRows++
+		}
+		if strings.ContainsRune(string(r[min(axisIndex(r)+2+at, len(r)):]), '─') {
+			t.Fatalf("the loss is drawn past the moment's column %d:\n%s", at, p.graph)
+		}
+	}
+	if cursorRows == 0 || !strings.Contains(p.footer[0], "↑"+engine.Commas(mo.Step)) || !strings.Contains(p.footer[0], "300") {
+		t.Fatalf("no cursor at column %d, or no ↑%d on the axis:\n%s\n%s", at, mo.Step, p.graph, p.footer[0])
+	}
+	// The live run's plot has no cursor.
+	live := plotLoss([]engine.Snapshot{m.session.Main().Snapshot()}, w, h, lossOpts{logY: true}, newStyles(0), 0)
+	if strings.ContainsRune(live.graph, '┊') || strings.Contains(live.footer[0], "↑") {
+		t.Fatalf("the live loss plot has a cursor:\n%s", live.graph)
+	}
+}
