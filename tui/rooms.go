@@ -40,6 +40,8 @@ func (m *Model) room() room {
 			return &m.lab
 		case modeError:
 			return &m.errv
+		case modeUnits:
+			return &m.units
 		}
 	case modeUnits:
 		return &m.units

@@ -47,7 +47,7 @@ func (m *Model) publishedMoments() []*engine.Moment {
 const servedTimelineBudget = 8 << 20
 
 // timelineModes are the rooms t opens the timeline from, and that draw a moment.
-var timelineModes = modesOf(modePlots, modeLab, modeError)
+var timelineModes = modesOf(modePlots, modeLab, modeError, modeUnits)
 
 // syncTimeline gives the runner the dashboard's timeline (a new runner after
 // a preset, a map cell or a fork starts without one), or takes the runner's
@@ -82,7 +82,7 @@ func (m *Model) markChange(token string, step int64, said int) {
 
 // doMarked runs an action, and marks the moment if it changed the setup.
 func (m *Model) doMarked(a *action, key string) tea.Cmd {
-	if m.role.following() || m.mode == modeTimeline || a.batch {
+	if m.role.following() || m.onTimeline() || a.batch {
 		return a.do(m, key)
 	}
 	tok, step, said := m.session.Setup().Token(), m.session.Step(), m.said
@@ -93,7 +93,7 @@ func (m *Model) doMarked(a *action, key string) tea.Cmd {
 
 // openTimeline is t: the newest moment, in the room on screen.
 func (m *Model) openTimeline(string) tea.Cmd {
-	if m.mode == modeTimeline {
+	if m.onTimeline() {
 		return m.closeTimeline("")
 	}
 	if m.role.following() { // the teacher's moments, on this screen only
@@ -110,6 +110,33 @@ func (m *Model) openTimeline(string) tea.Cmd {
 	m.pause()
 	m.mode = modeTimeline
 	m.say(false, "the timeline: ←/→ a moment, shift+←/→ a decade, enter branches from it; training is paused until t/esc")
+	return nil
+}
+
+// onTimeline: a moment is on screen (or behind the help).
+func (m *Model) onTimeline() bool {
+	return m.mode == modeTimeline || m.mode == modeHelp && m.back == modeTimeline
+}
+
+// timelineEsc is esc on the timeline: the help over a moment closes first.
+func (m *Model) timelineEsc(string) tea.Cmd {
+	if m.mode == modeHelp {
+		m.mode = modeTimeline
+		return nil
+	}
+	return m.closeTimeline("")
+}
+
+// timelineHelp is ? on the timeline: the help lists the timeline's keys.
+func (m *Model) timelineHelp(string) tea.Cmd {
+	if m.mode == modeHelp {
+		m.mode = modeTimeline
+		return nil
+	}
+	m.help.scroll = 0
+	m.back, m.mode = modeTimeline, modeHelp
+	m.refresh()
+	m.sizeRooms() // the help's length at this size, for its scroll
 	return nil
 }
 
@@ -185,13 +212,23 @@ func (m *Model) saveMoment(string) tea.Cmd {
 	return nil
 }
 
-// timelineInner is h or e on the timeline: the lab or the error view of the
-// moment, or back to the plots.
+// timelineInner is h, e or u on the timeline: the lab, the error view or
+// the units room of the moment, or back to the plots.
 func (m *Model) timelineInner(to mode) {
 	if m.tl.inner == to {
 		to = modePlots
 	}
+	if to == modeUnits {
+		m.units.page = 0
+	}
 	m.tl.inner = to
+}
+
+func whyNotMomentPage(m *Model) string {
+	if m.tl.inner != modeUnits {
+		return "pgdn and pgup turn the units room's pages: u opens it at this moment"
+	}
+	return ""
 }
 
 func whyNotTimelineMove(m *Model) string {

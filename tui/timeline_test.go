@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -194,5 +195,77 @@ func TestTimelineLossCursor(t *testing.T) {
 	live := plotLoss([]engine.Snapshot{m.session.Main().Snapshot()}, w, h, lossOpts{logY: true}, newStyles(0), 0)
 	if strings.ContainsRune(live.graph, '┊') || strings.Contains(live.footer[0], "↑") {
 		t.Fatalf("the live loss plot has a cursor:\n%s", live.graph)
+	}
+}
+
+// ? on the timeline lists the timeline's keys, and the help over a moment
+// takes only those: a setup key there does not reach the live run.
+func TestTimelineHelp(t *testing.T) {
+	m := sized(timelineModel(t, Options{}), 80, 24)
+	tok := m.session.Setup().Token()
+	m = keys(m, "t", "left", "?")
+	if m.mode != modeHelp || m.back != modeTimeline {
+		t.Fatalf("? on the timeline: mode %d, back %d (%q)", m.mode, m.back, m.msg)
+	}
+	v := m.render()
+	checkFits(t, v, 80, 24)
+	for _, want := range []string{"← →", "⇧← ⇧→", "enter", "save the moment on screen", "esc", "timeline: back to the live run", "the moment's units", "viewing step"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the help over the timeline lacks %q:\n%s", want, v)
+		}
+	}
+	at := m.tl.at
+	m = keys(m, "o")
+	if !m.msgBad || m.session.Setup().Token() != tok {
+		t.Fatalf("o in the help over a moment: %q, token %q", m.msg, m.session.Setup().Token())
+	}
+	m = keys(m, "left")
+	if m.tl.at != at-1 || m.mode != modeHelp {
+		t.Fatalf("← in the help over a moment: at %d (was %d), mode %d", m.tl.at, at, m.mode)
+	}
+	m = keys(m, "esc")
+	if m.mode != modeTimeline {
+		t.Fatalf("esc in the help over a moment: mode %d, want the timeline", m.mode)
+	}
+	m = keys(m, "?", "?")
+	if m.mode != modeTimeline {
+		t.Fatalf("? twice: mode %d, want the timeline", m.mode)
+	}
+}
+
+// u on the timeline draws the moment's units: those of the question at
+// step 1 (golden at 80×24), not the live run's; its pages turn with pgdn.
+func TestTimelineUnits(t *testing.T) {
+	m := sized(timelineModel(t, Options{}), 80, 24)
+	m = keys(m, "t", "shift+left", "shift+left", "shift+left", "shift+left", "right", "u")
+	if m.mode != modeTimeline || m.tl.inner != modeUnits || m.tl.keep.At(m.tl.at).Step != 1 {
+		t.Fatalf("u on the timeline: mode %d, inner %d, step %d", m.mode, m.tl.inner, m.tl.keep.At(m.tl.at).Step)
+	}
+	s, _ := m.momentSession()
+	want := s.Main().Units(engine.DefaultPlotPoints)
+	got := m.frame.units
+	if len(got.Lanes) != 1 || got.Lanes[0].Step != 1 || fmt.Sprint(got.Lanes[0].Layers) != fmt.Sprint(want.Layers) {
+		t.Fatalf("the units on screen are not step 1's: %+v", got.Lanes)
+	}
+	m = quiet(m)
+	v := m.render()
+	checkFits(t, v, 80, 24)
+	if !strings.Contains(v, "viewing step 1 of 300") {
+		t.Fatalf("the units at step 1:\n%s", v)
+	}
+	golden(t, "timeline_units_80x24", v)
+	if n := m.unitsPages(); n > 1 {
+		m = keys(m, "pgdown")
+		if m.units.page != 1 || m.render() == v {
+			t.Fatalf("pgdn on the moment's units: page %d of %d", m.units.page, n)
+		}
+	}
+	m = keys(m, "u", "pgdown") // back to the plots: pgdn says what it is for
+	if m.tl.inner != modePlots || !m.msgBad || !strings.Contains(m.msg, "u opens") {
+		t.Fatalf("pgdn without the units: inner %d, %q", m.tl.inner, m.msg)
+	}
+	m = keys(m, "u", "esc") // back to the live run, in its units room
+	if m.mode != modeUnits || m.frame.units.Lanes[0].Step != 300 {
+		t.Fatalf("esc from the moment's units: mode %d", m.mode)
 	}
 }
