@@ -168,3 +168,43 @@ func TestTimelineStartsWhereTheRunIs(t *testing.T) {
 		t.Fatal("found a moment before the loaded step")
 	}
 }
+
+// The what-if a branch invites: from a moment, a change of optimizer, of
+// learning rate or a race trains on the same batches as the run did (its
+// batch stream is the uninterrupted run's, step for step), and so does a
+// change of init or activation from step 0 (a restart with the same seed);
+// a change of batch size does not.
+func TestTimelineWhatIfSeesTheSameBatches(t *testing.T) {
+	const end = 120
+	s, tl := NewSession(mustNew(t, DefaultConfig()), "question"), NewTimeline()
+	trainObserved(s, tl, end)
+	changes := []struct {
+		name, value string
+		at          int64
+		same        bool
+	}{
+		{"optimizer", OptAdam, 45, true}, {"lr", "0.05", 45, true}, {"race", "", 45, true},
+		{"init", "normal", 0, true}, {"activation", "tanh", 0, true}, {"batch", "100", 45, false},
+	}
+	for _, c := range changes {
+		i, err := tl.Find(c.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := tl.At(i).Session()
+		if c.name == "race" {
+			err = b.Race([]Lane{{Optimizer: OptSGD}, {Optimizer: OptAdam}}, 0)
+		} else {
+			err = b.Set(c.name, c.value, AllLanes)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Run(int(end - c.at))
+		for l, lane := range b.Lanes() {
+			if same := *lane.batchSrc == *s.Main().batchSrc; same != c.same {
+				t.Errorf("%s %s at step %d, lane %d: the same batches as the run: %v, want %v", c.name, c.value, c.at, l, same, c.same)
+			}
+		}
+	}
+}

@@ -109,8 +109,20 @@ func (m *Model) openTimeline(string) tea.Cmd {
 	m.tl.inner, m.tl.resume, m.tl.at = m.mode, m.running, m.tl.keep.Last()
 	m.pause()
 	m.mode = modeTimeline
-	m.say(false, "the timeline: ←/→ a moment, shift+←/→ a decade, enter branches from it; training is paused until t/esc")
+	m.say(false, "%s", m.timelineHint())
 	return nil
+}
+
+// timelineHint is what t says: one line at 80 columns, true for this role.
+func (m *Model) timelineHint() string {
+	const moves = "the timeline: ←/→ a moment, ⇧←/⇧→ a decade"
+	switch {
+	case m.role.following():
+		return moves + ", on your screen only; the teacher's run goes on"
+	case m.lessonActive():
+		return moves + "; t/esc back to the lesson"
+	}
+	return moves + ", enter branches from it"
 }
 
 // onTimeline: a moment is on screen (or behind the help).
@@ -188,11 +200,36 @@ func (m *Model) branch(string) tea.Cmd {
 	m.sel = min(m.sel, len(m.session.Lanes())-1)
 	m.restarted()
 	m.mode, m.tl.view, m.tl.viewing = m.tl.inner, nil, nil
-	m.say(false, "branched from step %s: the live run goes on from there, the same bits as the run had then", engine.Commas(mo.Step))
+	m.say(false, "%s", m.whatIf(mo.Step))
 	if m.tl.resume {
 		return m.resume()
 	}
 	return nil
+}
+
+// whatIf is what the branch says: the keys that work now and change the
+// run without changing its batches (TestTimelineWhatIfSeesTheSameBatches):
+// the optimizer, the learning rate, a race; from step 0 also the init and
+// the activation, which restart with the same seed.
+func (m *Model) whatIf(step int64) string {
+	said := fmt.Sprintf("branched at step %s, bit for bit", engine.Commas(step))
+	cands := [][2]string{{"o", "o"}, {"+", "+/-"}}
+	if !m.session.Racing() { // c would end a race, not start one
+		cands = append(cands, [2]string{"c", "c"})
+	}
+	if step == 0 {
+		cands = append(cands, [2]string{"i", "i"}, [2]string{"a", "a"})
+	}
+	var keys []string
+	for _, c := range cands {
+		if a := m.resolve(c[0]); a != nil && m.why(a, c[0]) == "" {
+			keys = append(keys, c[1])
+		}
+	}
+	if len(keys) == 0 {
+		return said
+	}
+	return said + " — change a setting (" + strings.Join(keys, ", ") + ") to see what would have happened on the same batches"
 }
 
 // saveMoment is w on the timeline: the moment's network, not the live one's.

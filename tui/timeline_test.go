@@ -106,6 +106,11 @@ func TestTimelineBranchAndSave(t *testing.T) {
 	if m.mode != modePlots || m.session.Step() != at {
 		t.Fatalf("enter: mode %d, step %d, want %d", m.mode, m.session.Step(), at)
 	}
+	// The what-if: the keys named work now (at a step past 0, not i or a).
+	wantSaid := "branched at step " + engine.Commas(at) + ", bit for bit — change a setting (o, +/-, c) to see what would have happened on the same batches"
+	if m.msg != wantSaid {
+		t.Fatalf("enter says %q, want %q", m.msg, wantSaid)
+	}
 	m.advance(runner.Budget{Steps: 300 - at})
 	plain, _ := engine.New(m.session.Main().Config())
 	plain.Run(300)
@@ -267,5 +272,21 @@ func TestTimelineUnits(t *testing.T) {
 	m = keys(m, "u", "esc") // back to the live run, in its units room
 	if m.mode != modeUnits || m.frame.units.Lanes[0].Step != 300 {
 		t.Fatalf("esc from the moment's units: mode %d", m.mode)
+	}
+}
+
+// From step 0 the what-if names the init and the activation too; from a
+// race, not c (it would end the race).
+func TestTimelineWhatIfFromStepZeroAndARace(t *testing.T) {
+	m := sized(timelineModel(t, Options{}), 100, 30)
+	m = keys(m, "t", "shift+left", "shift+left", "shift+left", "shift+left", "enter")
+	if m.session.Step() != 0 || !strings.Contains(m.msg, "(o, +/-, c, i, a)") {
+		t.Fatalf("a branch at step %d says %q", m.session.Step(), m.msg)
+	}
+	m = keys(m, "c")
+	m.advance(runner.Budget{Steps: 20})
+	m = keys(m, "t", "left", "enter")
+	if !m.session.Racing() || !strings.Contains(m.msg, "(o, +/-)") {
+		t.Fatalf("a branch in a race (racing %v) says %q", m.session.Racing(), m.msg)
 	}
 }
