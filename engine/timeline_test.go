@@ -208,3 +208,43 @@ func TestTimelineWhatIfSeesTheSameBatches(t *testing.T) {
 		}
 	}
 }
+
+// The last frames: one moment each, at most TimelineFrames of them (the
+// oldest goes first, the planned moments stay), none at a step already
+// kept, and a branch from one is the uninterrupted run bit for bit.
+func TestTimelineKeepsTheLastFrames(t *testing.T) {
+	s, tl := NewSession(mustNew(t, answerLike(10)), "answer"), NewTimeline()
+	trainObserved(s, tl, 100)
+	planned := tl.Len()
+	if tl.Frame(s) {
+		t.Fatal("a frame at the newest moment's step was kept")
+	}
+	var frames []int64
+	for range TimelineFrames + 7 {
+		s.Run(3)
+		if !tl.Frame(s) {
+			t.Fatalf("the frame at step %d was not kept", s.Step())
+		}
+		frames = append(frames, s.Step())
+	}
+	kept := 0
+	for i := range tl.Len() {
+		if tl.At(i).Frame {
+			kept++
+			if tl.At(i).Step <= frames[6] {
+				t.Fatalf("an old frame (step %d) is still kept: %v", tl.At(i).Step, tl.Steps())
+			}
+		}
+	}
+	if kept != TimelineFrames || tl.Len() != planned+TimelineFrames || tl.Thinned() != 0 {
+		t.Fatalf("%d frames kept of %d moments (%d thinned), want %d frames beside %d planned", kept, tl.Len(), tl.Thinned(), TimelineFrames, planned)
+	}
+	live := s.Clone()
+	i, _ := tl.Find(frames[20])
+	b, err := tl.At(i).Session()
+	if err != nil || !tl.At(i).Frame || b.Step() != frames[20] {
+		t.Fatalf("no frame at step %d: %v", frames[20], err)
+	}
+	b.Run(int(live.Step() - b.Step()))
+	sameSession(t, "a branch from a frame", live, b)
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -22,10 +23,12 @@ type timelineView struct {
 	resume  bool             // the live run was training when t opened
 	view    *engine.Session  // the moment as a session, for its frame
 	viewing *engine.Moment   // ... of this moment
+	frameAt time.Time        // when the last frame was kept as a moment
 
 	// A teacher's moments as last published: a fresh copy whenever they change.
-	shared            []*engine.Moment
-	sharedN, sharedTh int
+	shared   []*engine.Moment
+	sharedOf *engine.Timeline // ... of this timeline (a lesson may bring its own)
+	sharedCh int              // ... at this count of its changes
 }
 
 // publishedMoments is the teacher's list for its followers' frames; the
@@ -35,15 +38,31 @@ func (m *Model) publishedMoments() []*engine.Moment {
 	if k == nil {
 		return nil
 	}
-	if k.Len() != m.tl.sharedN || k.Thinned() != m.tl.sharedTh {
-		m.tl.shared, m.tl.sharedN, m.tl.sharedTh = k.Moments(), k.Len(), k.Thinned()
+	if k != m.tl.sharedOf || k.Changes() != m.tl.sharedCh {
+		m.tl.shared, m.tl.sharedOf, m.tl.sharedCh = k.Moments(), k, k.Changes()
 	}
 	return m.tl.shared
 }
 
+// frameGap is how far apart the timeline keeps the last frames: its
+// engine.TimelineFrames of them are then the last few seconds of the run.
+const frameGap = 100 * time.Millisecond
+
+// keepFrame keeps the frame just trained as a moment, at most one a
+// frameGap (a follower's run is the teacher's, who keeps its own).
+func (m *Model) keepFrame() {
+	if m.role.following() || m.now().Sub(m.tl.frameAt) < frameGap {
+		return
+	}
+	m.syncTimeline()
+	if m.tl.keep.Frame(m.session) {
+		m.tl.frameAt = m.now()
+	}
+}
+
 // servedTimelineBudget is a classroom session's timeline budget: the
-// question's net keeps every planned moment to about 10^5 steps in it, and
-// thins evenly after.
+// question's net keeps every planned moment and its last frames to about
+// 9×10^5 steps in it (2.8×10^7 without the frames), and thins evenly after.
 const servedTimelineBudget = 8 << 20
 
 // timelineModes are the rooms t opens the timeline from, and that draw a moment.
@@ -104,7 +123,9 @@ func (m *Model) openTimeline(string) tea.Cmd {
 		m.tl.keep = engine.TimelineOf(m.shared.moments)
 	} else {
 		m.syncTimeline()
-		m.tl.keep.Observe(m.session) // the live step itself, if it is a planned one
+		if !m.tl.keep.Observe(m.session) { // the live step itself: a planned one, or a frame
+			m.tl.keep.Frame(m.session)
+		}
 	}
 	m.tl.inner, m.tl.resume, m.tl.at = m.mode, m.running, m.tl.keep.Last()
 	m.pause()
@@ -325,6 +346,9 @@ func (m *Model) momentFrame() frame {
 	where := fmt.Sprintf("moment %d of %d", m.tl.at+1, m.tl.keep.Len())
 	if mo.Why != "" {
 		where += " · after: " + mo.Why
+	}
+	if mo.Frame {
+		where += " · a frame of the last few seconds"
 	}
 	if th := m.tl.keep.Thinned(); th > 0 {
 		where += fmt.Sprintf(" · %d thinned to keep %d MB", th, m.tl.keep.Budget>>20)

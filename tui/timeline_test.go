@@ -290,3 +290,40 @@ func TestTimelineWhatIfFromStepZeroAndARace(t *testing.T) {
 		t.Fatalf("a branch in a race (racing %v) says %q", m.session.Racing(), m.msg)
 	}
 }
+
+// The dashboard keeps its last frames as moments, one a frameGap at most:
+// t then steps back through them, and says what they are.
+func TestTimelineKeepsTheDashboardsFrames(t *testing.T) {
+	m := sized(timelineModel(t, Options{}), 100, 30)
+	clock := fixedNow
+	m.now, m.stepCap, m.running = func() time.Time { return clock }, 7, true
+	m.pace = newPace(false, clock) // no ramp: every tick trains
+	before := m.tl.keep.Len()
+	var steps []int64
+	for i := range 12 {
+		clock = clock.Add(frameGap / 2) // two ticks a frameGap: every other one is kept
+		next, _ := m.Update(tickMsg{id: m.tickID})
+		m = next.(Model)
+		if i%2 == 0 {
+			steps = append(steps, m.session.Step())
+		}
+	}
+	var frames []int64
+	for i := before; i < m.tl.keep.Len(); i++ {
+		if mo := m.tl.keep.At(i); mo.Frame {
+			frames = append(frames, mo.Step)
+		}
+	}
+	if fmt.Sprint(frames) != fmt.Sprint(steps) {
+		t.Fatalf("frames kept at steps %v, want one a frame gap: %v", frames, steps)
+	}
+	m.running = false
+	m = keys(m, "space", "t") // t keeps the live step too: the newest moment is the run on screen
+	if mo := m.tl.keep.At(m.tl.at); !mo.Frame || mo.Step != m.session.Step() || !strings.Contains(m.frame.timelineAt, "a frame of the last few seconds") {
+		t.Fatalf("t: moment at step %d (frame %v, live %d): %q", mo.Step, mo.Frame, m.session.Step(), m.frame.timelineAt)
+	}
+	m = keys(m, "left")
+	if mo := m.tl.keep.At(m.tl.at); mo.Step != steps[len(steps)-1] {
+		t.Fatalf("← from the live step: step %d, want the last frame kept, %d", mo.Step, steps[len(steps)-1])
+	}
+}
