@@ -327,3 +327,39 @@ func TestTimelineKeepsTheDashboardsFrames(t *testing.T) {
 		t.Fatalf("← from the live step: step %d, want the last frame kept, %d", mo.Step, steps[len(steps)-1])
 	}
 }
+
+// Every key that changes the setup (or moves the run back) keeps a moment
+// just after it, named by what the key said: the action table's setup keys,
+// each pressed on a run at an unplanned step.
+func TestTimelineMarksEverySetupKey(t *testing.T) {
+	marked := 0
+	for _, a := range actionTable() {
+		if !a.setup || !a.modes.has(modePlots) || !a.roles.has(roleSolo) {
+			continue
+		}
+		for _, k := range a.keys {
+			m := sized(timelineModel(t, Options{}), 100, 30)
+			m.advance(runner.Budget{Steps: 7}) // step 307: not a planned step
+			tok, step, n := m.session.Setup().Token(), m.session.Step(), m.tl.keep.Len()
+			m = keys(m, k)
+			if m.session.Setup().Token() == tok && m.session.Step() >= step {
+				continue // nothing changed (n steps; p opens a list)
+			}
+			mo := m.tl.keep.At(m.tl.keep.Last())
+			if m.tl.keep.Len() != n+1 || mo.Step != m.session.Step() || mo.Why != m.msg {
+				t.Errorf("%s changed the setup (%q) but the newest moment is step %d %q (%d moments, were %d)", k, m.msg, mo.Step, mo.Why, m.tl.keep.Len(), n)
+			}
+			marked++
+		}
+	}
+	if marked < 10 {
+		t.Fatalf("only %d setup keys changed the setup", marked)
+	}
+	// A preset chosen in the picker is a setup change too.
+	m := sized(timelineModel(t, Options{}), 100, 30)
+	n := m.tl.keep.Len()
+	m = keys(m, "p", "down", "enter")
+	if mo := m.tl.keep.At(m.tl.keep.Last()); m.tl.keep.Len() != n+1 || mo.Step != 0 || mo.Why != m.msg || mo.Label != m.session.Label() {
+		t.Fatalf("a preset from the picker (%q): the newest moment is step %d %q %q", m.msg, mo.Step, mo.Why, mo.Label)
+	}
+}
