@@ -133,19 +133,32 @@ func TestTimelineBranchRefusedInALesson(t *testing.T) {
 }
 
 // A follower scrubs the teacher's moments on its own screen: the teacher's
-// run and screen are untouched; the teacher's own scrub is what followers see.
+// run and screen are untouched, and the teacher training on leaves the
+// follower at its moment; the teacher's own scrub is what followers see.
+// Both over the broadcast hub.
 func TestTimelineInAClass(t *testing.T) {
 	teacher, student, hub, _ := classroom(t)
+	share := func() {
+		teacher.refresh()
+		f, _ := hub.latest()
+		next, _ := student.Update(sharedFrameMsg{f})
+		student = next.(Model)
+	}
 	teacher.advance(runner.Budget{Steps: 120})
-	teacher.refresh()
-	f, _ := hub.latest()
-	next, _ := student.Update(sharedFrameMsg{f})
-	student = keys(next.(Model), "t", "shift+left", "shift+left", "shift+left")
+	share()
+	kept := teacher.tl.keep.Len()
+	student = keys(student, "t", "shift+left", "shift+left", "shift+left")
 	v := student.render()
 	if student.mode != modeTimeline || !strings.Contains(v, "viewing step 0 of 120") || !strings.Contains(v, "the teacher's run goes on") {
 		t.Fatalf("the follower's timeline:\n%s", v)
 	}
-	if teacher.session.Step() != 120 || teacher.mode == modeTimeline {
+	teacher.advance(runner.Budget{Steps: 100}) // the class goes on meanwhile
+	share()
+	v = student.render()
+	if student.mode != modeTimeline || student.tl.keep.At(student.tl.at).Step != 0 || !strings.Contains(v, "viewing step 0 of 220") {
+		t.Fatalf("the teacher's next frame moved the follower's moment:\n%s", v)
+	}
+	if teacher.session.Step() != 220 || teacher.mode == modeTimeline || teacher.tl.keep.Len() < kept || strings.Contains(teacher.render(), "viewing step") {
 		t.Fatal("the follower's scrub moved the teacher")
 	}
 	student = keys(student, "enter")
@@ -156,11 +169,18 @@ func TestTimelineInAClass(t *testing.T) {
 	if student.mode == modeTimeline || strings.Contains(student.render(), "viewing step") {
 		t.Fatal("esc did not bring the follower back to the teacher's run")
 	}
-	// The teacher scrubs: the followers' frames are that moment.
-	teacher = keys(teacher, "t", "left")
-	f, _ = hub.latest()
-	if f.timeline == "" || !strings.Contains(f.timeline, "of 120") {
-		t.Fatalf("the teacher's published frame while scrubbing: %q", f.timeline)
+	// The teacher scrubs: the followers' screens are that moment.
+	teacher = keys(teacher, "t", "shift+left")
+	at := teacher.tl.keep.At(teacher.tl.at).Step
+	share()
+	want := "viewing step " + engine.Commas(at) + " of 220"
+	if v := student.render(); at >= 220 || !strings.Contains(v, want) || !strings.Contains(v, "step "+engine.Commas(at)+" ") {
+		t.Fatalf("the follower while the teacher views step %d:\n%s", at, v)
+	}
+	teacher = keys(teacher, "esc")
+	share()
+	if v := student.render(); strings.Contains(v, "viewing step") || !strings.Contains(v, "step 220") {
+		t.Fatalf("the follower after the teacher's esc:\n%s", v)
 	}
 }
 
