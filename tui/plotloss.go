@@ -132,7 +132,11 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 		means, tops = append(means, mean), append(tops, top)
 	}
 	if len(means[0]) < 2 {
-		return plotted{graph: block(st.Dim.Render(strings.Join(wrapWords("(no loss before the first step)", w-2, 2), "\n")), w, h)}
+		note := "(no loss before the first step)"
+		if k := snaps[0].Step; k > 0 { // a loaded network: its history starts at its own step
+			note = "(no loss kept before step " + engine.Commas(k) + ", where the loaded network starts)"
+		}
+		return plotted{graph: block(st.Dim.Render(strings.Join(wrapWords(note, w-2, 2), "\n")), w, h)}
 	}
 	race := len(snaps) > 1
 	var raw [][]float64

@@ -383,3 +383,26 @@ func TestTimelineMarksEverySetupKey(t *testing.T) {
 		t.Fatalf("a preset from the picker (%q): the newest moment is step %d %q %q", m.msg, mo.Step, mo.Why, mo.Label)
 	}
 }
+
+// A loaded network's timeline starts at its own step: t looks back no
+// further, and says so; its loss plot says why it is empty.
+func TestTimelineOfALoadedNetwork(t *testing.T) {
+	tr, _ := engine.New(engine.DefaultConfig())
+	if err := tr.LoadNetwork(tr.Network(), 1234); err != nil {
+		t.Fatal(err)
+	}
+	m := New(engine.NewSession(tr, "loaded"), Options{StartPaused: true})
+	m.now = func() time.Time { return fixedNow }
+	m = sized(m, 100, 30)
+	m.advance(runner.Budget{Steps: 30})
+	m = keys(m, "t", "shift+left", "shift+left")
+	if first := m.tl.keep.At(0); m.tl.at != 0 || first.Step != 1234 {
+		t.Fatalf("the first moment is step %d (at %d): %v", first.Step, m.tl.at, m.tl.keep.Steps())
+	}
+	if !strings.Contains(m.msg, "the run came here at step 1,234") || !strings.Contains(m.msg, "loaded network") {
+		t.Fatalf("shift+left at the loaded step says %q", m.msg)
+	}
+	if v := m.render(); !strings.Contains(v, "no loss kept before step 1,234") {
+		t.Fatalf("the loaded step's loss plot:\n%s", v)
+	}
+}
