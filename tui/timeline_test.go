@@ -62,6 +62,13 @@ func TestTimelineShowsStepOne(t *testing.T) {
 		t.Fatalf("h on the timeline is not the lab at step 1:\n%s", lab)
 	}
 	golden(t, "timeline_lab_80x24", lab)
+	m = quiet(keys(m, "e")) // the error view of step 1: its own error, not the live run's
+	ev := m.render()
+	s1, _ := m.momentSession()
+	if m.tl.inner != modeError || !strings.Contains(ev, "viewing step 1 of 300") || ev == lab || s1.Main().Snapshot().Metrics.MSE == m.session.Main().Snapshot().Metrics.MSE {
+		t.Fatalf("e on the timeline is not the error view at step 1:\n%s", ev)
+	}
+	m = keys(m, "h")
 	if m.frame.token != liveTok || m.session.Step() != 300 || !sameParams(m.session.Main().Network().Params, liveNet) {
 		t.Fatal("looking back changed the live run or its token")
 	}
