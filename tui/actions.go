@@ -173,7 +173,7 @@ func (m *Model) workingRows() [][]string {
 func (m *Model) lineItems() [][2]string {
 	var on []*action
 	for i := range actions {
-		if a := &actions[i]; a.line != "" && a.modes.has(m.mode) && m.resolve(a.keys[0]) == a && m.works(a) {
+		if a := &actions[i]; a.line != "" && m.keyModes(a) && m.resolve(a.keys[0]) == a && m.works(a) {
 			on = append(on, a)
 		}
 	}

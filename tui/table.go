@@ -80,6 +80,9 @@ func actionTable() []action {
 		{keys: []string{"pgdown"}, lineAt: 8, line: "next page of units", modes: modesOf(modeTimeline), roles: anyone,
 			when: whyNotMomentPage, do: with((*Model).turnPage, true)},
 		{keys: []string{"pgup"}, modes: modesOf(modeTimeline), roles: anyone, when: whyNotMomentPage, do: with((*Model).turnPage, false)},
+		{keys: []string{"l"}, help: "l", desc: "log / linear loss axis", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: plotsToggle('l')},
+		{keys: []string{"x"}, help: "x", desc: "log / linear step axis", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: plotsToggle('x')},
+		{keys: []string{"s"}, help: "s", desc: "smoothed loss", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: plotsToggle('s')},
 		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", lineAt: -1, line: "quit", group: 3, modes: modesOf(modeTimeline), roles: anyone, quits: true, do: (*Model).quitKey},
 		// The teacher's class room (issue 23, classroom_room.go): a list of every session; k opens it, esc
 		// answers q's question, then ends a show, then leaves the room.

@@ -282,6 +282,15 @@ func (m *Model) timelineInner(to mode) {
 	m.tl.inner = to
 }
 
+// plotsToggle is l, x or s on the timeline: the moment's loss plot drawn
+// as the live one is (the same room state, so esc keeps the choice).
+func plotsToggle(what rune) func(*Model, string) tea.Cmd {
+	return func(m *Model, _ string) tea.Cmd {
+		m.say(false, "%s", m.plots.toggle(what))
+		return nil
+	}
+}
+
 func whyNotMomentPage(m *Model) string {
 	if m.tl.inner != modeUnits {
 		return "pgdn and pgup turn the units room's pages: u opens it at this moment"

@@ -223,6 +223,11 @@ func TestTimelineLossCursor(t *testing.T) {
 	if cursorRows == 0 || !strings.Contains(p.footer[0], "↑"+engine.Commas(mo.Step)) || !strings.Contains(p.footer[0], "300") {
 		t.Fatalf("no cursor at column %d, or no ↑%d on the axis:\n%s\n%s", at, mo.Step, p.graph, p.footer[0])
 	}
+	// x on the timeline: the moment's loss on a log step axis, the cursor still at it.
+	m = keys(m, "x")
+	if v := m.render(); m.msgBad || !m.plots.logSteps || !strings.Contains(v, "log step") || !strings.Contains(v, "↑"+engine.Commas(mo.Step)) {
+		t.Fatalf("x on the timeline (%q):\n%s", m.msg, v)
+	}
 	// The live run's plot has no cursor.
 	live := plotLoss([]engine.Snapshot{m.session.Main().Snapshot()}, w, h, lossOpts{logY: true}, newStyles(0), 0)
 	if strings.ContainsRune(live.graph, '┊') || strings.Contains(live.footer[0], "↑") {
@@ -254,6 +259,9 @@ func TestTimelineHelp(t *testing.T) {
 	m = keys(m, "left")
 	if m.tl.at != at-1 || m.mode != modeHelp {
 		t.Fatalf("← in the help over a moment: at %d (was %d), mode %d", m.tl.at, at, m.mode)
+	}
+	if line := m.frame.keyLine; len(line) == 0 || !strings.Contains(fmt.Sprint(line), "branch here") {
+		t.Fatalf("the key line under the help over a moment: %v", line)
 	}
 	m = keys(m, "esc")
 	if m.mode != modeTimeline {
