@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"lnfit/engine"
 )
@@ -134,16 +135,15 @@ func (m *Model) openTimeline(string) tea.Cmd {
 	return nil
 }
 
-// timelineHint is what t says: one line at 80 columns, true for this role.
+// timelineHint is what t says: one line at 60 columns, true for this role.
 func (m *Model) timelineHint() string {
-	const moves = "the timeline: ←/→ a moment, ⇧←/⇧→ a decade"
 	switch {
 	case m.role.following():
-		return moves + ", on your screen only; the teacher's run goes on"
+		return "timeline, your screen only: ←/→ a moment, ⇧←/⇧→ a decade"
 	case m.lessonActive():
-		return moves + "; t/esc back to the lesson"
+		return "timeline: ←/→ a moment, ⇧←/⇧→ a decade; t/esc: the lesson"
 	}
-	return moves + ", enter branches from it"
+	return "timeline: ←/→ a moment, ⇧←/⇧→ a decade, enter branches"
 }
 
 // onTimeline: a moment is on screen (or behind the help).
@@ -366,10 +366,24 @@ func (m *Model) momentFrame() frame {
 	return f
 }
 
-// timelineLines is the line above the header while a moment is on screen.
+// timelineLines is the line above the header while a moment is on screen:
+// up to three lines on a screen of 80×24 or more; one on a smaller one,
+// which keeps the step and as many of the other parts as fit whole.
 func (m Model) timelineLines(w int) string {
 	f := &m.frame
-	lines := wrapWords(f.timeline+" · "+f.timelineAt, w-1, 3)
+	var lines []string
+	if m.width >= 80 && m.height >= 24 {
+		lines = wrapWords(f.timeline+" · "+f.timelineAt, w-1, 3)
+	} else {
+		parts := strings.Split(f.timeline+" · "+f.timelineAt, " · ")
+		line := parts[0]
+		for _, p := range parts[1:] {
+			if lipgloss.Width(line+" · "+p) <= w-1 {
+				line += " · " + p
+			}
+		}
+		lines = wrapWords(line, w-1, 1) // the step alone fits any width the dashboard draws at
+	}
 	for i, l := range lines {
 		lines[i] = " " + m.st.Warn.Render(l)
 	}

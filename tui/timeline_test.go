@@ -421,3 +421,20 @@ func TestTimelineOfALoadedNetwork(t *testing.T) {
 		t.Fatalf("the loaded step's loss plot:\n%s", v)
 	}
 }
+
+// On a small screen the line above the header is one line that keeps the
+// step and the parts that fit whole, so the plots keep their room.
+func TestTimelineLineOnASmallScreen(t *testing.T) {
+	m := sized(timelineModel(t, Options{}), 60, 16)
+	m = keys(m, "t", "shift+left")
+	line := m.timelineLines(60)
+	if strings.Contains(line, "\n") || !strings.Contains(line, "viewing step "+engine.Commas(m.tl.keep.At(m.tl.at).Step)+" of 300") || strings.Contains(line, "…") {
+		t.Fatalf("the timeline's line at 60×16: %q", line)
+	}
+	if v := m.render(); !strings.Contains(v, "loss (MSE") || !strings.Contains(v, "↑") {
+		t.Fatalf("the moment's plots at 60×16:\n%s", v)
+	}
+	if big := sized(m, 80, 24); !strings.Contains(big.timelineLines(80), "moment ") {
+		t.Fatalf("at 80×24 the line says which moment: %q", big.timelineLines(80))
+	}
+}
