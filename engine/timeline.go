@@ -14,6 +14,7 @@ type Moment struct {
 	Step  int64  // the session's step
 	Why   string // "" a planned step; else the setup change it was taken after ("optimizer → adam")
 	Label string // the session's label then
+	Frame bool   // kept as one of the last frames' (Timeline.Frame), not for its step
 
 	origin string
 	base   Config

@@ -10,6 +10,11 @@ import (
 // a big net keeps fewer moments, thinned evenly in log-steps.
 const TimelineBudget = 32 << 20
 
+// TimelineFrames is how many of the last frames a timeline keeps besides
+// the planned steps: a dashboard offers one every TimelineFrameGap, so they
+// are its last few seconds. They count in the budget like any moment.
+const TimelineFrames = 30
+
 // TimelinePerDecade is how many planned moments each decade of steps gets
 // beyond step 10 (every step 0 to 10 is planned).
 const TimelinePerDecade = 20
@@ -24,6 +29,7 @@ type Timeline struct {
 	moments []*Moment
 	bytes   int64
 	thinned int
+	changes int // moments added or dropped, ever
 }
 
 // NewTimeline makes an empty timeline with the default budget.
@@ -82,10 +88,35 @@ func (tl *Timeline) Observe(s *Session) bool {
 	return true
 }
 
+// Frame keeps a moment of s as one of the last frames': the oldest of them
+// goes once there are more than TimelineFrames. A frame at the newest
+// moment's step (a paused run) takes none. It reports whether it took one.
+func (tl *Timeline) Frame(s *Session) bool {
+	n := len(tl.moments)
+	if n > 0 && tl.moments[n-1].Step == s.Step() {
+		return false
+	}
+	m := momentOf(s, "")
+	m.Frame = true
+	tl.add(m)
+	frames := 0
+	for i := len(tl.moments) - 1; i >= 0; i-- {
+		if tl.moments[i].Frame {
+			if frames++; frames > TimelineFrames {
+				tl.drop(i)
+				tl.thinned-- // an old frame let go is not the budget's thinning
+				break
+			}
+		}
+	}
+	return true
+}
+
 // Mark keeps a moment of s just after a setup change, named by why.
 func (tl *Timeline) Mark(s *Session, why string) { tl.add(momentOf(s, ShortText(why, 120))) }
 
 func (tl *Timeline) add(m *Moment) {
+	tl.changes++
 	tl.moments = append(tl.moments, m)
 	tl.bytes += m.bytes
 	budget := tl.Budget
@@ -115,6 +146,7 @@ func (tl *Timeline) victim() int {
 }
 
 func (tl *Timeline) drop(i int) {
+	tl.changes++
 	tl.bytes -= tl.moments[i].bytes
 	tl.moments = append(tl.moments[:i], tl.moments[i+1:]...)
 	tl.thinned++
@@ -133,6 +165,10 @@ func (tl *Timeline) At(i int) *Moment {
 
 // Bytes is about how much memory the kept moments hold.
 func (tl *Timeline) Bytes() int64 { return tl.bytes }
+
+// Changes counts the moments ever added or dropped: the list is the same
+// while it is.
+func (tl *Timeline) Changes() int { return tl.changes }
 
 // Thinned is how many moments were dropped to keep the budget.
 func (tl *Timeline) Thinned() int { return tl.thinned }
@@ -184,6 +220,20 @@ func (tl *Timeline) stretchStart(end int) int {
 		i--
 	}
 	return max(i, 0)
+}
+
+// StretchEnd is the step of the newest moment in moment i's stretch of
+// steps, and whether that stretch is the newest (the live run goes on from
+// it): the end of the axis a moment's loss is drawn on.
+func (tl *Timeline) StretchEnd(i int) (step int64, newest bool) {
+	if len(tl.moments) == 0 {
+		return 0, true
+	}
+	i = max(0, min(i, len(tl.moments)-1))
+	for i+1 < len(tl.moments) && tl.moments[i+1].Step >= tl.moments[i].Step {
+		i++
+	}
+	return tl.moments[i].Step, i == len(tl.moments)-1
 }
 
 // Decade is the index a shift-arrow moves to from i: the first moment at

@@ -18,8 +18,8 @@ func fakeSteps(s *Session, n int64) {
 }
 
 // The budget: the question's net (with Adam, the optimizer with the most
-// state) keeps every planned moment to 10^7 steps, and the largest of them
-// times the planned count to 10^8 stays within TimelineBudget. The bytes the
+// state) keeps every planned moment to 10^7 steps and the last frames, and
+// the largest of them times that count at 10^8 stays within TimelineBudget. The bytes the
 // timeline counts are checked against the heap's own count.
 func TestTimelineMemory(t *testing.T) {
 	const end = 10_000_000
@@ -41,25 +41,34 @@ func TestTimelineMemory(t *testing.T) {
 			break
 		}
 	}
+	planned := tl.Len()
+	for f := int64(1); f <= TimelineFrames; f++ { // and the last frames, past the last planned step
+		fakeSteps(s, end+f)
+		if !tl.Frame(s) {
+			t.Fatalf("no frame kept at step %d", end+f)
+		}
+		biggest = max(biggest, tl.At(tl.Last()).Bytes())
+	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	if tl.Thinned() != 0 || tl.Len() != PlannedUpTo(end) {
-		t.Fatalf("%d moments kept, %d thinned, want all %d", tl.Len(), tl.Thinned(), PlannedUpTo(end))
+	if tl.Thinned() != 0 || planned != PlannedUpTo(end) || tl.Len() != planned+TimelineFrames {
+		t.Fatalf("%d moments kept, %d thinned, want all %d planned and %d frames", tl.Len(), tl.Thinned(), PlannedUpTo(end), TimelineFrames)
 	}
 	if tl.Bytes() > TimelineBudget {
 		t.Fatalf("%d bytes at 10^7 steps, budget %d", tl.Bytes(), TimelineBudget)
 	}
-	if proj := biggest * int64(PlannedUpTo(100_000_000)); proj > TimelineBudget {
-		t.Fatalf("10^8 steps would need %d bytes (%d moments of up to %d), budget %d", proj, PlannedUpTo(1e8), biggest, TimelineBudget)
+	proj := biggest * int64(PlannedUpTo(100_000_000)+TimelineFrames)
+	if proj > TimelineBudget {
+		t.Fatalf("10^8 steps would need %d bytes (%d moments of up to %d), budget %d", proj, PlannedUpTo(1e8)+TimelineFrames, biggest, TimelineBudget)
 	}
 	// The timeline's own count is honest: the heap grew by about that much
 	// (the session's history grew too, by at most one History).
 	if heap > 2*tl.Bytes()+1<<20 || heap < tl.Bytes()/2 {
 		t.Fatalf("the heap grew %d bytes, the timeline counts %d", heap, tl.Bytes())
 	}
-	t.Logf("question net, adam, 10^7 steps: %d moments, %d bytes (largest %d); heap +%d; 10^8 projected %d bytes",
-		tl.Len(), tl.Bytes(), biggest, heap, biggest*int64(PlannedUpTo(1e8)))
+	t.Logf("question net, adam, 10^7 steps: %d moments (%d of them frames), %d bytes (largest %d); heap +%d; 10^8 projected %d bytes",
+		tl.Len(), TimelineFrames, tl.Bytes(), biggest, heap, proj)
 	runtime.KeepAlive(tl)
 }
 

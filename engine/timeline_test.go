@@ -168,3 +168,83 @@ func TestTimelineStartsWhereTheRunIs(t *testing.T) {
 		t.Fatal("found a moment before the loaded step")
 	}
 }
+
+// The what-if a branch invites: from a moment, a change of optimizer, of
+// learning rate or a race trains on the same batches as the run did (its
+// batch stream is the uninterrupted run's, step for step), and so does a
+// change of init or activation from step 0 (a restart with the same seed);
+// a change of batch size does not.
+func TestTimelineWhatIfSeesTheSameBatches(t *testing.T) {
+	const end = 120
+	s, tl := NewSession(mustNew(t, DefaultConfig()), "question"), NewTimeline()
+	trainObserved(s, tl, end)
+	changes := []struct {
+		name, value string
+		at          int64
+		same        bool
+	}{
+		{"optimizer", OptAdam, 45, true}, {"lr", "0.05", 45, true}, {"race", "", 45, true},
+		{"init", "normal", 0, true}, {"activation", "tanh", 0, true}, {"batch", "100", 45, false},
+	}
+	for _, c := range changes {
+		i, err := tl.Find(c.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := tl.At(i).Session()
+		if c.name == "race" {
+			err = b.Race([]Lane{{Optimizer: OptSGD}, {Optimizer: OptAdam}}, 0)
+		} else {
+			err = b.Set(c.name, c.value, AllLanes)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Run(int(end - c.at))
+		for l, lane := range b.Lanes() {
+			if same := *lane.batchSrc == *s.Main().batchSrc; same != c.same {
+				t.Errorf("%s %s at step %d, lane %d: the same batches as the run: %v, want %v", c.name, c.value, c.at, l, same, c.same)
+			}
+		}
+	}
+}
+
+// The last frames: one moment each, at most TimelineFrames of them (the
+// oldest goes first, the planned moments stay), none at a step already
+// kept, and a branch from one is the uninterrupted run bit for bit.
+func TestTimelineKeepsTheLastFrames(t *testing.T) {
+	s, tl := NewSession(mustNew(t, answerLike(10)), "answer"), NewTimeline()
+	trainObserved(s, tl, 100)
+	planned := tl.Len()
+	if tl.Frame(s) {
+		t.Fatal("a frame at the newest moment's step was kept")
+	}
+	var frames []int64
+	for range TimelineFrames + 7 {
+		s.Run(3)
+		if !tl.Frame(s) {
+			t.Fatalf("the frame at step %d was not kept", s.Step())
+		}
+		frames = append(frames, s.Step())
+	}
+	kept := 0
+	for i := range tl.Len() {
+		if tl.At(i).Frame {
+			kept++
+			if tl.At(i).Step <= frames[6] {
+				t.Fatalf("an old frame (step %d) is still kept: %v", tl.At(i).Step, tl.Steps())
+			}
+		}
+	}
+	if kept != TimelineFrames || tl.Len() != planned+TimelineFrames || tl.Thinned() != 0 {
+		t.Fatalf("%d frames kept of %d moments (%d thinned), want %d frames beside %d planned", kept, tl.Len(), tl.Thinned(), TimelineFrames, planned)
+	}
+	live := s.Clone()
+	i, _ := tl.Find(frames[20])
+	b, err := tl.At(i).Session()
+	if err != nil || !tl.At(i).Frame || b.Step() != frames[20] {
+		t.Fatalf("no frame at step %d: %v", frames[20], err)
+	}
+	b.Run(int(live.Step() - b.Step()))
+	sameSession(t, "a branch from a frame", live, b)
+}

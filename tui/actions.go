@@ -51,11 +51,21 @@ var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap, modeClass, 
 func (m *Model) resolve(key string) *action {
 	for i := range actions {
 		a := &actions[i]
-		if a.modes.has(m.mode) && a.bound(key) {
+		if m.keyModes(a) && a.bound(key) {
 			return a
 		}
 	}
 	return nil
+}
+
+// keyModes: a works in this room. The help over a moment of the timeline
+// takes (and lists) the timeline's keys, besides its own scrolling: the
+// run's keys would act on the live run behind the moment (timeline.go).
+func (m *Model) keyModes(a *action) bool {
+	if m.mode == modeHelp && m.back == modeTimeline {
+		return a.modes.has(modeTimeline) || a.modes == modesOf(modeHelp)
+	}
+	return a.modes.has(m.mode)
 }
 
 func (a *action) bound(key string) bool {
@@ -72,7 +82,7 @@ func (a *action) bound(key string) bool {
 // picker's choice.
 func (m *Model) why(a *action, key string) string {
 	switch {
-	case !a.modes.has(m.mode):
+	case !m.keyModes(a):
 		return key + " does nothing here (? lists the keys that work now)"
 	case a.roles == teacher && !m.role.teaching():
 		return key + " is the teacher's key in a broadcast class (lnfit --serve ADDR --broadcast)"
@@ -163,7 +173,7 @@ func (m *Model) workingRows() [][]string {
 func (m *Model) lineItems() [][2]string {
 	var on []*action
 	for i := range actions {
-		if a := &actions[i]; a.line != "" && a.modes.has(m.mode) && m.resolve(a.keys[0]) == a && m.works(a) {
+		if a := &actions[i]; a.line != "" && m.keyModes(a) && m.resolve(a.keys[0]) == a && m.works(a) {
 			on = append(on, a)
 		}
 	}

@@ -37,6 +37,7 @@ type frame struct {
 	moments    []*engine.Moment // a teacher's kept moments, for its followers' own timelines (never changed after)
 	timeline   string           // "viewing step 1 of 2,400,118 · t/esc back to live · …" ("" the live run)
 	timelineAt string           // which moment, and after what change
+	timelineTo int64            // the step the moment's run reached: its loss plot's axis ends there, a cursor at the moment
 
 	// This dashboard's own, never published.
 	serial    uint64

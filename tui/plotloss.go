@@ -17,6 +17,13 @@ import (
 // loss, the story of the collapse, stays on the plot at any run length).
 // With logX the columns are log-spaced in steps and read the log buckets.
 func lossColumns(s *engine.Snapshot, cols int, logX bool) (mean, top []float64) {
+	return lossColumnsTo(s, cols, logX, 0)
+}
+
+// lossColumnsTo is lossColumns on a step axis that runs on to step end
+// (a moment on the timeline, drawn on its run's axis): the columns past
+// the snapshot's own step are gaps.
+func lossColumnsTo(s *engine.Snapshot, cols int, logX bool, end int64) (mean, top []float64) {
 	hist := s.History
 	if logX {
 		hist = s.LogHistory
@@ -25,7 +32,9 @@ func lossColumns(s *engine.Snapshot, cols int, logX bool) (mean, top []float64) 
 	if n == 0 || cols < 1 {
 		return nil, nil
 	}
-	if !logX && n <= cols {
+	last := hist[n-1].First + hist[n-1].Count - 1
+	byStep := end > last // columns by step, not by bucket: the axis runs past the history
+	if !logX && n <= cols && !byStep {
 		mean, top = make([]float64, n), make([]float64, n)
 		for i, b := range hist {
 			mean[i], top[i] = b.Mean(), b.Max
@@ -36,7 +45,7 @@ func lossColumns(s *engine.Snapshot, cols int, logX bool) (mean, top []float64) 
 		return mean, top
 	}
 	mean, top = make([]float64, cols), make([]float64, cols)
-	last := hist[n-1].First + hist[n-1].Count - 1
+	first, last := hist[0].First, max(last, end)
 	for c := range mean {
 		var sum float64
 		var count, upTo int64
@@ -54,6 +63,15 @@ func lossColumns(s *engine.Snapshot, cols int, logX bool) (mean, top []float64) 
 			for _, b := range hist {
 				bl, bh := float64(b.First), float64(b.First+b.Count)
 				if bh > lo && bl < math.Max(hi, lo+1) {
+					add(b)
+				}
+			}
+		} else if byStep {
+			// Column c covers steps [lo, hi) of first..last.
+			lo := first + int64(c)*(last-first+1)/int64(cols)
+			hi := max(first+int64(c+1)*(last-first+1)/int64(cols), lo+1)
+			for _, b := range hist {
+				if b.First+b.Count > lo && b.First < hi {
 					add(b)
 				}
 			}
@@ -93,6 +111,7 @@ func ema(v []float64, alpha float64) []float64 {
 // lossOpts is how the loss plot is drawn.
 type lossOpts struct {
 	logY, logX, smooth bool
+	end                int64 // a moment on the timeline: the axis runs to its run's step end, with a cursor at the moment (0: the live run)
 }
 
 // plotLoss draws the whole run's loss of every lane on a log10 (or linear)
@@ -104,15 +123,20 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 		return plotted{graph: block("", w, h)}
 	}
 	var means, tops [][]float64
+	cursor := o.end > snaps[0].Step
 	for i := range snaps {
-		mean, top := lossColumns(&snaps[i], cols, o.logX)
+		mean, top := lossColumnsTo(&snaps[i], cols, o.logX, o.end)
 		if len(mean) == 1 { // one step so far: a flat line of it
 			mean, top = append(mean, mean[0]), append(top, top[0])
 		}
 		means, tops = append(means, mean), append(tops, top)
 	}
 	if len(means[0]) < 2 {
-		return plotted{graph: block(st.Dim.Render(strings.Join(wrapWords("(no loss before the first step)", w-2, 2), "\n")), w, h)}
+		note := "(no loss before the first step)"
+		if k := snaps[0].Step; k > 0 { // a loaded network: its history starts at its own step
+			note = "(no loss kept before step " + engine.Commas(k) + ", where the loaded network starts)"
+		}
+		return plotted{graph: block(st.Dim.Render(strings.Join(wrapWords(note, w-2, 2), "\n")), w, h)}
 	}
 	race := len(snaps) > 1
 	var raw [][]float64
@@ -205,8 +229,17 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 	if o.smooth {
 		solid = st.SmoothMark
 	}
-	graph := colorize(asciigraph.PlotMany(series, opts...), st, race, solid, st.Dim)
+	plot := asciigraph.PlotMany(series, opts...)
+	at := -1 // the cursor's column
+	if cursor {
+		at = lastColumn(means)
+		plot = drawCursor(plot, at)
+	}
+	graph := colorize(plot, st, race, solid, st.Dim)
 	first, last := snaps[0].HistStart+1, snaps[0].Step
+	if cursor {
+		last = o.end
+	}
 	scale := "log y"
 	if !o.logY {
 		scale = "linear y"
@@ -237,6 +270,9 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 		}
 		sort.SliceStable(ticks, func(a, b int) bool { return ticks[a].at < ticks[b].at })
 	}
+	if at >= 0 {
+		ticks = cursorTick(ticks, cols, at, engine.Commas(snaps[0].Step))
+	}
 	name := "step"
 	if o.logX {
 		name = "log step"
@@ -244,6 +280,68 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 	foot := []string{xAxis(cols, ticks, name)}
 	foot = append(foot, wrapLegend(legend, w)...)
 	return plotted{graph: block(graph, w, h), footer: foot}
+}
+
+// lastColumn is the last column any series has a value in: where a
+// moment's loss ends on its run's axis.
+func lastColumn(series [][]float64) int {
+	at := 0
+	for _, v := range series {
+		for c := len(v) - 1; c > at; c-- {
+			if !math.IsNaN(v[c]) {
+				at = c
+				break
+			}
+		}
+	}
+	return at
+}
+
+// drawCursor draws the timeline's cursor, a dotted upright line, down
+// column c of an asciigraph plot, in the cells the curves leave blank.
+func drawCursor(plot string, c int) string {
+	lines := strings.Split(plot, "\n")
+	for i, l := range lines {
+		r := []rune(l)
+		x := axisIndex(r) + 1 + c
+		if x <= 0 {
+			continue
+		}
+		for len(r) <= x {
+			r = append(r, ' ')
+		}
+		if r[x] == ' ' {
+			r[x] = '┊'
+		}
+		lines[i] = string(r)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// cursorTick puts the cursor's step under column c with its arrow in that
+// column ("↑1,000", or "1,000↑" at the right edge), and drops the axis's
+// other labels it would run into: the moment's step is the one that matters.
+func cursorTick(ticks []axisTick, cols, c int, step string) []axisTick {
+	n := len([]rune(step)) + 1
+	label, start := "↑"+step, c
+	if c+n > cols {
+		label, start = step+"↑", max(c-n+1, 0)
+	}
+	span := func(t axisTick) (int, int) { // as xAxis places a label
+		k := len([]rune(t.label))
+		s := max(0, min(int(math.Round(t.at*float64(cols-1)))-k/2, cols-k))
+		return s, s + k
+	}
+	cur := axisTick{float64(start+n/2) / float64(max(cols-1, 1)), label}
+	cs, ce := span(cur)
+	out := []axisTick{cur}
+	for _, t := range ticks {
+		if s, e := span(t); e+1 < cs || s > ce+1 {
+			out = append(out, t)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].at < out[b].at })
+	return out
 }
 
 // shortSteps writes a step count for a tight axis: 1,000 as "1k", 10^6 as "1M".

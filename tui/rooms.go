@@ -40,6 +40,8 @@ func (m *Model) room() room {
 			return &m.lab
 		case modeError:
 			return &m.errv
+		case modeUnits:
+			return &m.units
 		}
 	case modeUnits:
 		return &m.units
@@ -79,7 +81,7 @@ func (r *plotsRoom) View(f *frame, st styles) string {
 	}
 	fitW := w / 2
 	lossW := w - fitW
-	lo := lossOpts{logY: r.logLoss, logX: r.logSteps, smooth: r.smooth}
+	lo := lossOpts{logY: r.logLoss, logX: r.logSteps, smooth: r.smooth, end: f.timelineTo}
 	// Draw once to learn how many footer lines each needs (clamp notes
 	// depend on the height), then again at the height that leaves.
 	footH, drawn := 2, 0

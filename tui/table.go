@@ -47,7 +47,8 @@ func actionTable() []action {
 		// room on screen; its keys are these, the setup keys do nothing there.
 		{keys: []string{"t"}, help: "t", desc: "timeline: look back, branch", lineAt: 18, line: "timeline", group: 2,
 			modes: timelineModes | modesOf(modeTimeline), roles: anyone, do: (*Model).openTimeline},
-		{keys: []string{"esc"}, lineAt: 1, line: "live run", modes: modesOf(modeTimeline), roles: anyone, do: (*Model).closeTimeline},
+		{keys: []string{"esc"}, help: "esc", desc: "timeline: back to the live run", lineAt: 1, line: "live run", group: 2, modes: modesOf(modeTimeline), roles: anyone,
+			do: (*Model).timelineEsc},
 		{keys: []string{"left"}, help: "← →", desc: "timeline: a moment back / on", lineAt: 2, line: "moment", group: 2, modes: modesOf(modeTimeline), roles: anyone,
 			when: whyNotTimelineMove, do: func(m *Model, _ string) tea.Cmd { m.moveTimeline(-1, false); return nil }},
 		{keys: []string{"right"}, modes: modesOf(modeTimeline), roles: anyone, when: whyNotTimelineMove,
@@ -66,13 +67,22 @@ func actionTable() []action {
 			}},
 		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 7, line: "fork: your own copy", group: 3, modes: modesOf(modeTimeline),
 			roles: rolesOf(roleFollower), do: func(m *Model, k string) tea.Cmd { m.closeTimeline(""); return m.fork(k) }},
-		// These five twin global keys: their ? rows share the global ones' keys and column.
+		{keys: []string{"?"}, help: "?", desc: "this help", lineAt: -2, line: "help", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: (*Model).timelineHelp},
+		// These twin global keys (and ? above): their ? rows share the global ones' keys and column.
 		{keys: []string{"w"}, help: "w", desc: "save the moment on screen", lineAt: 4, line: "save this moment", group: 3,
 			modes: modesOf(modeTimeline), roles: trainers, do: (*Model).saveMoment},
 		{keys: []string{"h"}, help: "h", desc: "the moment's init lab", lineAt: 5, line: "its init lab", group: 2, modes: modesOf(modeTimeline), roles: anyone,
 			do: func(m *Model, _ string) tea.Cmd { m.timelineInner(modeLab); return nil }},
 		{keys: []string{"e"}, help: "e", desc: "the moment's error against x", lineAt: 6, line: "its error vs x", group: 2, modes: modesOf(modeTimeline), roles: anyone,
 			do: func(m *Model, _ string) tea.Cmd { m.timelineInner(modeError); return nil }},
+		{keys: []string{"u"}, help: "u", desc: "the moment's units", lineAt: 7, line: "its units", group: 2, modes: modesOf(modeTimeline), roles: anyone,
+			do: func(m *Model, _ string) tea.Cmd { m.timelineInner(modeUnits); return nil }},
+		{keys: []string{"pgdown"}, lineAt: 8, line: "next page of units", modes: modesOf(modeTimeline), roles: anyone,
+			when: whyNotMomentPage, do: with((*Model).turnPage, true)},
+		{keys: []string{"pgup"}, modes: modesOf(modeTimeline), roles: anyone, when: whyNotMomentPage, do: with((*Model).turnPage, false)},
+		{keys: []string{"l"}, help: "l", desc: "log / linear loss axis", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: plotsToggle('l')},
+		{keys: []string{"x"}, help: "x", desc: "log / linear step axis", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: plotsToggle('x')},
+		{keys: []string{"s"}, help: "s", desc: "smoothed loss", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: plotsToggle('s')},
 		{keys: []string{"q", "ctrl+c"}, help: "q", desc: "quit", lineAt: -1, line: "quit", group: 3, modes: modesOf(modeTimeline), roles: anyone, quits: true, do: (*Model).quitKey},
 		// The teacher's class room (issue 23, classroom_room.go): a list of every session; k opens it, esc
 		// answers q's question, then ends a show, then leaves the room.

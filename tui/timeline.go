@@ -3,8 +3,10 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"lnfit/engine"
 )
@@ -22,10 +24,12 @@ type timelineView struct {
 	resume  bool             // the live run was training when t opened
 	view    *engine.Session  // the moment as a session, for its frame
 	viewing *engine.Moment   // ... of this moment
+	frameAt time.Time        // when the last frame was kept as a moment
 
 	// A teacher's moments as last published: a fresh copy whenever they change.
-	shared            []*engine.Moment
-	sharedN, sharedTh int
+	shared   []*engine.Moment
+	sharedOf *engine.Timeline // ... of this timeline (a lesson may bring its own)
+	sharedCh int              // ... at this count of its changes
 }
 
 // publishedMoments is the teacher's list for its followers' frames; the
@@ -35,19 +39,35 @@ func (m *Model) publishedMoments() []*engine.Moment {
 	if k == nil {
 		return nil
 	}
-	if k.Len() != m.tl.sharedN || k.Thinned() != m.tl.sharedTh {
-		m.tl.shared, m.tl.sharedN, m.tl.sharedTh = k.Moments(), k.Len(), k.Thinned()
+	if k != m.tl.sharedOf || k.Changes() != m.tl.sharedCh {
+		m.tl.shared, m.tl.sharedOf, m.tl.sharedCh = k.Moments(), k, k.Changes()
 	}
 	return m.tl.shared
 }
 
+// frameGap is how far apart the timeline keeps the last frames: its
+// engine.TimelineFrames of them are then the last few seconds of the run.
+const frameGap = 100 * time.Millisecond
+
+// keepFrame keeps the frame just trained as a moment, at most one a
+// frameGap (a follower's run is the teacher's, who keeps its own).
+func (m *Model) keepFrame() {
+	if m.role.following() || m.now().Sub(m.tl.frameAt) < frameGap {
+		return
+	}
+	m.syncTimeline()
+	if m.tl.keep.Frame(m.session) {
+		m.tl.frameAt = m.now()
+	}
+}
+
 // servedTimelineBudget is a classroom session's timeline budget: the
-// question's net keeps every planned moment to about 10^5 steps in it, and
-// thins evenly after.
+// question's net keeps every planned moment and its last frames to about
+// 9×10^5 steps in it (2.8×10^7 without the frames), and thins evenly after.
 const servedTimelineBudget = 8 << 20
 
 // timelineModes are the rooms t opens the timeline from, and that draw a moment.
-var timelineModes = modesOf(modePlots, modeLab, modeError)
+var timelineModes = modesOf(modePlots, modeLab, modeError, modeUnits)
 
 // syncTimeline gives the runner the dashboard's timeline (a new runner after
 // a preset, a map cell or a fork starts without one), or takes the runner's
@@ -82,7 +102,7 @@ func (m *Model) markChange(token string, step int64, said int) {
 
 // doMarked runs an action, and marks the moment if it changed the setup.
 func (m *Model) doMarked(a *action, key string) tea.Cmd {
-	if m.role.following() || m.mode == modeTimeline || a.batch {
+	if m.role.following() || m.onTimeline() || a.batch {
 		return a.do(m, key)
 	}
 	tok, step, said := m.session.Setup().Token(), m.session.Step(), m.said
@@ -93,7 +113,7 @@ func (m *Model) doMarked(a *action, key string) tea.Cmd {
 
 // openTimeline is t: the newest moment, in the room on screen.
 func (m *Model) openTimeline(string) tea.Cmd {
-	if m.mode == modeTimeline {
+	if m.onTimeline() {
 		return m.closeTimeline("")
 	}
 	if m.role.following() { // the teacher's moments, on this screen only
@@ -104,12 +124,52 @@ func (m *Model) openTimeline(string) tea.Cmd {
 		m.tl.keep = engine.TimelineOf(m.shared.moments)
 	} else {
 		m.syncTimeline()
-		m.tl.keep.Observe(m.session) // the live step itself, if it is a planned one
+		if !m.tl.keep.Observe(m.session) { // the live step itself: a planned one, or a frame
+			m.tl.keep.Frame(m.session)
+		}
 	}
 	m.tl.inner, m.tl.resume, m.tl.at = m.mode, m.running, m.tl.keep.Last()
 	m.pause()
 	m.mode = modeTimeline
-	m.say(false, "the timeline: ←/→ a moment, shift+←/→ a decade, enter branches from it; training is paused until t/esc")
+	m.say(false, "%s", m.timelineHint())
+	return nil
+}
+
+// timelineHint is what t says: one line at 60 columns, true for this role.
+func (m *Model) timelineHint() string {
+	switch {
+	case m.role.following():
+		return "timeline, your screen only: ←/→ a moment, ⇧←/⇧→ a decade"
+	case m.lessonActive():
+		return "timeline: ←/→ a moment, ⇧←/⇧→ a decade; t/esc: the lesson"
+	}
+	return "timeline: ←/→ a moment, ⇧←/⇧→ a decade, enter branches"
+}
+
+// onTimeline: a moment is on screen (or behind the help).
+func (m *Model) onTimeline() bool {
+	return m.mode == modeTimeline || m.mode == modeHelp && m.back == modeTimeline
+}
+
+// timelineEsc is esc on the timeline: the help over a moment closes first.
+func (m *Model) timelineEsc(string) tea.Cmd {
+	if m.mode == modeHelp {
+		m.mode = modeTimeline
+		return nil
+	}
+	return m.closeTimeline("")
+}
+
+// timelineHelp is ? on the timeline: the help lists the timeline's keys.
+func (m *Model) timelineHelp(string) tea.Cmd {
+	if m.mode == modeHelp {
+		m.mode = modeTimeline
+		return nil
+	}
+	m.help.scroll = 0
+	m.back, m.mode = modeTimeline, modeHelp
+	m.refresh()
+	m.sizeRooms() // the help's length at this size, for its scroll
 	return nil
 }
 
@@ -161,11 +221,36 @@ func (m *Model) branch(string) tea.Cmd {
 	m.sel = min(m.sel, len(m.session.Lanes())-1)
 	m.restarted()
 	m.mode, m.tl.view, m.tl.viewing = m.tl.inner, nil, nil
-	m.say(false, "branched from step %s: the live run goes on from there, the same bits as the run had then", engine.Commas(mo.Step))
+	m.say(false, "%s", m.whatIf(mo.Step))
 	if m.tl.resume {
 		return m.resume()
 	}
 	return nil
+}
+
+// whatIf is what the branch says: the keys that work now and change the
+// run without changing its batches (TestTimelineWhatIfSeesTheSameBatches):
+// the optimizer, the learning rate, a race; from step 0 also the init and
+// the activation, which restart with the same seed.
+func (m *Model) whatIf(step int64) string {
+	said := fmt.Sprintf("branched at step %s, bit for bit", engine.Commas(step))
+	cands := [][2]string{{"o", "o"}, {"+", "+/-"}}
+	if !m.session.Racing() { // c would end a race, not start one
+		cands = append(cands, [2]string{"c", "c"})
+	}
+	if step == 0 {
+		cands = append(cands, [2]string{"i", "i"}, [2]string{"a", "a"})
+	}
+	var keys []string
+	for _, c := range cands {
+		if a := m.resolve(c[0]); a != nil && m.why(a, c[0]) == "" {
+			keys = append(keys, c[1])
+		}
+	}
+	if len(keys) == 0 {
+		return said
+	}
+	return said + " — change a setting (" + strings.Join(keys, ", ") + ") to see what would have happened on the same batches"
 }
 
 // saveMoment is w on the timeline: the moment's network, not the live one's.
@@ -185,13 +270,32 @@ func (m *Model) saveMoment(string) tea.Cmd {
 	return nil
 }
 
-// timelineInner is h or e on the timeline: the lab or the error view of the
-// moment, or back to the plots.
+// timelineInner is h, e or u on the timeline: the lab, the error view or
+// the units room of the moment, or back to the plots.
 func (m *Model) timelineInner(to mode) {
 	if m.tl.inner == to {
 		to = modePlots
 	}
+	if to == modeUnits {
+		m.units.page = 0
+	}
 	m.tl.inner = to
+}
+
+// plotsToggle is l, x or s on the timeline: the moment's loss plot drawn
+// as the live one is (the same room state, so esc keeps the choice).
+func plotsToggle(what rune) func(*Model, string) tea.Cmd {
+	return func(m *Model, _ string) tea.Cmd {
+		m.say(false, "%s", m.plots.toggle(what))
+		return nil
+	}
+}
+
+func whyNotMomentPage(m *Model) string {
+	if m.tl.inner != modeUnits {
+		return "pgdn and pgup turn the units room's pages: u opens it at this moment"
+	}
+	return ""
 }
 
 func whyNotTimelineMove(m *Model) string {
@@ -242,10 +346,18 @@ func (m *Model) momentFrame() frame {
 		}
 	}
 	mo := m.tl.keep.At(m.tl.at)
+	end, newest := m.tl.keep.StretchEnd(m.tl.at)
+	if newest { // the live run goes on from this stretch
+		end = max(end, liveStep)
+	}
+	f.timelineTo = end
 	f.timeline = fmt.Sprintf("viewing step %s of %s · t/esc back to live · %s", engine.Commas(mo.Step), engine.Commas(liveStep), under)
 	where := fmt.Sprintf("moment %d of %d", m.tl.at+1, m.tl.keep.Len())
 	if mo.Why != "" {
 		where += " · after: " + mo.Why
+	}
+	if mo.Frame {
+		where += " · a frame of the last few seconds"
 	}
 	if th := m.tl.keep.Thinned(); th > 0 {
 		where += fmt.Sprintf(" · %d thinned to keep %d MB", th, m.tl.keep.Budget>>20)
@@ -254,10 +366,24 @@ func (m *Model) momentFrame() frame {
 	return f
 }
 
-// timelineLines is the line above the header while a moment is on screen.
+// timelineLines is the line above the header while a moment is on screen:
+// up to three lines on a screen of 80×24 or more; one on a smaller one,
+// which keeps the step and as many of the other parts as fit whole.
 func (m Model) timelineLines(w int) string {
 	f := &m.frame
-	lines := wrapWords(f.timeline+" · "+f.timelineAt, w-1, 3)
+	var lines []string
+	if m.width >= 80 && m.height >= 24 {
+		lines = wrapWords(f.timeline+" · "+f.timelineAt, w-1, 3)
+	} else {
+		parts := strings.Split(f.timeline+" · "+f.timelineAt, " · ")
+		line := parts[0]
+		for _, p := range parts[1:] {
+			if lipgloss.Width(line+" · "+p) <= w-1 {
+				line += " · " + p
+			}
+		}
+		lines = wrapWords(line, w-1, 1) // the step alone fits any width the dashboard draws at
+	}
 	for i, l := range lines {
 		lines[i] = " " + m.st.Warn.Render(l)
 	}

@@ -61,6 +61,13 @@ func TestTimelineShowsStepOne(t *testing.T) {
 		t.Fatalf("h on the timeline is not the lab at step 1:\n%s", lab)
 	}
 	golden(t, "timeline_lab_80x24", lab)
+	m = quiet(keys(m, "e")) // the error view of step 1: its own error, not the live run's
+	ev := m.render()
+	s1, _ := m.momentSession()
+	if m.tl.inner != modeError || !strings.Contains(ev, "viewing step 1 of 300") || ev == lab || s1.Main().Snapshot().Metrics.MSE == m.session.Main().Snapshot().Metrics.MSE {
+		t.Fatalf("e on the timeline is not the error view at step 1:\n%s", ev)
+	}
+	m = keys(m, "h")
 	if m.frame.token != liveTok || m.session.Step() != 300 || !sameParams(m.session.Main().Network().Params, liveNet) {
 		t.Fatal("looking back changed the live run or its token")
 	}
@@ -105,6 +112,11 @@ func TestTimelineBranchAndSave(t *testing.T) {
 	if m.mode != modePlots || m.session.Step() != at {
 		t.Fatalf("enter: mode %d, step %d, want %d", m.mode, m.session.Step(), at)
 	}
+	// The what-if: the keys named work now (at a step past 0, not i or a).
+	wantSaid := "branched at step " + engine.Commas(at) + ", bit for bit — change a setting (o, +/-, c) to see what would have happened on the same batches"
+	if m.msg != wantSaid {
+		t.Fatalf("enter says %q, want %q", m.msg, wantSaid)
+	}
 	m.advance(runner.Budget{Steps: 300 - at})
 	plain, _ := engine.New(m.session.Main().Config())
 	plain.Run(300)
@@ -127,19 +139,32 @@ func TestTimelineBranchRefusedInALesson(t *testing.T) {
 }
 
 // A follower scrubs the teacher's moments on its own screen: the teacher's
-// run and screen are untouched; the teacher's own scrub is what followers see.
+// run and screen are untouched, and the teacher training on leaves the
+// follower at its moment; the teacher's own scrub is what followers see.
+// Both over the broadcast hub.
 func TestTimelineInAClass(t *testing.T) {
 	teacher, student, hub, _ := classroom(t)
+	share := func() {
+		teacher.refresh()
+		f, _ := hub.latest()
+		next, _ := student.Update(sharedFrameMsg{f})
+		student = next.(Model)
+	}
 	teacher.advance(runner.Budget{Steps: 120})
-	teacher.refresh()
-	f, _ := hub.latest()
-	next, _ := student.Update(sharedFrameMsg{f})
-	student = keys(next.(Model), "t", "shift+left", "shift+left", "shift+left")
+	share()
+	kept := teacher.tl.keep.Len()
+	student = keys(student, "t", "shift+left", "shift+left", "shift+left")
 	v := student.render()
 	if student.mode != modeTimeline || !strings.Contains(v, "viewing step 0 of 120") || !strings.Contains(v, "the teacher's run goes on") {
 		t.Fatalf("the follower's timeline:\n%s", v)
 	}
-	if teacher.session.Step() != 120 || teacher.mode == modeTimeline {
+	teacher.advance(runner.Budget{Steps: 100}) // the class goes on meanwhile
+	share()
+	v = student.render()
+	if student.mode != modeTimeline || student.tl.keep.At(student.tl.at).Step != 0 || !strings.Contains(v, "viewing step 0 of 220") {
+		t.Fatalf("the teacher's next frame moved the follower's moment:\n%s", v)
+	}
+	if teacher.session.Step() != 220 || teacher.mode == modeTimeline || teacher.tl.keep.Len() < kept || strings.Contains(teacher.render(), "viewing step") {
 		t.Fatal("the follower's scrub moved the teacher")
 	}
 	student = keys(student, "enter")
@@ -150,10 +175,70 @@ func TestTimelineInAClass(t *testing.T) {
 	if student.mode == modeTimeline || strings.Contains(student.render(), "viewing step") {
 		t.Fatal("esc did not bring the follower back to the teacher's run")
 	}
-	// The teacher scrubs: the followers' frames are that moment.
-	teacher = keys(teacher, "t", "left")
-	f, _ = hub.latest()
-	if f.timeline == "" || !strings.Contains(f.timeline, "of 120") {
-		t.Fatalf("the teacher's published frame while scrubbing: %q", f.timeline)
+	// The teacher scrubs: the followers' screens are that moment.
+	teacher = keys(teacher, "t", "shift+left")
+	at := teacher.tl.keep.At(teacher.tl.at).Step
+	share()
+	want := "viewing step " + engine.Commas(at) + " of 220"
+	if v := student.render(); at >= 220 || !strings.Contains(v, want) || !strings.Contains(v, "step "+engine.Commas(at)+" ") {
+		t.Fatalf("the follower while the teacher views step %d:\n%s", at, v)
+	}
+	teacher = keys(teacher, "esc")
+	share()
+	if v := student.render(); strings.Contains(v, "viewing step") || !strings.Contains(v, "step 220") {
+		t.Fatalf("the follower after the teacher's esc:\n%s", v)
 	}
 }
+
+// The loss plot at a moment is the run's axis, drawn up to the moment's
+// step, with the cursor (┊ and ↑STEP) in the column where its loss ends.
+func TestTimelineLossCursor(t *testing.T) {
+	m := sized(timelineModel(t, Options{}), 100, 30)
+	m = keys(m, "t", "shift+left") // a decade back from 300
+	mo := m.tl.keep.At(m.tl.at)
+	if m.frame.timelineTo != 300 || mo.Step >= 300 || mo.Step < 10 {
+		t.Fatalf("at step %d, the axis ends at %d, want 300", mo.Step, m.frame.timelineTo)
+	}
+	s, _ := m.momentSession()
+	snap := s.Main().Snapshot()
+	const w, h = 46, 12
+	p := plotLoss([]engine.Snapshot{snap}, w, h, lossOpts{logY: true, end: 300}, newStyles(0), 0)
+	mean, _ := lossColumnsTo(&snap, plotColumns(w), false, 300)
+	at := lastColumn([][]float64{mean})
+	// The moment's loss ends where its step falls on a 1..300 axis.
+	if want := int(mo.Step-1) * plotColumns(w) / 300; at != want {
+		t.Fatalf("the loss of step %d ends in column %d of %d, want %d", mo.Step, at, plotColumns(w), want)
+	}
+	cursorRows := 0
+	for _, l := range strings.Split(p.graph, "\n") {
+		r := []rune(l)
+		if x := axisIndex(r) + 1 + at; axisIndex(r) >= 0 && x < len(r) && r[x] == '┊' {
+			cursorRows++
+		}
+		if strings.ContainsRune(string(r[min(axisIndex(r)+2+at, len(r)):]), '─') {
+			t.Fatalf("the loss is drawn past the moment's column %d:\n%s", at, p.graph)
+		}
+	}
+	if cursorRows == 0 || !strings.Contains(p.footer[0], "↑"+engine.Commas(mo.Step)) || !strings.Contains(p.footer[0], "300") {
+		t.Fatalf("no cursor at column %d, or no ↑%d on the axis:\n%s\n%s", at, mo.Step, p.graph, p.footer[0])
+	}
+	// x on the timeline: the moment's loss on a log step axis, the cursor still at it.
+	m = keys(m, "x")
+	if v := m.render(); m.msgBad || !m.plots.logSteps || !strings.Contains(v, "log step") || !strings.Contains(v, "↑"+engine.Commas(mo.Step)) {
+		t.Fatalf("x on the timeline (%q):\n%s", m.msg, v)
+	}
+	// The live run's plot has no cursor.
+	live := plotLoss([]engine.Snapshot{m.session.Main().Snapshot()}, w, h, lossOpts{logY: true}, newStyles(0), 0)
+	if strings.ContainsRune(live.graph, '┊') || strings.Contains(live.footer[0], "↑") {
+		t.Fatalf("the live loss plot has a cursor:\n%s", live.graph)
+	}
+}
+
+// ? on the timeline lists the timeline's keys, and the help over a moment
+// u on the timeline draws the moment's units: those of the question at
+// From step 0 the what-if names the init and the activation too; from a
+// The dashboard keeps its last frames as moments, one a frameGap at most:
+// Every key that changes the setup (or moves the run back) keeps a moment
+// just after it, named by what the key said: the action table's setup keys,
+// A loaded network's timeline starts at its own step: t looks back no
+// On a small screen the line above the header is one line that keeps the

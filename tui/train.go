@@ -69,6 +69,7 @@ func (m *Model) train() {
 	}
 	m.pace.took(m.advance(b), want)
 	m.afterTraining()
+	m.keepFrame() // timeline.go: the last few seconds are moments too
 }
 
 // pendingSteps takes the n steps queued since the last frame (a run of n
@@ -87,6 +88,7 @@ func (m *Model) pendingSteps() bool {
 		b = runner.Budget{Steps: min(m.in.steps, m.stepCap)}
 	}
 	took := m.advance(b)
+	m.keepFrame()
 	m.in.steps -= took
 	if took == 0 {
 		m.in.steps = 0

@@ -342,7 +342,7 @@ func (w *walk) check() {
 	}
 }
 
-func (w *walk) run(steps int) {
+func (w *walk) run(steps int, covered map[string]int) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.fail("panic: %v", r)
@@ -354,6 +354,8 @@ func (w *walk) run(steps int) {
 			w.w, w.h = 60+w.rng.IntN(141), 16+w.rng.IntN(45)
 			w.log = append(w.log, fmt.Sprintf("[%dx%d]", w.w, w.h))
 			w.m = w.update(tea.WindowSizeMsg{Width: w.w, Height: w.h})
+		case p < 10: // timeline_walk_test.go
+			w.tour(covered)
 		case p < 20:
 			w.log = append(w.log, "[tick]")
 			w.tick()
@@ -390,7 +392,14 @@ func TestWalkStates(t *testing.T) {
 		fmt.Sscan(s, &first)
 		n = int(first)
 	}
+	covered := map[string]int{}
 	for seed := first; seed <= uint64(n); seed++ {
-		newWalk(t, seed, dir, maps).run(40)
+		newWalk(t, seed, dir, maps).run(40, covered)
 	}
+	for _, c := range timelineCover {
+		if covered[c] == 0 && first == 1 && n >= 100 { // -short -race's 30 walks are a smoke run
+			t.Errorf("no walk covered the timeline's %s (%v)", c, covered)
+		}
+	}
+	t.Logf("the timeline tours covered %v", covered)
 }
