@@ -170,7 +170,7 @@ func TestWalkRace(t *testing.T) {
 					w.keys = []string{"up", "down", "left", "right", "enter", "X", "esc", "k", "space", "n", "?", "q"}
 				}
 			}
-			w.run(40)
+			w.run(40, map[string]int{})
 		}
 	}
 }
