@@ -32,7 +32,7 @@ func TestFitPlotFollowsTheDomainAndTarget(t *testing.T) {
 			}
 		}
 		for _, h := range []int{8, 16, 30} {
-			lo, hi, _ := targetSpan(snap.Target, h)
+			lo, hi, _ := targetSpan(snap.Target, h, c.target == "ln")
 			if c.target == "ln" {
 				if wlo, whi, _ := fitRange(snap.Target[0], h); lo != wlo || hi != whi {
 					t.Errorf("ln h=%d: range [%v, %v], fitRange's [%v, %v]", h, lo, hi, wlo, whi)
@@ -78,5 +78,51 @@ func TestFitTitleSaysTheTarget(t *testing.T) {
 	c.Target, c.DomainLo, c.DomainHi = "x^2", -1, 2
 	if got := fitTitle(c); got != "fit: net(x) vs x^2 on [-1,2]" {
 		t.Fatalf("x^2 on [-1,2]: %q", got)
+	}
+}
+
+// A points run draws each point as a dot of its own, and the legend counts
+// them; the title names them and drops the domain where it does not fit.
+func TestPointsAreDots(t *testing.T) {
+	ps, err := engine.ParsePoints([]byte("x,y\n0.1,0.2\n0.3,0.5\n0.5,0.4\n0.7,0.9\n0.9,-0.3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := engine.DefaultConfig()
+	ps.Use(&cfg)
+	tr, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := tr.Snapshot()
+	for i := range snap.Pred { // the net far off the plot: no point is hidden by it
+		snap.Pred[i] = math.NaN()
+	}
+	p := plotFit([]engine.Snapshot{snap}, 40, 12, newStyles(0), 0)
+	if got := strings.Count(p.graph, string(pointGlyph)); got != len(ps.X) {
+		t.Fatalf("%d dots for %d points:\n%s", got, len(ps.X), p.graph)
+	}
+	if strings.Contains(p.graph, "·") {
+		t.Fatalf("the points are joined by a line:\n%s", p.graph)
+	}
+	if foot := strings.Join(p.footer, "\n"); !strings.Contains(foot, "● your points (5)") {
+		t.Fatalf("legend:\n%s", foot)
+	}
+	// The lowest point (y = −0.3, at x = 0.9) is on the bottom rows, in the last column.
+	lines := strings.Split(p.graph, "\n")
+	var row, col int
+	for i, l := range lines {
+		if j := strings.IndexRune(l, pointGlyph); j >= 0 {
+			row, col = i, len([]rune(l[:j]))
+		}
+	}
+	if row < len(lines)/2 || col != labelWidth+2+plotColumns(40)-1 {
+		t.Fatalf("the point at (0.9, −0.3) is on line %d, cell %d:\n%s", row, col, p.graph)
+	}
+	if got := fitTitleIn(cfg, 36); got != "fit: net(x) vs your 5 points" {
+		t.Fatalf("title in 36 cells: %q", got)
+	}
+	if got := fitTitleIn(cfg, 80); got != "fit: net(x) vs your 5 points on [0.1,0.9]" {
+		t.Fatalf("title in 80 cells: %q", got)
 	}
 }
