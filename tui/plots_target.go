@@ -135,9 +135,38 @@ func fitTitle(c engine.Config) string {
 	case !ok:
 		name = "the target"
 	}
-	dom := fmt.Sprintf("[%s,%s]", strconv.FormatFloat(c.DomainLo, 'g', 4, 64), strconv.FormatFloat(c.Hi(), 'g', 4, 64))
-	if c.DomainLo == 0 { // the open end at 0, as the sampler and the grid have it
-		dom = fmt.Sprintf("(0,%s]", strconv.FormatFloat(c.Hi(), 'g', 4, 64))
+	return "fit: net(x) vs " + name + " on " + domainText(c)
+}
+
+// domainText writes the domain: "(0,1]" for the question's, its open end
+// at 0 as the sampler and the grid have it.
+func domainText(c engine.Config) string {
+	if c.DomainLo == 0 {
+		return fmt.Sprintf("(0,%s]", strconv.FormatFloat(c.Hi(), 'g', 4, 64))
 	}
-	return "fit: net(x) vs " + name + " on " + dom
+	return fmt.Sprintf("[%s,%s]", strconv.FormatFloat(c.DomainLo, 'g', 4, 64), strconv.FormatFloat(c.Hi(), 'g', 4, 64))
+}
+
+// mseLabels name the metrics line's two MSEs by what they measure: the
+// grid's ("mse (0,1]", "mse [-1,1]", or "mse points" on the user's
+// points) and, for ln only, the one without its singularity ("mse
+// x≥0.01"); for any other target that is the same figure, and above is "".
+func mseLabels(c engine.Config, m engine.Metrics) (whole, above string) {
+	switch {
+	case c.Points != nil || m.MSEAboveOn == engine.AbovePoints:
+		return "mse points", ""
+	case m.MSEAboveOn == engine.AboveWhole:
+		return "mse " + domainText(c), ""
+	}
+	return "mse " + domainText(c), "mse x≥0.01"
+}
+
+// verdictMSE is the label of the figure the verdicts and the race lanes
+// quote (mse_above_0_01, whatever it covers for the target).
+func verdictMSE(c engine.Config, m engine.Metrics) string {
+	whole, above := mseLabels(c, m)
+	if above == "" {
+		return whole
+	}
+	return above
 }
