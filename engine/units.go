@@ -68,7 +68,7 @@ type UnitReport struct {
 	// ExactLayers is how many hidden layers got their kinks (all but for a
 	// huge net, see kinkWork); the others' live sides are read at the grid's ends.
 	ExactLayers int
-	MSE         float64 // the net's on the grid, as Metrics.MSE
+	MSE         float64 // the net's on the grid (on the points for a points run), as Metrics.MSE
 	Reference   ReferenceFit
 }
 
@@ -140,7 +140,10 @@ func (t *Trainer) Units(plotPoints int) UnitReport {
 		slices.Sort(r.Kinks[l])
 	}
 	r.NetKinks = len(distinct)
-	r.Reference = ReferenceFitFor(r.NetKinks)
+	r.Reference = t.referenceFit(r.NetKinks)
+	if t.cfg.Points != nil { // the net against the points, as the reference is
+		r.MSE = t.pointsMSE()
+	}
 	if plotPoints > 0 {
 		t.unitOutputs(&r, plotPoints)
 	}
