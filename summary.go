@@ -207,8 +207,7 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 		fmt.Fprintf(&b, "dead units    left out: counting them needs all %d grid points, and the time after the signal ran out\n", engine.GridPoints)
 	} else {
 		// The grid spans the target's domain; the second figure's part is per target (issue 24).
-		domain, _ := engine.LookupSetting("domain")
-		dom := "(" + strings.Replace(domain.Get(s.Config), ":", ", ", 1) + "]"
+		dom := domainText(s.Config)
 		switch s.MSEAboveOn {
 		case engine.AbovePoints: // one figure: both are on the points
 			fmt.Fprintf(&b, "mse           %s on the %s points of %s\n", engine.FormatValue(float64(s.MSE)),
@@ -227,7 +226,7 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 		fmt.Fprintf(&b, "dead units    %s\n", strings.Join(parts, " · "))
 	}
 	if s.GridPoints >= engine.GridPoints {
-		writeUnitsText(&b, s.unitsSummary)
+		writeUnitsText(&b, s.unitsSummary, strings.ReplaceAll(domainText(s.Config), ", ", ","))
 	}
 	if s.Until != nil {
 		where := engine.MSEWhere(engine.Metrics{MSEAboveOn: s.MSEAboveOn})
@@ -271,6 +270,12 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// domainText is the domain as the summary writes it: "(0, 1]".
+func domainText(c engine.Config) string {
+	domain, _ := engine.LookupSetting("domain")
+	return "(" + strings.Replace(domain.Get(c), ":", ", ", 1) + "]"
 }
 
 // stepsLine says what this command trained and where the network is: they
