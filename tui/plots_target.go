@@ -126,16 +126,26 @@ func fitTitleIn(c engine.Config, w int) string {
 // fitTitle is the fit panel's title: what the net is fitted to, on which
 // domain ("fit: net(x) vs ln(x) on (0,1]" for the question).
 func fitTitle(c engine.Config) string {
+	name := targetTitle(c)
+	if c.Points != nil {
+		name = fmt.Sprintf("your %s points", engine.Commas(int64(len(c.Points.X))))
+	}
+	return "fit: net(x) vs " + name + " on " + domainText(c)
+}
+
+// targetTitle is the target in a title: "ln(x)", "sin(2πx)", a short
+// expression as written, else "the target"; "the points" for points.
+func targetTitle(c engine.Config) string {
 	name, ok := targetTitles[c.Target]
 	switch {
 	case c.Points != nil:
-		name = fmt.Sprintf("your %s points", engine.Commas(int64(len(c.Points.X))))
+		return "the points"
 	case !ok && len([]rune(c.Target)) <= 16:
-		name = c.Target
+		return c.Target
 	case !ok:
-		name = "the target"
+		return "the target"
 	}
-	return "fit: net(x) vs " + name + " on " + domainText(c)
+	return name
 }
 
 // domainText writes the domain: "(0,1]" for the question's, its open end

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"lnfit/engine"
 )
@@ -124,5 +125,49 @@ func TestPointsAreDots(t *testing.T) {
 	}
 	if got := fitTitleIn(cfg, 80); got != "fit: net(x) vs your 5 points on [0.1,0.9]" {
 		t.Fatalf("title in 80 cells: %q", got)
+	}
+}
+
+// The error view follows the target and domain: log x only for ln on a
+// domain open at 0 (with x = 0.01 marked), linear x over the domain
+// otherwise, the target named in the title.
+func TestErrorViewFollowsTheTarget(t *testing.T) {
+	for _, c := range []struct {
+		target, domain, title, tick string
+		cut                         bool
+	}{
+		{"ln", "0:1", "|net(x) − ln(x)| against x, log-x axis", "0.01", true},
+		{"sin", "-1:1", "|net(x) − sin(2πx)| against x, linear x", "-1", false},
+		{"x^2", "2:5", "|net(x) − x^2| against x, linear x", "3.5", false},
+	} {
+		cfg := engine.DefaultConfig()
+		cfg.Init, cfg.Optimizer, cfg.LR = engine.InitNormal, engine.OptAdam, 3e-3
+		for k, v := range map[string]string{"domain": c.domain, "target": c.target} {
+			s, _ := engine.LookupSetting(k)
+			if err := s.Apply(&cfg, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tr, err := engine.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Run(200)
+		m := New(engine.NewSession(tr, c.target), Options{StartPaused: true})
+		m.budget = time.Hour
+		m = press(sized(m, 80, 24), "e")
+		v := m.render()
+		if !strings.Contains(v, c.title) || strings.Contains(v, "┊") != c.cut {
+			t.Errorf("%s on %s: want %q, the x = 0.01 mark %v:\n%s", c.target, c.domain, c.title, c.cut, v)
+		}
+		var axis string
+		for _, l := range strings.Split(v, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "x ") {
+				axis = l
+			}
+		}
+		if !strings.Contains(axis, " "+c.tick) {
+			t.Errorf("%s on %s: x axis %q has no %s", c.target, c.domain, axis, c.tick)
+		}
 	}
 }
