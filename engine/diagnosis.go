@@ -70,7 +70,7 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 	case s.Diverged:
 		return Diagnosis{StatusDiverged, "diverged", fmt.Sprintf("diverged at step %s: %s", Commas(s.DivergedAt), s.DivergeReason), []string{"r", "-"}}
 	case s.Step == 0:
-		return Diagnosis{Status: StatusUntrained, Kind: "untrained", Text: "not trained yet: " + predRange(m) + ", where ln x is below 0"}
+		return Diagnosis{Status: StatusUntrained, Kind: "untrained", Text: "not trained yet: " + predRange(m, s.Config) + ", " + targetSpanText(s)}
 	case diverging(m): // the factor is ≥ DivergingGrowth, so no rounding of it prints below it
 		return Diagnosis{StatusDiverging, "diverging", fmt.Sprintf("diverging: the loss grew ×%s a step for %d steps (to %s)",
 			strconv.FormatFloat(m.RiseFactor, 'g', 3, 64), m.RiseSteps, FormatValue(m.LastLoss)), []string{"-"}}
@@ -129,11 +129,33 @@ func diverging(m Metrics) bool {
 
 // predRange is what the net predicts on the grid: one value when it is
 // flat to the eye, else the range it spans.
-func predRange(m Metrics) string {
+func predRange(m Metrics, c Config) string {
+	dom := "(" + fmtFloat(c.DomainLo) + "," + fmtFloat(c.Hi()) + "]"
 	if m.Spread < CollapsedSpread || math.IsNaN(m.Spread) {
-		return "net(x) ≈ " + signed(m.MeanPred) + " on all of (0,1]"
+		return "net(x) ≈ " + signed(m.MeanPred) + " on all of " + dom
 	}
-	return "net(x) runs from " + signed(m.MinPred) + " to " + signed(m.MaxPred) + " on (0,1]"
+	return "net(x) runs from " + signed(m.MinPred) + " to " + signed(m.MaxPred) + " on " + dom
+}
+
+// targetSpanText says where the target lies beside an untrained net: "where
+// ln x is below 0" for the question's, as it always said; otherwise the
+// range of the target (or the points) on the grid.
+func targetSpanText(s Snapshot) string {
+	if targetName(s.Config.Target) == TargetLn && s.Config.Points == nil && s.Config.Hi() <= 1 {
+		return "where ln x is below 0"
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	vals := s.Target
+	if s.Config.Points != nil {
+		vals = s.Config.Points.Y
+	}
+	for _, v := range vals {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if len(vals) == 0 {
+		return "against " + TargetWords(s.Config)
+	}
+	return "where " + TargetWords(s.Config) + " runs from " + signed(lo) + " to " + signed(hi)
 }
 
 // agree prints v as FormatValue does, with more digits where fewer would
