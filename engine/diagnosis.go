@@ -144,18 +144,29 @@ func targetSpanText(s Snapshot) string {
 	if targetName(s.Config.Target) == TargetLn && s.Config.Points == nil && s.Config.Hi() <= 1 {
 		return "where ln x is below 0"
 	}
+	c := s.Config
 	lo, hi := math.Inf(1), math.Inf(-1)
 	vals := s.Target
-	if s.Config.Points != nil {
-		vals = s.Config.Points.Y
+	switch tgt, err := compileTarget(c.Target); {
+	case c.Points != nil:
+		vals = c.Points.Y
+	case len(vals) == 0 && err == nil: // a summary's snapshot carries no grid: the target on one
+		vals = make([]float64, GridPoints)
+		for i := range vals {
+			vals[i] = tgt.f(c.DomainLo + (c.Hi()-c.DomainLo)*((float64(i)+0.5)/GridPoints))
+		}
 	}
 	for _, v := range vals {
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
 	if len(vals) == 0 {
-		return "against " + TargetWords(s.Config)
+		return "against " + TargetWords(c)
 	}
-	return "where " + TargetWords(s.Config) + " runs from " + signed(lo) + " to " + signed(hi)
+	verb := " runs from "
+	if c.Points != nil {
+		verb = " run from "
+	}
+	return "where " + TargetWords(c) + verb + signed(lo) + " to " + signed(hi)
 }
 
 // agree prints v as FormatValue does, with more digits where fewer would
