@@ -171,3 +171,27 @@ func TestErrorViewFollowsTheTarget(t *testing.T) {
 		}
 	}
 }
+
+// The kink row spans the fit plot's domain: a kink at 0 on (−1,1] sits in
+// the middle column, and the legend names the domain.
+func TestKinkRowFollowsTheDomain(t *testing.T) {
+	r := &engine.UnitReport{Linear: true, Lo: -1, Hi: 1, NetKinks: 1,
+		Layers: [][]engine.Unit{{{Layer: 1, Kinks: []float64{0}, Hinge: 0, Live: engine.SideRight}}}, Kinks: [][]float64{{0}}}
+	row := []rune(kinkRow(r, 20, newStyles(0)))
+	at := -1
+	for i, c := range row {
+		if c != ' ' {
+			at = i
+		}
+	}
+	if at != 10 {
+		t.Fatalf("the kink at x = 0 on (-1,1] is in cell %d of 20: %q", at, string(row))
+	}
+	if items := kinkLegend(r); !strings.HasPrefix(items[0], "kinks in (-1,1]: 1 of 1") {
+		t.Fatalf("legend %q", items[0])
+	}
+	r.NetKinks, r.Layers[0][0].Kinks, r.Layers[0][0].Hinge = 0, nil, -3
+	if n := kinkNone(r); len(n) == 0 || n[0] != "none in (-1,1]: 1 left of -1, 0 right of 1" {
+		t.Fatalf("no kink in the domain: %q", n)
+	}
+}
