@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"lnfit/engine"
@@ -71,7 +70,7 @@ func targetLegend(c engine.Config) string {
 	case isLn(c):
 		return "··· ln(x)"
 	}
-	name, ok := targetTitles[c.Target]
+	name, ok := engine.TargetTitles[c.Target]
 	if !ok {
 		name = engine.ShortText(c.Target, 40)
 	}
@@ -106,10 +105,6 @@ func markPoints(graph string, ps *engine.PointSet, gridX []float64, cols int, pr
 	return g.String()
 }
 
-// targetTitles are the built-ins as the fit panel's title writes them.
-var targetTitles = map[string]string{"": "ln(x)", engine.TargetLn: "ln(x)", "sin": "sin(2πx)", "square": "x²", "sqrt": "√x",
-	"abs": "|x − 0.5|", "exp": "exp(x)", "step": "step(x)", "sawtooth": "sawtooth(3x)"}
-
 // fitTitleIn is fitTitle in w cells: without the domain when the whole
 // title does not fit (the x axis says it too), and "fit" when neither does.
 func fitTitleIn(c engine.Config, w int) string {
@@ -133,29 +128,11 @@ func fitTitle(c engine.Config) string {
 	return "fit: net(x) vs " + name + " on " + domainText(c)
 }
 
-// targetTitle is the target in a title: "ln(x)", "sin(2πx)", a short
-// expression as written, else "the target"; "the points" for points.
-func targetTitle(c engine.Config) string {
-	name, ok := targetTitles[c.Target]
-	switch {
-	case c.Points != nil:
-		return "the points"
-	case !ok && len([]rune(c.Target)) <= 16:
-		return c.Target
-	case !ok:
-		return "the target"
-	}
-	return name
-}
+// targetTitle is the target in a title (engine.TargetTitle).
+func targetTitle(c engine.Config) string { return engine.TargetTitle(c) }
 
-// domainText writes the domain: "(0,1]" for the question's, its open end
-// at 0 as the sampler and the grid have it.
-func domainText(c engine.Config) string {
-	if c.DomainLo == 0 {
-		return fmt.Sprintf("(0,%s]", strconv.FormatFloat(c.Hi(), 'g', 4, 64))
-	}
-	return fmt.Sprintf("[%s,%s]", strconv.FormatFloat(c.DomainLo, 'g', 4, 64), strconv.FormatFloat(c.Hi(), 'g', 4, 64))
-}
+// domainText writes the domain: "(0,1]" for the question's (engine.DomainText).
+func domainText(c engine.Config) string { return engine.DomainText(c) }
 
 // mseLabels name the metrics line's two MSEs by what they measure: the
 // grid's ("mse (0,1]", "mse [-1,1]", or "mse points" on the user's
