@@ -100,6 +100,14 @@ type summary struct {
 	// The steps of the moments a dashboard's timeline would keep of this run
 	// (--json only: every step to 10, then about 20 a decade, and setup changes).
 	SnapshotSteps []int64 `json:"snapshot_steps,omitempty"`
+	// Points is the --points file a run trained on (null: a target function).
+	Points *pointsFile `json:"points"`
+}
+
+// pointsFile names the user's points: the file as given and how many.
+type pointsFile struct {
+	Path  string `json:"path"`
+	Count int    `json:"count"`
 }
 
 // MarshalJSON writes the summary's own keys and one key per setting.
@@ -147,6 +155,9 @@ func summarize(s *engine.Session, r *runner.Runner, elapsed time.Duration, stops
 	sum := summary{
 		result: results[0], Config: snap.Config, Preset: s.Label(), Trained: r.Taken,
 		MeanPred: jsonFloat(snap.Metrics.MeanPred), Units: snap.Metrics.Units, ElapsedS: elapsed.Seconds(),
+	}
+	if ps := snap.Config.Points; ps != nil {
+		sum.Points = &pointsFile{Path: ps.Name, Count: len(ps.X)}
 	}
 	if sum.GridPoints >= engine.GridPoints { // a summary cut short after a signal cannot afford the units' grid pass
 		sum.unitsSummary = unitsOf(lanes[0])
@@ -196,10 +207,17 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 		fmt.Fprintf(&b, "dead units    left out: counting them needs all %d grid points, and the time after the signal ran out\n", engine.GridPoints)
 	} else {
 		// The grid spans the target's domain; the second figure's part is per target (issue 24).
-		domain, _ := engine.LookupSetting("domain")
-		dom := "(" + strings.Replace(domain.Get(s.Config), ":", ", ", 1) + "]"
-		fmt.Fprintf(&b, "mse           %s on the %s grid · %s %s\n", engine.FormatValue(float64(s.MSE)), dom,
-			engine.FormatValue(float64(s.MSEAbove001)), engine.MSEWhere(engine.Metrics{MSEAboveOn: s.MSEAboveOn}))
+		dom := domainText(s.Config)
+		switch s.MSEAboveOn {
+		case engine.AbovePoints: // one figure: both are on the points
+			fmt.Fprintf(&b, "mse           %s on the %s points of %s\n", engine.FormatValue(float64(s.MSE)),
+				engine.Commas(int64(s.Points.Count)), engine.EscapeText(s.Points.Path))
+		case engine.AboveWhole: // one figure: the grid covers the whole domain
+			fmt.Fprintf(&b, "mse           %s on the %s grid (the whole domain)\n", engine.FormatValue(float64(s.MSE)), dom)
+		default:
+			fmt.Fprintf(&b, "mse           %s on the %s grid · %s %s\n", engine.FormatValue(float64(s.MSE)), dom,
+				engine.FormatValue(float64(s.MSEAbove001)), engine.MSEWhere(engine.Metrics{MSEAboveOn: s.MSEAboveOn}))
+		}
 		fmt.Fprintf(&b, "prediction    spread %s · mean %s\n", engine.FormatValue(float64(s.Spread)), engine.FormatValue(float64(s.MeanPred)))
 		parts := make([]string, len(s.Dead))
 		for i := range s.Dead {
@@ -208,13 +226,14 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 		fmt.Fprintf(&b, "dead units    %s\n", strings.Join(parts, " · "))
 	}
 	if s.GridPoints >= engine.GridPoints {
-		writeUnitsText(&b, s.unitsSummary)
+		writeUnitsText(&b, s.unitsSummary, strings.ReplaceAll(domainText(s.Config), ", ", ","))
 	}
 	if s.Until != nil {
+		where := engine.MSEWhere(engine.Metrics{MSEAboveOn: s.MSEAboveOn})
 		if s.ReachedUntilAt != nil {
-			fmt.Fprintf(&b, "until         mse on x ≥ 0.01 < %g at step %s\n", *s.Until, engine.Commas(*s.ReachedUntilAt))
+			fmt.Fprintf(&b, "until         mse %s < %g at step %s\n", where, *s.Until, engine.Commas(*s.ReachedUntilAt))
 		} else {
-			fmt.Fprintf(&b, "until         mse on x ≥ 0.01 < %g: not reached\n", *s.Until)
+			fmt.Fprintf(&b, "until         mse %s < %g: not reached\n", where, *s.Until)
 		}
 	}
 	if s.Interrupted {
@@ -241,12 +260,22 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 			if l.GridPoints < engine.GridPoints {
 				approx = "≈ "
 			}
-			fmt.Fprintf(&b, "  %c %-9s lr %-8g mse %s%s · x≥0.01 %s%s · %s%s\n", 'A'+i, l.Optimizer, l.LR,
-				approx, engine.FormatValue(float64(l.MSE)), approx, engine.FormatValue(float64(l.MSEAbove001)), l.Diagnosis, until)
+			second := fmt.Sprintf(" · x≥0.01 %s%s", approx, engine.FormatValue(float64(l.MSEAbove001)))
+			if l.MSEAboveOn == engine.AbovePoints || l.MSEAboveOn == engine.AboveWhole {
+				second = "" // the same figure as the mse for this target
+			}
+			fmt.Fprintf(&b, "  %c %-9s lr %-8g mse %s%s%s · %s%s\n", 'A'+i, l.Optimizer, l.LR,
+				approx, engine.FormatValue(float64(l.MSE)), second, l.Diagnosis, until)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// domainText is the domain as the summary writes it: "(0, 1]".
+func domainText(c engine.Config) string {
+	domain, _ := engine.LookupSetting("domain")
+	return "(" + strings.Replace(domain.Get(c), ":", ", ", 1) + "]"
 }
 
 // stepsLine says what this command trained and where the network is: they

@@ -81,5 +81,15 @@ func TestTargetsRunHeadless(t *testing.T) {
 		if out["target"] != c.target || !strings.HasPrefix(on, c.on) {
 			t.Errorf("%q: target %v, mse_above_0_01_on %q; want %s, %s…", args, out["target"], on, c.target, c.on)
 		}
+		// The points file is named with its count; a function's run says null.
+		p, has := out["points"]
+		switch pm, _ := p.(map[string]any); {
+		case !has:
+			t.Errorf("%q: no points key", args)
+		case c.target == "points" && (pm == nil || pm["path"] != pts || pm["count"] != 5.0):
+			t.Errorf("%q: points %v, want %s with 5", args, p, pts)
+		case c.target != "points" && p != nil:
+			t.Errorf("%q: points %v for a function", args, p)
+		}
 	}
 }

@@ -39,12 +39,14 @@ type unitState struct {
 type referenceFit struct {
 	Kinks int       `json:"kinks"`
 	MSE   jsonFloat `json:"mse"`
+	On    string    `json:"on"`   // "the grid", or "the points" of a points run (issue 24)
+	Rule  string    `json:"rule"` // how the knots were placed for this target
 }
 
 func unitsOf(t *engine.Trainer) unitsSummary {
 	r := t.Units(0)
 	u := unitsSummary{report: r, Kinks: make([][]float64, len(r.Kinks)),
-		Reference: referenceFit{Kinks: r.Reference.Kinks, MSE: jsonFloat(r.Reference.MSE)}}
+		Reference: referenceFit{Kinks: r.Reference.Kinks, MSE: jsonFloat(r.Reference.MSE), On: r.Reference.On, Rule: r.Reference.Rule}}
 	for l, k := range r.Kinks {
 		u.Kinks[l] = append([]float64{}, k...) // [] rather than null for a layer without kinks
 	}
@@ -63,8 +65,8 @@ func unitsOf(t *engine.Trainer) unitsSummary {
 }
 
 // writeUnitsText adds the summary's kinks line: how many kinks the net has in
-// (0,1], and what the best line with as many kinks reaches.
-func writeUnitsText(b *strings.Builder, u unitsSummary) {
+// the domain dom, and what the best line with as many kinks reaches.
+func writeUnitsText(b *strings.Builder, u unitsSummary, dom string) {
 	r := &u.report
 	if len(r.Layers) == 0 {
 		return
@@ -80,7 +82,7 @@ func writeUnitsText(b *strings.Builder, u unitsSummary) {
 	if r.ExactLayers < len(r.Layers) {
 		parts = append(parts, fmt.Sprintf("layers %d… too large to search", r.ExactLayers+1))
 	}
-	fmt.Fprintf(b, "kinks         %d in (0,1] · %s\n", r.NetKinks, strings.Join(parts, " · "))
-	fmt.Fprintf(b, "reference     the best %d-kink line reaches mse %s on the grid; the net %s\n",
-		r.Reference.Kinks, engine.FormatValue(r.Reference.MSE), engine.FormatValue(r.MSE))
+	fmt.Fprintf(b, "kinks         %d in %s · %s\n", r.NetKinks, dom, strings.Join(parts, " · "))
+	fmt.Fprintf(b, "reference     the best %d-kink line reaches mse %s on %s (%s); the net %s\n",
+		r.Reference.Kinks, engine.FormatValue(r.Reference.MSE), r.Reference.On, r.Reference.Rule, engine.FormatValue(r.MSE))
 }

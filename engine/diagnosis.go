@@ -70,7 +70,7 @@ func DiagnoseAfter(prev Diagnosis, s Snapshot) Diagnosis {
 	case s.Diverged:
 		return Diagnosis{StatusDiverged, "diverged", fmt.Sprintf("diverged at step %s: %s", Commas(s.DivergedAt), s.DivergeReason), []string{"r", "-"}}
 	case s.Step == 0:
-		return Diagnosis{Status: StatusUntrained, Kind: "untrained", Text: "not trained yet: " + predRange(m) + ", where ln x is below 0"}
+		return Diagnosis{Status: StatusUntrained, Kind: "untrained", Text: "not trained yet: " + predRange(m, s.Config) + ", " + targetSpanText(s)}
 	case diverging(m): // the factor is ≥ DivergingGrowth, so no rounding of it prints below it
 		return Diagnosis{StatusDiverging, "diverging", fmt.Sprintf("diverging: the loss grew ×%s a step for %d steps (to %s)",
 			strconv.FormatFloat(m.RiseFactor, 'g', 3, 64), m.RiseSteps, FormatValue(m.LastLoss)), []string{"-"}}
@@ -129,11 +129,44 @@ func diverging(m Metrics) bool {
 
 // predRange is what the net predicts on the grid: one value when it is
 // flat to the eye, else the range it spans.
-func predRange(m Metrics) string {
+func predRange(m Metrics, c Config) string {
+	dom := "(" + fmtFloat(c.DomainLo) + "," + fmtFloat(c.Hi()) + "]"
 	if m.Spread < CollapsedSpread || math.IsNaN(m.Spread) {
-		return "net(x) ≈ " + signed(m.MeanPred) + " on all of (0,1]"
+		return "net(x) ≈ " + signed(m.MeanPred) + " on all of " + dom
 	}
-	return "net(x) runs from " + signed(m.MinPred) + " to " + signed(m.MaxPred) + " on (0,1]"
+	return "net(x) runs from " + signed(m.MinPred) + " to " + signed(m.MaxPred) + " on " + dom
+}
+
+// targetSpanText says where the target lies beside an untrained net: "where
+// ln x is below 0" for the question's, as it always said; otherwise the
+// range of the target (or the points) on the grid.
+func targetSpanText(s Snapshot) string {
+	if targetName(s.Config.Target) == TargetLn && s.Config.Points == nil && s.Config.Hi() <= 1 {
+		return "where ln x is below 0"
+	}
+	c := s.Config
+	lo, hi := math.Inf(1), math.Inf(-1)
+	vals := s.Target
+	switch tgt, err := compileTarget(c.Target); {
+	case c.Points != nil:
+		vals = c.Points.Y
+	case len(vals) == 0 && err == nil: // a summary's snapshot carries no grid: the target on one
+		vals = make([]float64, GridPoints)
+		for i := range vals {
+			vals[i] = tgt.f(c.DomainLo + (c.Hi()-c.DomainLo)*((float64(i)+0.5)/GridPoints))
+		}
+	}
+	for _, v := range vals {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if len(vals) == 0 {
+		return "against " + TargetWords(c)
+	}
+	verb := " runs from "
+	if c.Points != nil {
+		verb = " run from "
+	}
+	return "where " + TargetWords(c) + verb + signed(lo) + " to " + signed(hi)
 }
 
 // agree prints v as FormatValue does, with more digits where fewer would

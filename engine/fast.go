@@ -67,15 +67,31 @@ type fastBlock struct {
 	d1, d0 []float64              // (st) the line table's running sums over down units
 	c2, w3 []float64              // (st) layer 2's bias and the output's weights, padded (fused only)
 	g3, z  []float64              // (st) ∂L/∂W3 accumulated, and one sample's z2 (fused only)
-	start  [rankBuckets + 1]int32 // start[k] = #thresholds < k/rankBuckets: where a rank search begins
+	start  [rankBuckets + 1]int32 // start[k] = #thresholds < bucket k's lowest x: where a rank search begins
 	fused  bool                   // the net is [1, H1, H2, 1] with H2 ≤ maxFusedH2: see fusedPass
 	lo     float64                // the lowest x a sample may take (the domain's start, or xmin)
+	bscale float64                // buckets per unit of x: a sample's bucket is int((x−lo)·bscale)
 }
 
-// rankBuckets splits (0,1] for the rank lookup: a sample's rank starts at
-// its bucket's count and moves past the few thresholds inside the bucket,
-// instead of a bisection over all H1 with its unpredictable branches.
+// rankBuckets splits the sampled range (lo, hi] for the rank lookup: a
+// sample's rank starts at its bucket's count and moves past the few
+// thresholds inside the bucket, instead of a bisection over all H1 with
+// its unpredictable branches.
 const rankBuckets = 128
+
+// setDomain spreads the buckets over (lo, hi], where every sample lies. On
+// the question's (0,1] the bucket is int(x·128), as it always was.
+func (f *fastBlock) setDomain(lo, hi float64) {
+	f.lo, f.bscale = lo, rankBuckets/(hi-lo)
+	if !(f.bscale > 0) || math.IsInf(f.bscale, 0) {
+		f.bscale = rankBuckets // cannot happen for a checked domain; any scale gives the right rank
+	}
+}
+
+// bucket is the rank lookup's bucket of x, as the kernels compute it.
+func (f *fastBlock) bucket(x float64) int {
+	return max(0, min(int((x-f.lo)*f.bscale), rankBuckets-1))
+}
 
 // maxFusedH2 bounds the second layer the fused loop takes.
 const maxFusedH2 = 64
@@ -100,6 +116,7 @@ func newFastBlock(sizes []int, B int) fastBlock {
 	f.c2, f.w3 = make([]float64, st), make([]float64, st)
 	f.g3, f.z = make([]float64, st), make([]float64, st)
 	f.fused = len(sizes) == 4 && H2 <= maxFusedH2
+	f.setDomain(0, 1)
 	return f
 }
 
@@ -229,17 +246,27 @@ func (f *fastBlock) layeredPass(n *Network, grads []Layer, ws *workspace, B int,
 	return loss
 }
 
-// fillStarts counts, for each bucket edge k/rankBuckets, the sorted
-// thresholds below it.
+// fillStarts counts, for each bucket, the sorted thresholds below its
+// lowest x, so a walk from there only moves up. Bucket 0 starts at lo
+// (it also holds any x below lo, which no sample is); bucket k ≥ 1 at
+// lo + k/bscale, lowered past any x that rounding puts in bucket k below
+// it. On (0,1] the edges are k/128 exactly, as before.
 func (f *fastBlock) fillStarts() {
 	r := 0
 	for k := 0; k <= rankBuckets; k++ {
-		edge := float64(k) / rankBuckets
-		if k == 0 && f.lo < 0 {
-			// Bucket 0 also holds every x < 0 of a domain that starts
-			// below 0 (the kernels clamp x·128 to 0…127): its walk starts
-			// below the lowest x. On (0,1] nothing changes.
-			edge = f.lo
+		edge := f.lo
+		if k > 0 {
+			edge = f.lo + float64(k)/f.bscale
+			for n := 0; ; n++ {
+				below := math.Nextafter(edge, negInf)
+				if f.bucket(below) < k { // every x in bucket k is ≥ edge
+					break
+				}
+				if edge = below; n == 64 { // never so far off; then bucket k starts where k−1 does
+					edge = negInf
+					break
+				}
+			}
 		}
 		for r < f.H1 && f.thr[r] < edge {
 			r++
@@ -249,12 +276,10 @@ func (f *fastBlock) fillStarts() {
 }
 
 // rankOf returns #thresholds < x: its bucket's count, then a walk past the
-// thresholds inside the bucket (usually none or one). x is in (0, 1], as
+// thresholds inside the bucket (usually none or one). x is in (lo, hi], as
 // every training sample is.
 func (f *fastBlock) rankOf(x float64) int {
-	k := int(x * rankBuckets)
-	k = max(0, min(k, rankBuckets-1))
-	r := int(f.start[k])
+	r := int(f.start[f.bucket(x)])
 	thr := f.thr
 	for r < len(thr) && thr[r] < x {
 		r++

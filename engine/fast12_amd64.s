@@ -111,10 +111,10 @@ ldone:
 	VZEROUPPER
 	RET
 
-// func fused12AVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1 int, b3, scale float64) (sse, gb3 float64)
+// func fused12AVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1 int, b3, scale, lo, bscale float64) (sse, gb3 float64)
 // As fusedAVX, rows of 12: w3 in Y11–Y13, g3's sums in Y8–Y10, a sample's
 // relu(z2) in Y0–Y2 and its masks in Y3–Y5; sse and gb3 in the frame.
-TEXT ·fused12AVX(SB), NOSPLIT, $24-136
+TEXT ·fused12AVX(SB), NOSPLIT, $24-152
 	MOVQ x+0(FP), SI
 	MOVQ y+8(FP), DI
 	MOVQ n+16(FP), AX
@@ -139,9 +139,8 @@ sample12:
 	CMPQ SI, R13
 	JGE  end12
 	VMOVSD (SI), X15
-	MOVQ $0x4060000000000000, AX // 128.0
-	VMOVQ AX, X6
-	VMULSD X6, X15, X6
+	VSUBSD lo+120(FP), X15, X6 // the bucket: int((x−lo)·bscale)
+	VMULSD bscale+128(FP), X6, X6
 	VCVTTSD2SIQ X6, AX
 	XORQ CX, CX
 	CMPQ AX, $0
@@ -217,9 +216,9 @@ end12:
 	VMOVUPD Y9, 32(AX)
 	VMOVUPD Y10, 64(AX)
 	MOVQ sse-8(SP), AX
-	MOVQ AX, sse+120(FP)
+	MOVQ AX, sse+136(FP)
 	MOVQ gb3-16(SP), AX
-	MOVQ AX, gb3+128(FP)
+	MOVQ AX, gb3+144(FP)
 	VZEROUPPER
 	RET
 

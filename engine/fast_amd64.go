@@ -11,7 +11,7 @@ package engine
 func lineTableAVX(s1, s0, w2t, d1, d0 *float64, order *int, up *bool, w1, b1 *float64, h1, st int)
 
 //go:noescape
-func fusedAVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1, st int, b3, scale float64) (sse, gb3 float64)
+func fusedAVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1, st int, b3, scale, lo, bscale float64) (sse, gb3 float64)
 
 //go:noescape
 func backAVX(p1, p0, q1, q0, w2t, g2t *float64, order *int, up *bool, w1, b1, gw1, gb1 *float64, h1, st int)
@@ -22,7 +22,7 @@ func backAVX(p1, p0, q1, q0, w2t, g2t *float64, order *int, up *bool, w1, b1, gw
 func lineTable12AVX(s1, s0, w2t *float64, order *int, up *bool, w1, b1 *float64, h1 int)
 
 //go:noescape
-func fused12AVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1 int, b3, scale float64) (sse, gb3 float64)
+func fused12AVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1 int, b3, scale, lo, bscale float64) (sse, gb3 float64)
 
 //go:noescape
 func back12AVX(p1, p0, q1, q0, w2t, g2t *float64, order *int, up *bool, w1, b1, gw1, gb1 *float64, h1 int)
@@ -65,10 +65,10 @@ func fusedSamples(f *fastBlock, x, y []float64, b3, scale float64) (sse, gb3 flo
 	}
 	if f.st == 12 {
 		return fused12AVX(&x[0], &y[0], len(x), &f.S1[0], &f.S0[0], &f.Q1[0], &f.Q0[0], &f.c2[0], &f.w3[0], &f.g3[0],
-			&f.thr[0], &f.start[0], f.H1, b3, scale)
+			&f.thr[0], &f.start[0], f.H1, b3, scale, f.lo, f.bscale)
 	}
 	return fusedAVX(&x[0], &y[0], len(x), &f.S1[0], &f.S0[0], &f.Q1[0], &f.Q0[0], &f.c2[0], &f.w3[0], &f.g3[0],
-		&f.thr[0], &f.start[0], f.H1, f.st, b3, scale)
+		&f.thr[0], &f.start[0], f.H1, f.st, b3, scale, f.lo, f.bscale)
 }
 
 // backFromQ adds ∂L/∂W2, ∂L/∂w1 and ∂L/∂b1 into gW2, gw1 and gb1; the

@@ -135,15 +135,15 @@ done:
 	VZEROUPPER
 	RET
 
-// func fusedAVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1, st int, b3, scale float64) (sse, gb3 float64)
+// func fusedAVX(x, y *float64, n int, s1, s0, q1, q0, c2, w3, g3, thr *float64, start *int32, h1, st int, b3, scale, lo, bscale float64) (sse, gb3 float64)
 // x, y: (n) samples; s1, s0, q1, q0: (h1+1, st); c2, w3, g3: (st), st ≤ 64;
-// thr: (h1); start: (129) bucket counts. Per sample, as fusedGo: r = rank of x;
+// thr: (h1); start: (129) bucket counts, bucket int((x−lo)·bscale). Per sample, as fusedGo: r = rank of x;
 //   v = (c2 + x·s1[r]) + s0[r]; t = w3·(v>0 ? v : 0); p = (t0+t2)+(t1+t3) over lane sums
 //   d = (b3 + p) − y; sse += d·d; g = scale·d; gb3 += g
 //   g3 += g·(v>0 ? v : 0); dz = (v>0 ? g·w3 : 0); q1[r] += dz·x; q0[r] += dz
 // The frame holds one sample's v (512 bytes at 0(SP)), the row bytes at
 // 512(SP) and the end of x at 520(SP).
-TEXT ·fusedAVX(SB), $528-144
+TEXT ·fusedAVX(SB), $528-160
 	MOVQ x+0(FP), SI
 	MOVQ y+8(FP), DI
 	MOVQ n+16(FP), AX
@@ -168,12 +168,11 @@ TEXT ·fusedAVX(SB), $528-144
 sample:
 	CMPQ SI, 520(SP)
 	JGE  end
-	// r = start[clamp(int(x·128), 0, 127)], then past every thr[r] < x
+	// r = start[clamp(int((x−lo)·bscale), 0, 127)], then past every thr[r] < x
 	VMOVSD (SI), X0
 	VBROADCASTSD X0, Y15 // x in every lane
-	MOVQ $0x4060000000000000, AX // 128.0
-	VMOVQ AX, X1
-	VMULSD X1, X0, X1
+	VSUBSD lo+128(FP), X0, X1
+	VMULSD bscale+136(FP), X1, X1
 	VCVTTSD2SIQ X1, AX
 	XORQ CX, CX
 	CMPQ AX, $0
@@ -246,8 +245,8 @@ backward:
 	JMP  sample
 
 end:
-	VMOVSD X11, sse+128(FP)
-	VMOVSD X9, gb3+136(FP)
+	VMOVSD X11, sse+144(FP)
+	VMOVSD X9, gb3+152(FP)
 	VZEROUPPER
 	RET
 

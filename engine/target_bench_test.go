@@ -45,3 +45,22 @@ func BenchmarkTargetFill(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStepDomain is the batch=500/adam step of x² on domains of the
+// same width at different places: the rank lookup's buckets span the
+// domain, so no domain walks further than (0,1] does.
+func BenchmarkStepDomain(b *testing.B) {
+	for _, d := range []string{"0:1", "-1:1", "2:5", "100:103"} {
+		b.Run(d, func(b *testing.B) {
+			cfg := DefaultConfig()
+			cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch = InitNormal, OptAdam, 1e-4, 500
+			for k, v := range map[string]string{"domain": d, "target": "square"} {
+				s, _ := LookupSetting(k)
+				if err := s.Apply(&cfg, v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			benchConfig(b, cfg, false)
+		})
+	}
+}

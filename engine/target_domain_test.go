@@ -28,7 +28,7 @@ func TestFastPathOnOtherDomains(t *testing.T) {
 				}
 				ref := analytic(n, ws, B, false)
 				f := newFastBlock(sizes, B)
-				f.lo = d[0]
+				f.setDomain(d[0], d[1])
 				g := make([]float64, len(n.Params))
 				f.step(n, layerViews(sizes, g), ws, B)
 				scale := 0.0
@@ -145,4 +145,73 @@ func TestUnitsFollowTheDomain(t *testing.T) {
 	if below == 0 || near > 0.05 {
 		t.Fatalf("first-layer kinks %v: want some below 0 and one near |x|'s at 0", r.Kinks[0])
 	}
+}
+
+// The buckets span the sampled range, not (0,1]: with the kinks spread
+// over the domain, each bucket starts its walk among its own thresholds,
+// so a sample walks past a few at most; and every vector path gives the
+// scalar path's parameters bit for bit on these domains too.
+func TestBucketsFollowTheDomain(t *testing.T) {
+	for di, d := range [][2]float64{{-1, 1}, {2, 5}, {100, 103}, {0, 1}} {
+		rng := rand.New(rand.NewPCG(uint64(di), 3))
+		sizes := []int{1, 50, 10, 1}
+		n := randomNet(t, sizes, ReLU, rng)
+		for k := range n.Layers[0].W {
+			n.Layers[0].B[k] = -n.Layers[0].W[k] * (d[0] + (d[1]-d[0])*rng.Float64())
+		}
+		f := newFastBlock(sizes, 64)
+		f.setDomain(d[0], d[1])
+		f.sortThresholds(n.Layers[0].W, n.Layers[0].B)
+		f.fillStarts()
+		worst := 0
+		for i := 0; i < 10_000; i++ {
+			x := d[0] + (d[1]-d[0])*(1-rng.Float64())
+			r0 := int(f.start[f.bucket(x)])
+			r := f.rankOf(x)
+			if want := sortSearchThr(f.thr, x); r != want {
+				t.Fatalf("%v: rank of %v is %d, want %d", d, x, r, want)
+			}
+			worst = max(worst, r-r0)
+		}
+		if worst > 8 { // 50 thresholds in 128 buckets: a handful share one at most
+			t.Errorf("%v: a sample walked past %d thresholds", d, worst)
+		}
+	}
+	for _, c := range [][2]string{{"-1:1", "50,10"}, {"2:5", "50,10"}, {"2:5", "50,20"}} { // rows of 12 and of 20 lanes
+		dom := c[0]
+		cfg := DefaultConfig()
+		cfg.Init, cfg.Optimizer, cfg.LR, cfg.Batch = InitNormal, OptAdam, 1e-3, 500
+		for k, v := range map[string]string{"domain": dom, "target": "square", "hidden": c[1]} {
+			if err := mustSetting(t, k).Apply(&cfg, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var params [][]float64
+		paths := simdPaths()
+		for _, vec := range paths {
+			withPath(vec, func() {
+				tr := mustNew(t, cfg)
+				tr.Run(200)
+				params = append(params, tr.net.Params)
+			})
+		}
+		for i := 1; i < len(params); i++ {
+			for k := range params[0] {
+				if math.Float64bits(params[0][k]) != math.Float64bits(params[i][k]) {
+					t.Fatalf("%s: param %d: %s %.17g, %s %.17g", dom, k, pathName(paths[0]), params[0][k], pathName(paths[i]), params[i][k])
+				}
+			}
+		}
+	}
+}
+
+// sortSearchThr is #thr < x by a plain count.
+func sortSearchThr(thr []float64, x float64) int {
+	n := 0
+	for _, t := range thr {
+		if t < x {
+			n++
+		}
+	}
+	return n
 }

@@ -1,6 +1,9 @@
 package engine
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // TargetMean is the mean of the target over what training samples: the
 // constant that minimizes the MSE, where a collapsed net ends up. For ln it
@@ -57,4 +60,32 @@ func MSEWhere(m Metrics) string {
 		return "on the whole domain"
 	}
 	return "on x ≥ 0.01"
+}
+
+// TargetTitles are the built-ins as titles and legends write them.
+var TargetTitles = map[string]string{"": "ln(x)", TargetLn: "ln(x)", "sin": "sin(2πx)", "square": "x²", "sqrt": "√x",
+	"abs": "|x − 0.5|", "exp": "exp(x)", "step": "step(x)", "sawtooth": "sawtooth(3x)"}
+
+// TargetTitle is the target in a title: "ln(x)", "sin(2πx)", a short
+// expression as written, else "the target"; "the points" for points.
+func TargetTitle(c Config) string {
+	name, ok := TargetTitles[c.Target]
+	switch {
+	case c.Points != nil:
+		return "the points"
+	case !ok && len([]rune(c.Target)) <= 16:
+		return c.Target
+	case !ok:
+		return "the target"
+	}
+	return name
+}
+
+// DomainText writes the domain for a title: "(0,1]" for the question's,
+// its open end at 0 as the sampler and the grid have it; "[A,B]" otherwise.
+func DomainText(c Config) string {
+	if c.DomainLo == 0 {
+		return "(0," + strconv.FormatFloat(c.Hi(), 'g', 4, 64) + "]"
+	}
+	return "[" + strconv.FormatFloat(c.DomainLo, 'g', 4, 64) + "," + strconv.FormatFloat(c.Hi(), 'g', 4, 64) + "]"
 }

@@ -133,7 +133,7 @@ func (t *Trainer) allocBatch() {
 	t.ws = newWorkspace(t.cfg.Sizes(), B)
 	t.part = newWorkspaceView(len(t.cfg.Sizes()) - 1)
 	t.fast = newFastBlock(t.cfg.Sizes(), B)
-	t.fast.lo = t.cfg.XMin
+	t.fast.setDomain(t.cfg.XMin, t.cfg.Hi())
 	if t.cfg.Data == DataGrid && t.cfg.Points != nil {
 		copy(t.ws.x, t.cfg.Points.X) // full batch: every point, every step
 		copy(t.ws.y, t.cfg.Points.Y)

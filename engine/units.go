@@ -62,13 +62,14 @@ type UnitReport struct {
 	Activation string
 	Linear     bool        // ReLU or leaky ReLU: kinks and live sides are exact
 	PlotX      []float64   // where Unit.Out is sampled: (c+0.5)/P, c = 0…P−1
+	Lo, Hi     float64     // the domain (Lo, Hi] the kinks are counted on and PlotX spans
 	Layers     [][]Unit    // per hidden layer, in weight order
 	Kinks      [][]float64 // per hidden layer: its units' kinks in (0,1], ascending
 	NetKinks   int         // distinct kink positions in (0,1] over all hidden layers
 	// ExactLayers is how many hidden layers got their kinks (all but for a
 	// huge net, see kinkWork); the others' live sides are read at the grid's ends.
 	ExactLayers int
-	MSE         float64 // the net's on the grid, as Metrics.MSE
+	MSE         float64 // the net's on the grid (on the points for a points run), as Metrics.MSE
 	Reference   ReferenceFit
 }
 
@@ -101,7 +102,8 @@ func (t *Trainer) Units(plotPoints int) UnitReport {
 	plotPoints = min(plotPoints, 100_000)
 	net := t.net
 	nh := len(net.Layers) - 1
-	r := UnitReport{Step: t.rec.step, Activation: t.act.String(), Linear: t.act == ReLU || t.act == LeakyReLU}
+	r := UnitReport{Step: t.rec.step, Activation: t.act.String(), Linear: t.act == ReLU || t.act == LeakyReLU,
+		Lo: t.cfg.DomainLo, Hi: t.cfg.Hi()}
 	r.Layers = make([][]Unit, nh)
 	r.Kinks = make([][]float64, nh)
 
@@ -140,7 +142,10 @@ func (t *Trainer) Units(plotPoints int) UnitReport {
 		slices.Sort(r.Kinks[l])
 	}
 	r.NetKinks = len(distinct)
-	r.Reference = ReferenceFitFor(r.NetKinks)
+	r.Reference = t.referenceFit(r.NetKinks)
+	if t.cfg.Points != nil { // the net against the points, as the reference is
+		r.MSE = t.pointsMSE()
+	}
 	if plotPoints > 0 {
 		t.unitOutputs(&r, plotPoints)
 	}

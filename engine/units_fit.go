@@ -20,11 +20,15 @@ import (
 // grids the fit is within a few per cent of a brute-force knot search
 // (TestReferenceFitAgainstBruteForce says how close).
 
-// ReferenceFit is the rule's fit of ln(x) with Kinks interior knots.
+// ReferenceFit is the rule's fit of the target with Kinks interior knots
+// (ReferenceFitFor: of ln(x); a trainer's Units: of its own target).
 type ReferenceFit struct {
 	Kinks int       // interior knots asked for (after the cap)
 	Knots []float64 // where they went
-	MSE   float64   // on the evaluation grid
+	MSE   float64   // on the evaluation grid, or on the points (On)
+	// On is where it is fitted and measured (RefOnGrid, RefOnPoints), Rule
+	// how its knots were placed: both for the texts (units_ref.go).
+	On, Rule string
 }
 
 // MaxReferenceKinks is the most knots the 1000-point grid takes under the
@@ -49,7 +53,7 @@ func ReferenceFitFor(k int) ReferenceFit {
 	if err != nil { // cannot happen: the rule leaves data in every piece
 		mse = math.NaN()
 	}
-	return ReferenceFit{Kinks: k, Knots: knots, MSE: mse}
+	return ReferenceFit{Kinks: k, Knots: knots, MSE: mse, On: RefOnGrid, Rule: refRuleLn}
 }
 
 // ruleKnots places k knots for ln on the sorted grid xs (see above).

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/guptarohit/asciigraph"
+
+	"lnfit/engine"
 )
 
 // errorRoom is the error view: no state of its own but its size.
@@ -16,36 +18,51 @@ func (r *errorRoom) SetSize(w, h int) { r.w, r.h = w, h }
 // errFloor is the smallest error the view tells apart from zero.
 const errFloor = 1e-8
 
-// View plots |net(x) − ln(x)| against x on a log-x axis: the near-zero
-// end, where ln x plunges, is where the MSE comes from. The y axis (log10)
-// runs over the decades the error spans, a labelled row on each decade;
-// the x axis marks its decades and x = 0.01, where mse x≥0.01 begins.
+// View plots |net(x) − target| against x. The y axis (log10) runs over
+// the decades the error spans, a labelled row on each decade. The x axis is
+// log-x for ln on a domain open at 0, where ln x plunges and the MSE comes
+// from, with its decades marked and x = 0.01, where mse x≥0.01 begins;
+// for every other target and domain it is linear over the domain.
 func (r *errorRoom) View(f *frame, st styles) string {
 	w, h := r.w, r.h
 	s := f.snap()
-	title := st.Title.Render(" |net(x) − ln(x)| against x, log-x axis") + st.Dim.Render("  (e closes)")
+	c := s.Config
+	logX := s.Metrics.MSEAboveOn == engine.AboveCutLn && c.DomainLo == 0 && c.Points == nil
+	against := "linear x"
+	if logX {
+		against = "log-x axis"
+	}
+	title := st.Title.Render(" |net(x) − "+targetTitle(c)+"| against x, "+against) + st.Dim.Render("  (e closes)")
 	cols := plotColumns(w - 2)
-	if cols < 2 || h < 7 || len(s.Pred) != len(s.GridX) || len(s.GridX) == 0 {
+	if cols < 2 || h < 7 || len(s.Pred) != len(s.GridX) || len(s.GridX) < 2 {
 		return block(title, w, h)
 	}
 	n := len(s.GridX)
-	x0, x1 := math.Log10(s.GridX[0]), math.Log10(s.GridX[n-1])
+	half := (s.GridX[n-1] - s.GridX[0]) / float64(n-1) / 2
+	dlo, dhi := s.GridX[0]-half, s.GridX[n-1]+half // the domain the grid's cells cover
+	x0, x1 := s.GridX[0], s.GridX[n-1]
+	if logX {
+		x0, x1 = math.Log10(x0), math.Log10(x1)
+	}
 	errs := make([]float64, cols)
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for c := range errs {
-		x := math.Pow(10, x0+(x1-x0)*float64(c)/float64(cols-1))
-		i := min(max(int(x*float64(n)), 0), n-1)
+	for col := range errs {
+		x := x0 + (x1-x0)*float64(col)/float64(cols-1)
+		if logX {
+			x = math.Pow(10, x)
+		}
+		i := min(max(int((x-dlo)/(dhi-dlo)*float64(n)), 0), n-1)
 		e := math.Abs(s.Pred[i] - s.Target[i])
 		switch {
 		case math.IsNaN(e):
-			errs[c] = math.NaN()
+			errs[col] = math.NaN()
 			continue
 		case e < errFloor:
-			errs[c] = math.Log10(errFloor)
+			errs[col] = math.Log10(errFloor)
 		default:
-			errs[c] = math.Log10(e)
+			errs[col] = math.Log10(e)
 		}
-		lo, hi = math.Min(lo, errs[c]), math.Max(hi, errs[c])
+		lo, hi = math.Min(lo, errs[col]), math.Max(hi, errs[col])
 	}
 	if math.IsInf(lo, 0) { // nothing finite: a diverged net
 		return block(title+"\n"+st.Bad.Render(" net(x) is NaN on the grid: no error to plot"), w, h)
@@ -72,13 +89,42 @@ func (r *errorRoom) View(f *frame, st styles) string {
 		opts = append(opts, asciigraph.SeriesColors(st.PredColor))
 	}
 	graph := asciigraph.PlotMany([][]float64{errs}, opts...)
-	// x = 0.01 as a dotted column where the curve leaves the cell empty.
-	edge := int(math.Round((-2 - x0) / (x1 - x0) * float64(cols-1)))
+	var ticks []axisTick
+	legend := "log y; linear x over the domain"
+	if logX {
+		graph = markCut(graph, int(math.Round((-2-x0)/(x1-x0)*float64(cols-1))), cols)
+		ticks = append(ticks, axisTick{0, shortNum(s.GridX[0], 2)})
+		for d := math.Ceil(x0); d <= x1+1e-9; d++ {
+			ticks = append(ticks, axisTick{(d - x0) / (x1 - x0), decadeLabel(int(d))})
+		}
+		if math.Ceil(x0) > x1-1e-9 || x1-math.Floor(x1) > 0.01 { // the grid's last point, short of a decade
+			ticks = append(ticks, axisTick{1, shortNum(s.GridX[n-1], 2)})
+		}
+		legend = "┊ x = 0.01: mse x≥0.01 is over the points right of it; log y"
+	} else {
+		ticks = domainTicks(s.GridX)
+		if c.Points != nil {
+			legend = "log y; linear x; the points joined by lines (the mse is on the points)"
+		}
+	}
+	axis := xAxis(cols, ticks, "x")
+	if lo <= math.Log10(errFloor) {
+		legend += "; errors below 1e-8 on the floor"
+	}
+	return block(title+"\n"+graph+"\n"+st.Dim.Render(axis)+"\n"+st.Dim.Render(truncLegend(legend, w)), w, h)
+}
+
+// markCut draws x = 0.01 (data column edge) as a dotted column where the
+// curve leaves the cell empty.
+func markCut(graph string, edge, cols int) string {
+	if edge < 0 || edge >= cols {
+		return graph
+	}
 	lines := strings.Split(graph, "\n")
 	for i, l := range lines {
 		rs := []rune(l)
 		a := axisIndex(rs)
-		if a < 0 || edge < 0 || edge >= cols {
+		if a < 0 {
 			continue
 		}
 		for len(rs) <= a+1+edge { // asciigraph leaves a row's trailing cells out
@@ -89,20 +135,7 @@ func (r *errorRoom) View(f *frame, st styles) string {
 			lines[i] = string(rs)
 		}
 	}
-	var ticks []axisTick
-	ticks = append(ticks, axisTick{0, shortNum(s.GridX[0], 2)})
-	for d := math.Ceil(x0); d <= x1+1e-9; d++ {
-		ticks = append(ticks, axisTick{(d - x0) / (x1 - x0), decadeLabel(int(d))})
-	}
-	if math.Ceil(x0) > x1-1e-9 || x1-math.Floor(x1) > 0.01 { // the grid's last point, short of the decade 1
-		ticks = append(ticks, axisTick{1, shortNum(s.GridX[n-1], 2)})
-	}
-	axis := xAxis(cols, ticks, "x")
-	legend := "┊ x = 0.01: mse x≥0.01 is over the points right of it; log y"
-	if lo <= math.Log10(errFloor) {
-		legend += "; errors below 1e-8 on the floor"
-	}
-	return block(title+"\n"+strings.Join(lines, "\n")+"\n"+st.Dim.Render(axis)+"\n"+st.Dim.Render(truncLegend(legend, w)), w, h)
+	return strings.Join(lines, "\n")
 }
 
 // decadeLabel writes 10^d as a label: "1", "0.01", "100", "1e-5", "1e+6".

@@ -25,11 +25,12 @@ func (m Model) header(w int) string {
 	case !running:
 		state = m.st.Warn.Render("‖ paused")
 	}
-	// The figures that change as it runs keep their width (a step count to
-	// 9,999,999, a rate of five characters), so the lines do not shift.
+	// The figures that change every frame (the step count, the rate) come
+	// last, and the lines are wrapped as if they had their widest form, so
+	// nothing moves and no padding shows.
 	rate := "— steps/s"
 	if r := f.rate; !math.IsNaN(r) && running {
-		rate = fmt.Sprintf("%5s steps/s", shortCount(r))
+		rate = fmt.Sprintf("%s steps/s", shortCount(r))
 		if strings.HasPrefix(f.pace, "ramp") && r < 1 {
 			rate = "1 step / 2 s" // the ramp's first seconds: steps 0, 1 and 2 stay two seconds each
 		}
@@ -74,11 +75,15 @@ func (m Model) header(w int) string {
 	} else if c.Activation != "relu" {
 		parts = append(parts, c.Activation)
 	}
-	parts = append(parts, fmt.Sprintf("step %-7s", engine.Commas(s.Step)))
 	if !m.st.projector {
-		parts = append(parts, rate, f.pace)
+		parts = append(parts, f.pace)
 	}
 	parts = append(parts, state)
+	live, widest := "step "+engine.Commas(s.Step), fmt.Sprintf("step %s", engine.Commas(max(s.Step, 9_999_999)))
+	if !m.st.projector {
+		live, widest = live+" · "+rate, widest+" · 1 step / 2 s"
+	}
+	var lanes []string
 	if f.racing {
 		var mses []float64
 		for i := range f.snaps {
@@ -88,17 +93,35 @@ func (m Model) header(w int) string {
 		for i := range f.snaps {
 			ls := &f.snaps[i]
 			_, mark, _ := laneStyle(i, len(f.snaps), m.st)
-			lane := fmt.Sprintf("%c %s lr %g mse x≥0.01 %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, mseText[i])
+			lane := fmt.Sprintf("%c %s lr %g %s %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, verdictMSE(ls.Config, ls.Metrics), mseText[i])
 			if ls.Diverged {
 				lane = fmt.Sprintf("%c %s lr %g diverged", 'A'+i, ls.Config.Optimizer, ls.Config.LR)
 			}
 			if i == f.sel {
 				lane = "▸" + lane
 			}
-			parts = append(parts, mark.Render(lane))
+			lanes = append(lanes, mark.Render(lane))
 		}
 	}
-	return wrapParts(parts, " · ", w)
+	return wrapLive(parts, live, widest, lanes, w)
+}
+
+// wrapLive wraps parts, then live (what changes every frame) as if it were
+// widest, then the race lanes: live's width never moves a line break.
+func wrapLive(parts []string, live, widest string, lanes []string, w int) string {
+	pad := lipgloss.Width(widest) - lipgloss.Width(live)
+	if pad < 0 || lipgloss.Width(widest)+2 > w {
+		pad = 0 // a narrow screen: wrap what there is
+	}
+	const mark = "\u2007" // a figure space stands for the padding while wrapping: no part holds one
+	all := append(append(parts, live+strings.Repeat(mark, pad)), lanes...)
+	lines := strings.Split(wrapParts(all, " · ", w), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, mark) {
+			lines[i] = strings.ReplaceAll(l, mark, "")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // diagnostics is the metrics line and the verdict. On a short screen the
@@ -137,15 +160,15 @@ func (m Model) diagnostics(w int) string {
 		grad = "‖∇‖ " + engine.FormatValue(mt.GradNorm)
 	}
 	parts := []string{deadLabel + " " + strings.Join(dead, " ")}
+	whole, above := mseLabels(s.Config, mt)
 	if !m.st.projector {
-		parts = append(parts,
-			"spread "+engine.FormatValue(mt.Spread),
-			"mse (0,1] "+engine.FormatValue(mt.MSE),
-			"mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001),
-			loss,
-			grad)
+		parts = append(parts, "spread "+engine.FormatValue(mt.Spread), whole+" "+engine.FormatValue(mt.MSE))
+		if above != "" {
+			parts = append(parts, above+" "+engine.FormatValue(mt.MSEAbove001))
+		}
+		parts = append(parts, loss, grad)
 	} else {
-		parts = append(parts, "mse x≥0.01 "+engine.FormatValue(mt.MSEAbove001))
+		parts = append(parts, verdictMSE(s.Config, mt)+" "+engine.FormatValue(mt.MSEAbove001))
 	}
 	if m.frame.racing {
 		parts[0] = fmt.Sprintf("lane %c: %s", 'A'+m.frame.sel, parts[0])

@@ -22,10 +22,9 @@ import (
 // below the lowest ln(x) the plot's columns reach (ln of the first column's
 // x), and how many of the h−1 rows it takes. The step per row is the finest
 // of 1/10 … 1/2, 1 that fits, so 1, 0 and −1 (where a collapsed net sits)
-// each get a row and a clean label; the range ends at the first row below
-// ln(x) (rows left over stay empty below the plot), so it depends on the
-// width and on the height only where a finer step fits: a footer line more
-// or less does not move it. Wilder predictions are clamped to the edge.
+// each get a row and a clean label; rows the range leaves over go on below
+// ln(x)'s lowest point, so the plot uses its whole height and no blank line
+// sits between it and the x axis. Wilder predictions are clamped to the edge.
 func fitRange(lowestTarget float64, h int) (lo, hi float64, rows int) {
 	hi = 1
 	need := hi - (lowestTarget - 0.2)
@@ -33,8 +32,7 @@ func fitRange(lowestTarget float64, h int) (lo, hi float64, rows int) {
 	// 1/step whole: asciigraph rounds value×rows-per-unit to rows, exact only then.
 	for _, step := range []float64{0.1, 0.2, 0.25, 1.0 / 3, 0.5, 1} {
 		if float64(avail)*step >= need {
-			rows = min(int(math.Ceil(need/step-1e-9)), avail)
-			return hi - float64(rows)*step, hi, rows
+			return hi - float64(avail)*step, hi, avail
 		}
 	}
 	return hi - float64(avail), hi, avail // a very short plot clamps ln's steep end
@@ -175,7 +173,17 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 	for c := range target {
 		target[c] = s0.Target[at(c)]
 	}
-	lo, hi, rows := targetSpan(target, h) // fitRange(target[0], h) for ln: plots_target.go
+	pts := s0.Config.Points
+	span := target
+	if pts != nil { // the points are dots (markPoints), not a line: the range holds every one
+		span = pts.Y
+	}
+	lo, hi, rows := targetSpan(span, h, isLn(s0.Config)) // fitRange(target[0], h) for ln: plots_target.go
+	if pts != nil {
+		for c := range target {
+			target[c] = math.NaN()
+		}
+	}
 	clampSeries(target, lo, hi)
 	series := [][]float64{target}
 	charsets := []asciigraph.CharSet{dotted}
@@ -226,7 +234,10 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 	opts := graphOpts(rows+1, lo, hi, func(v float64) string { return fixedLabel(fitLabel(v, step)) })
 	opts = append(opts, asciigraph.SeriesChars(charsets...))
 	graph := asciigraph.PlotMany(series, opts...)
-	if single != nil {
+	switch {
+	case pts != nil:
+		graph = markPoints(graph, pts, s0.GridX, cols, single, rows, lo, hi)
+	case single != nil:
 		graph = markBoth(graph, target, single, rows, lo, hi)
 	}
 	graph = colorize(graph, st, len(snaps) > 1, st.PredMark, st.TargetMark)
@@ -256,36 +267,6 @@ func clampNote(name string, s *engine.Snapshot, lo, hi float64) string {
 		return fmt.Sprintf("%s is %s, above the plot: drawn on its edge", name, span)
 	}
 	return fmt.Sprintf("%s (%s) leaves the plot: drawn on its edge there", name, span)
-}
-
-// markBoth puts bothGlyph where target and pred fall in the same cell,
-// with asciigraph's own rounding of values to rows.
-func markBoth(graph string, target, pred []float64, height int, lo, hi float64) string {
-	ratio := float64(height) / (hi - lo)
-	minRow := math.Round(lo * ratio)
-	rows := int(math.Abs(math.Round(hi*ratio) - minRow))
-	lines := strings.Split(graph, "\n")
-	for c := range target {
-		if math.IsNaN(target[c]) || math.IsNaN(pred[c]) {
-			continue
-		}
-		rt := int(math.Round(target[c]*ratio) - minRow)
-		if rt != int(math.Round(pred[c]*ratio)-minRow) {
-			continue
-		}
-		li := rows - rt
-		if li < 0 || li >= len(lines) {
-			continue
-		}
-		r := []rune(lines[li])
-		axis := axisIndex(r)
-		if axis < 0 || axis+1+c >= len(r) {
-			continue
-		}
-		r[axis+1+c] = bothGlyph
-		lines[li] = string(r)
-	}
-	return strings.Join(lines, "\n")
 }
 
 // axisIndex finds the y axis in a plot line: data starts right after it.
@@ -321,7 +302,7 @@ func colorize(graph string, st styles, race bool, solid, dots lipgloss.Style) st
 			case c == ' ':
 				b.WriteRune(c)
 				continue
-			case c == '·':
+			case c == '·' || c == pointGlyph:
 				sty = dots
 			case c == bothGlyph:
 				sty = st.BothMark

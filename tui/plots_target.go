@@ -3,7 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
-	"strconv"
+	"strings"
 
 	"lnfit/engine"
 )
@@ -12,16 +12,16 @@ import (
 // plots.go's ln-shaped assumptions, each a call here.
 
 // targetSpan is the fit plot's y range for any target: ln's (fitRange,
-// from 1 down to below its lowest column) for a target that stays below
-// 0.9, so every ln plot is as it was; otherwise the target's range with a
+// from 1 down to below its lowest column, −1 on a row) for ln below 0.9,
+// as every ln plot was; otherwise the target's range with a
 // margin, in rows of a round step (1, 2, 2.5 or 5 times a power of ten) so
 // the labels stay clean.
-func targetSpan(target []float64, h int) (lo, hi float64, rows int) {
+func targetSpan(target []float64, h int, ln bool) (lo, hi float64, rows int) {
 	tmin, tmax := math.Inf(1), math.Inf(-1)
 	for _, v := range target {
 		tmin, tmax = math.Min(tmin, v), math.Max(tmax, v)
 	}
-	if tmax <= 0.9 || math.IsInf(tmax, 0) || math.IsInf(tmin, 0) {
+	if ln && tmax <= 0.9 || math.IsInf(tmax, 0) || math.IsInf(tmin, 0) {
 		return fitRange(tmin, h)
 	}
 	margin := 0.1 * math.Max(tmax-tmin, 0.1)
@@ -56,36 +56,104 @@ func domainTicks(gridX []float64) []axisTick {
 	return []axisTick{{0, shortNum(snap(lo), 2)}, {0.5, shortNum(snap((lo+hi)/2), 2)}, {1, shortNum(snap(hi), 2)}}
 }
 
-// targetLegend names the dotted line: "ln(x)" for the question's target.
+// isLn says the run fits the question's ln(x).
+func isLn(c engine.Config) bool {
+	return c.Points == nil && (c.Target == "" || c.Target == engine.TargetLn)
+}
+
+// targetLegend names the dotted line, "ln(x)" for the question's target,
+// or the dots of the user's points with their count.
 func targetLegend(c engine.Config) string {
 	switch {
 	case c.Points != nil:
-		return "··· your points (joined)"
-	case c.Target == "" || c.Target == engine.TargetLn:
+		return fmt.Sprintf("%c your points (%s)", pointGlyph, engine.Commas(int64(len(c.Points.X))))
+	case isLn(c):
 		return "··· ln(x)"
 	}
-	return "··· " + engine.ShortText(c.Target, 40)
+	name, ok := engine.TargetTitles[c.Target]
+	if !ok {
+		name = engine.ShortText(c.Target, 40)
+	}
+	return "··· " + name
 }
 
-// targetTitles are the built-ins as the fit panel's title writes them.
-var targetTitles = map[string]string{"": "ln(x)", engine.TargetLn: "ln(x)", "sin": "sin(2πx)", "square": "x²", "sqrt": "√x",
-	"abs": "|x − 0.5|", "exp": "exp(x)", "step": "step(x)", "sawtooth": "sawtooth(3x)"}
+// pointGlyph is one of the user's points on the fit plot: a dot of its own,
+// distinct from a target's dotted line and from every race lane's glyph.
+const pointGlyph = '●'
+
+// markPoints draws each point as a dot in the column its x falls in, on
+// the row its y rounds to (bothGlyph where pred, the single net, is on the
+// same cell). The columns split the grid's span evenly, as the data does.
+func markPoints(graph string, ps *engine.PointSet, gridX []float64, cols int, pred []float64, height int, lo, hi float64) string {
+	n := len(gridX)
+	if n < 2 || cols < 1 {
+		return graph
+	}
+	half := (gridX[n-1] - gridX[0]) / float64(n-1) / 2
+	x0, x1 := gridX[0]-half, gridX[n-1]+half
+	g := newCells(graph, height, lo, hi)
+	g.pad = true
+	for i, x := range ps.X {
+		c := max(0, min(int((x-x0)/(x1-x0)*float64(cols)), cols-1))
+		li := g.line(math.Max(lo, math.Min(ps.Y[i], hi)))
+		mark := pointGlyph
+		if pred != nil && !math.IsNaN(pred[c]) && g.line(pred[c]) == li {
+			mark = bothGlyph
+		}
+		g.set(li, c, mark)
+	}
+	return g.String()
+}
+
+// fitTitleIn is fitTitle in w cells: without the domain when the whole
+// title does not fit (the x axis says it too), and "fit" when neither does.
+func fitTitleIn(c engine.Config, w int) string {
+	full := fitTitle(c)
+	if len([]rune(full)) <= w {
+		return full
+	}
+	if short, _, _ := strings.Cut(full, " on "); len([]rune(short)) <= w {
+		return short
+	}
+	return "fit"
+}
 
 // fitTitle is the fit panel's title: what the net is fitted to, on which
 // domain ("fit: net(x) vs ln(x) on (0,1]" for the question).
 func fitTitle(c engine.Config) string {
-	name, ok := targetTitles[c.Target]
+	name := targetTitle(c)
+	if c.Points != nil {
+		name = fmt.Sprintf("your %s points", engine.Commas(int64(len(c.Points.X))))
+	}
+	return "fit: net(x) vs " + name + " on " + domainText(c)
+}
+
+// targetTitle is the target in a title (engine.TargetTitle).
+func targetTitle(c engine.Config) string { return engine.TargetTitle(c) }
+
+// domainText writes the domain: "(0,1]" for the question's (engine.DomainText).
+func domainText(c engine.Config) string { return engine.DomainText(c) }
+
+// mseLabels name the metrics line's two MSEs by what they measure: the
+// grid's ("mse (0,1]", "mse [-1,1]", or "mse points" on the user's
+// points) and, for ln only, the one without its singularity ("mse
+// x≥0.01"); for any other target that is the same figure, and above is "".
+func mseLabels(c engine.Config, m engine.Metrics) (whole, above string) {
 	switch {
-	case c.Points != nil:
-		name = "the points"
-	case !ok && len([]rune(c.Target)) <= 16:
-		name = c.Target
-	case !ok:
-		name = "the target"
+	case c.Points != nil || m.MSEAboveOn == engine.AbovePoints:
+		return "mse points", ""
+	case m.MSEAboveOn == engine.AboveWhole:
+		return "mse " + domainText(c), ""
 	}
-	dom := fmt.Sprintf("[%s,%s]", strconv.FormatFloat(c.DomainLo, 'g', 4, 64), strconv.FormatFloat(c.Hi(), 'g', 4, 64))
-	if c.DomainLo == 0 { // the open end at 0, as the sampler and the grid have it
-		dom = fmt.Sprintf("(0,%s]", strconv.FormatFloat(c.Hi(), 'g', 4, 64))
+	return "mse " + domainText(c), "mse x≥0.01"
+}
+
+// verdictMSE is the label of the figure the verdicts and the race lanes
+// quote (mse_above_0_01, whatever it covers for the target).
+func verdictMSE(c engine.Config, m engine.Metrics) string {
+	whole, above := mseLabels(c, m)
+	if above == "" {
+		return whole
 	}
-	return "fit: net(x) vs " + name + " on " + dom
+	return above
 }

@@ -112,7 +112,7 @@ func (r *plotsRoom) View(f *frame, st styles) string {
 	if h-3-footH < 3 {
 		return block("", w, h)
 	}
-	left := panel(st, fitTitle(f.snap().Config), fit, footH, fitW)
+	left := panel(st, fitTitleIn(f.snap().Config, fitW-4), fit, footH, fitW)
 	right := panel(st, "loss (MSE of each batch)", loss, footH, lossW)
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }

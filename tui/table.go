@@ -123,10 +123,10 @@ func actionTable() []action {
 			do: with((*Model).cycleInit, true)},
 		{keys: []string{"I"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleInit, false)},
 		{keys: []string{"a"}, help: "a", desc: "next activation", group: 1, modes: body, roles: trainers, setup: true, do: (*Model).cycleActivation},
-		// Targets (issue 24): y Y cycle the built-in functions (tui/targetkeys.go).
-		// No help line yet: one more line pushes the token off an 80×40 help
-		// (TestHelpShowsTheToken); the help's owner places it.
-		{keys: []string{"y"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleTarget, true)},
+		// Targets (issue 24): y Y cycle the built-in functions (tui/targetkeys.go);
+		// their help row is in group 2, the left column, which has room at 80×24.
+		{keys: []string{"y"}, help: "y Y", desc: "next / previous target", group: 2, modes: body, roles: trainers, setup: true,
+			do: with((*Model).cycleTarget, true)},
 		{keys: []string{"Y"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleTarget, false)},
 
 		{keys: []string{"c"}, help: "c", desc: "start / end a race", lineAt: 8, line: "race / end race", group: 2, modes: body, roles: trainers, setup: true,

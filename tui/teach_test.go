@@ -76,7 +76,7 @@ func TestTeachingGoldens(t *testing.T) {
 func TestHelpListsEveryKeyAt80x24(t *testing.T) {
 	m := press(sized(newModel(t, "question", 2), 80, 24), "c", "?")
 	v := m.render()
-	for _, k := range []string{"space", "n ", "> <", "r R", "p ", "L ", "o O", "+ -", "] [", "i I", "a ", "c ", "C ", "tab", "h ", "e ", "m ", "l ", "x ", "s ", "w ", "? ", "q "} {
+	for _, k := range []string{"space", "n ", "> <", "r R", "p ", "L ", "o O", "+ -", "] [", "i I", "a ", "y Y", "c ", "C ", "tab", "h ", "e ", "m ", "l ", "x ", "s ", "w ", "? ", "q "} {
 		if !strings.Contains(v, " "+k) {
 			t.Errorf("help at 80×24 lacks %q", k)
 		}

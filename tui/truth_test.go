@@ -125,8 +125,16 @@ func TestHeaderOnceAndSteady(t *testing.T) {
 	a := sized(newModel(t, "question", 2), 80, 24)
 	b := sized(newModel(t, "question", 3000), 80, 24)
 	la, lb := strings.Split(a.header(80), "\n"), strings.Split(b.header(80), "\n")
-	if len(la) != len(lb) || la[0] != lb[0] || strings.Index(la[1], "· —") != strings.Index(lb[1], "· —") {
+	before := func(l string) string { s, _, _ := strings.Cut(l, "step "); return s }
+	if len(la) != len(lb) || la[0] != lb[0] || before(la[1]) != before(lb[1]) {
 		t.Fatalf("the header moved between step 2 and 3,000:\n%s\n%s", a.header(80), b.header(80))
+	}
+	// Steady without padding: the step count and the rate come last, and
+	// no run of blanks stands in for a wider figure.
+	for _, l := range append(la, lb...) {
+		if strings.Contains(strings.TrimSpace(l), "  ") {
+			t.Fatalf("a padding hole in the header line %q", l)
+		}
 	}
 }
 

@@ -85,8 +85,8 @@ func unitGlyph(u *engine.Unit) rune {
 	return uGlyphNone
 }
 
-// kinkRow is one line of exactly cols cells, cell c covering x in
-// [c/cols, (c+1)/cols) of the fit plot's (0,1]: the first layer's kinks as
+// kinkRow is one line of exactly cols cells, cell c covering the c-th of
+// cols equal parts of the fit plot's domain ([c/cols, (c+1)/cols) on (0,1]): the first layer's kinks as
 // ╱ or ╲ (which side is live) or × (dead), a digit where 2–9 share a cell
 // (+ for more), and deeper layers' kinks as ◦ where no first-layer kink is.
 // Dead marks are dimmed. The caller puts it under the plot's data columns.
@@ -94,7 +94,11 @@ func kinkRow(r *engine.UnitReport, cols int, st styles) string {
 	if cols < 1 {
 		return ""
 	}
-	cell := func(x float64) int { return max(0, min(int(x*float64(cols)), cols-1)) }
+	lo, span := 0.0, 1.0
+	if r != nil && r.Hi > r.Lo {
+		lo, span = r.Lo, r.Hi-r.Lo // the fit plot's domain: x·cols on (0,1], as before
+	}
+	cell := func(x float64) int { return max(0, min(int((x-lo)/span*float64(cols)), cols-1)) }
 	first := make([]rune, cols)
 	count := make([]int, cols)
 	dead := make([]bool, cols)
@@ -141,6 +145,14 @@ func kinkRow(r *engine.UnitReport, cols int, st styles) string {
 	return b.String()
 }
 
+// reportDomain is the units report's domain as the texts write it: "(0,1]".
+func reportDomain(r *engine.UnitReport) string {
+	if !(r.Hi > r.Lo) {
+		return "(0,1]" // a report from before domains
+	}
+	return "(" + strconv.FormatFloat(r.Lo, 'g', 4, 64) + "," + strconv.FormatFloat(r.Hi, 'g', 4, 64) + "]"
+}
+
 // kinkLegend is the kink row's legend items: the count ("kinks in (0,1]: 12
 // of 50 units; 38 dead"), the deeper layers' kinks, and the reference fit.
 func kinkLegend(r *engine.UnitReport) []string {
@@ -150,7 +162,7 @@ func kinkLegend(r *engine.UnitReport) []string {
 	if !r.Linear {
 		return []string{r.Activation + " units are smooth: no kinks"}
 	}
-	items := []string{fmt.Sprintf("kinks in (0,1]: %d of %d units; %d dead", r.InDomain(0), len(r.Layers[0]), r.Dead(0))}
+	items := []string{fmt.Sprintf("kinks in %s: %d of %d units; %d dead", reportDomain(r), r.InDomain(0), len(r.Layers[0]), r.Dead(0))}
 	deep := 0
 	for l := 1; l < len(r.Kinks); l++ {
 		deep += len(r.Kinks[l])

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"lnfit/engine"
@@ -75,7 +76,7 @@ func kinkFooter(f *frame, w int, lv kinkLevel, st styles) []string {
 	lines := []string{strings.TrimRight(fmt.Sprintf("%*s  ", labelWidth, label)+row, " ")}
 	items := kinkLegend(rep)
 	if lv == kinksCompact && rep.Linear && len(rep.Layers) > 0 {
-		items = []string{fmt.Sprintf("kinks in (0,1]: %d of %d · %d dead", rep.InDomain(0), len(rep.Layers[0]), rep.Dead(0))}
+		items = []string{fmt.Sprintf("kinks in %s: %d of %d · %d dead", reportDomain(rep), rep.InDomain(0), len(rep.Layers[0]), rep.Dead(0))}
 	}
 	var words []string // an item wider than the plot is broken at its spaces, never cut
 	for _, it := range items {
@@ -91,26 +92,31 @@ func kinkFooter(f *frame, w int, lv kinkLevel, st styles) []string {
 	return lines
 }
 
-// kinkNone says where the first layer's kinks are when none is in (0,1]
+// kinkNone says where the first layer's kinks are when none is in the domain
 // (nil when some are), longest first: at the question's step 0 every one
 // is left of 0.
 func kinkNone(r *engine.UnitReport) []string {
 	if !r.Linear || len(r.Layers) == 0 || r.NetKinks > 0 {
 		return nil
 	}
+	lo, hi := 0.0, 1.0
+	if r.Hi > r.Lo {
+		lo, hi = r.Lo, r.Hi
+	}
 	left, right := 0, 0
 	for _, u := range r.Layers[0] {
 		switch {
-		case u.Hinge <= 0:
+		case u.Hinge <= lo:
 			left++
-		case u.Hinge > 1:
+		case u.Hinge > hi:
 			right++
 		}
 	}
-	short := fmt.Sprintf("none: %d left of 0", left)
+	a, b := strconv.FormatFloat(lo, 'g', 4, 64), strconv.FormatFloat(hi, 'g', 4, 64)
+	short := fmt.Sprintf("none: %d left of %s", left, a)
 	if right > 0 {
-		short += fmt.Sprintf(", %d right of 1", right)
+		short += fmt.Sprintf(", %d right of %s", right, b)
 	}
-	return []string{fmt.Sprintf("none in (0,1]: %d left of 0, %d right of 1", left, right),
-		fmt.Sprintf("none: %d left of 0, %d right of 1", left, right), short, fmt.Sprintf("none: %d < 0, %d > 1", left, right)}
+	return []string{fmt.Sprintf("none in %s: %d left of %s, %d right of %s", reportDomain(r), left, a, right, b),
+		fmt.Sprintf("none: %d left of %s, %d right of %s", left, a, right, b), short, fmt.Sprintf("none: %d < %s, %d > %s", left, a, right, b)}
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,7 +108,11 @@ func (w *walk) model(o Options, start string) Model {
 		if err != nil {
 			p, _ = presets.Get("question")
 		}
-		tr, _ := engine.New(p.Config)
+		w.otherTarget(&p.Config)
+		tr, err := engine.New(p.Config)
+		if err != nil {
+			w.fail("%v", err)
+		}
 		s = engine.NewSession(tr, p.Name)
 	}
 	o.StartPaused = w.rng.IntN(2) == 0
@@ -117,6 +122,33 @@ func (w *walk) model(o Options, start string) Model {
 	m.now, m.stepCap = w.now, 20
 	tinyMapsIn(m.opts.Maps)
 	return m
+}
+
+// otherTarget moves one walk in three off ln on (0,1] (issue 24): a
+// built-in on another domain, an expression, or the user's points.
+func (w *walk) otherTarget(c *engine.Config) {
+	apply := func(k, v string) {
+		if s, _ := engine.LookupSetting(k); s.Apply(c, v) != nil {
+			w.fail("%s %s refused", k, v)
+		}
+	}
+	switch w.rng.IntN(9) {
+	case 0:
+		apply("domain", "-1:1")
+		apply("target", "sin")
+	case 1:
+		apply("domain", "2:5")
+		apply("target", "sin(6*x) + x^2")
+	case 2:
+		ps, err := engine.ParsePoints([]byte("x,y\n0.1,0.2\n0.3,0.5\n0.5,0.4\n0.7,0.9\n0.9,-0.3\n0.9,0.1\n"))
+		if err != nil {
+			w.fail("points: %v", err)
+		}
+		ps.Use(c)
+	default:
+		return
+	}
+	w.log = append(w.log, "[target "+c.Target+" on "+strconv.FormatFloat(c.DomainLo, 'g', -1, 64)+":"+strconv.FormatFloat(c.Hi(), 'g', -1, 64)+"]")
 }
 
 func newWalk(t *testing.T, seed uint64, dir string, maps *MapCache) *walk {

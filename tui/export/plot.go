@@ -139,14 +139,16 @@ func newPlot(title, x, y string) *plot.Plot {
 	return p
 }
 
-// fitPlot is ln(x) and each lane's net(x) on the grid, with the kinks.
+// fitPlot is the target (ln(x) for the question) and each lane's net(x)
+// on the grid, with the kinks.
 func fitPlot(r Run) *plot.Plot {
-	p := newPlot("fit: net(x) vs ln(x) on (0,1]", "x", "y")
 	s0 := r.Lanes[0].Snap
+	name := engine.TargetTitle(s0.Config)
+	p := newPlot("fit: net(x) vs "+name+" on "+engine.DomainText(s0.Config), "x", "y")
 	target := line(s0.GridX, s0.Target, color.Black, 2)
 	target.Dashes = []vg.Length{vg.Points(6), vg.Points(4)}
 	p.Add(target)
-	p.Legend.Add("ln(x)", target)
+	p.Legend.Add(name, target)
 	clipped := false
 	var kinkGlyph *plotter.Scatter
 	for i, l := range r.Lanes {
