@@ -147,11 +147,30 @@ func (h *Hub) latestLocked() (frame, bool) {
 	return *h.last, true
 }
 
-// Followers is how many dashboards follow the teacher now.
+// Followers is how many students' dashboards are subscribed now: those
+// following the teacher and those on a fork of their own.
 func (h *Hub) Followers() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.followers)
+}
+
+// classCount is the teacher's header's count, from the seats the class
+// room lists: the students following the run and those on a fork (a fork
+// stays subscribed, for F, so the subscriptions alone cannot say). A hub
+// without seats counts its subscriptions.
+func (h *Hub) classCount() (following, forks int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.seats) == 0 {
+		return len(h.followers), 0
+	}
+	for _, st := range h.seats {
+		if st.forked {
+			forks++
+		}
+	}
+	return len(h.seats) - forks, forks
 }
 
 // errNoTeacher is a fork asked of a hub whose teacher is gone or busy.
@@ -295,6 +314,9 @@ func (h *Hub) report(id int, fig seatFigures, f *frame) (news string) {
 	}
 	if fig.forked && !st.forked {
 		st.race = race{forkTrained: fig.trained, forkCPU: fig.cpu} // every fork starts the clock
+	}
+	if fig.forked != st.forked && h.teacher != nil {
+		go h.teacher(followersMsg{}) // the header's count of forks
 	}
 	st.seatFigures = fig
 	if c := h.challenge; c != nil {

@@ -61,6 +61,7 @@ func (m *Model) classFrame(f *frame) {
 		return
 	}
 	if m.role.teaching() {
+		f.followers, f.forks = hub.classCount()
 		f.address, f.code, f.showing = m.opts.Address, m.opts.ClassCode, hub.showing()
 		if m.mode == modeClass || m.back == modeClass {
 			f.challenge = hub.challengeText()

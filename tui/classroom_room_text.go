@@ -73,3 +73,11 @@ func since(now, t time.Time) string {
 	}
 	return fmt.Sprintf("%dh%02d", int(d.Hours()), int(d.Minutes())%60)
 }
+
+// teachingCount is the teacher's header's count of students, from the hub.
+func teachingCount(f *frame) string {
+	if f.forks == 0 {
+		return fmt.Sprintf("teaching: %d following", f.followers)
+	}
+	return fmt.Sprintf("teaching: %d following, %d forked", f.followers, f.forks)
+}

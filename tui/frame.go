@@ -54,6 +54,9 @@ type frame struct {
 	address, code      string
 	showing, challenge string
 	now                time.Time
+	forks              int    // the teacher's students on a fork (followers: those following)
+	race               string // a student's line in a challenge: what it is, and their fork's clock
+	runPace            pace   // the run's pace: a follower's fork starts at it
 }
 
 // refresh builds the frame: once per Update that changed anything, and

@@ -51,7 +51,7 @@ func (m Model) header(w int) string {
 	case roleFork:
 		parts = append(parts, m.st.Msg.Render("your own copy (F: follow the teacher)"))
 	case roleTeacher:
-		parts = append(parts, m.st.Msg.Render(fmt.Sprintf("teaching: %d following", f.followers)))
+		parts = append(parts, m.st.Msg.Render(teachingCount(f)))
 	}
 	if !f.racing {
 		parts = append(parts, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))

@@ -1,0 +1,47 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// What the students' side of a class says: the teacher's count, the
+// challenge on a follower's and a fork's screen, a fork's pace.
+
+// The teacher's header counts from the hub's seats: a fork is not
+// "following". It moves when a student forks or follows again.
+func TestTeacherCountsForks(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 100, 30)
+	ana := scripted(t, hub, "ana", "127.0.0.1", fixedNow)
+	bo := scripted(t, hub, "bo", "127.0.0.1", fixedNow)
+	scripted(t, hub, "cy", "127.0.0.1", fixedNow)
+	for range 3 { // subscribed as the server's sessions are (a fork stays subscribed)
+		t.Cleanup(hub.Follow(func(tea.Msg) {}))
+	}
+	header := func() string {
+		next, _ := teacher.Update(followersMsg{})
+		teacher = next.(Model)
+		return teacher.header(100)
+	}
+	if h := header(); !strings.Contains(h, "teaching: 3 following") || strings.Contains(h, "forked") {
+		t.Fatalf("three followers, no fork:\n%s", h)
+	}
+	ana = forkAs(t, ana, &teacher, "i")
+	if h := header(); !strings.Contains(h, "teaching: 2 following, 1 forked") {
+		t.Fatalf("ana forked:\n%s", h)
+	}
+	bo = forkAs(t, bo, &teacher)
+	if h := header(); !strings.Contains(h, "teaching: 1 following, 2 forked") {
+		t.Fatalf("bo forked too:\n%s", h)
+	}
+	ana = press(ana, "F")
+	if h := header(); !strings.Contains(h, "teaching: 2 following, 1 forked") {
+		t.Fatalf("ana follows again:\n%s", h)
+	}
+	if rows := hub.roster(); len(rows) != 3 {
+		t.Fatalf("%d seats", len(rows))
+	}
+}
