@@ -117,3 +117,15 @@ func (m *Model) forkWaits() bool {
 		engine.Commas(m.session.Step()), c)
 	return true
 }
+
+// forkPace is a new fork's pace: the one the follower was watching (the
+// teacher's ramp, from where it is, or rung), not full speed — a fork made
+// "to watch it learn from here" would otherwise show the end at once.
+// A frame without a pace (a kept moment's) gives the fastest rung.
+func forkPace(watched pace, now time.Time) pace {
+	if watched.rampStart.IsZero() {
+		return newPace(false, now)
+	}
+	watched.resumed(now) // the teacher's pause is not this copy's: its ramp goes on from here
+	return watched
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -43,5 +44,34 @@ func TestTeacherCountsForks(t *testing.T) {
 	}
 	if rows := hub.roster(); len(rows) != 3 {
 		t.Fatalf("%d seats", len(rows))
+	}
+}
+
+// A fork starts at the pace its student was watching — the teacher's rung,
+// or the teacher's ramp from where it is — not at full speed.
+func TestForkKeepsThePace(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	teacher = press(teacher, "<", "<") // max → 1000 → 100 steps a frame
+	ramp := sized(teacherWith(t, NewHub()), 80, 24)
+	ramp.pace = newPace(true, fixedNow.Add(-3*time.Second))
+	ramp.pace.rampBase, ramp.pace.based = ramp.session.Step(), true
+	ramp.refresh()
+	for _, tc := range []struct {
+		teacher Model
+		want    string
+	}{{teacher, "100 steps/frame"}, {ramp, "ramp"}} {
+		if !strings.HasPrefix(tc.teacher.frame.pace, tc.want) {
+			t.Fatalf("the teacher's pace is %q, want %q", tc.teacher.frame.pace, tc.want)
+		}
+		st := scripted(t, hub, "ana", "127.0.0.1", fixedNow)
+		next, _ := st.Update(sharedFrameMsg{tc.teacher.frame})
+		st = forkAs(t, next.(Model), &tc.teacher)
+		if got := st.frame.pace; got != tc.teacher.frame.pace {
+			t.Fatalf("the fork's pace is %q, the teacher's %q", got, tc.teacher.frame.pace)
+		}
+		if w, ok := st.pace.want(fixedNow, st.session.Step()); tc.want == "ramp" && (!ok || w > 1000) {
+			t.Fatalf("the fork's ramp would take %d steps 3 s in: it did not go on from the teacher's", w)
+		}
 	}
 }

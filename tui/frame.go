@@ -112,7 +112,7 @@ func (m *Model) runFrame() frame {
 	s := m.session
 	m.sel = max(0, min(m.sel, len(s.Lanes())-1))
 	f := frame{label: s.Label(), racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
-		rate: m.rate.perSecond(), running: m.running, pace: m.pace.label(), panel: m.mode, rot: m.ticks / 30}
+		rate: m.rate.perSecond(), running: m.running, pace: m.pace.label(), runPace: m.pace, panel: m.mode, rot: m.ticks / 30}
 	if m.mode == modeHelp || m.mode == modePicker {
 		f.panel = m.back
 	}
