@@ -77,6 +77,7 @@ func (m *Model) classFrame(f *frame) {
 		return
 	}
 	if m.opts.Seat == 0 || len(f.snaps) == 0 {
+		f.race = m.studentRace(0)
 		return
 	}
 	fig := seatFigures{forked: m.role.kind == roleFork}
@@ -91,6 +92,7 @@ func (m *Model) classFrame(f *frame) {
 	if news := hub.report(m.opts.Seat, fig, f); news != "" {
 		m.say(false, "%s", news) // before the frame takes the message line
 	}
+	f.race = m.studentRace(m.class.trained)
 }
 
 // sortRows orders the rows by column c (ties: the order they joined).
@@ -323,6 +325,9 @@ func (m *Model) quitKey(key string) tea.Cmd {
 // many of its parts as fit, whole (the ssh line first).
 func (m Model) classFooter(w int) string {
 	f := &m.frame
+	if f.role == roleFollower || f.role == roleFork {
+		return m.raceFooter(w) // classroom_room_challenge.go
+	}
 	if f.role != roleTeacher || f.address == "" {
 		return ""
 	}

@@ -75,3 +75,54 @@ func TestForkKeepsThePace(t *testing.T) {
 		}
 	}
 }
+
+// In a race every student is told the challenge — a follower on its
+// footer and in ?, a fork with its own clock: the steps since the fork,
+// then met or over.
+func TestStudentsSeeTheChallenge(t *testing.T) {
+	for _, tc := range []struct {
+		challenge, after string
+	}{
+		{"mse<0.5 max 5", "challenge mse<0.5 not met within 5 steps · F, then f, for a new fork"},
+		{"mse<1 max 5", "challenge mse<1 met after 0 steps and 0.00s of your fair CPU share · the teacher ranks it"},
+	} {
+		c, err := ParseChallenge(tc.challenge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hub := NewHub()
+		teacher := sized(teacherWith(t, hub), 80, 24)
+		ana := sized(scripted(t, hub, "ana", "127.0.0.1", fixedNow), 80, 24)
+		next, _ := ana.Update(sharedFrameMsg{teacher.frame})
+		ana = next.(Model)
+		if v := ana.render(); strings.Contains(v, "challenge") {
+			t.Fatalf("a challenge before there is one:\n%s", v)
+		}
+		hub.SetChallenge(&c)
+		ana = press(ana, "l", "l")
+		want := "challenge mse<" + tc.challenge[4:strings.Index(tc.challenge, " ")] + " within 5 steps of a fork · f forks yours"
+		v := ana.render()
+		checkUncut(t, v, 80, 24)
+		if !strings.Contains(v, want) {
+			t.Fatalf("the follower is not told the challenge %q:\n%s", want, v)
+		}
+		if v := press(ana, "?").render(); !strings.Contains(v, "A fork made during the race waits, paused") || !strings.Contains(v, "challenge mse<") {
+			t.Fatalf("the follower's ? does not say the challenge:\n%s", v)
+		}
+		ana = forkAs(t, ana, &teacher)
+		if tc.after[len("challenge mse<0.5 ")] == 'n' { // the collapsed run cannot meet mse<0.5: its clock runs
+			ana = quiet(press(ana, "n", "n", "n"))
+			if v := ana.render(); !strings.Contains(v, "challenge mse<0.5: 3 of 5 steps since your fork") {
+				t.Fatalf("the fork does not see its clock:\n%s", v)
+			}
+			ana = press(ana, "n", "n", "n")
+		}
+		ana = quiet(ana)
+		if v := ana.render(); !strings.Contains(v, strings.Split(tc.after, " · ")[0]) { // the footer keeps whole parts that fit
+			t.Fatalf("the fork does not see its race decided %q:\n%s", tc.after, v)
+		}
+		if v := press(ana, "?").render(); !strings.Contains(v, strings.ReplaceAll(tc.after[:30], " · ", "; ")) {
+			t.Fatalf("the fork's ? does not say its race:\n%s", v)
+		}
+	}
+}

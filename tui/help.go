@@ -55,6 +55,9 @@ func (r *helpRoom) View(f *frame, st styles) string {
 func (r *helpRoom) content(f *frame, st styles) []string {
 	w := r.w
 	title := st.Title.Render(" keys") + st.Dim.Render("  (? closes)")
+	if race := raceHelp(f, st, w); race != "" { // a class's challenge, for a student (classroom_room_challenge.go)
+		title += "\n" + race
+	}
 	var cols [][]string
 	for _, c := range f.helpRows {
 		if len(c) > 0 {
