@@ -119,7 +119,7 @@ func raceHelp(f *frame, st styles, w int) string {
 	text := strings.ReplaceAll(f.race, " · ", "; ") + " (mse on x ≥ 0.01: the mse x≥0.01 figure). A fork made during the race waits, paused: change one thing, then space " +
 		"starts its clock, the steps it trains (restarts included). The teacher's class room ranks the forks by those steps, " +
 		"then by the seconds of fair CPU share they took."
-	lines := wrapWords(text, w-2, 6)
+	lines := wrapWords(text, w-2, 10) // the help scrolls: all of it
 	for i, l := range lines {
 		lines[i] = st.Msg.Render(" " + l)
 	}

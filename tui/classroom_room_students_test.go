@@ -126,3 +126,34 @@ func TestStudentsSeeTheChallenge(t *testing.T) {
 		}
 	}
 }
+
+// A follower sees the teacher's waiting caption, but space and L are the
+// teacher's keys: its header, the caption's end and ? say the teacher
+// moves the lesson on. The teacher's own screen still says space.
+func TestFollowerLessonWords(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 16}, {200, 60}} {
+		hub := NewHub()
+		teacher := racingTeacher(t, hub, size[0], size[1])
+		if v := teacher.render(); !strings.Contains(v, "‖ caption: space continues") || !strings.Contains(v, "[space]") {
+			t.Fatalf("the teacher's screen does not say space moves the lesson on:\n%s", v)
+		}
+		cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), size[0], size[1])
+		next, _ := cy.Update(sharedFrameMsg{teacher.frame})
+		cy = next.(Model)
+		v := cy.render()
+		checkUncut(t, v, size[0], size[1])
+		words := strings.Join(strings.Fields(strings.ReplaceAll(v, "│", " ")), " ") // the caption wraps
+		if !strings.Contains(v, "‖ caption: the teacher continues") || !strings.Contains(words, "[the teacher continues]") ||
+			strings.Contains(v, "space") {
+			t.Fatalf("%dx%d: the follower's screen offers the teacher's space:\n%s", size[0], size[1], v)
+		}
+		cy = press(cy, "?")
+		for top := 0; top < 40; top++ { // the whole help, scrolled
+			v += cy.render()
+			cy = press(cy, "down")
+		}
+		if !strings.Contains(v, "The teacher plays this lesson") || strings.Contains(v, "L ends it") {
+			t.Fatalf("%dx%d: the follower's ? says L ends the lesson:\n%s", size[0], size[1], v)
+		}
+	}
+}

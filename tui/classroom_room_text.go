@@ -81,3 +81,31 @@ func teachingCount(f *frame) string {
 	}
 	return fmt.Sprintf("teaching: %d following, %d forked", f.followers, f.forks)
 }
+
+// A follower sees the teacher's lesson but cannot move it: its waiting
+// caption, its header and its ? say who does (space and L are the teacher's).
+
+// lessonGoesOn is who moves a waiting caption on: "space continues" (the
+// one playing it), "the teacher continues" (a follower).
+func lessonGoesOn(r roleKind) string {
+	if r == roleFollower {
+		return "the teacher continues"
+	}
+	return "space continues"
+}
+
+// captionMark ends a waiting caption: the key that moves it on, or who.
+func captionMark(r roleKind) string {
+	if r == roleFollower {
+		return "[the teacher continues]"
+	}
+	return "[space]"
+}
+
+// lessonHelp is ?'s sentence about a running lesson.
+func lessonHelp(r roleKind) string {
+	if r == roleFollower {
+		return "The teacher plays this lesson: the teacher moves it on and ends it; f gives you a copy to change. "
+	}
+	return "A lesson is running: it sets up the run, so the keys that change it are off until it ends (L ends it). "
+}

@@ -21,7 +21,7 @@ func (m Model) header(w int) string {
 	case f.allDiverged:
 		state = m.st.Bad.Render("✖ diverged")
 	case f.waiting:
-		state = m.st.Warn.Render("‖ caption: space continues")
+		state = m.st.Warn.Render("‖ caption: " + lessonGoesOn(f.role))
 	case !running:
 		state = m.st.Warn.Render("‖ paused")
 	}
@@ -161,7 +161,7 @@ func (m Model) diagnostics(w int) string {
 	case engine.StatusDiverged:
 		banner := m.st.Banner.Render("DIVERGED at step " + engine.Commas(s.DivergedAt))
 		if advice == "" && m.frame.lesson && !m.frame.lessonDone && m.frame.waiting { // a lesson's keys: r and - are the lesson's now
-			advice = " — space continues the lesson"
+			advice = " — " + lessonGoesOn(m.frame.role) + " the lesson"
 		}
 		rest := wrapWords(s.DivergeReason+advice, w-lipgloss.Width(banner)-2, 1)
 		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"

@@ -18,7 +18,7 @@ func (m Model) caption(w int) string {
 	}
 	text := f.caption
 	if f.waiting {
-		text += "   [space]"
+		text += "   " + captionMark(f.role)
 	}
 	return m.st.Caption.Width(w).Render(text)
 }
@@ -28,7 +28,7 @@ func (m Model) shortCaption(w int) string {
 	f := &m.frame
 	text := f.caption
 	if f.waiting {
-		text += " [space]"
+		text += " " + captionMark(f.role)
 	}
 	lines := wrapWords(text, w-1, 2)
 	for i, l := range lines {
