@@ -6,6 +6,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"lnfit/engine"
 )
 
 // What the students' side of a class says: the teacher's count, the
@@ -155,5 +157,46 @@ func TestFollowerLessonWords(t *testing.T) {
 		if !strings.Contains(v, "The teacher plays this lesson") || strings.Contains(v, "L ends it") {
 			t.Fatalf("%dx%d: the follower's ? says L ends the lesson:\n%s", size[0], size[1], v)
 		}
+	}
+}
+
+// During a lesson the teacher shows a fork: every follower sees the fork's
+// run, its header saying whose, without the lesson's caption (that stays
+// with the teacher's run, on the teacher's screen); esc gives the lesson back.
+func TestShowAForkDuringALesson(t *testing.T) {
+	hub := NewHub()
+	teacher := racingTeacher(t, hub, 80, 24)
+	bo := sized(scripted(t, hub, "bo", "127.0.0.1", fixedNow), 80, 24)
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	bo = forkAs(t, bo, &teacher, "o", "n", "n")
+	teacher = press(teacher, "k", "enter")
+	if hub.showing() != "bo" || !strings.Contains(teacher.msg, "showing bo's fork to every follower") {
+		t.Fatalf("enter did not show bo's fork: %q", teacher.msg)
+	}
+	bo = press(bo, "n") // bo's next frame is the followers'
+	f, ok := hub.latest()
+	if !ok {
+		t.Fatal("no frame for the followers")
+	}
+	next, _ := cy.Update(sharedFrameMsg{f})
+	cy = next.(Model)
+	v := cy.render()
+	checkUncut(t, v, 80, 24)
+	if !strings.Contains(v, "lnfit · bo's fork · question") || !strings.Contains(v, "momentum") ||
+		!strings.Contains(v, "step "+engine.Commas(bo.session.Step())) {
+		t.Fatalf("the follower does not see bo's fork:\n%s", v)
+	}
+	if strings.Contains(v, "fork the question's net") || strings.Contains(v, "caption") {
+		t.Fatalf("the follower sees the lesson's caption over bo's run:\n%s", v)
+	}
+	if tv := teacher.render(); !strings.Contains(tv, "fork the question's net") {
+		t.Fatalf("the teacher lost the lesson's caption:\n%s", tv)
+	}
+	teacher = press(teacher, "esc")
+	f, _ = hub.latest()
+	next, _ = cy.Update(sharedFrameMsg{f})
+	cy = next.(Model)
+	if v := cy.render(); strings.Contains(v, "bo's fork") || !strings.Contains(v, "fork the question's net") {
+		t.Fatalf("esc did not give the follower the lesson back:\n%s", v)
 	}
 }
