@@ -178,7 +178,7 @@ func (r *classRoom) View(f *frame, st styles) string {
 		state, step, mse, verdict, met, cpu, changed := "follows", "—", "—", "—", "", "", "—"
 		if row.forked {
 			state, step, mse, verdict = "fork", shortCount(float64(row.step)), engine.FormatValue(row.mse), row.verdict
-			changed = strings.TrimPrefix(row.label, f.label+" · ") // what the fork changed from the teacher's run
+			changed = changedFrom(f.label, row.label)
 		}
 		switch {
 		case row.met:

@@ -200,3 +200,19 @@ func TestShowAForkDuringALesson(t *testing.T) {
 		t.Fatalf("esc did not give the follower the lesson back:\n%s", v)
 	}
 }
+
+// The class room's "changed" is what the fork changed from the teacher's
+// run, whatever the labels share (a lesson's set is in the teacher's).
+func TestChangedFrom(t *testing.T) {
+	for _, c := range [][3]string{
+		{"question", "question · optimizer → momentum", "optimizer → momentum"},
+		{"question · init → normal", "question · optimizer → adam · lr → 0.001", "optimizer → adam · lr → 0.001"},
+		{"question · init → normal", "question · init → normal · batch → 10", "batch → 10"},
+		{"question", "question", "nothing yet"},
+		{"question · init → normal", "question", "nothing yet"},
+	} {
+		if got := changedFrom(c[0], c[1]); got != c[2] {
+			t.Errorf("teacher %q, fork %q: changed %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -108,4 +109,25 @@ func lessonHelp(r roleKind) string {
 		return "The teacher plays this lesson: the teacher moves it on and ends it; f gives you a copy to change. "
 	}
 	return "A lesson is running: it sets up the run, so the keys that change it are off until it ends (L ends it). "
+}
+
+// changedFrom is what a fork's label says it changed from the teacher's:
+// its parts the teacher's label lacks, the preset's name left out (a
+// fork's label counts from the run it was cloned from, which a lesson's
+// set may have changed already).
+func changedFrom(teacher, fork string) string {
+	has := map[string]bool{}
+	for _, p := range strings.Split(teacher, " · ") {
+		has[p] = true
+	}
+	var out []string
+	for i, p := range strings.Split(fork, " · ") {
+		if i > 0 && !has[p] || i == 0 && !has[p] && strings.Contains(p, " → ") {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return "nothing yet"
+	}
+	return strings.Join(out, " · ")
 }
