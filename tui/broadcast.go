@@ -3,15 +3,11 @@ package tui
 import (
 	"errors"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"lnfit/engine"
 )
@@ -259,35 +255,6 @@ func (h *Hub) Join(name, from string, since time.Time, end func()) int {
 	h.mu.Unlock()
 	h.notify()
 	return id
-}
-
-// maxSeatName is the most cells of a name the class room keeps.
-const maxSeatName = 16
-
-// SeatName is a student's name as the class room shows it: printable
-// characters only, runs of spaces made one, at most maxSeatName cells; ""
-// if nothing is left. A name typed at the class code is anything a client
-// sends, so it is cleaned, not trusted.
-func SeatName(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if b.Len() > 4*maxSeatName {
-			break // the rest would be cut anyway
-		}
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-		case !unicode.IsPrint(r) || r == utf8.RuneError:
-		default:
-			if space {
-				b.WriteByte(' ')
-				space = false
-			}
-			b.WriteRune(r)
-		}
-	}
-	return strings.TrimSpace(ansi.Truncate(b.String(), maxSeatName, ""))
 }
 
 // Leave gives the seat back; a shown fork that leaves is shown no more.
