@@ -3,15 +3,11 @@ package tui
 import (
 	"errors"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"lnfit/engine"
 )
@@ -147,11 +143,30 @@ func (h *Hub) latestLocked() (frame, bool) {
 	return *h.last, true
 }
 
-// Followers is how many dashboards follow the teacher now.
+// Followers is how many students' dashboards are subscribed now: those
+// following the teacher and those on a fork of their own.
 func (h *Hub) Followers() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.followers)
+}
+
+// classCount is the teacher's header's count, from the seats the class
+// room lists: the students following the run and those on a fork (a fork
+// stays subscribed, for F, so the subscriptions alone cannot say). A hub
+// without seats counts its subscriptions.
+func (h *Hub) classCount() (following, forks int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.seats) == 0 {
+		return len(h.followers), 0
+	}
+	for _, st := range h.seats {
+		if st.forked {
+			forks++
+		}
+	}
+	return len(h.seats) - forks, forks
 }
 
 // errNoTeacher is a fork asked of a hub whose teacher is gone or busy.
@@ -242,35 +257,6 @@ func (h *Hub) Join(name, from string, since time.Time, end func()) int {
 	return id
 }
 
-// maxSeatName is the most cells of a name the class room keeps.
-const maxSeatName = 16
-
-// SeatName is a student's name as the class room shows it: printable
-// characters only, runs of spaces made one, at most maxSeatName cells; ""
-// if nothing is left. A name typed at the class code is anything a client
-// sends, so it is cleaned, not trusted.
-func SeatName(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if b.Len() > 4*maxSeatName {
-			break // the rest would be cut anyway
-		}
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-		case !unicode.IsPrint(r) || r == utf8.RuneError:
-		default:
-			if space {
-				b.WriteByte(' ')
-				space = false
-			}
-			b.WriteRune(r)
-		}
-	}
-	return strings.TrimSpace(ansi.Truncate(b.String(), maxSeatName, ""))
-}
-
 // Leave gives the seat back; a shown fork that leaves is shown no more.
 func (h *Hub) Leave(id int) {
 	h.mu.Lock()
@@ -295,6 +281,9 @@ func (h *Hub) report(id int, fig seatFigures, f *frame) (news string) {
 	}
 	if fig.forked && !st.forked {
 		st.race = race{forkTrained: fig.trained, forkCPU: fig.cpu} // every fork starts the clock
+	}
+	if fig.forked != st.forked && h.teacher != nil {
+		go h.teacher(followersMsg{}) // the header's count of forks
 	}
 	st.seatFigures = fig
 	if c := h.challenge; c != nil {

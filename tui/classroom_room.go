@@ -61,6 +61,7 @@ func (m *Model) classFrame(f *frame) {
 		return
 	}
 	if m.role.teaching() {
+		f.followers, f.forks = hub.classCount()
 		f.address, f.code, f.showing = m.opts.Address, m.opts.ClassCode, hub.showing()
 		if m.mode == modeClass || m.back == modeClass {
 			f.challenge = hub.challengeText()
@@ -76,6 +77,7 @@ func (m *Model) classFrame(f *frame) {
 		return
 	}
 	if m.opts.Seat == 0 || len(f.snaps) == 0 {
+		f.race = m.studentRace(0)
 		return
 	}
 	fig := seatFigures{forked: m.role.kind == roleFork}
@@ -90,6 +92,7 @@ func (m *Model) classFrame(f *frame) {
 	if news := hub.report(m.opts.Seat, fig, f); news != "" {
 		m.say(false, "%s", news) // before the frame takes the message line
 	}
+	f.race = m.studentRace(m.class.trained)
 }
 
 // sortRows orders the rows by column c (ties: the order they joined).
@@ -175,7 +178,7 @@ func (r *classRoom) View(f *frame, st styles) string {
 		state, step, mse, verdict, met, cpu, changed := "follows", "—", "—", "—", "", "", "—"
 		if row.forked {
 			state, step, mse, verdict = "fork", shortCount(float64(row.step)), engine.FormatValue(row.mse), row.verdict
-			changed = strings.TrimPrefix(row.label, f.label+" · ") // what the fork changed from the teacher's run
+			changed = changedFrom(f.label, row.label)
 		}
 		switch {
 		case row.met:
@@ -322,6 +325,9 @@ func (m *Model) quitKey(key string) tea.Cmd {
 // many of its parts as fit, whole (the ssh line first).
 func (m Model) classFooter(w int) string {
 	f := &m.frame
+	if f.role == roleFollower || f.role == roleFork {
+		return m.raceFooter(w) // classroom_room_challenge.go
+	}
 	if f.role != roleTeacher || f.address == "" {
 		return ""
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"lnfit/engine"
@@ -31,6 +32,7 @@ type race struct {
 	met, over   bool          // met it; or trained past its steps without
 	metAt       int64         // steps trained since the fork
 	metCPU      time.Duration // the pool's seconds for them
+	late        bool          // the clock started with the challenge, on a fork made before it
 }
 
 // run looks at a fork's frame: it meets c within c.Max steps of the fork,
@@ -66,8 +68,70 @@ func (h *Hub) SetChallenge(c *Challenge) {
 	defer h.mu.Unlock()
 	h.challenge = c
 	for _, st := range h.seats {
-		st.race = race{forkTrained: st.trained, forkCPU: st.cpu}
+		st.race = race{forkTrained: st.trained, forkCPU: st.cpu, late: st.forked}
 	}
+}
+
+// seatRace is a seat's race and the class's challenge (false: no challenge).
+func (h *Hub) seatRace(id int) (race, Challenge, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.challenge == nil {
+		return race{}, Challenge{}, false
+	}
+	var r race
+	if st := h.seats[id]; st != nil {
+		r = st.race
+	}
+	return r, *h.challenge, true
+}
+
+// studentRace is a student's line while the class races ("" no race): the
+// challenge, and on a fork its own clock from the hub's seat — the steps
+// trained since the fork, and whether it met it or ran past.
+func (m *Model) studentRace(trained int64) string {
+	r, c, ok := m.role.hub.seatRace(m.opts.Seat)
+	switch {
+	case !ok:
+		return ""
+	case m.role.following():
+		return fmt.Sprintf("challenge mse<%g within %s of a fork · f forks yours", c.MSE, stepCount(c.Max))
+	case m.opts.Seat == 0: // no seat, no clock (a dashboard outside a classroom server)
+		return "challenge: " + c.String()
+	case r.met:
+		return fmt.Sprintf("challenge mse<%g met after %s and %s of your fair CPU share · the teacher ranks it",
+			c.MSE, stepCount(r.metAt), seconds(r.metCPU))
+	case r.over:
+		return fmt.Sprintf("challenge mse<%g not met within %s · F, then f, for a new fork", c.MSE, stepCount(c.Max))
+	}
+	from := "your fork"
+	if r.late {
+		from = "the challenge began"
+	}
+	return fmt.Sprintf("challenge mse<%g: %s of %s since %s", c.MSE, engine.Commas(max(trained-r.forkTrained, 0)), stepCount(c.Max), from)
+}
+
+// raceHelp is what ? says of the class's race to a student ("" none).
+func raceHelp(f *frame, st styles, w int) string {
+	if f.race == "" || f.role != roleFollower && f.role != roleFork {
+		return ""
+	}
+	text := strings.ReplaceAll(f.race, " · ", "; ") + " (mse on x ≥ 0.01: the mse x≥0.01 figure). A fork made during the race waits, paused: change one thing, then space " +
+		"starts its clock, the steps it trains (restarts included). The teacher's class room ranks the forks by those steps, " +
+		"then by the seconds of fair CPU share they took."
+	lines := wrapWords(text, w-2, 10) // the help scrolls: all of it
+	for i, l := range lines {
+		lines[i] = st.Msg.Render(" " + l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// raceFooter is a student's race line under the keys: as much as fits, whole.
+func (m Model) raceFooter(w int) string {
+	if m.frame.race == "" {
+		return ""
+	}
+	return m.st.Msg.Render(strings.Join(fitParts(w, strings.Split(m.frame.race, " · ")...)[:1], ""))
 }
 
 func (h *Hub) challengeText() string {
@@ -116,4 +180,16 @@ func (m *Model) forkWaits() bool {
 	m.say(false, "your own copy from step %s, paused for the challenge (%s): change one thing, then space starts your clock",
 		engine.Commas(m.session.Step()), c)
 	return true
+}
+
+// forkPace is a new fork's pace: the one the follower was watching (the
+// teacher's ramp, from where it is, or rung), not full speed — a fork made
+// "to watch it learn from here" would otherwise show the end at once.
+// A frame without a pace (a kept moment's) gives the fastest rung.
+func forkPace(watched pace, now time.Time) pace {
+	if watched.rampStart.IsZero() {
+		return newPace(false, now)
+	}
+	watched.resumed(now) // the teacher's pause is not this copy's: its ramp goes on from here
+	return watched
 }

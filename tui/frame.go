@@ -55,6 +55,9 @@ type frame struct {
 	address, code      string
 	showing, challenge string
 	now                time.Time
+	forks              int    // the teacher's students on a fork (followers: those following)
+	race               string // a student's line in a challenge: what it is, and their fork's clock
+	runPace            pace   // the run's pace: a follower's fork starts at it
 }
 
 // refresh builds the frame: once per Update that changed anything, and
@@ -110,7 +113,7 @@ func (m *Model) runFrame() frame {
 	s := m.session
 	m.sel = max(0, min(m.sel, len(s.Lanes())-1))
 	f := frame{label: s.Label(), racing: s.Racing(), allDiverged: s.AllDiverged(), token: s.Setup().Token(),
-		rate: m.rate.perSecond(), running: m.running, pace: m.pace.label(), panel: m.mode, rot: m.ticks / 30}
+		rate: m.rate.perSecond(), running: m.running, pace: m.pace.label(), runPace: m.pace, panel: m.mode, rot: m.ticks / 30}
 	if m.mode == modeHelp || m.mode == modePicker {
 		f.panel = m.back
 	}

@@ -21,7 +21,7 @@ func (m Model) header(w int) string {
 	case f.allDiverged:
 		state = m.st.Bad.Render("✖ diverged")
 	case f.waiting:
-		state = m.st.Warn.Render("‖ caption: space continues")
+		state = m.st.Warn.Render("‖ caption: " + lessonGoesOn(f.role))
 	case !running:
 		state = m.st.Warn.Render("‖ paused")
 	}
@@ -52,7 +52,7 @@ func (m Model) header(w int) string {
 	case roleFork:
 		parts = append(parts, m.st.Msg.Render("your own copy (F: follow the teacher)"))
 	case roleTeacher:
-		parts = append(parts, m.st.Msg.Render(fmt.Sprintf("teaching: %d following", f.followers)))
+		parts = append(parts, m.st.Msg.Render(teachingCount(f)))
 	}
 	if !f.racing {
 		parts = append(parts, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
@@ -184,7 +184,7 @@ func (m Model) diagnostics(w int) string {
 	case engine.StatusDiverged:
 		banner := m.st.Banner.Render("DIVERGED at step " + engine.Commas(s.DivergedAt))
 		if advice == "" && m.frame.lesson && !m.frame.lessonDone && m.frame.waiting { // a lesson's keys: r and - are the lesson's now
-			advice = " — space continues the lesson"
+			advice = " — " + lessonGoesOn(m.frame.role) + " the lesson"
 		}
 		rest := wrapWords(s.DivergeReason+advice, w-lipgloss.Width(banner)-2, 1)
 		return line1 + "\n " + banner + " " + strings.Join(rest, "") + "\n"

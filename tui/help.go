@@ -55,6 +55,9 @@ func (r *helpRoom) View(f *frame, st styles) string {
 func (r *helpRoom) content(f *frame, st styles) []string {
 	w := r.w
 	title := st.Title.Render(" keys") + st.Dim.Render("  (? closes)")
+	if race := raceHelp(f, st, w); race != "" { // a class's challenge, for a student (classroom_room_challenge.go)
+		title += "\n" + race
+	}
 	var cols [][]string
 	for _, c := range f.helpRows {
 		if len(c) > 0 {
@@ -92,7 +95,7 @@ func (r *helpRoom) content(f *frame, st styles) []string {
 	text := "o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed, " +
 		"so i on the question is exactly the question-normal-init preset. c races lanes from the same weights on the same batches."
 	if f.lesson && !f.lessonDone {
-		text = "A lesson is running: it sets up the run, so the keys that change it are off until it ends (L ends it). " + text
+		text = lessonHelp(f.role) + text
 	}
 	about := wrapWords(text, w-2, 5)
 	for i, l := range about {

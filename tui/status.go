@@ -24,10 +24,11 @@ func (m Model) caption(w int) string {
 		lines = []string{""}
 	}
 	if f.waiting {
-		if last := len(lines) - 1; lipgloss.Width(lines[last])+len("   [space]") <= w-2 {
-			lines[last] += "   [space]"
+		mark := captionMark(f.role)
+		if last := len(lines) - 1; lipgloss.Width(lines[last])+3+lipgloss.Width(mark) <= w-2 {
+			lines[last] += "   " + mark
 		} else {
-			lines = append(lines, "[space]")
+			lines = append(lines, mark)
 		}
 	}
 	return m.st.Caption.Width(w).Render(strings.Join(lines, "\n"))
@@ -38,7 +39,7 @@ func (m Model) shortCaption(w int) string {
 	f := &m.frame
 	text := f.caption
 	if f.waiting {
-		text += " [space]"
+		text += " " + captionMark(f.role)
 	}
 	lines := wrapWords(text, w-1, 2)
 	for i, l := range lines {

@@ -295,7 +295,7 @@ func (m *Model) forked(msg forkedMsg) tea.Cmd {
 	}
 	m.role.kind = roleFork
 	m.session, m.run, m.sel = msg.s, runner.New(msg.s, nil), 0
-	m.pace.ramp = false
+	m.pace = forkPace(m.shared.runPace, m.now()) // classroom_room_challenge.go
 	m.pace.lastStep = msg.s.Step()
 	m.say(false, "your own copy from step %s: the same weights and batches as the teacher's; F follows the teacher again",
 		engine.Commas(msg.s.Step()))

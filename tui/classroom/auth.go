@@ -92,7 +92,11 @@ func (s *Server) classCode(ctx ssh.Context, ask gossh.KeyboardInteractiveChallen
 		s.setKeyInfo(ctx, "locked out: too many wrong codes from this address")
 		return false
 	}
-	answers, err := ask("", "lnfit classroom", []string{"class code: "}, []bool{true})
+	instruction := "lnfit classroom"
+	if wrong, _ := ctx.Value(wrongCode{}).(bool); wrong { // the client asks again: say why
+		instruction = "wrong class code: try again (the teacher has it on the board)"
+	}
+	answers, err := ask("", instruction, []string{"class code: "}, []bool{true})
 	if err == nil && len(answers) == 1 && subtle.ConstantTimeCompare([]byte(answers[0]), []byte(s.cfg.ClassCode)) == 1 {
 		s.setKeyInfo(ctx, "")
 		s.askName(ctx, ask)
@@ -100,6 +104,7 @@ func (s *Server) classCode(ctx ssh.Context, ask gossh.KeyboardInteractiveChallen
 	}
 	left, total := s.limiter.failed(key, time.Now())
 	s.setKeyInfo(ctx, "wrong code")
+	ctx.SetValue(wrongCode{}, true)
 	if !left {
 		s.log.Warn("address locked out", "from", key, "wrong_codes", total)
 	}
@@ -111,6 +116,10 @@ func (s *Server) classCode(ctx ssh.Context, ask gossh.KeyboardInteractiveChallen
 	}
 	return false
 }
+
+// wrongCode is the context key that says this connection gave a wrong
+// class code: the next prompt says so.
+type wrongCode struct{}
 
 // typedName is the context key of the name a student typed after the
 // class code (the class room shows it instead of the SSH user name).

@@ -170,3 +170,28 @@ func (c crlf) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// A wrong class code is said when the client asks again, not just a bare
+// "class code:" once more; the right code then gets in.
+func TestWrongCodeIsSaid(t *testing.T) {
+	c := startClass(t, Config{ClassCode: "owl", Limits: Limits{FailDelay: time.Millisecond}})
+	var said []string
+	answers := []string{"ow1", "owl"}
+	ask := gossh.RetryableAuthMethod(gossh.KeyboardInteractive(func(_, instruction string, qs []string, _ []bool) ([]string, error) {
+		if len(qs) != 1 || qs[0] != "class code: " {
+			return make([]string, len(qs)), nil // the name: enter
+		}
+		said = append(said, instruction)
+		a := answers[0]
+		answers = answers[1:]
+		return []string{a}, nil
+	}), 3)
+	conn, err := gossh.Dial("tcp", c.addr, clientConfig("ana", ask))
+	if err != nil {
+		t.Fatalf("the right code at the second try was refused: %v (asked with %q)", err, said)
+	}
+	conn.Close()
+	if len(said) != 2 || strings.Contains(said[0], "wrong") || !strings.Contains(said[1], "wrong class code: try again") {
+		t.Fatalf("the prompts said %q", said)
+	}
+}

@@ -1,0 +1,218 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"lnfit/engine"
+)
+
+// What the students' side of a class says: the teacher's count, the
+// challenge on a follower's and a fork's screen, a fork's pace.
+
+// The teacher's header counts from the hub's seats: a fork is not
+// "following". It moves when a student forks or follows again.
+func TestTeacherCountsForks(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 100, 30)
+	ana := scripted(t, hub, "ana", "127.0.0.1", fixedNow)
+	bo := scripted(t, hub, "bo", "127.0.0.1", fixedNow)
+	scripted(t, hub, "cy", "127.0.0.1", fixedNow)
+	for range 3 { // subscribed as the server's sessions are (a fork stays subscribed)
+		t.Cleanup(hub.Follow(func(tea.Msg) {}))
+	}
+	header := func() string {
+		next, _ := teacher.Update(followersMsg{})
+		teacher = next.(Model)
+		return teacher.header(100)
+	}
+	if h := header(); !strings.Contains(h, "teaching: 3 following") || strings.Contains(h, "forked") {
+		t.Fatalf("three followers, no fork:\n%s", h)
+	}
+	ana = forkAs(t, ana, &teacher, "i")
+	if h := header(); !strings.Contains(h, "teaching: 2 following, 1 forked") {
+		t.Fatalf("ana forked:\n%s", h)
+	}
+	bo = forkAs(t, bo, &teacher)
+	if h := header(); !strings.Contains(h, "teaching: 1 following, 2 forked") {
+		t.Fatalf("bo forked too:\n%s", h)
+	}
+	ana = press(ana, "F")
+	if h := header(); !strings.Contains(h, "teaching: 2 following, 1 forked") {
+		t.Fatalf("ana follows again:\n%s", h)
+	}
+	if rows := hub.roster(); len(rows) != 3 {
+		t.Fatalf("%d seats", len(rows))
+	}
+}
+
+// A fork starts at the pace its student was watching — the teacher's rung,
+// or the teacher's ramp from where it is — not at full speed.
+func TestForkKeepsThePace(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	teacher = press(teacher, "<", "<") // max → 1000 → 100 steps a frame
+	ramp := sized(teacherWith(t, NewHub()), 80, 24)
+	ramp.pace = newPace(true, fixedNow.Add(-3*time.Second))
+	ramp.pace.rampBase, ramp.pace.based = ramp.session.Step(), true
+	ramp.refresh()
+	for _, tc := range []struct {
+		teacher Model
+		want    string
+	}{{teacher, "100 steps/frame"}, {ramp, "ramp"}} {
+		if !strings.HasPrefix(tc.teacher.frame.pace, tc.want) {
+			t.Fatalf("the teacher's pace is %q, want %q", tc.teacher.frame.pace, tc.want)
+		}
+		st := scripted(t, hub, "ana", "127.0.0.1", fixedNow)
+		next, _ := st.Update(sharedFrameMsg{tc.teacher.frame})
+		st = forkAs(t, next.(Model), &tc.teacher)
+		if got := st.frame.pace; got != tc.teacher.frame.pace {
+			t.Fatalf("the fork's pace is %q, the teacher's %q", got, tc.teacher.frame.pace)
+		}
+		if w, ok := st.pace.want(fixedNow, st.session.Step()); tc.want == "ramp" && (!ok || w > 1000) {
+			t.Fatalf("the fork's ramp would take %d steps 3 s in: it did not go on from the teacher's", w)
+		}
+	}
+}
+
+// In a race every student is told the challenge — a follower on its
+// footer and in ?, a fork with its own clock: the steps since the fork,
+// then met or over.
+func TestStudentsSeeTheChallenge(t *testing.T) {
+	for _, tc := range []struct {
+		challenge, after string
+	}{
+		{"mse<0.5 max 5", "challenge mse<0.5 not met within 5 steps · F, then f, for a new fork"},
+		{"mse<1 max 5", "challenge mse<1 met after 0 steps and 0.00s of your fair CPU share · the teacher ranks it"},
+	} {
+		c, err := ParseChallenge(tc.challenge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hub := NewHub()
+		teacher := sized(teacherWith(t, hub), 80, 24)
+		ana := sized(scripted(t, hub, "ana", "127.0.0.1", fixedNow), 80, 24)
+		next, _ := ana.Update(sharedFrameMsg{teacher.frame})
+		ana = next.(Model)
+		if v := ana.render(); strings.Contains(v, "challenge") {
+			t.Fatalf("a challenge before there is one:\n%s", v)
+		}
+		hub.SetChallenge(&c)
+		ana = press(ana, "l", "l")
+		want := "challenge mse<" + tc.challenge[4:strings.Index(tc.challenge, " ")] + " within 5 steps of a fork · f forks yours"
+		v := ana.render()
+		checkUncut(t, v, 80, 24)
+		if !strings.Contains(v, want) {
+			t.Fatalf("the follower is not told the challenge %q:\n%s", want, v)
+		}
+		if v := press(ana, "?").render(); !strings.Contains(v, "A fork made during the race waits, paused") || !strings.Contains(v, "challenge mse<") {
+			t.Fatalf("the follower's ? does not say the challenge:\n%s", v)
+		}
+		ana = forkAs(t, ana, &teacher)
+		if tc.after[len("challenge mse<0.5 ")] == 'n' { // the collapsed run cannot meet mse<0.5: its clock runs
+			ana = quiet(press(ana, "n", "n", "n"))
+			if v := ana.render(); !strings.Contains(v, "challenge mse<0.5: 3 of 5 steps since your fork") {
+				t.Fatalf("the fork does not see its clock:\n%s", v)
+			}
+			ana = press(ana, "n", "n", "n")
+		}
+		ana = quiet(ana)
+		if v := ana.render(); !strings.Contains(v, strings.Split(tc.after, " · ")[0]) { // the footer keeps whole parts that fit
+			t.Fatalf("the fork does not see its race decided %q:\n%s", tc.after, v)
+		}
+		if v := press(ana, "?").render(); !strings.Contains(v, strings.ReplaceAll(tc.after[:30], " · ", "; ")) {
+			t.Fatalf("the fork's ? does not say its race:\n%s", v)
+		}
+	}
+}
+
+// A follower sees the teacher's waiting caption, but space and L are the
+// teacher's keys: its header, the caption's end and ? say the teacher
+// moves the lesson on. The teacher's own screen still says space.
+func TestFollowerLessonWords(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 16}, {200, 60}} {
+		hub := NewHub()
+		teacher := racingTeacher(t, hub, size[0], size[1])
+		if v := teacher.render(); !strings.Contains(v, "‖ caption: space continues") || !strings.Contains(v, "[space]") {
+			t.Fatalf("the teacher's screen does not say space moves the lesson on:\n%s", v)
+		}
+		cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), size[0], size[1])
+		next, _ := cy.Update(sharedFrameMsg{teacher.frame})
+		cy = next.(Model)
+		v := cy.render()
+		checkUncut(t, v, size[0], size[1])
+		words := strings.Join(strings.Fields(strings.ReplaceAll(v, "│", " ")), " ") // the caption wraps
+		if !strings.Contains(v, "‖ caption: the teacher continues") || !strings.Contains(words, "[the teacher continues]") ||
+			strings.Contains(v, "space") {
+			t.Fatalf("%dx%d: the follower's screen offers the teacher's space:\n%s", size[0], size[1], v)
+		}
+		cy = press(cy, "?")
+		for top := 0; top < 40; top++ { // the whole help, scrolled
+			v += cy.render()
+			cy = press(cy, "down")
+		}
+		if !strings.Contains(v, "The teacher plays this lesson") || strings.Contains(v, "L ends it") {
+			t.Fatalf("%dx%d: the follower's ? says L ends the lesson:\n%s", size[0], size[1], v)
+		}
+	}
+}
+
+// During a lesson the teacher shows a fork: every follower sees the fork's
+// run, its header saying whose, without the lesson's caption (that stays
+// with the teacher's run, on the teacher's screen); esc gives the lesson back.
+func TestShowAForkDuringALesson(t *testing.T) {
+	hub := NewHub()
+	teacher := racingTeacher(t, hub, 80, 24)
+	bo := sized(scripted(t, hub, "bo", "127.0.0.1", fixedNow), 80, 24)
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	bo = forkAs(t, bo, &teacher, "o", "n", "n")
+	teacher = press(teacher, "k", "enter")
+	if hub.showing() != "bo" || !strings.Contains(teacher.msg, "showing bo's fork to every follower") {
+		t.Fatalf("enter did not show bo's fork: %q", teacher.msg)
+	}
+	bo = press(bo, "n") // bo's next frame is the followers'
+	f, ok := hub.latest()
+	if !ok {
+		t.Fatal("no frame for the followers")
+	}
+	next, _ := cy.Update(sharedFrameMsg{f})
+	cy = next.(Model)
+	v := cy.render()
+	checkUncut(t, v, 80, 24)
+	if !strings.Contains(v, "lnfit · bo's fork · question") || !strings.Contains(v, "momentum") ||
+		!strings.Contains(v, "step "+engine.Commas(bo.session.Step())) {
+		t.Fatalf("the follower does not see bo's fork:\n%s", v)
+	}
+	if strings.Contains(v, "fork the question's net") || strings.Contains(v, "caption") {
+		t.Fatalf("the follower sees the lesson's caption over bo's run:\n%s", v)
+	}
+	if tv := teacher.render(); !strings.Contains(tv, "fork the question's net") {
+		t.Fatalf("the teacher lost the lesson's caption:\n%s", tv)
+	}
+	teacher = press(teacher, "esc")
+	f, _ = hub.latest()
+	next, _ = cy.Update(sharedFrameMsg{f})
+	cy = next.(Model)
+	if v := cy.render(); strings.Contains(v, "bo's fork") || !strings.Contains(v, "fork the question's net") {
+		t.Fatalf("esc did not give the follower the lesson back:\n%s", v)
+	}
+}
+
+// The class room's "changed" is what the fork changed from the teacher's
+// run, whatever the labels share (a lesson's set is in the teacher's).
+func TestChangedFrom(t *testing.T) {
+	for _, c := range [][3]string{
+		{"question", "question · optimizer → momentum", "optimizer → momentum"},
+		{"question · init → normal", "question · optimizer → adam · lr → 0.001", "optimizer → adam · lr → 0.001"},
+		{"question · init → normal", "question · init → normal · batch → 10", "batch → 10"},
+		{"question", "question", "nothing yet"},
+		{"question · init → normal", "question", "nothing yet"},
+	} {
+		if got := changedFrom(c[0], c[1]); got != c[2] {
+			t.Errorf("teacher %q, fork %q: changed %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}
