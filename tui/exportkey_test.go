@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"lnfit/engine/runner"
 )
 
 // E writes the history, the curve and the figure beside the save file; a
@@ -40,5 +42,58 @@ func TestExportKeyWritesBesideTheSave(t *testing.T) {
 	s = press(s, "E")
 	if s.msgBad || !strings.Contains(s.msg, "lnfit --headless --config") {
 		t.Fatalf("a student's E: %q", s.msg)
+	}
+}
+
+// A student's E at 80×24 prints its whole command, with the step in plain
+// digits (main's TestHomeCommandParses runs it through the flag parser);
+// during a lesson it names the lesson, not the steps so far.
+func TestStudentExportSaysACommandThatIsTrue(t *testing.T) {
+	s := sized(newModel(t, "question", 1234), 80, 24)
+	s.opts.SavePath = "-"
+	s = press(s, "E")
+	want := HomeCommand(1234, "")
+	if !strings.Contains(s.msg, want) || strings.Contains(s.msg, "1,234") {
+		t.Fatalf("a student's E: %q; want it to hold %q", s.msg, want)
+	}
+	if line := s.statusLine(80); strings.Contains(line, "…") {
+		t.Fatalf("E's message is cut at 80 wide:\n%s", line)
+	}
+
+	l, err := runner.GetLesson("seed-story")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := newModel(t, "question", 0)
+	ls = sized(New(ls.session, Options{StartPaused: true, Remote: true, Lesson: l}), 80, 24)
+	ls = press(ls, "E")
+	if !strings.Contains(ls.msg, "--lesson seed-story") || strings.Contains(ls.msg, "--steps") {
+		t.Fatalf("a student's E in a lesson: %q", ls.msg)
+	}
+}
+
+// E's message says the folder first and whole, and E sits beside the file
+// w saved, also when w had to take a fresh name.
+func TestExportFollowsTheSaveAndNamesTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	m := sized(newModel(t, "question", 0), 80, 24)
+	m.opts.SavePath = filepath.Join(dir, "net.json")
+	if err := os.WriteFile(m.opts.SavePath, []byte("someone's net\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m = press(m, "E")
+	if _, err := os.Stat(filepath.Join(dir, "net-1-history.csv")); err != nil {
+		t.Fatalf("E before w is not beside w's fresh name: %v (message %q)", err, m.msg)
+	}
+	m = press(m, "w")
+	if _, err := os.Stat(filepath.Join(dir, "net-1.json")); err != nil {
+		t.Fatalf("w: %v (message %q)", err, m.msg)
+	}
+	m = press(m, "E")
+	if !strings.HasPrefix(m.msg, "exported to "+dir+": net-1-history.csv") {
+		t.Fatalf("E's message %q; want the folder first, then the files beside net-1.json", m.msg)
+	}
+	if line := m.statusLine(80); strings.Contains(line, "…") && len(dir) < 60 {
+		t.Fatalf("E's message is cut at 80 wide:\n%s", line)
 	}
 }

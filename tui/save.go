@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,11 +23,8 @@ func (m *Model) save() {
 		m.say(false, "saving is off here: the token below is this setup (lnfit --config 'TOKEN' starts it at home)")
 		return
 	}
-	path := m.opts.SavePath
-	if path == "" {
-		path = fmt.Sprintf("lnfit-%s-step%d.json", safeName(m.session.Label()), m.session.Lane(m.sel).Step())
-	}
-	asked := path
+	asked := m.askedSavePath()
+	path := asked
 	if alt, ok := m.saves.as[path]; ok { // an earlier w went to a fresh name: that file is ours
 		path = alt
 	}
@@ -47,6 +45,40 @@ func (m *Model) save() {
 	} else {
 		m.say(false, "saved to %s", engine.EscapeText(abs))
 	}
+}
+
+// askedSavePath is the file w is asked to write: --save's, or a name made
+// from the label and the selected lane's step.
+func (m *Model) askedSavePath() string {
+	if m.opts.SavePath != "" {
+		return m.opts.SavePath
+	}
+	return fmt.Sprintf("lnfit-%s-step%d.json", safeName(m.session.Label()), m.session.Lane(m.sel).Step())
+}
+
+// savePathNow is the file w would write now, by its rule: the fresh name an
+// earlier w went to, the asked path if it is free or ours, else the first
+// free path-N name (E writes beside it, so its files sit by the save).
+func (m *Model) savePathNow() string {
+	asked := m.askedSavePath()
+	if alt, ok := m.saves.as[asked]; ok {
+		return alt
+	}
+	if _, ours := m.saves.written[asked]; ours {
+		return asked
+	}
+	if _, err := os.Lstat(asked); err != nil {
+		return asked // nothing there (or nothing we can see): w tries the asked name
+	}
+	ext := filepath.Ext(asked)
+	base := strings.TrimSuffix(asked, ext)
+	for i := 1; i < 10_000; i++ {
+		p := fmt.Sprintf("%s-%d%s", base, i, ext)
+		if _, err := os.Lstat(p); err != nil {
+			return p
+		}
+	}
+	return asked
 }
 
 // saves are the files this session wrote, as it left them: w may replace
