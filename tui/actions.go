@@ -47,15 +47,23 @@ func (s modeSet) has(md mode) bool { return s&(1<<md) != 0 }
 var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap, modeClass, modeUnits)
 
 // resolve finds the action key means in the current room: a room's own
-// entries come first in the table, so they win over the global ones.
+// entries come first in the table, so they win over the global ones. A key
+// with an entry for this role (a follower's w) takes it; else the first
+// entry for the room, which then says why it is not this role's.
 func (m *Model) resolve(key string) *action {
+	var first *action
 	for i := range actions {
 		a := &actions[i]
 		if a.modes.has(m.mode) && a.bound(key) {
-			return a
+			if a.roles.has(m.role.kind) {
+				return a
+			}
+			if first == nil {
+				first = a
+			}
 		}
 	}
-	return nil
+	return first
 }
 
 func (a *action) bound(key string) bool {

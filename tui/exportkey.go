@@ -14,18 +14,11 @@ import (
 
 // exportKey is E: the run's loss history and curve as CSV and its figure
 // as SVG, beside the file w saves to, by w's rule (never replacing a file
-// this session did not write). A student's session writes
-// nothing on the server: they say how to make the same files at home.
+// this session did not write). A student's session writes nothing on the
+// server: it says how to make the same files at home.
 func (m *Model) exportKey(string) tea.Cmd {
 	if m.opts.SavePath == "-" {
-		f := &m.frame
-		whose := "this run"
-		lesson := ""
-		if f.lesson && !f.lessonDone {
-			lesson = f.lessonName
-		}
-		m.say(false, "nothing is written here; %s at home: %s", whose, HomeCommand(frameStep(f), lesson))
-		return nil
+		return m.homeExport("")
 	}
 	path := m.savePathNow()
 	written, err := m.exports.Beside(m.session, path)
@@ -40,6 +33,23 @@ func (m *Model) exportKey(string) tea.Cmd {
 	// Where the files went first: the message line keeps two lines, and a
 	// cut there must not take the folder.
 	m.say(false, "exported to %s: %s", engine.EscapeText(dir), shortNames(written))
+	return nil
+}
+
+// homeExport is E where nothing is written (a student's session, a
+// follower): the command that makes the files at home, for the run on
+// screen — the frame's, so a follower's is the teacher's run.
+func (m *Model) homeExport(string) tea.Cmd {
+	f := &m.frame
+	whose := "this run"
+	if m.role.following() {
+		whose = "the teacher's run"
+	}
+	lesson := ""
+	if f.lesson && !f.lessonDone {
+		lesson = f.lessonName
+	}
+	m.say(false, "nothing is written here; %s at home: %s", whose, HomeCommand(frameStep(f), lesson))
 	return nil
 }
 

@@ -97,3 +97,28 @@ func TestExportFollowsTheSaveAndNamesTheFolder(t *testing.T) {
 		t.Fatalf("E's message is cut at 80 wide:\n%s", line)
 	}
 }
+
+// A follower's w shows the teacher's token and E the headless command of
+// the teacher's run, as a student's own session does (README, classroom.md).
+func TestFollowerWAndEGiveTheTeachersRun(t *testing.T) {
+	teacher, student, hub, _ := classroom(t)
+	teacher.session.Run(1234)
+	teacher.refresh()
+	f, _ := hub.latest()
+	next, _ := student.Update(sharedFrameMsg{f})
+	student = next.(Model)
+
+	student = press(student, "E")
+	if want := HomeCommand(1234, ""); student.msgBad || !strings.Contains(student.msg, want) || !strings.Contains(student.msg, "teacher's run") {
+		t.Fatalf("a follower's E: %q; want the teacher's run's command %q", student.msg, want)
+	}
+	student = press(student, "w")
+	view := student.View().Content
+	tok := teacher.session.Setup().Token()
+	if student.msgBad || student.mode != modeHelp || !strings.Contains(strings.ReplaceAll(strings.ReplaceAll(view, "\n", ""), " ", ""), tok[len(tok)-20:]) {
+		t.Fatalf("a follower's w: %q, mode %v; want the help open at the teacher's token\n%s", student.msg, student.mode, view)
+	}
+	if !student.role.following() {
+		t.Fatal("w or E made the follower something else")
+	}
+}

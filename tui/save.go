@@ -15,12 +15,7 @@ import (
 // the network goes to a fresh name, said in the message.
 func (m *Model) save() {
 	if m.opts.SavePath == "-" { // a student's session: nothing is written on the server
-		if m.mode != modeHelp {
-			m.toggle(modeHelp)
-		}
-		m.refresh()
-		m.help.scroll = m.help.last() // the token is at the end
-		m.say(false, "saving is off here: the token below is this setup (lnfit --config 'TOKEN' starts it at home)")
+		m.showToken()
 		return
 	}
 	asked := m.askedSavePath()
@@ -45,6 +40,21 @@ func (m *Model) save() {
 	} else {
 		m.say(false, "saved to %s", engine.EscapeText(abs))
 	}
+}
+
+// showToken is w where nothing is written (a student's session, a
+// follower): the help, at its end, where the token of the run on screen is.
+func (m *Model) showToken() {
+	if m.mode != modeHelp {
+		m.toggle(modeHelp)
+	}
+	m.refresh()
+	m.help.scroll = m.help.last() // the token is at the end
+	whose := "this setup"
+	if m.role.following() {
+		whose = "the teacher's setup"
+	}
+	m.say(false, "saving is off here: the token below is %s (lnfit --config 'TOKEN' starts it at home)", whose)
 }
 
 // askedSavePath is the file w is asked to write: --save's, or a name made

@@ -162,6 +162,12 @@ func actionTable() []action {
 		{keys: []string{"w"}, help: "w", desc: "save the network", group: 3, modes: body, roles: trainers, do: func(m *Model, _ string) tea.Cmd { m.save(); return nil }},
 		// Export (issue 25, exportkey.go): the history, the curve and the figure beside the save file.
 		{keys: []string{"E"}, help: "E", desc: "export: history, curve, figure", group: 2, modes: body, roles: trainers, do: (*Model).exportKey},
+		// A follower's w and E (finding 17): the run on screen is the teacher's, so they give its token and its
+		// headless command, as a student's own session does (resolve picks the entry of the key for the role).
+		{keys: []string{"w"}, help: "w", desc: "the token of the teacher's run", group: 3, modes: body, roles: rolesOf(roleFollower),
+			do: func(m *Model, _ string) tea.Cmd { m.showToken(); return nil }},
+		{keys: []string{"E"}, help: "E", desc: "export: the command that makes the files at home", group: 2, modes: body,
+			roles: rolesOf(roleFollower), do: (*Model).homeExport},
 		{keys: []string{"?"}, help: "?", desc: "this help", lineAt: -2, line: "help", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
 			m.help.scroll = 0
 			m.toggle(modeHelp)
