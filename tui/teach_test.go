@@ -210,3 +210,43 @@ func TestBatch1VerdictHoldsOver200Frames(t *testing.T) {
 		t.Fatalf("verdicts over 200 frames: %v", kinds)
 	}
 }
+
+// The ramp ends after its minute of running (a pause does not count): the
+// header then says the rung it goes on at, and the message says so. The
+// clock is the test's: frames, not wall time.
+func TestRampEndsAfterItsMinute(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 80, 24)
+	clock := fixedNow
+	m.now = func() time.Time { return clock }
+	m.stepCap = 50 // a frame in steps: the ramp outruns it, as it outruns a real engine
+	m.pace = newPace(true, clock)
+	m.running = true
+	frame := func(n int) {
+		for i := 0; i < n; i++ {
+			clock = clock.Add(frameTime30)
+			m.train()
+			m.refresh()
+		}
+	}
+	frame(30 * 30) // 30 s
+	m.pause()
+	clock = clock.Add(10 * time.Minute) // paused: the ramp waits
+	m.running = true
+	m.pace.resumed(clock)
+	frame(29 * 30)
+	if !m.pace.ramp || !strings.Contains(m.frame.pace, "ramp") {
+		t.Fatalf("59 s of running: pace %q; want the ramp still", m.frame.pace)
+	}
+	frame(2 * 30)
+	if m.pace.ramp || strings.Contains(m.frame.pace, "ramp") || m.frame.pace != speedLabel(speeds[m.pace.speed]) {
+		t.Fatalf("61 s of running: pace %q (ramp %v); want the rung it is on", m.frame.pace, m.pace.ramp)
+	}
+	if !strings.Contains(m.msg, "ramp is over") || !strings.Contains(m.msg, m.frame.pace) {
+		t.Fatalf("message %q; want it to say the ramp ended and the pace", m.msg)
+	}
+	before := m.session.Step()
+	frame(1)
+	if got, want := m.session.Step()-before, int64(speeds[m.pace.speed]); want > 0 && got != min(want, 50) {
+		t.Fatalf("after the ramp a frame took %d steps; want the rung's %d", got, want)
+	}
+}
