@@ -108,7 +108,12 @@ func (m *Model) pressKey(key string) tea.Cmd {
 		m.say(true, "%s", why)
 		return nil
 	}
-	return m.doMarked(a, key) // timeline.go: a setup change is a moment kept
+	said := m.said
+	cmd := m.doMarked(a, key) // timeline.go: a setup change is a moment kept
+	if m.said != said {
+		m.msgMode = m.mode // a key that opened or closed a room said it for the room it left on screen
+	}
+	return cmd
 }
 
 // unbound says why a key with no action here does nothing.

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"path/filepath"
+
 	tea "charm.land/bubbletea/v2"
 
 	"lnfit/engine"
@@ -52,7 +54,15 @@ func (m *Model) space() tea.Cmd {
 		r.Continue()
 		r.Settle() // the commands up to the next training or caption, now
 		m.applyDirectives()
-		m.say(false, "lesson: next")
+		shown, total := m.lessonCaptions()
+		switch {
+		case r.Done:
+			m.say(false, "%s: its %d captions are over; space trains on freely", m.lessonName(), total)
+		case r.Waiting:
+			m.say(false, "%s: caption %d of %d", m.lessonName(), shown, total)
+		default:
+			m.say(false, "%s: training on to caption %d of %d", m.lessonName(), min(shown+1, total), total)
+		}
 		if r.Waiting || r.Done {
 			return nil
 		}
@@ -65,7 +75,8 @@ func (m *Model) space() tea.Cmd {
 		m.pause()
 		m.say(false, "paused at step %s", engine.Commas(m.session.Step()))
 	case m.lessonActive(): // a diverged part included: the runner passes over it
-		m.say(false, "lesson: on")
+		shown, total := m.lessonCaptions()
+		m.say(false, "%s runs on: caption %d of %d shown", m.lessonName(), shown, total)
 		return m.resume()
 	case m.session.AllDiverged():
 		m.say(true, "the run diverged: r resets, - lowers the learning rate first")
@@ -74,6 +85,29 @@ func (m *Model) space() tea.Cmd {
 		return m.resume()
 	}
 	return nil
+}
+
+// lessonCaptions is how many of the lesson's captions have been shown, of
+// how many it has: what "next" means to a class.
+func (m *Model) lessonCaptions() (shown, total int) {
+	if m.run.Lesson == nil {
+		return 0, 0
+	}
+	for _, c := range m.run.Lesson.Commands {
+		if c.Op == "say" {
+			total++
+		}
+	}
+	return min(len(m.run.Captions), total), total
+}
+
+// lessonName is "lesson NAME" (its --lesson name, or its file's), short
+// enough for the message line whole.
+func (m *Model) lessonName() string {
+	if m.run.Lesson == nil {
+		return "the lesson"
+	}
+	return "lesson " + engine.EscapeText(filepath.Base(m.run.Lesson.Name))
 }
 
 // Captions is every lesson caption shown so far, for a recording's markers.

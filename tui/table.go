@@ -190,6 +190,9 @@ func with(f func(*Model, bool) tea.Cmd, way bool) func(*Model, string) tea.Cmd {
 func (m *Model) scrollHelp(d int) {
 	if why := m.help.scrollBy(d); why != "" {
 		m.say(false, "%s", why)
+		m.help.said = why
+	} else if m.msg == m.help.said { // it moved: "the end of the help" is no longer true
+		m.msg = ""
 	}
 }
 

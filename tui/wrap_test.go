@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"charm.land/lipgloss/v2"
+
+	"lnfit/engine/runner"
 )
 
 // wrapWords keeps the advice whole, cuts only between words, and leaves no
@@ -62,5 +65,48 @@ func TestLabFiguresWholeAt60(t *testing.T) {
 		if strings.Contains(l, "‖ΔW‖") && strings.Contains(l, "…") || strings.Contains(l, "dead 50/50 …") {
 			t.Fatalf("a cut figure: %q\n%s", l, view)
 		}
+	}
+}
+
+// A room's message goes with the room: the help's "the end of the help"
+// is taken back when it scrolls away and is gone once the help closes;
+// a lesson's space says which caption of how many.
+func TestMessagesStayWithTheirRoom(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 60, 16)
+	m = press(m, "?")
+	for i := 0; i < 60 && !strings.Contains(m.msg, "end of the help"); i++ {
+		m = press(m, "down")
+	}
+	if !strings.Contains(m.frame.msg, "end of the help") {
+		t.Fatalf("scrolled to the end: message %q", m.frame.msg)
+	}
+	m = press(m, "up")
+	if strings.Contains(m.frame.msg, "end of the help") {
+		t.Fatalf("scrolled back up, the message still says %q", m.frame.msg)
+	}
+	m = press(m, "down", "?")
+	if m.mode != modePlots || strings.Contains(m.frame.msg, "help") {
+		t.Fatalf("the help closed (mode %v), the message still says %q", m.mode, m.frame.msg)
+	}
+	m = press(m, "h")
+	if m.frame.msg != "" {
+		t.Fatalf("the lab opened under an old message %q", m.frame.msg)
+	}
+
+	l, err := runner.GetLesson("seed-story")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := newModel(t, "question", 0)
+	ls = sized(New(ls.session, Options{StartPaused: true, Lesson: l}), 80, 24)
+	ls.stepCap = 1000
+	for i := 0; i < 200 && !ls.run.Waiting; i++ {
+		ls.running = true
+		ls.train()
+	}
+	ls = press(ls, "space")
+	shown, total := ls.lessonCaptions()
+	if total < 2 || !strings.Contains(ls.msg, "seed-story") || !strings.Contains(ls.msg, fmt.Sprintf("of %d", total)) || shown < 1 {
+		t.Fatalf("a lesson's space says %q (%d of %d)", ls.msg, shown, total)
 	}
 }
