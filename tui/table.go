@@ -87,7 +87,7 @@ func actionTable() []action {
 
 		// Everywhere but the picker: the run.
 		{keys: []string{"space"}, help: "space", desc: "pause / run", lineAt: 3, line: "pause / run", modes: body, roles: trainers,
-			do: func(m *Model, _ string) tea.Cmd { return m.space() }},
+			when: whyNotSpace, do: func(m *Model, _ string) tea.Cmd { return m.space() }},
 		{keys: []string{"n"}, help: "n", desc: "one step (paused)", lineAt: 4, line: "one step", modes: body, roles: trainers, setup: true,
 			batch: true, when: whyNotStep, do: (*Model).step},
 		{keys: []string{">", "."}, help: "> <", desc: "faster / slower", lineAt: 11, line: "faster", modes: body, roles: trainers, do: with((*Model).changePace, true)},
@@ -105,7 +105,7 @@ func actionTable() []action {
 			do: with((*Model).cycleOptimizer, true)},
 		{keys: []string{"O"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleOptimizer, false)},
 		{keys: []string{"+", "="}, help: "+ -", desc: "learning rate up / down", lineAt: 7, line: "lr up", group: 1, modes: body, roles: trainers, setup: true,
-			do: with((*Model).changeLR, true)},
+			when: whyNotLRUp, do: with((*Model).changeLR, true)},
 		{keys: []string{"-", "_"}, modes: body, roles: trainers, setup: true, do: with((*Model).changeLR, false)},
 		{keys: []string{"]"}, help: "] [", desc: "batch larger / smaller", group: 1, modes: body, roles: trainers, setup: true, do: with((*Model).changeBatch, true)},
 		{keys: []string{"["}, modes: body, roles: trainers, setup: true, do: with((*Model).changeBatch, false)},
@@ -202,6 +202,24 @@ func whyNotStep(m *Model) string {
 		return "n steps once while paused: press space first"
 	case m.session.AllDiverged():
 		return "the run diverged: r resets, - lowers the learning rate"
+	}
+	return ""
+}
+
+// After a divergence (finding "the key line still offers space and +"):
+// space has nothing to run and a higher lr nothing to save, so the key
+// line and ? leave them out and the key says why.
+func whyNotSpace(m *Model) string {
+	r := m.run
+	if r.Waiting || r.Lesson != nil || m.running || !m.session.AllDiverged() {
+		return "" // space continues a lesson, pauses, or runs
+	}
+	return "the run diverged: r resets, - lowers the learning rate first"
+}
+
+func whyNotLRUp(m *Model) string {
+	if m.session.AllDiverged() {
+		return "the run diverged: a higher learning rate cannot bring it back; r resets, - lowers it first"
 	}
 	return ""
 }

@@ -110,3 +110,30 @@ func TestMessagesStayWithTheirRoom(t *testing.T) {
 		t.Fatalf("a lesson's space says %q (%d of %d)", ls.msg, shown, total)
 	}
 }
+
+// After a divergence the key line offers what works: not space (nothing to
+// run) nor + (a higher lr); r is there, and space says why not.
+func TestDivergedKeyLineOffersWhatWorks(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 200, 30)
+	if err := m.session.Set("lr", "10", -1); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2000 && !m.session.AllDiverged(); i++ {
+		m.session.Run(1)
+	}
+	if !m.session.AllDiverged() {
+		t.Skip("lr 10 did not diverge the question's net")
+	}
+	m.refresh()
+	keys := map[string]bool{}
+	for _, it := range m.frame.keyLine {
+		keys[it[0]] = true
+	}
+	if keys["space"] || keys["+"] || !keys["r"] {
+		t.Fatalf("diverged key line %v: want r, not space nor +", m.frame.keyLine)
+	}
+	m = press(m, "space")
+	if !m.msgBad || !strings.Contains(m.msg, "diverged") {
+		t.Fatalf("space after a divergence says %q", m.msg)
+	}
+}
