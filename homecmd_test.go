@@ -47,3 +47,27 @@ func TestHomeCommandParses(t *testing.T) {
 		}
 	}
 }
+
+// A flag given no value before the next flag is named as such, not as a
+// stray argument; a cut token says to copy every line of it.
+func TestFlagMistakesNameTheCause(t *testing.T) {
+	for _, args := range [][]string{{"--preset", "--steps", "10"}, {"--preset", "--steps"}, {"--lr", "--headless"}} {
+		_, err := parseFlags(args, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "took --") {
+			t.Errorf("%q: %v; want it to say the flag took the next flag as its value", args, err)
+		}
+	}
+	if _, err := parseFlags([]string{"--headless", "--steps", "10", "--json"}, &bytes.Buffer{}); err != nil {
+		t.Fatalf("good flags refused: %v", err)
+	}
+	tok := engine.Setup{Label: "question", Config: engine.DefaultConfig()}.Token()
+	for _, cut := range []string{tok[:len(tok)/2], tok[:len(tok)*2/3]} {
+		o, err := parseFlags([]string{"--config", cut}, &bytes.Buffer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := resolveStart(o); err == nil || !strings.Contains(err.Error(), "looks incomplete") {
+			t.Errorf("half a token: %v; want it to say the token looks incomplete", err)
+		}
+	}
+}
