@@ -122,3 +122,31 @@ func TestFollowerWAndEGiveTheTeachersRun(t *testing.T) {
 		t.Fatal("w or E made the follower something else")
 	}
 }
+
+// A follower of a lesson is not told to press space or L (the teacher's).
+func TestFollowerOfALessonIsNotToldTheTeachersKeys(t *testing.T) {
+	l, err := runner.GetLesson("seed-story")
+	if err != nil {
+		t.Fatal(err)
+	}
+	teacher, student, hub, _ := classroom(t)
+	teacher.startLesson(l)
+	for i := 0; i < 200 && !teacher.run.Waiting; i++ {
+		teacher.stepCap, teacher.running = 1000, true
+		teacher.train()
+	}
+	teacher.refresh()
+	f, _ := hub.latest()
+	next, _ := student.Update(sharedFrameMsg{f})
+	student = press(next.(Model), "?")
+	if !student.frame.waiting {
+		t.Fatal("the teacher's lesson is not waiting at a caption")
+	}
+	if c := student.caption(100); strings.Contains(c, "[space]") {
+		t.Fatalf("a follower's caption says [space]: %q", c)
+	}
+	help := strings.Join(student.help.content(&student.frame, student.st), "\n")
+	if strings.Contains(help, "L ends it") || !strings.Contains(help, "f gives you a copy") {
+		t.Fatalf("a follower's help:\n%s", help)
+	}
+}

@@ -92,7 +92,10 @@ func (r *helpRoom) content(f *frame, st styles) []string {
 	}
 	text := "o swaps the optimizer and keeps the weights; i swaps the init and restarts from the same seed, " +
 		"so i on the question is exactly the question-normal-init preset. c races lanes from the same weights on the same batches."
-	if f.lesson && !f.lessonDone {
+	switch {
+	case f.lesson && !f.lessonDone && f.role == roleFollower: // L and space are the teacher's
+		text = "The teacher's lesson is running: the teacher moves it on; f gives you a copy of your own to change. " + text
+	case f.lesson && !f.lessonDone:
 		text = "A lesson is running: it sets up the run, so the keys that change it are off until it ends (L ends it). " + text
 	}
 	about := wrapWords(text, w-2, 5)

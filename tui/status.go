@@ -17,7 +17,7 @@ func (m Model) caption(w int) string {
 		return ""
 	}
 	text := f.caption
-	if f.waiting {
+	if f.waiting && f.role != roleFollower { // a follower's space is the teacher's
 		text += "   [space]"
 	}
 	return m.st.Caption.Width(w).Render(text)
@@ -27,7 +27,7 @@ func (m Model) caption(w int) string {
 func (m Model) shortCaption(w int) string {
 	f := &m.frame
 	text := f.caption
-	if f.waiting {
+	if f.waiting && f.role != roleFollower {
 		text += " [space]"
 	}
 	lines := wrapWords(text, w-1, 2)
