@@ -126,7 +126,7 @@ func (r *labRoom) View(f *frame, st styles) string {
 	narrow := func(r labRow) string {
 		return fmt.Sprintf(" %-6s %s  %3.0f%% > 0  %s", r.name, r.hist, 100*r.pos, r.extra)
 	}
-	fits := func(draw func(labRow) string) bool {
+	fits := func(draw func(labRow) string, rows []labRow) bool {
 		for _, r := range rows {
 			if lipgloss.Width(draw(r)) > w {
 				return false
@@ -135,12 +135,35 @@ func (r *labRoom) View(f *frame, st styles) string {
 		return true
 	}
 	draw, head := wide, fmt.Sprintf(" %-6s %9s %-*s %-9s  %7s  %s", "", "min", barW, "histogram", "max", "", "last step")
-	if !fits(wide) {
+	if !fits(wide, rows) {
 		draw, head = narrow, fmt.Sprintf(" %-6s %-*s  %7s  %s", "", barW, "histogram", "", "last step")
-		if !fits(narrow) {
+		if !fits(narrow, rows) {
 			for i := range rows {
 				rows[i].extra = rows[i].short
 			}
+		}
+	}
+	// A short screen: each layer's ‖∇‖ joins its W row where every row
+	// still fits, so the last layer is on screen too (60×16).
+	below := len(f.lab) // a ‖∇‖ line a layer, and a blank one on a tall screen
+	if h > 20 {
+		below *= 2
+	}
+	if len(lines)+1+len(rows)+below > h {
+		merged := append([]labRow(nil), rows...)
+		for i := range merged {
+			if merged[i].grad == "" || strings.TrimSpace(merged[i].grad) == "" {
+				continue
+			}
+			j := i
+			if strings.HasPrefix(merged[i].name, "z") {
+				j = i - 1 // the layer's W row
+			}
+			merged[j].extra += " · " + strings.TrimSpace(merged[i].grad)
+			merged[i].grad = ""
+		}
+		if fits(draw, merged) {
+			rows = merged
 		}
 	}
 	lines = append(lines, st.Dim.Render(head))

@@ -50,13 +50,13 @@ func TestWrapKeepsTheAdviceAndNoLoneWord(t *testing.T) {
 	}
 }
 
-// The init lab keeps its figures whole at 60 wide: the min and max columns
-// give way first.
+// The init lab keeps its figures whole at 60 wide (the min and max columns
+// give way first) and every layer on a 60×16 screen (‖∇‖ joins the W rows).
 func TestLabFiguresWholeAt60(t *testing.T) {
 	m := sized(newModel(t, "question", 3), 60, 16)
 	m = press(m, "h")
 	view := m.View().Content
-	for _, want := range []string{"‖ΔW‖/‖W‖ 0.", "dead 50/50"} {
+	for _, want := range []string{"‖ΔW‖/‖W‖ 0.", "dead 50/50", "W3 ", "‖∇‖ "} {
 		if !strings.Contains(view, want) {
 			t.Fatalf("the lab at 60×16 lacks %q:\n%s", want, view)
 		}
