@@ -49,6 +49,10 @@ func (m *Model) applyDirectives() {
 // diverged part, leave an ended lesson, pause, or run.
 func (m *Model) space() tea.Cmd {
 	r := m.run
+	if page, pages, cut := m.captionCut(); cut && r.Waiting && page < pages-1 {
+		m.turnCaption(page, pages) // a short screen: the rest of the caption first
+		return nil
+	}
 	switch {
 	case r.Waiting:
 		r.Continue()
@@ -85,6 +89,29 @@ func (m *Model) space() tea.Cmd {
 		return m.resume()
 	}
 	return nil
+}
+
+// turnCaption shows the next page of a short caption (the first after the
+// last: a follower reads it again).
+func (m *Model) turnCaption(page, pages int) {
+	m.capFor, m.capPage = m.frame.caption, (page+1)%pages
+	m.say(false, "the caption, part %d of %d", m.capPage+1, pages)
+}
+
+// followerSpace is a follower's space: the teacher moves the lesson on,
+// but a caption cut into pages on this small screen is the follower's to
+// read, page by page.
+func (m *Model) followerSpace(string) tea.Cmd {
+	page, pages, _ := m.captionCut()
+	m.turnCaption(page, pages)
+	return nil
+}
+
+func whyNotFollowerSpace(m *Model) string {
+	if _, _, cut := m.captionCut(); cut {
+		return ""
+	}
+	return m.role.refusal("space")
 }
 
 // lessonCaptions is how many of the lesson's captions have been shown, of

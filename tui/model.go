@@ -111,8 +111,10 @@ type Model struct {
 	msg           string
 	msgBad        bool
 	msgAt         time.Time
-	msgMode       mode // the room the message was said in (after the key that said it): shown only there
-	said          int  // messages said so far (the walk test checks a refusal says something)
+	msgMode       mode   // the room the message was said in (after the key that said it): shown only there
+	capPage       int    // the page of a short caption space turned to (status.go) ...
+	capFor        string // ... for this caption
+	said          int    // messages said so far (the walk test checks a refusal says something)
 	now           func() time.Time
 }
 

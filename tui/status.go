@@ -23,18 +23,59 @@ func (m Model) caption(w int) string {
 	return m.st.Caption.Width(w).Render(text)
 }
 
-// shortCaption is the caption in two lines at most, for short screens.
+// shortCaption is the caption two lines at a time, for short screens: a
+// longer one is in pages that space turns (captionPage), each but the
+// last ending " …", so all of it can be read at 60×16.
 func (m Model) shortCaption(w int) string {
+	pages := m.captionPages(w)
+	lines := pages[m.captionPage(len(pages))]
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = m.st.Title.Render(" " + l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// captionPages is the short caption's pages of two lines.
+func (m Model) captionPages(w int) [][]string {
 	f := &m.frame
 	text := f.caption
 	if f.waiting && f.role != roleFollower {
 		text += " [space]"
 	}
-	lines := wrapWords(text, w-1, 2)
-	for i, l := range lines {
-		lines[i] = m.st.Title.Render(" " + l)
+	lines := wrapWords(text, w-3, 1<<20) // two cells spare for a page's " …"
+	var pages [][]string
+	for i := 0; i < len(lines); i += 2 {
+		page := append([]string(nil), lines[i:min(i+2, len(lines))]...)
+		if i+2 < len(lines) {
+			page[len(page)-1] += " …"
+		}
+		pages = append(pages, page)
 	}
-	return strings.Join(lines, "\n")
+	if len(pages) == 0 {
+		pages = [][]string{{""}}
+	}
+	return pages
+}
+
+// captionPage is the page of the caption on screen: the one space turned
+// to, for this caption (a new caption starts at its first).
+func (m Model) captionPage(pages int) int {
+	if m.capFor != m.frame.caption {
+		return 0
+	}
+	return min(m.capPage, pages-1)
+}
+
+// captionCut reports whether the caption on screen is the short one with
+// more than one page, and which page is shown.
+func (m Model) captionCut() (page, pages int, cut bool) {
+	if m.caption(m.width) == "" || m.layout().caption == m.caption(m.width) {
+		return 0, 1, false
+	}
+	pages = len(m.captionPages(m.width))
+	page = m.captionPage(pages)
+	return page, pages, pages > 1
 }
 
 // statusLine is the last message, wrapped to at most two lines; an empty

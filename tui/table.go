@@ -162,6 +162,9 @@ func actionTable() []action {
 		{keys: []string{"w"}, help: "w", desc: "save the network", group: 3, modes: body, roles: trainers, do: func(m *Model, _ string) tea.Cmd { m.save(); return nil }},
 		// Export (issue 25, exportkey.go): the history, the curve and the figure beside the save file.
 		{keys: []string{"E"}, help: "E", desc: "export: history, curve, figure", group: 2, modes: body, roles: trainers, do: (*Model).exportKey},
+		// A follower's space turns the pages of a caption a small screen cuts (60×16); else it is the teacher's.
+		{keys: []string{"space"}, help: "space", desc: "the caption's next part (a small screen)", modes: body, roles: rolesOf(roleFollower),
+			when: whyNotFollowerSpace, do: (*Model).followerSpace},
 		// A follower's w and E (finding 17): the run on screen is the teacher's, so they give its token and its
 		// headless command, as a student's own session does (resolve picks the entry of the key for the role).
 		{keys: []string{"w"}, help: "w", desc: "the token of the teacher's run", group: 3, modes: body, roles: rolesOf(roleFollower),

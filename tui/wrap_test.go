@@ -137,3 +137,54 @@ func TestDivergedKeyLineOffersWhatWorks(t *testing.T) {
 		t.Fatalf("space after a divergence says %q", m.msg)
 	}
 }
+
+// At 60×16 a caption too long for its two lines is read page by page:
+// space turns the pages (a follower's too), and all of it is reachable;
+// on the last page the presenter's space moves the lesson on.
+func TestShortCaptionPagesAreAllReachable(t *testing.T) {
+	l, err := runner.GetLesson("seed-story")
+	if err != nil {
+		t.Fatal(err)
+	}
+	teacher, student, hub, _ := classroom(t)
+	teacher = sized(teacher, 60, 16)
+	student = sized(student, 60, 16)
+	teacher.startLesson(l)
+	teacher.stepCap = 1000
+	for teacher.run.Waiting && len(teacher.run.Caption) < 200 { // a long caption
+		teacher = press(teacher, "space")
+		for i := 0; i < 200 && !teacher.run.Waiting; i++ {
+			teacher.running = true
+			teacher.train()
+		}
+	}
+	teacher.refresh()
+	caption := teacher.run.Caption
+	f, _ := hub.latest()
+	next, _ := student.Update(sharedFrameMsg{f})
+	student = next.(Model)
+	for _, c := range []struct {
+		who string
+		m   Model
+	}{{"teacher", teacher}, {"follower", student}} {
+		m := c.m
+		_, pages, cut := m.captionCut()
+		if !cut {
+			t.Fatalf("%s: a %d-character caption is not cut at 60×16", c.who, len(caption))
+		}
+		var read []string
+		for p := 0; p < pages; p++ {
+			for _, l := range strings.Split(m.shortCaption(60), "\n") {
+				read = append(read, strings.Fields(strings.TrimSuffix(strings.TrimSpace(l), " …"))...)
+			}
+			m = press(m, "space")
+		}
+		got := strings.TrimSuffix(strings.Join(read, " "), " [space]")
+		if want := strings.Join(strings.Fields(caption), " "); got != want {
+			t.Fatalf("%s: the pages read\n%q\nwant the caption\n%q", c.who, got, want)
+		}
+		if c.who == "teacher" && m.run.Caption == caption && m.run.Waiting {
+			t.Fatal("space on the last page did not move the lesson on")
+		}
+	}
+}
