@@ -25,7 +25,7 @@ func TestEveryRuleIsEnforced(t *testing.T) {
 		"host-key": {"--host-key", "h"}, "serve": {"--serve", ":0"}, "seeds": {"--seeds", "2"},
 		"map": {"--map", "lr=1e-3:1e-2:2,batch=1:50:2"}, "lesson": {"--lesson", "activations"},
 		"compare": {"--compare", "sgd,adam"}, "save": {"--save", "x.json"}, "classroom": {"--classroom"},
-		"challenge": {"--challenge", "mse<1e-3"},
+		"challenge": {"--challenge", "mse<1e-3"}, "init": {"--init", "normal"}, "init-scale": {"--init-scale", "2"},
 	}
 	with := func(args []string, flags ...string) []string {
 		for _, f := range flags {

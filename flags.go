@@ -170,6 +170,9 @@ func newFlagSet(o *options) *flag.FlagSet {
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{set: map[string]bool{}}
 	fs := newFlagSet(o)
+	if err := swallowedFlag(fs, args); err != nil {
+		return nil, err
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp(fs, stderr)
@@ -182,6 +185,47 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 	return o, nil
+}
+
+// swallowedFlag finds a flag given no value before another flag: the flag
+// package takes the next flag as the value ("--preset --steps 10" sets the
+// preset to "--steps", then "10" is a stray argument), so the error it
+// would give names the wrong thing.
+func swallowedFlag(fs *flag.FlagSet, args []string) error {
+	name := func(a string) (*flag.Flag, bool) {
+		if a == "--" || !strings.HasPrefix(a, "-") || strings.Contains(a, "=") {
+			return nil, false
+		}
+		f := fs.Lookup(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"))
+		return f, f != nil
+	}
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--" {
+			return nil // the rest are arguments
+		}
+		f, ok := name(args[i])
+		if !ok {
+			continue
+		}
+		if b, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool && b.IsBoolFlag() {
+			continue
+		}
+		if next, ok := name(args[i+1]); ok {
+			return usagef("--%s took --%s as its value: give --%s a value first (--%s VALUE)", f.Name, next.Name, f.Name, f.Name)
+		}
+		i++ // the value
+	}
+	return nil
+}
+
+// tokenAdvice is what a token that starts right but reads wrong most often
+// means: only part of it was copied (the help wraps it over lines), and a
+// cut token fails at whatever key the cut fell in.
+func tokenAdvice(err error) string {
+	if msg := err.Error(); strings.Contains(msg, "must start with") || strings.Contains(msg, "characters long") {
+		return ""
+	}
+	return "; the token looks incomplete — copy every line of it (? shows it; the line breaks may stay)"
 }
 
 // flagError turns the flag package's messages into one line naming the

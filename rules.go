@@ -35,6 +35,7 @@ var rules = func() []rule {
 		rule{flag: "map", excludes: []string{"save"}, msg: "--map trains many short runs and saves none: it does not go with --save"},
 		rule{flag: "map", excludes: []string{"until"}, msg: "--map runs every cell for --steps: it does not go with --until"},
 		rule{flag: "lesson", excludes: []string{"steps", "until"}, msg: "--lesson and --{other}: a lesson says how long it trains"},
+		rule{flag: "load", excludes: []string{"init", "init-scale"}, msg: "--load and --{other}: a loaded network keeps the weights it was saved with, so --{other} would change nothing but its label"},
 		rule{flag: "classroom", excludes: []string{"headless"}, msg: "--classroom is the dashboard's projector layout: it does not go with --headless"},
 	)
 }()

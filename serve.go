@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -17,6 +21,7 @@ import (
 	"lnfit/tui/classroom"
 
 	tea "charm.land/bubbletea/v2"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // `lnfit --serve ADDR`: the flags, made into a classroom.Config. The
@@ -125,20 +130,51 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 }
 
 // hostKeyPath is --host-key, or lnfit/host_ed25519 in the user's config
-// directory (made 0700), so the key, and students' known_hosts, last.
+// directory, so the key, and students' known_hosts, last. A missing key is
+// made here (ensureHostKey), not by wish: its key generator chmods the
+// key's directory to 0700 even when that is the course folder, or ".".
 func hostKeyPath(given string) (string, error) {
-	if given != "" {
-		return given, nil
+	path := given
+	if path == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("no config directory for the host key (%v): give --host-key FILE", err)
+		}
+		path = filepath.Join(dir, "lnfit", "host_ed25519")
 	}
-	dir, err := os.UserConfigDir()
+	return path, ensureHostKey(path)
+}
+
+// ensureHostKey writes a new ed25519 key (0600) at path if nothing is
+// there. Only a missing directory is created (0700); an existing one keeps
+// its mode.
+func ensureHostKey(path string) error {
+	if _, err := os.Lstat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil // a key (or something the server will name when it reads it)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil { // MkdirAll leaves existing directories as they are
+		return err
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		return "", fmt.Errorf("no config directory for the host key (%v): give --host-key FILE", err)
+		return err
 	}
-	dir = filepath.Join(dir, "lnfit")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
+	block, err := gossh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		return err
 	}
-	return filepath.Join(dir, "host_ed25519"), nil
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(pem.EncodeToMemory(block))
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(path)
+	}
+	return werr
 }
 
 // heldLog keeps the last log lines while the teacher's dashboard owns the

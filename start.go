@@ -39,7 +39,7 @@ func resolveStart(o *options) (start, error) {
 	if o.token != "" {
 		setup, err := engine.ParseToken(o.token)
 		if err != nil {
-			return st, usagef("--config: %v", err)
+			return st, usagef("--config: %v%s", err, tokenAdvice(err))
 		}
 		st.label, st.config, st.lanes = setup.Label, setup.Config, setup.Lanes
 	}

@@ -23,6 +23,20 @@ func FormatValue(v float64) string {
 	return fmt.Sprintf("%.4f", v)
 }
 
+// FormatLR writes a learning rate for people: its shortest exact form
+// (0.01, 5e-06, 0.0003) where that is short, as every rung of the ladder
+// and every rate typed as a decimal is; else (a rate computed somewhere,
+// 0.30000000000000004) six significant digits. Tokens and files keep the
+// exact value (strconv's 'g', -1).
+func FormatLR(v float64) string {
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	mant, _, _ := strings.Cut(strings.TrimLeft(s, "-"), "e")
+	if digits := len(strings.TrimLeft(strings.ReplaceAll(mant, ".", ""), "0")); digits > 10 {
+		return strconv.FormatFloat(v, 'g', 6, 64)
+	}
+	return s
+}
+
 // Commas writes 12345 as "12,345". It handles every int64, the most
 // negative included (whose negation does not fit in an int64).
 func Commas(n int64) string {

@@ -47,15 +47,23 @@ func (s modeSet) has(md mode) bool { return s&(1<<md) != 0 }
 var body = modesOf(modePlots, modeLab, modeError, modeHelp, modeMap, modeClass, modeUnits)
 
 // resolve finds the action key means in the current room: a room's own
-// entries come first in the table, so they win over the global ones.
+// entries come first in the table, so they win over the global ones. A key
+// with an entry for this role (a follower's w) takes it; else the first
+// entry for the room, which then says why it is not this role's.
 func (m *Model) resolve(key string) *action {
+	var first *action
 	for i := range actions {
 		a := &actions[i]
 		if m.keyModes(a) && a.bound(key) {
-			return a
+			if a.roles.has(m.role.kind) {
+				return a
+			}
+			if first == nil {
+				first = a
+			}
 		}
 	}
-	return nil
+	return first
 }
 
 // keyModes: a works in this room. The help over a moment of the timeline
@@ -110,7 +118,12 @@ func (m *Model) pressKey(key string) tea.Cmd {
 		m.say(true, "%s", why)
 		return nil
 	}
-	return m.doMarked(a, key) // timeline.go: a setup change is a moment kept
+	said := m.said
+	cmd := m.doMarked(a, key) // timeline.go: a setup change is a moment kept
+	if m.said != said {
+		m.msgMode = m.mode // a key that opened or closed a room said it for the room it left on screen
+	}
+	return cmd
 }
 
 // unbound says why a key with no action here does nothing.

@@ -98,7 +98,7 @@ func (m *Model) refresh() {
 	f.now = m.now()
 	m.classFrame(&f) // the teacher's class, or a student's figures to the hub
 	f.msg, f.msgBad = "", false
-	if m.msg != "" && m.now().Sub(m.msgAt) <= msgLife {
+	if m.msg != "" && m.now().Sub(m.msgAt) <= msgLife && m.msgMode == m.mode { // a room's message goes with the room
 		f.msg, f.msgBad = m.msg, m.msgBad
 	}
 	m.frame = f

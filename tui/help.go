@@ -12,7 +12,8 @@ import (
 // state is its scroll.
 type helpRoom struct {
 	scroll int
-	lines  int // its content's lines at this size (from the last frame)
+	lines  int    // its content's lines at this size (from the last frame)
+	said   string // the last thing its scrolling said ("the end of the help"), to take back when it moves
 	w, h   int
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"lnfit/engine"
 )
 
@@ -69,9 +71,6 @@ func (r *labRoom) View(f *frame, st styles) string {
 	barW := max(w-78, 8)
 	lines := []string{st.Title.Render(" init lab") + st.Dim.Render(fmt.Sprintf("  lane %c · init %s · step %s · h closes",
 		'A'+f.sel, s.Config.Init, engine.Commas(s.Step))), ""}
-	row := func(name, hist string, lo, hi, pos float64, extra string) string {
-		return fmt.Sprintf(" %-6s %9s %s %-9s  %3.0f%% > 0  %s", name, engine.FormatValue(lo), hist, engine.FormatValue(hi), 100*pos, extra)
-	}
 	stepped := !math.IsNaN(mt.LastLoss) // no step since the start, a reset or a load: no gradient or step to show
 	figure := func(v float64) string {
 		if !stepped {
@@ -79,28 +78,38 @@ func (r *labRoom) View(f *frame, st styles) string {
 		}
 		return engine.FormatValue(v)
 	}
-	lines = append(lines, st.Dim.Render(fmt.Sprintf(" %-6s %9s %-*s %-9s  %7s  %s", "", "min", barW, "histogram", "max", "", "last step")))
+	// The rows first, then the layout that keeps every figure whole: the
+	// min and max columns go first on a narrow screen, then the died-at
+	// note's words ("(at step 2)"), never the figure.
+	type labRow struct {
+		name, hist, extra, short string
+		lo, hi, pos              float64
+		grad                     string // the line below a layer: its gradient ("" for a z row)
+	}
+	var rows []labRow
 	for l, lv := range f.lab {
 		hw, wlo, whi, wpos := bars(lv.W, barW)
 		extra := ""
 		if l < len(mt.UpdateRatio) {
 			extra = "‖ΔW‖/‖W‖ " + figure(mt.UpdateRatio[l])
 		}
-		lines = append(lines, row(fmt.Sprintf("W%d", l+1), hw, wlo, whi, wpos, extra))
+		rows = append(rows, labRow{name: fmt.Sprintf("W%d", l+1), hist: hw, lo: wlo, hi: whi, pos: wpos, extra: extra, short: extra})
 		if len(lv.Z) > 0 {
 			zh, zlo, zhi, zpos := bars(lv.Z, barW)
-			died := ""
+			died, short := "", ""
 			if l < len(mt.Dead) {
 				died = fmt.Sprintf("dead %d/%d", mt.Dead[l], mt.Units[l])
+				short = died
 				if l < len(mt.DiedAt) && mt.DiedAt[l] > 0 {
 					word := "by"
 					if l < len(mt.DiedExact) && mt.DiedExact[l] {
 						word = "at"
 					}
 					died += " (all dead " + word + " step " + engine.Commas(mt.DiedAt[l]) + ")"
+					short += " (" + word + " step " + engine.Commas(mt.DiedAt[l]) + ")"
 				}
 			}
-			lines = append(lines, row(fmt.Sprintf("z%d(x)", l+1), zh, zlo, zhi, zpos, died))
+			rows = append(rows, labRow{name: fmt.Sprintf("z%d(x)", l+1), hist: zh, lo: zlo, hi: zhi, pos: zpos, extra: died, short: short})
 		}
 		grad := ""
 		if l < len(mt.LayerGrad) {
@@ -109,9 +118,62 @@ func (r *labRoom) View(f *frame, st styles) string {
 		if l < len(mt.AdamM) {
 			grad += fmt.Sprintf(" · adam |m̂| %s √v̂ %s", engine.FormatValue(mt.AdamM[l]), engine.FormatValue(mt.AdamV[l]))
 		}
-		lines = append(lines, st.Dim.Render("        "+grad))
-		if h > 20 { // a short screen gives the blank lines to the notes
-			lines = append(lines, "")
+		rows[len(rows)-1].grad = "        " + grad
+	}
+	wide := func(r labRow) string {
+		return fmt.Sprintf(" %-6s %9s %s %-9s  %3.0f%% > 0  %s", r.name, engine.FormatValue(r.lo), r.hist, engine.FormatValue(r.hi), 100*r.pos, r.extra)
+	}
+	narrow := func(r labRow) string {
+		return fmt.Sprintf(" %-6s %s  %3.0f%% > 0  %s", r.name, r.hist, 100*r.pos, r.extra)
+	}
+	fits := func(draw func(labRow) string, rows []labRow) bool {
+		for _, r := range rows {
+			if lipgloss.Width(draw(r)) > w {
+				return false
+			}
+		}
+		return true
+	}
+	draw, head := wide, fmt.Sprintf(" %-6s %9s %-*s %-9s  %7s  %s", "", "min", barW, "histogram", "max", "", "last step")
+	if !fits(wide, rows) {
+		draw, head = narrow, fmt.Sprintf(" %-6s %-*s  %7s  %s", "", barW, "histogram", "", "last step")
+		if !fits(narrow, rows) {
+			for i := range rows {
+				rows[i].extra = rows[i].short
+			}
+		}
+	}
+	// A short screen: each layer's ‖∇‖ joins its W row where every row
+	// still fits, so the last layer is on screen too (60×16).
+	below := len(f.lab) // a ‖∇‖ line a layer, and a blank one on a tall screen
+	if h > 20 {
+		below *= 2
+	}
+	if len(lines)+1+len(rows)+below > h {
+		merged := append([]labRow(nil), rows...)
+		for i := range merged {
+			if merged[i].grad == "" || strings.TrimSpace(merged[i].grad) == "" {
+				continue
+			}
+			j := i
+			if strings.HasPrefix(merged[i].name, "z") {
+				j = i - 1 // the layer's W row
+			}
+			merged[j].extra += " · " + strings.TrimSpace(merged[i].grad)
+			merged[i].grad = ""
+		}
+		if fits(draw, merged) {
+			rows = merged
+		}
+	}
+	lines = append(lines, st.Dim.Render(head))
+	for _, r := range rows {
+		lines = append(lines, draw(r))
+		if r.grad != "" {
+			lines = append(lines, st.Dim.Render(r.grad))
+			if h > 20 { // a short screen gives the blank lines to the notes
+				lines = append(lines, "")
+			}
 		}
 	}
 	// The notes, most telling first, each whole or not at all: what layer
@@ -172,8 +234,14 @@ func firstLayerNote(lv engine.LayerView) []string {
 		}
 	}
 	n := lv.Out
-	head := fmt.Sprintf("W1 is %d%% > 0 now (b1 %d%%): of %d units, %d fire on all of (0,1], %d bend inside it, %d are dead.",
-		100*wPos/n, 100*bPos/n, n, on, bend, dead)
+	verb := func(k int, one, many string) string { // "1 is dead", "2 are dead"
+		if k == 1 {
+			return one
+		}
+		return many
+	}
+	head := fmt.Sprintf("W1 is %d%% > 0 now (b1 %d%%): of %d units, %d %s on all of (0,1], %d %s inside it, %d %s dead.",
+		100*wPos/n, 100*bPos/n, n, on, verb(on, "fires", "fire"), bend, verb(bend, "bends", "bend"), dead, verb(dead, "is", "are"))
 	why := "Each unit that bends puts a kink where the curve can turn toward ln x; dead ones get no gradient."
 	switch {
 	case dead == n:

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"path/filepath"
+
 	tea "charm.land/bubbletea/v2"
 
 	"lnfit/engine"
@@ -55,12 +57,24 @@ func (m *Model) applyDirectives() {
 // diverged part, leave an ended lesson, pause, or run.
 func (m *Model) space() tea.Cmd {
 	r := m.run
+	if page, pages, cut := m.captionCut(); cut && r.Waiting && page < pages-1 {
+		m.turnCaption(page, pages) // a short screen: the rest of the caption first
+		return nil
+	}
 	switch {
 	case r.Waiting:
 		r.Continue()
 		r.Settle() // the commands up to the next training or caption, now
 		m.applyDirectives()
-		m.say(false, "lesson: next")
+		shown, total := m.lessonCaptions()
+		switch {
+		case r.Done:
+			m.say(false, "%s: its %d captions are over; space trains on freely", m.lessonName(), total)
+		case r.Waiting:
+			m.say(false, "%s: caption %d of %d", m.lessonName(), shown, total)
+		default:
+			m.say(false, "%s: training on to caption %d of %d", m.lessonName(), min(shown+1, total), total)
+		}
 		if r.Waiting || r.Done {
 			return nil
 		}
@@ -73,7 +87,8 @@ func (m *Model) space() tea.Cmd {
 		m.pause()
 		m.say(false, "paused at step %s", engine.Commas(m.session.Step()))
 	case m.lessonActive(): // a diverged part included: the runner passes over it
-		m.say(false, "lesson: on")
+		shown, total := m.lessonCaptions()
+		m.say(false, "%s runs on: caption %d of %d shown", m.lessonName(), shown, total)
 		return m.resume()
 	case m.session.AllDiverged():
 		m.say(true, "the run diverged: r resets, - lowers the learning rate first")
@@ -82,6 +97,52 @@ func (m *Model) space() tea.Cmd {
 		return m.resume()
 	}
 	return nil
+}
+
+// turnCaption shows the next page of a short caption (the first after the
+// last: a follower reads it again).
+func (m *Model) turnCaption(page, pages int) {
+	m.capFor, m.capPage = m.frame.caption, (page+1)%pages
+	m.say(false, "the caption, part %d of %d", m.capPage+1, pages)
+}
+
+// followerSpace is a follower's space: the teacher moves the lesson on,
+// but a caption cut into pages on this small screen is the follower's to
+// read, page by page.
+func (m *Model) followerSpace(string) tea.Cmd {
+	page, pages, _ := m.captionCut()
+	m.turnCaption(page, pages)
+	return nil
+}
+
+func whyNotFollowerSpace(m *Model) string {
+	if _, _, cut := m.captionCut(); cut {
+		return ""
+	}
+	return m.role.refusal("space")
+}
+
+// lessonCaptions is how many of the lesson's captions have been shown, of
+// how many it has: what "next" means to a class.
+func (m *Model) lessonCaptions() (shown, total int) {
+	if m.run.Lesson == nil {
+		return 0, 0
+	}
+	for _, c := range m.run.Lesson.Commands {
+		if c.Op == "say" {
+			total++
+		}
+	}
+	return min(len(m.run.Captions), total), total
+}
+
+// lessonName is "lesson NAME" (its --lesson name, or its file's), short
+// enough for the message line whole.
+func (m *Model) lessonName() string {
+	if m.run.Lesson == nil {
+		return "the lesson"
+	}
+	return "lesson " + engine.EscapeText(filepath.Base(m.run.Lesson.Name))
 }
 
 // Captions is every lesson caption shown so far, for a recording's markers.

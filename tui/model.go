@@ -111,7 +111,10 @@ type Model struct {
 	msg           string
 	msgBad        bool
 	msgAt         time.Time
-	said          int // messages said so far (the walk test checks a refusal says something)
+	msgMode       mode   // the room the message was said in (after the key that said it): shown only there
+	capPage       int    // the page of a short caption space turned to (status.go) ...
+	capFor        string // ... for this caption
+	said          int    // messages said so far (the walk test checks a refusal says something)
 	now           func() time.Time
 }
 
@@ -264,7 +267,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) say(bad bool, format string, a ...any) {
-	m.msg, m.msgBad, m.msgAt = fmt.Sprintf(format, a...), bad, m.now()
+	m.msg, m.msgBad, m.msgAt, m.msgMode = fmt.Sprintf(format, a...), bad, m.now(), m.mode
 	m.said++
 }
 

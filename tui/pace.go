@@ -48,6 +48,10 @@ func (p *pace) resumed(now time.Time) {
 // has reached (0: show the same step a little longer); otherwise the rung
 // (0: as many as the time budget allows, said by ok).
 func (p *pace) want(now time.Time, step int64) (steps int64, ok bool) {
+	if p.ramp && now.Sub(p.rampStart) >= rampLife { // the minute is over: on at the rung nearest its pace
+		p.ramp, p.rampBehind = false, false
+		p.speed = rungFor(p.rampPace)
+	}
 	if p.ramp {
 		if !p.based { // the ramp counts from where the run is: --load at step 30,000 starts there
 			p.rampBase, p.based = step, true
@@ -123,6 +127,10 @@ func speedLabel(n int) string {
 	}
 	return fmt.Sprintf("%d steps/frame", n)
 }
+
+// rampLife is how long the ramp lasts, paused time not counted (README:
+// "the first minute is a ramp"); then the pace is a rung, said as such.
+const rampLife = time.Minute
 
 // rampSteps is how many steps the first-minute ramp has reached t after it
 // started: step 0, 1 and 2 for two seconds each, then each second about

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,7 +15,7 @@ import (
 func (m *Model) cycleOptimizer(next bool) tea.Cmd {
 	name := cycle(engine.Optimizers, m.session.Lane(m.sel).Config().Optimizer, next)
 	if m.set("optimizer", name, m.sel) {
-		m.say(false, "%soptimizer: %s, lr %g — weights kept, optimizer state reset", m.laneTag(), name, m.session.Lane(m.sel).Config().LR)
+		m.say(false, "%soptimizer: %s, lr %s — weights kept, optimizer state reset", m.laneTag(), name, engine.FormatLR(m.session.Lane(m.sel).Config().LR))
 	}
 	return nil
 }
@@ -45,10 +44,10 @@ func (m *Model) changeLR(up bool) tea.Cmd {
 	lr, ok := lrStep(cur, up)
 	switch {
 	case !ok:
-		m.say(false, "%slearning rate %g is the %s on the 1–2–5 ladder (1e-6 to 10)", m.laneTag(), cur,
+		m.say(false, "%slearning rate %s is the %s on the 1–2–5 ladder (1e-6 to 10)", m.laneTag(), engine.FormatLR(cur),
 			map[bool]string{true: "largest", false: "smallest"}[up])
 	case m.set("lr", strconv.FormatFloat(lr, 'g', -1, 64), m.sel):
-		m.say(false, "%slearning rate: %g", m.laneTag(), lr)
+		m.say(false, "%slearning rate: %s", m.laneTag(), engine.FormatLR(lr))
 	}
 	return nil
 }
@@ -182,8 +181,10 @@ func activationNames() []string {
 func lrStep(lr float64, up bool) (float64, bool) {
 	var rungs []float64
 	for e := -6; e <= 1; e++ {
-		for _, m := range []float64{1, 2, 5} {
-			if v := m * math.Pow10(e); v <= 10 {
+		for _, m := range []int{1, 2, 5} {
+			// Parsed from its decimal, not m·10^e: 5·1e-6 is 4.9999999999999996e-06,
+			// which prints so; the parsed rung is the double nearest 5e-06.
+			if v, _ := strconv.ParseFloat(fmt.Sprintf("%de%d", m, e), 64); v <= 10 {
 				rungs = append(rungs, v)
 			}
 		}

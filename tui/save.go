@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,19 +15,11 @@ import (
 // the network goes to a fresh name, said in the message.
 func (m *Model) save() {
 	if m.opts.SavePath == "-" { // a student's session: nothing is written on the server
-		if m.mode != modeHelp {
-			m.toggle(modeHelp)
-		}
-		m.refresh()
-		m.help.scroll = m.help.last() // the token is at the end
-		m.say(false, "saving is off here: the token below is this setup (lnfit --config 'TOKEN' starts it at home)")
+		m.showToken()
 		return
 	}
-	path := m.opts.SavePath
-	if path == "" {
-		path = fmt.Sprintf("lnfit-%s-step%d.json", safeName(m.session.Label()), m.session.Lane(m.sel).Step())
-	}
-	asked := path
+	asked := m.askedSavePath()
+	path := asked
 	if alt, ok := m.saves.as[path]; ok { // an earlier w went to a fresh name: that file is ours
 		path = alt
 	}
@@ -47,6 +40,55 @@ func (m *Model) save() {
 	} else {
 		m.say(false, "saved to %s", engine.EscapeText(abs))
 	}
+}
+
+// showToken is w where nothing is written (a student's session, a
+// follower): the help, at its end, where the token of the run on screen is.
+func (m *Model) showToken() {
+	if m.mode != modeHelp {
+		m.toggle(modeHelp)
+	}
+	m.refresh()
+	m.help.scroll = m.help.last() // the token is at the end
+	whose := "this setup"
+	if m.role.following() {
+		whose = "the teacher's setup"
+	}
+	m.say(false, "saving is off here: the token below is %s (lnfit --config 'TOKEN' starts it at home)", whose)
+}
+
+// askedSavePath is the file w is asked to write: --save's, or a name made
+// from the label and the selected lane's step.
+func (m *Model) askedSavePath() string {
+	if m.opts.SavePath != "" {
+		return m.opts.SavePath
+	}
+	return fmt.Sprintf("lnfit-%s-step%d.json", safeName(m.session.Label()), m.session.Lane(m.sel).Step())
+}
+
+// savePathNow is the file w would write now, by its rule: the fresh name an
+// earlier w went to, the asked path if it is free or ours, else the first
+// free path-N name (E writes beside it, so its files sit by the save).
+func (m *Model) savePathNow() string {
+	asked := m.askedSavePath()
+	if alt, ok := m.saves.as[asked]; ok {
+		return alt
+	}
+	if _, ours := m.saves.written[asked]; ours {
+		return asked
+	}
+	if _, err := os.Lstat(asked); err != nil {
+		return asked // nothing there (or nothing we can see): w tries the asked name
+	}
+	ext := filepath.Ext(asked)
+	base := strings.TrimSuffix(asked, ext)
+	for i := 1; i < 10_000; i++ {
+		p := fmt.Sprintf("%s-%d%s", base, i, ext)
+		if _, err := os.Lstat(p); err != nil {
+			return p
+		}
+	}
+	return asked
 }
 
 // saves are the files this session wrote, as it left them: w may replace

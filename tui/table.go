@@ -97,7 +97,7 @@ func actionTable() []action {
 
 		// Everywhere but the picker: the run.
 		{keys: []string{"space"}, help: "space", desc: "pause / run", lineAt: 3, line: "pause / run", modes: body, roles: trainers,
-			do: func(m *Model, _ string) tea.Cmd { return m.space() }},
+			when: whyNotSpace, do: func(m *Model, _ string) tea.Cmd { return m.space() }},
 		{keys: []string{"n"}, help: "n", desc: "one step (paused)", lineAt: 4, line: "one step", modes: body, roles: trainers, setup: true,
 			batch: true, when: whyNotStep, do: (*Model).step},
 		{keys: []string{">", "."}, help: "> <", desc: "faster / slower", lineAt: 11, line: "faster", modes: body, roles: trainers, do: with((*Model).changePace, true)},
@@ -115,7 +115,7 @@ func actionTable() []action {
 			do: with((*Model).cycleOptimizer, true)},
 		{keys: []string{"O"}, modes: body, roles: trainers, setup: true, do: with((*Model).cycleOptimizer, false)},
 		{keys: []string{"+", "="}, help: "+ -", desc: "learning rate up / down", lineAt: 7, line: "lr up", group: 1, modes: body, roles: trainers, setup: true,
-			do: with((*Model).changeLR, true)},
+			when: whyNotLRUp, do: with((*Model).changeLR, true)},
 		{keys: []string{"-", "_"}, modes: body, roles: trainers, setup: true, do: with((*Model).changeLR, false)},
 		{keys: []string{"]"}, help: "] [", desc: "batch larger / smaller", group: 1, modes: body, roles: trainers, setup: true, do: with((*Model).changeBatch, true)},
 		{keys: []string{"["}, modes: body, roles: trainers, setup: true, do: with((*Model).changeBatch, false)},
@@ -172,6 +172,15 @@ func actionTable() []action {
 		{keys: []string{"w"}, help: "w", desc: "save the network", group: 3, modes: body, roles: trainers, do: func(m *Model, _ string) tea.Cmd { m.save(); return nil }},
 		// Export (issue 25, exportkey.go): the history, the curve and the figure beside the save file.
 		{keys: []string{"E"}, help: "E", desc: "export: history, curve, figure", group: 2, modes: body, roles: trainers, do: (*Model).exportKey},
+		// A follower's space turns the pages of a caption a small screen cuts (60×16); else it is the teacher's.
+		{keys: []string{"space"}, help: "space", desc: "the caption's next part (a small screen)", modes: body, roles: rolesOf(roleFollower),
+			when: whyNotFollowerSpace, do: (*Model).followerSpace},
+		// A follower's w and E (finding 17): the run on screen is the teacher's, so they give its token and its
+		// headless command, as a student's own session does (resolve picks the entry of the key for the role).
+		{keys: []string{"w"}, help: "w", desc: "the token of the teacher's run", group: 3, modes: body, roles: rolesOf(roleFollower),
+			do: func(m *Model, _ string) tea.Cmd { m.showToken(); return nil }},
+		{keys: []string{"E"}, help: "E", desc: "export: the command that makes the files at home", group: 2, modes: body,
+			roles: rolesOf(roleFollower), do: (*Model).homeExport},
 		{keys: []string{"?"}, help: "?", desc: "this help", lineAt: -2, line: "help", group: 3, modes: body, roles: anyone, do: func(m *Model, _ string) tea.Cmd {
 			m.help.scroll = 0
 			m.toggle(modeHelp)
@@ -194,6 +203,9 @@ func with(f func(*Model, bool) tea.Cmd, way bool) func(*Model, string) tea.Cmd {
 func (m *Model) scrollHelp(d int) {
 	if why := m.help.scrollBy(d); why != "" {
 		m.say(false, "%s", why)
+		m.help.said = why
+	} else if m.msg == m.help.said { // it moved: "the end of the help" is no longer true
+		m.msg = ""
 	}
 }
 
@@ -203,6 +215,24 @@ func whyNotStep(m *Model) string {
 		return "n steps once while paused: press space first"
 	case m.session.AllDiverged():
 		return "the run diverged: r resets, - lowers the learning rate"
+	}
+	return ""
+}
+
+// After a divergence (finding "the key line still offers space and +"):
+// space has nothing to run and a higher lr nothing to save, so the key
+// line and ? leave them out and the key says why.
+func whyNotSpace(m *Model) string {
+	r := m.run
+	if r.Waiting || r.Lesson != nil || m.running || !m.session.AllDiverged() {
+		return "" // space continues a lesson, pauses, or runs
+	}
+	return "the run diverged: r resets, - lowers the learning rate first"
+}
+
+func whyNotLRUp(m *Model) string {
+	if m.session.AllDiverged() {
+		return "the run diverged: a higher learning rate cannot bring it back; r resets, - lowers it first"
 	}
 	return ""
 }

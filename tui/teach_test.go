@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -208,5 +209,93 @@ func TestBatch1VerdictHoldsOver200Frames(t *testing.T) {
 	}
 	if len(kinds) != 1 {
 		t.Fatalf("verdicts over 200 frames: %v", kinds)
+	}
+}
+
+// The ramp ends after its minute of running (a pause does not count): the
+// header then says the rung it goes on at, and the message says so. The
+// clock is the test's: frames, not wall time.
+func TestRampEndsAfterItsMinute(t *testing.T) {
+	m := sized(newModel(t, "question", 0), 80, 24)
+	clock := fixedNow
+	m.now = func() time.Time { return clock }
+	m.stepCap = 50 // a frame in steps: the ramp outruns it, as it outruns a real engine
+	m.pace = newPace(true, clock)
+	m.running = true
+	frame := func(n int) {
+		for i := 0; i < n; i++ {
+			clock = clock.Add(frameTime30)
+			m.train()
+			m.refresh()
+		}
+	}
+	frame(30 * 30) // 30 s
+	m.pause()
+	clock = clock.Add(10 * time.Minute) // paused: the ramp waits
+	m.running = true
+	m.pace.resumed(clock)
+	frame(29 * 30)
+	if !m.pace.ramp || !strings.Contains(m.frame.pace, "ramp") {
+		t.Fatalf("59 s of running: pace %q; want the ramp still", m.frame.pace)
+	}
+	frame(2 * 30)
+	if m.pace.ramp || strings.Contains(m.frame.pace, "ramp") || m.frame.pace != speedLabel(speeds[m.pace.speed]) {
+		t.Fatalf("61 s of running: pace %q (ramp %v); want the rung it is on", m.frame.pace, m.pace.ramp)
+	}
+	if !strings.Contains(m.msg, "ramp is over") || !strings.Contains(m.msg, m.frame.pace) {
+		t.Fatalf("message %q; want it to say the ramp ended and the pace", m.msg)
+	}
+	before := m.session.Step()
+	frame(1)
+	if got, want := m.session.Step()-before, int64(speeds[m.pace.speed]); want > 0 && got != min(want, 50) {
+		t.Fatalf("after the ramp a frame took %d steps; want the rung's %d", got, want)
+	}
+}
+
+// Every rung of the lr ladder, walked up and down by + and -, is the
+// double nearest its 1–2–5 decimal and prints as that decimal (shortest
+// exact) in the header and the message.
+func TestLRLadderPrintsEveryRungCleanly(t *testing.T) {
+	var want []string
+	for e := -6; e <= 1; e++ {
+		for _, d := range []string{"1", "2", "5"} {
+			if e == 1 && d != "1" {
+				continue
+			}
+			v, _ := strconv.ParseFloat(fmt.Sprintf("%se%d", d, e), 64)
+			want = append(want, strconv.FormatFloat(v, 'g', -1, 64))
+		}
+	}
+	m := sized(newModel(t, "answer", 0), 200, 30)
+	m = press(m, strings.Split(strings.Repeat("-", 30), "")...) // to 1e-6
+	check := func(i int) {
+		t.Helper()
+		lr := m.session.Main().Config().LR
+		if got := strconv.FormatFloat(lr, 'g', -1, 64); got != want[i] || engine.FormatLR(lr) != want[i] {
+			t.Fatalf("rung %d: lr %s (FormatLR %s), want %s", i, got, engine.FormatLR(lr), want[i])
+		}
+		if !strings.Contains(m.View().Content, " lr "+want[i]+" ") {
+			t.Fatalf("rung %d: the header does not say lr %s:\n%s", i, want[i], m.View().Content)
+		}
+	}
+	check(0)
+	for i := 1; i < len(want); i++ {
+		m = press(m, "+")
+		check(i)
+		if !strings.HasSuffix(m.msg, "learning rate: "+want[i]) {
+			t.Fatalf("+ to rung %d says %q", i, m.msg)
+		}
+	}
+	for i := len(want) - 2; i >= 0; i-- {
+		m = press(m, "-")
+		check(i)
+	}
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{0.01, "0.01"}, {3e-4, "0.0003"}, {0.1 + 0.2, "0.3"}, {1.0 / 3, "0.333333"}, {0.123456789, "0.123456789"}} {
+		if got := engine.FormatLR(c.v); got != c.want {
+			t.Errorf("FormatLR(%v) = %s, want %s", c.v, got, c.want)
+		}
 	}
 }

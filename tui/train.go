@@ -55,7 +55,11 @@ func (m *Model) train() {
 	}
 	defer func() { m.pace.lastStep = m.session.Step() }()
 	b := runner.Budget{Time: m.frameBudget()}
+	onRamp := m.pace.ramp
 	want, ok := m.pace.want(m.now(), m.session.Step())
+	if onRamp && !m.pace.ramp {
+		m.say(false, "the first minute's ramp is over; speed: %s (> and < change it)", m.pace.label())
+	}
 	if !ok {
 		m.rate.add(m.now(), m.session.Step())
 		return // this frame shows the same step a little longer

@@ -6,7 +6,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // The smallest terminal the dashboard draws in; below it, it says so.
@@ -155,24 +154,6 @@ func wrapItems(items []string, sep string, w int) []string {
 	}
 	if cur != "" {
 		lines = append(lines, cur)
-	}
-	return lines
-}
-
-// wrapWords wraps text at spaces to lines of at most w cells, at most
-// maxLines lines (the last ends in … if text is longer).
-func wrapWords(text string, w, maxLines int) []string {
-	lines := wrapItems(strings.Fields(text), " ", w)
-	for i, l := range lines {
-		lines[i] = truncate(l, w) // a single word wider than w: cut, and marked
-	}
-	if len(lines) > maxLines {
-		lines = lines[:maxLines]
-		last := lines[maxLines-1]
-		if lipgloss.Width(last)+2 > w {
-			last = ansi.Truncate(last, w-2, "")
-		}
-		lines[maxLines-1] = last + " …"
 	}
 	return lines
 }
