@@ -78,8 +78,10 @@ func TestKeysNeverQueue(t *testing.T) {
 // A run of n keys is one batch of steps, taken through the pool.
 func TestStepsAreBatchedAndPooled(t *testing.T) {
 	pool := runner.NewPool(1)
-	m := sized(newModelWith(t, "question", Options{Pool: pool}), 80, 24)
-	m.budget = time.Hour // the 20 queued steps bound the frame, not a slow machine's time
+	// An hour's frame and budget: the 20 queued steps bound the frame, not a
+	// slow machine's time (the pool's share is a part of the frame's time).
+	m := sized(newModelWith(t, "question", Options{Pool: pool, FrameTime: time.Hour}), 80, 24)
+	m.budget = time.Hour
 	for i := 0; i < 20; i++ {
 		m, _ = deliver(m, tea.KeyPressMsg{Code: 'n', Text: "n"})
 	}
