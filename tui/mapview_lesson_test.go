@@ -1,0 +1,62 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// lessonAtMap plays seed-story as a presenter does (space at every caption)
+// until its map caption waits under the open map, with the map small work.
+func lessonAtMap(t *testing.T, o Options, w, h int) Model {
+	t.Helper()
+	m := sized(lessonModel(t, "seed-story", o), w, h)
+	m = smallMaps(m)
+	m.pace, m.stepCap = pace{speed: len(speeds) - 1}, 5000 // frames in steps, not time: no machine's speed matters
+	for guard := 0; guard < 10_000; guard++ {
+		switch {
+		case m.run.Done:
+			t.Fatal("the lesson ended before its map caption")
+		case m.run.Waiting && m.mode == modeMap:
+			room := m.openRoom()
+			if room == nil {
+				t.Fatal("the lesson's show map opened no map")
+			}
+			waitMap(t, m.opts.Maps, room)
+			room.computeS = 1.5
+			return quiet(m)
+		case m.run.Waiting || !m.running:
+			m = press(m, "space")
+		default:
+			next, _ := m.Update(tickMsg{id: m.tickID})
+			m = next.(Model)
+		}
+	}
+	t.Fatal("the lesson did not reach its map")
+	return m
+}
+
+// Finding 9: under seed-story's map caption the map fits what the caption
+// leaves: every learning rate on its axis, the cursor's row and figures,
+// the legend, the caption whole; fewer rows, and it says how many more.
+func TestMapFitsUnderTheCaption(t *testing.T) {
+	for _, o := range []struct {
+		name string
+		opts Options
+	}{{"lesson", Options{}}, {"classroom", Options{Classroom: true}}} {
+		base := lessonAtMap(t, o.opts, 80, 24)
+		for _, size := range [][2]int{{80, 24}, {100, 30}} {
+			m := quiet(sized(base, size[0], size[1]))
+			v := m.render()
+			checkUncut(t, v, size[0], size[1])
+			for _, want := range []string{"collapse map", "0.0001", "0.001", "0.01", "0.1", "lr →", "init-scale", ">×2<",
+				"× collapsed", "~ learning", "of the 2 runs", "> < the cursor", "lr 0.01 · init-scale 1: 2 runs",
+				"The collapse map of the question's setup", "[space]"} {
+				if !strings.Contains(v, want) {
+					t.Fatalf("%s %dx%d: the screen lacks %q:\n%s", o.name, size[0], size[1], want, v)
+				}
+			}
+			golden(t, fmt.Sprintf("%s_map_%dx%d", o.name, size[0], size[1]), v)
+		}
+	}
+}
