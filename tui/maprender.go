@@ -102,9 +102,13 @@ func RenderMap(m *collapse.Map, title string, w int, st MapStyle) string {
 		}
 		lines = append(lines, grid...)
 	} else {
-		lines = append(lines, fmt.Sprintf("%*s", mapLabelW, ay.Setting.Name))
+		items, name := side[1:], fmt.Sprintf("%*s", mapLabelW, ay.Setting.Name)
+		if lo > 0 || hi < ay.Count-1 { // the rows off screen beside the axis's name: a line less
+			items, name = items[:len(items)-1], name+"   "+side[len(side)-1]
+		}
+		lines = append(lines, name)
 		lines = append(lines, grid...)
-		for _, l := range wrapItems(side[1:], " · ", w-1) {
+		for _, l := range wrapItems(items, " · ", w-1) {
 			lines = append(lines, " "+l)
 		}
 	}

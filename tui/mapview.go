@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -177,7 +178,10 @@ func (r *mapScreen) View(f *frame, st styles) string {
 	for i, l := range cell {
 		cell[i] = " " + l
 	}
-	screen := func() string { return title + "\n" + strings.Join(cell, "\n") + "\n" + RenderMap(mf.m, heading, w, ms) }
+	screen := func() string {
+		parts := append(append([]string{title}, cell...), RenderMap(mf.m, heading, w, ms))
+		return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), "\n")
+	}
 	out := screen()
 	for step := 0; lipgloss.Height(out) > h; step++ {
 		switch {
@@ -191,10 +195,22 @@ func (r *mapScreen) View(f *frame, st styles) string {
 			ms.Compact, ms.Rows = true, mf.m.Spec.Axes[1].Count
 		case ms.Rows > 1:
 			ms.Rows--
+		case title != "": // below 80×24 under a caption: the key line and ? still have the keys
+			title = ""
+		case cell != nil: // then the cursor's figures, before the axis under the cells
+			cell = nil
 		default:
-			return block(out, w, h) // not even one row fits: the screen is below any size a class uses
+			return block(out, w, h)
 		}
 		out = screen()
+	}
+	for ms.Rows > 0 && ms.Rows < mf.m.Spec.Axes[1].Count { // the title or the figures went: rows again, as many as now fit
+		ms.Rows++
+		if more := screen(); lipgloss.Height(more) <= h {
+			out = more
+			continue
+		}
+		break
 	}
 	return block(out, w, h)
 }

@@ -58,5 +58,14 @@ func TestMapFitsUnderTheCaption(t *testing.T) {
 			}
 			golden(t, fmt.Sprintf("%s_map_%dx%d", o.name, size[0], size[1]), v)
 		}
+		// At the smallest size the caption is short by design; the map still
+		// keeps the cursor's row, the lr axis and the rows it leaves off.
+		v := quiet(sized(base, 60, 16)).render()
+		checkFits(t, v, 60, 16)
+		for _, want := range []string{">×2<", "0.0001", "lr →", "init-scale", "below (↑↓)", "× collapsed"} {
+			if !strings.Contains(v, want) {
+				t.Fatalf("%s 60x16: the screen lacks %q:\n%s", o.name, want, v)
+			}
+		}
 	}
 }
