@@ -139,14 +139,28 @@ func newPlot(title, x, y string) *plot.Plot {
 	return p
 }
 
-// fitPlot is ln(x) and each lane's net(x) on the grid, with the kinks.
+// fitPlot is the target (the user's points as dots) and each lane's
+// net(x) on the grid, with the kinks, over the run's domain.
 func fitPlot(r Run) *plot.Plot {
-	p := newPlot("fit: net(x) vs ln(x) on (0,1]", "x", "y")
 	s0 := r.Lanes[0].Snap
-	target := line(s0.GridX, s0.Target, color.Black, 2)
-	target.Dashes = []vg.Length{vg.Points(6), vg.Points(4)}
-	p.Add(target)
-	p.Legend.Add("ln(x)", target)
+	c := s0.Config
+	p := newPlot("fit: net(x) vs "+targetTitle(c, 24)+" on "+domainText(c), "x", "y")
+	if ps := c.Points; ps != nil {
+		pts := make(plotter.XYs, len(ps.X))
+		for i := range ps.X {
+			pts[i] = plotter.XY{X: ps.X[i], Y: ps.Y[i]}
+		}
+		if dots, err := plotter.NewScatter(pts); err == nil {
+			dots.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+			p.Add(dots)
+			p.Legend.Add(fmt.Sprintf("the %s points (%s)", engine.Commas(int64(len(ps.X))), engine.ShortText(filepath.Base(ps.Name), 30)), dots)
+		}
+	} else {
+		target := line(s0.GridX, s0.Target, color.Black, 2)
+		target.Dashes = []vg.Length{vg.Points(6), vg.Points(4)}
+		p.Add(target)
+		p.Legend.Add(targetTitle(c, 40), target)
+	}
 	clipped := false
 	var kinkGlyph *plotter.Scatter
 	for i, l := range r.Lanes {
@@ -182,8 +196,33 @@ func fitPlot(r Run) *plot.Plot {
 		p.Legend.Add(fmt.Sprintf("(net(x) beyond ±%d drawn at ±%d)", fitClip, fitClip))
 	}
 	p.Legend.Top, p.Legend.Left = false, false
-	p.X.Min, p.X.Max = 0, 1
+	p.X.Min, p.X.Max = c.DomainLo, c.Hi()
 	return p
+}
+
+// builtinTitles are the built-in targets as formulas, the words the
+// dashboard's fit panel uses.
+var builtinTitles = map[string]string{"": "ln(x)", engine.TargetLn: "ln(x)", "sin": "sin(2πx)", "square": "x²", "sqrt": "√x",
+	"abs": "|x − 0.5|", "exp": "exp(x)", "step": "step(x)", "sawtooth": "sawtooth(3x)"}
+
+// targetTitle names the run's target in at most n characters: a built-in
+// as its formula, an expression as written (or "the target" if longer).
+func targetTitle(c engine.Config, n int) string {
+	if c.Points != nil {
+		return "the points"
+	}
+	if t, ok := builtinTitles[c.Target]; ok {
+		return t
+	}
+	if len([]rune(c.Target)) <= n {
+		return c.Target
+	}
+	return "the target"
+}
+
+// domainText is the run's domain: "(0,1]" for the question's.
+func domainText(c engine.Config) string {
+	return "(" + strconv.FormatFloat(c.DomainLo, 'g', 4, 64) + "," + strconv.FormatFloat(c.Hi(), 'g', 4, 64) + "]"
 }
 
 // lossPlot is each lane's history as kept: the buckets' mean batch loss
