@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -306,6 +307,23 @@ func (decades) Ticks(lo, hi float64) []plot.Tick {
 		if t.Label != "" || b-a <= 4*maxLabels { // minor ticks only while they stay apart
 			ticks = append(ticks, t)
 		}
+	}
+	labelled := 0
+	for _, t := range ticks {
+		labelled += min(len(t.Label), 1)
+	}
+	if labelled < 2 { // a loss inside one or two decades: 2 and 5 times its powers too, so two values can be read
+		ticks = slices.DeleteFunc(ticks, func(t plot.Tick) bool { return t.Label == "" })
+		for e := a - 1; e <= b; e++ {
+			for _, m := range []float64{2, 5} {
+				if v := m * math.Pow10(e); v >= lo && v <= hi {
+					ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 3, 64)})
+				}
+			}
+		}
+	}
+	if len(ticks) < 2 { // still fewer than two: the ends themselves
+		ticks = []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 3, 64)}, {Value: hi, Label: strconv.FormatFloat(hi, 'g', 3, 64)}}
 	}
 	return ticks
 }
