@@ -287,3 +287,22 @@ func TestPlotNamesItsTarget(t *testing.T) {
 		}
 	}
 }
+
+// A loss inside one decade (a sin fit's 0.39 to 0.55) or just across one
+// (the answer's) still has two labelled values on its axis.
+func TestLossAxisLabelsTwoValues(t *testing.T) {
+	for _, r := range [][2]float64{{0.387, 0.548}, {0.15, 6}, {3e-5, 4e-5}, {1e-300, 1e10}} {
+		labelled := 0
+		for _, tk := range (decades{}).Ticks(r[0], r[1]) {
+			if tk.Label != "" {
+				labelled++
+				if tk.Value < r[0] || tk.Value > r[1] {
+					t.Errorf("%v: tick %g outside", r, tk.Value)
+				}
+			}
+		}
+		if labelled < 2 || labelled > 2*maxLabels {
+			t.Errorf("%v: %d labelled ticks", r, labelled)
+		}
+	}
+}
