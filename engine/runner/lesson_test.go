@@ -142,6 +142,7 @@ func TestLessonFromFile(t *testing.T) {
 func FuzzParseLesson(f *testing.F) {
 	f.Add("title T\npreset question\nsay hi\nwait\nrun 1\nuntil collapsed max 20000\nshow lab\nset init normal")
 	f.Add("until mse<1e-3 max 5\nrace sgd,adam\nrace off\nset seed 3")
+	f.Add("preset divergent\nuntil diverging max 1000\nexpect diverging\nsay {verdict}")
 	f.Fuzz(func(t *testing.T, text string) {
 		l, err := ParseLesson("fuzz", text)
 		if err != nil {
@@ -150,6 +151,9 @@ func FuzzParseLesson(f *testing.F) {
 		for _, st := range l.Commands {
 			if (st.Op == "run" || st.Op == "until") && (st.N < 1 || st.N > maxLessonSteps) {
 				t.Fatalf("accepted a step count %d", st.N)
+			}
+			if st.Op == "until" && !strings.Contains(" collapsed converged diverging mse step ", " "+st.Cond+" ") {
+				t.Fatalf("accepted until with condition %q", st.Cond)
 			}
 		}
 	})
