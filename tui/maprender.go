@@ -38,6 +38,8 @@ type MapStyle struct {
 	CursorX int // the cursor, drawn >×4<; -1 none
 	CursorY int
 	NoNote  bool // a short screen: the cells and the legend only (no note, no MSE map)
+	Compact bool // a shorter screen: the legend names only the outcomes on the map, packed
+	Rows    int  // at most this many rows of cells, a window around the cursor (0: all)
 }
 
 // NewMapStyle makes the style for a colour profile (plain below ANSI).
@@ -64,15 +66,27 @@ func RenderMap(m *collapse.Map, title string, w int, st MapStyle) string {
 	if gridW > w {
 		return fmt.Sprintf(" the map needs %d columns for %d cells across; this terminal has %d", gridW, ax.Count, w)
 	}
-	side := st.legend(m)
-	sideW := 0
-	for _, l := range side {
-		sideW = max(sideW, lipgloss.Width(l))
+	lo, hi := st.window(ay.Count)
+	grid := mapGrid(m, cw, lo, hi, func(x, y int) string { return st.cell(m.Cells[y][x], x, y) })
+	side := append([]string{"↑ " + ay.Setting.Name}, st.legend(m)...)
+	if lo > 0 || hi < ay.Count-1 {
+		side = append(side, hiddenRows(ay.Count-1-hi, lo))
 	}
-	grid := mapGrid(m, cw, func(x, y int) string { return st.cell(m.Cells[y][x], x, y) })
-	sideCol := 0 // the legend's column: clear of every line it sits beside
-	for i := 0; i < len(side)+1 && i < len(grid); i++ {
-		sideCol = max(sideCol, lipgloss.Width(grid[i])+3)
+	sideCol, packed := mapSideCol(grid, len(side)), side
+	if st.Compact { // packed beside the cells, the axis's name on its own line: as wide as is left of them
+		pack := func() []string { return append([]string{side[0]}, wrapItems(side[1:], "  ", w-sideCol)...) }
+		for range 3 { // packing changes the lines it sits beside, and so its column: until it settles
+			col := mapSideCol(grid, len(pack()))
+			if col == sideCol {
+				break
+			}
+			sideCol = col
+		}
+		packed = pack()
+	}
+	sideW := 0
+	for _, l := range packed {
+		sideW = max(sideW, lipgloss.Width(l))
 	}
 	beside := sideCol+sideW <= w
 	var lines []string
@@ -80,8 +94,7 @@ func RenderMap(m *collapse.Map, title string, w int, st MapStyle) string {
 		lines = append(lines, " "+l)
 	}
 	if beside {
-		side = append([]string{"↑ " + ay.Setting.Name}, side...)
-		for i, l := range side {
+		for i, l := range packed {
 			if i >= len(grid) {
 				grid = append(grid, "")
 			}
@@ -89,9 +102,13 @@ func RenderMap(m *collapse.Map, title string, w int, st MapStyle) string {
 		}
 		lines = append(lines, grid...)
 	} else {
-		lines = append(lines, fmt.Sprintf("%*s", mapLabelW, ay.Setting.Name))
+		items, name := side[1:], fmt.Sprintf("%*s", mapLabelW, ay.Setting.Name)
+		if lo > 0 || hi < ay.Count-1 { // the rows off screen beside the axis's name: a line less
+			items, name = items[:len(items)-1], name+"   "+side[len(side)-1]
+		}
+		lines = append(lines, name)
 		lines = append(lines, grid...)
-		for _, l := range wrapItems(side, " · ", w-1) {
+		for _, l := range wrapItems(items, " · ", w-1) {
 			lines = append(lines, " "+l)
 		}
 	}
@@ -109,13 +126,58 @@ func RenderMap(m *collapse.Map, title string, w int, st MapStyle) string {
 	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
 }
 
-// mapGrid is the cells' rows (largest y at the top), the x axis with a tick
-// under every column, and a label under every column: in one row when they
-// fit, else in two staggered rows.
-func mapGrid(m *collapse.Map, cw int, cell func(x, y int) string) []string {
+// window is the rows of cells on screen, lo to hi: all of them, or st.Rows
+// around the cursor (the marked cell if none).
+func (st MapStyle) window(n int) (lo, hi int) {
+	if st.Rows <= 0 || st.Rows >= n {
+		return 0, n - 1
+	}
+	at := st.CursorY
+	if at < 0 {
+		at = st.MarkY
+	}
+	if at < 0 {
+		at = n / 2
+	}
+	lo = min(max(at-(st.Rows-1)/2, 0), n-st.Rows)
+	return lo, lo + st.Rows - 1
+}
+
+// hiddenRows says which rows a windowed map leaves off, and the keys that
+// bring them on.
+func hiddenRows(above, below int) string {
+	rows := func(n int) string {
+		if n == 1 {
+			return "1 row"
+		}
+		return strconv.Itoa(n) + " rows"
+	}
+	switch {
+	case above > 0 && below > 0:
+		return rows(above) + " above, " + strconv.Itoa(below) + " below (↑↓)"
+	case above > 0:
+		return rows(above) + " above (↑)"
+	}
+	return rows(below) + " below (↓)"
+}
+
+// mapSideCol is the legend's column beside the first n lines of grid:
+// clear of every one of them.
+func mapSideCol(grid []string, n int) int {
+	col := 0
+	for i := 0; i < n && i < len(grid); i++ {
+		col = max(col, lipgloss.Width(grid[i])+3)
+	}
+	return col
+}
+
+// mapGrid is the cells' rows lo to hi (largest y at the top), the x axis
+// with a tick under every column, and a label under every column: in one
+// row when they fit, else in two staggered rows.
+func mapGrid(m *collapse.Map, cw, lo, hi int, cell func(x, y int) string) []string {
 	ax, ay := m.Spec.Axes[0], m.Spec.Axes[1]
 	var lines []string
-	for y := ay.Count - 1; y >= 0; y-- {
+	for y := hi; y >= lo; y-- {
 		var b strings.Builder
 		b.WriteString(fmt.Sprintf("%*s │", mapLabelW-1, axisValue(ay.Values[y])))
 		for x := 0; x < ax.Count; x++ {
@@ -152,8 +214,11 @@ func mapGrid(m *collapse.Map, cw int, cell func(x, y int) string) []string {
 func (st MapStyle) legend(m *collapse.Map) []string {
 	n := m.Spec.Seeds
 	var out []string
+	on := onMap(m)
 	for o, name := range collapse.OutcomeNames {
-		out = append(out, st.glyph(o, outcomeGlyphs[o])+" "+name)
+		if on[o] || !st.Compact {
+			out = append(out, st.glyph(o, outcomeGlyphs[o])+" "+name)
+		}
 	}
 	k, runs := max(n-1, 1), "runs"
 	if n == 1 {
@@ -184,6 +249,17 @@ func markText(m *collapse.Map, x, y int) string {
 		return "the setup's own cell"
 	}
 	return "nearest the setup (" + strings.Join(off, ", ") + ")"
+}
+
+// onMap is which outcomes some cell of the map shows.
+func onMap(m *collapse.Map) (on [len(outcomeGlyphs)]bool) {
+	for _, row := range m.Cells {
+		for _, c := range row {
+			o, _ := c.Majority()
+			on[o] = true
+		}
+	}
+	return on
 }
 
 // uniform reports the one outcome every cell has, if they all have the same.
@@ -224,53 +300,6 @@ func (st MapStyle) cell(c collapse.Cell, x, y int) string {
 	left, right := st.marks(x, y)
 	k := strconv.Itoa(c.Counts[o])
 	return left + st.glyph(o, outcomeGlyphs[o]+k) + right + strings.Repeat(" ", len(strconv.Itoa(c.Runs))-len(k))
-}
-
-// mseShades are the MSE map's shades, lowest to highest median.
-var mseShades = [...]string{"·", "░", "▒", "▓", "█"}
-
-// mseMap is the second map: each cell shaded by its median mse x≥0.01 on a
-// log scale from the map's lowest median to its highest, with the scale.
-func (st MapStyle) mseMap(m *collapse.Map, cw, w int) []string {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, row := range m.Cells {
-		for _, c := range row {
-			if v := c.MedianMSE; v > 0 && !math.IsInf(v, 0) {
-				lo, hi = math.Min(lo, math.Log10(v)), math.Max(hi, math.Log10(v))
-			}
-		}
-	}
-	level := func(v float64) int {
-		if hi <= lo {
-			return len(mseShades) / 2
-		}
-		return min(int((math.Log10(v)-lo)/(hi-lo)*float64(len(mseShades))), len(mseShades)-1)
-	}
-	grid := mapGrid(m, cw, func(x, y int) string {
-		left, right := st.marks(x, y)
-		s := " "
-		if v := m.Cells[y][x].MedianMSE; v > 0 && !math.IsInf(v, 0) {
-			s = mseShades[level(v)]
-		}
-		return left + strings.Repeat(s, cw-2) + right
-	})
-	grid[0] += "    ↑ " + m.Spec.Axes[1].Setting.Name
-	if math.IsInf(lo, 0) {
-		return append(grid, " no cell has a median mse")
-	}
-	var scale []string
-	if hi <= lo {
-		scale = []string{mseShades[len(mseShades)/2] + " every cell " + engine.FormatValue(math.Pow(10, lo))}
-	} else {
-		for i, sh := range mseShades {
-			scale = append(scale, sh+" ≥ "+engine.FormatValue(math.Pow(10, lo+float64(i)*(hi-lo)/float64(len(mseShades)))))
-		}
-		scale = append(scale, "(highest "+engine.FormatValue(math.Pow(10, hi))+")")
-	}
-	for _, l := range wrapItems(scale, "  ", w-1) {
-		grid = append(grid, " "+l)
-	}
-	return grid
 }
 
 // axisValue writes an axis value as the map computed it, in at most 7

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -143,15 +144,14 @@ func (m *Model) restartAtCell(string) tea.Cmd {
 
 func (r *mapScreen) SetSize(w, h int) { r.w, r.h = w, h }
 
-// View draws the map room from the frame.
+// View draws the map room from the frame. On a short screen (a lesson's
+// caption takes the rows under it) it gives up, in turn, the note, the
+// heading, the long hint, the legend's unused outcomes and then rows of
+// cells around the cursor: the axes and the cursor's figures stay.
 func (r *mapScreen) View(f *frame, st styles) string {
 	w, h := r.w, r.h
 	mf := &f.cmap
-	hint := wrapWords("lr × init-scale around this setup · ←↑↓→ move · enter restarts there · m closes", w-16, 2)
-	title := st.Title.Render(" collapse map") + st.Dim.Render("  "+hint[0])
-	for _, l := range hint[1:] {
-		title += "\n" + st.Dim.Render(strings.Repeat(" ", 15)+l)
-	}
+	title := mapTitle("lr × init-scale around this setup · ←↑↓→ move · enter restarts there · m closes", w, st)
 	switch {
 	case !mf.open:
 		return block(title, w, h)
@@ -178,13 +178,49 @@ func (r *mapScreen) View(f *frame, st styles) string {
 	for i, l := range cell {
 		cell[i] = " " + l
 	}
-	bodyText := RenderMap(mf.m, heading, w, ms)
-	if lipgloss.Height(title)+lipgloss.Height(bodyText)+len(cell) > h { // a short screen: the cells and the cursor's figures first
-		ms.NoNote = true
-		bodyText = RenderMap(mf.m, heading, w, ms)
+	screen := func() string {
+		parts := append(append([]string{title}, cell...), RenderMap(mf.m, heading, w, ms))
+		return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), "\n")
 	}
-	if lipgloss.Height(title)+lipgloss.Height(bodyText)+len(cell) > h {
-		bodyText = RenderMap(mf.m, "", w, ms) // without the heading line
+	out := screen()
+	for step := 0; lipgloss.Height(out) > h; step++ {
+		switch {
+		case step == 0:
+			ms.NoNote = true
+		case step == 1:
+			heading = ""
+		case step == 2:
+			title = mapTitle("←↑↓→ move · enter restarts there · m closes", w, st)
+		case step == 3:
+			ms.Compact, ms.Rows = true, mf.m.Spec.Axes[1].Count
+		case ms.Rows > 1:
+			ms.Rows--
+		case title != "": // below 80×24 under a caption: the key line and ? still have the keys
+			title = ""
+		case cell != nil: // then the cursor's figures, before the axis under the cells
+			cell = nil
+		default:
+			return block(out, w, h)
+		}
+		out = screen()
 	}
-	return block(title+"\n"+strings.Join(cell, "\n")+"\n"+bodyText, w, h)
+	for ms.Rows > 0 && ms.Rows < mf.m.Spec.Axes[1].Count { // the title or the figures went: rows again, as many as now fit
+		ms.Rows++
+		if more := screen(); lipgloss.Height(more) <= h {
+			out = more
+			continue
+		}
+		break
+	}
+	return block(out, w, h)
+}
+
+// mapTitle is the room's title line with its hint, wrapped beside it.
+func mapTitle(hint string, w int, st styles) string {
+	lines := wrapWords(hint, w-16, 2)
+	title := st.Title.Render(" collapse map") + st.Dim.Render("  "+lines[0])
+	for _, l := range lines[1:] {
+		title += "\n" + st.Dim.Render(strings.Repeat(" ", 15)+l)
+	}
+	return title
 }

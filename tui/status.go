@@ -19,13 +19,14 @@ func (m Model) caption(w int) string {
 	}
 	// Wrapped here, as every other line is (lipgloss's own wrap kept a
 	// trailing space where a word ended at the edge: one column too wide).
-	lines := wrapWords(f.caption, w-2, math.MaxInt)
+	inner := w - m.st.Caption.GetHorizontalFrameSize() // the projector's box has borders too: wrapped wider, lipgloss re-wrapped it
+	lines := wrapWords(f.caption, inner, math.MaxInt)
 	if len(lines) == 0 { // a caption of spaces
 		lines = []string{""}
 	}
 	if f.waiting {
 		mark := captionMark(f.role)
-		if last := len(lines) - 1; lipgloss.Width(lines[last])+3+lipgloss.Width(mark) <= w-2 {
+		if last := len(lines) - 1; lipgloss.Width(lines[last])+3+lipgloss.Width(mark) <= inner {
 			lines[last] += "   " + mark
 		} else {
 			lines = append(lines, mark)

@@ -20,7 +20,8 @@ import (
 //	race OPT[:LR],OPT[:LR]… fork 2–4 lanes from the current weights (same batches)
 //	race off                keep lane A only
 //	run N                   train N more steps
-//	until COND [max N]      train until collapsed | converged | mse<V | step>=N (at most N more steps; default 200000)
+//	until COND [max N]      train until collapsed | converged | diverging | mse<V | step>=N (at most N more steps;
+//	                        default 200000); diverging: lane A's loss grows as the verdict's "diverging" says, or it diverged
 //	say TEXT                show a caption; {figure}s in it are computed when it is shown
 //	                        (caption.go: {step}, {mse_above_0_01}, {dead.1}, {mean_pred.B} …)
 //	expect COND             what must hold for the next say, checked when it is shown:
@@ -51,7 +52,7 @@ type Command struct {
 	Lane  int           // set: engine.AllLanes or a lane index
 	Lanes []engine.Lane // race: the lanes (nil: race off)
 	N     int64         // run: steps; until: the cap
-	Cond  string        // until: collapsed, converged, mse, step
+	Cond  string        // until: collapsed, converged, diverging, mse, step
 	Limit float64       // until mse<V: V; until step>=N: N
 	Back  int           // rewind: how many restarts back the run is (0: the one on screen)
 	// say: the expect lines just before it, and its text split into
@@ -264,7 +265,7 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 			}
 			cond = strings.TrimSpace(cond)
 			switch {
-			case cond == "collapsed" || cond == "converged":
+			case cond == "collapsed" || cond == "converged" || cond == "diverging":
 				c.Cond = cond
 			case strings.HasPrefix(cond, "mse<"):
 				v, err := strconv.ParseFloat(cond[4:], 64)
@@ -279,7 +280,7 @@ func ParseLessonWith(name, text string, presets PresetFunc) (*Lesson, error) {
 				}
 				c.Cond, c.Limit = "step", float64(v)
 			default:
-				return nil, bad("unknown condition %s (want collapsed, converged, mse<V or step>=N)", engine.QuoteValue(cond))
+				return nil, bad("unknown condition %s (want collapsed, converged, diverging, mse<V or step>=N)", engine.QuoteValue(cond))
 			}
 		default:
 			return nil, fmt.Errorf("lesson %s line %d: unknown command %s (want title, preset, set, race, run, until, rewind, expect, say, wait, speed, show or challenge)",

@@ -143,6 +143,7 @@ func FuzzParseLesson(f *testing.F) {
 	f.Add("title T\npreset question\nsay hi\nwait\nrun 1\nuntil collapsed max 20000\nshow lab\nset init normal")
 	f.Add("until mse<1e-3 max 5\nrace sgd,adam\nrace off\nset seed 3")
 	f.Add("challenge mse<1e-3 max 50000\nrun 5\nchallenge off")
+	f.Add("preset divergent\nuntil diverging max 1000\nexpect diverging\nsay {verdict}")
 	f.Fuzz(func(t *testing.T, text string) {
 		l, err := ParseLesson("fuzz", text)
 		if err != nil {
@@ -154,6 +155,9 @@ func FuzzParseLesson(f *testing.F) {
 			}
 			if c := st.Race; st.Op == "challenge" && c != nil && (!(c.MSE > 0) || c.Max < 1 || c.Max > maxLessonSteps) {
 				t.Fatalf("accepted a challenge %+v", *c)
+			}
+			if st.Op == "until" && !strings.Contains(" collapsed converged diverging mse step ", " "+st.Cond+" ") {
+				t.Fatalf("accepted until with condition %q", st.Cond)
 			}
 		}
 	})

@@ -12,6 +12,7 @@ package runner
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"lnfit/engine"
@@ -65,6 +66,8 @@ type Runner struct {
 	cmd      Command // ... this one
 	cmdStart int64   // the session's step when it began
 	stopAt   int64   // ... and the step it ends at regardless
+	rising   int     // until diverging: steps in a row lane A's batch loss has grown
+	lastLoss float64 // ... and its last batch loss
 
 	now   func() time.Time // nil: time.Now (tests put a fake clock here)
 	steps func(n int) int  // nil: Session.Run (tests put a step of known cost here)
@@ -208,7 +211,7 @@ func (r *Runner) toCheck() int64 {
 		n := r.stopAt - step
 		if r.cmd.Op == "until" {
 			k := step - r.cmdStart
-			if k < lessonDense {
+			if k < lessonDense || r.cmd.Cond == "diverging" { // a growth streak is over in a few steps: every step is looked at
 				n = min(n, 1)
 			} else {
 				n = min(n, lessonEvery-k%lessonEvery)
@@ -240,7 +243,9 @@ func (r *Runner) check() {
 		done := step >= r.stopAt || s.AllDiverged()
 		if !done && r.cmd.Op == "until" {
 			k := step - r.cmdStart
-			if k <= lessonDense || k%lessonEvery == 0 {
+			if r.cmd.Cond == "diverging" {
+				done = r.diverging()
+			} else if k <= lessonDense || k%lessonEvery == 0 {
 				main := s.Main()
 				switch r.cmd.Cond {
 				case "step":
@@ -276,6 +281,25 @@ func (r *Runner) check() {
 	if r.Steps != Unlimited && r.Taken >= r.Steps {
 		r.Done = true
 	}
+}
+
+// diverging is until diverging's test after each step: lane A diverged,
+// or its verdict says diverging. The verdict (an evaluation on the grid)
+// is asked only once the batch loss has risen DivergingSteps steps running,
+// so a healthy run pays a comparison a step.
+func (r *Runner) diverging() bool {
+	main := r.Session.Main()
+	if d, _, _ := main.Diverged(); d {
+		return true
+	}
+	loss := main.LastLoss()
+	if loss > r.lastLoss {
+		r.rising++
+	} else {
+		r.rising = 0
+	}
+	r.lastLoss = loss
+	return r.rising >= engine.DivergingSteps && main.Diagnose().Status == engine.StatusDiverging
 }
 
 // next runs one lesson command.
@@ -359,6 +383,7 @@ func (r *Runner) Branch(m *engine.Moment) error {
 
 func (r *Runner) startTraining(c Command, stopAt int64) {
 	r.training, r.cmd, r.cmdStart, r.stopAt = true, c, r.Session.Step(), min(stopAt, engine.MaxStep)
+	r.rising, r.lastLoss = engine.DivergingSteps, math.Inf(-1) // the first step asks the verdict: a run may be diverging already
 }
 
 // Settle runs the lesson's instant commands up to its next training

@@ -47,8 +47,9 @@ func activate(act string, z float64) float64 {
 }
 
 // kinks are where a first-layer unit's pre-activation w·x + b crosses zero
-// inside (0,1]: there a ReLU net's curve bends. Smooth activations have none.
-func kinks(views []engine.LayerView, act string) []float64 {
+// inside the domain (lo, hi]: there a ReLU net's curve bends. Smooth
+// activations have none.
+func kinks(views []engine.LayerView, act string, lo, hi float64) []float64 {
 	if act != "relu" && act != "leaky-relu" || len(views) < 2 {
 		return nil
 	}
@@ -59,7 +60,7 @@ func kinks(views []engine.LayerView, act string) []float64 {
 		if w == 0 {
 			continue
 		}
-		if x := -b / w; x > 0 && x <= 1 {
+		if x := -b / w; x > lo && x <= hi {
 			xs = append(xs, x)
 		}
 	}

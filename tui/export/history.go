@@ -25,7 +25,7 @@ type Lane struct {
 	Name  string // "A", "B", … (a run without a race has one lane, "A")
 	Snap  engine.Snapshot
 	Units []Unit
-	Kinks []float64 // x in (0,1] where a first-layer ReLU unit switches on or off
+	Kinks []float64 // x in the domain (lo, hi] where a first-layer ReLU unit switches on or off
 }
 
 // Unit is one hidden unit's output on the grid.
@@ -44,7 +44,7 @@ func Capture(s *engine.Session, units bool) Run {
 	for i, t := range s.Lanes() {
 		l := Lane{Name: string(rune('A' + i)), Snap: t.Snapshot()}
 		views := t.Inspect()
-		l.Kinks = kinks(views, l.Snap.Config.Activation)
+		l.Kinks = kinks(views, l.Snap.Config.Activation, l.Snap.Config.DomainLo, l.Snap.Config.Hi())
 		if units {
 			l.Units = unitOutputs(views, l.Snap.Config.Activation)
 		}

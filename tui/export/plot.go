@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -139,16 +140,28 @@ func newPlot(title, x, y string) *plot.Plot {
 	return p
 }
 
-// fitPlot is the target (ln(x) for the question) and each lane's net(x)
-// on the grid, with the kinks.
+// fitPlot is the target (the user's points as dots) and each lane's
+// net(x) on the grid, with the kinks, over the run's domain.
 func fitPlot(r Run) *plot.Plot {
 	s0 := r.Lanes[0].Snap
-	name := engine.TargetTitle(s0.Config)
-	p := newPlot("fit: net(x) vs "+name+" on "+engine.DomainText(s0.Config), "x", "y")
-	target := line(s0.GridX, s0.Target, color.Black, 2)
-	target.Dashes = []vg.Length{vg.Points(6), vg.Points(4)}
-	p.Add(target)
-	p.Legend.Add(name, target)
+	c := s0.Config
+	p := newPlot("fit: net(x) vs "+engine.TargetTitle(c)+" on "+engine.DomainText(c), "x", "y")
+	if ps := c.Points; ps != nil {
+		pts := make(plotter.XYs, len(ps.X))
+		for i := range ps.X {
+			pts[i] = plotter.XY{X: ps.X[i], Y: ps.Y[i]}
+		}
+		if dots, err := plotter.NewScatter(pts); err == nil {
+			dots.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+			p.Add(dots)
+			p.Legend.Add(fmt.Sprintf("the %s points (%s)", engine.Commas(int64(len(ps.X))), engine.ShortText(filepath.Base(ps.Name), 30)), dots)
+		}
+	} else {
+		target := line(s0.GridX, s0.Target, color.Black, 2)
+		target.Dashes = []vg.Length{vg.Points(6), vg.Points(4)}
+		p.Add(target)
+		p.Legend.Add(engine.TargetTitle(c), target)
+	}
 	clipped := false
 	var kinkGlyph *plotter.Scatter
 	for i, l := range r.Lanes {
@@ -184,7 +197,7 @@ func fitPlot(r Run) *plot.Plot {
 		p.Legend.Add(fmt.Sprintf("(net(x) beyond ±%d drawn at ±%d)", fitClip, fitClip))
 	}
 	p.Legend.Top, p.Legend.Left = false, false
-	p.X.Min, p.X.Max = 0, 1
+	p.X.Min, p.X.Max = c.DomainLo, c.Hi()
 	return p
 }
 
@@ -269,6 +282,23 @@ func (decades) Ticks(lo, hi float64) []plot.Tick {
 		if t.Label != "" || b-a <= 4*maxLabels { // minor ticks only while they stay apart
 			ticks = append(ticks, t)
 		}
+	}
+	labelled := 0
+	for _, t := range ticks {
+		labelled += min(len(t.Label), 1)
+	}
+	if labelled < 2 { // a loss inside one or two decades: 2 and 5 times its powers too, so two values can be read
+		ticks = slices.DeleteFunc(ticks, func(t plot.Tick) bool { return t.Label == "" })
+		for e := a - 1; e <= b; e++ {
+			for _, m := range []float64{2, 5} {
+				if v := m * math.Pow10(e); v >= lo && v <= hi {
+					ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 3, 64)})
+				}
+			}
+		}
+	}
+	if len(ticks) < 2 { // still fewer than two: the ends themselves
+		ticks = []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 3, 64)}, {Value: hi, Label: strconv.FormatFloat(hi, 'g', 3, 64)}}
 	}
 	return ticks
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -223,6 +224,85 @@ func TestPlotOfOneStep(t *testing.T) {
 		}()
 		if !strings.Contains(svgStructure(t, buf.Bytes()), "loss") {
 			t.Fatalf("%s: no loss plot", preset)
+		}
+	}
+}
+
+// Found last round: the fit panel said "ln(x)" in its title and legend for
+// every target. It names the run's target and domain, spans the domain,
+// and draws the user's points as dots.
+func TestPlotNamesItsTarget(t *testing.T) {
+	pts, err := engine.ParsePoints([]byte("x,y\n2,1\n4,3\n6,2\n8,5\n10,4\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts.Name = "p2.csv"
+	for _, c := range []struct {
+		set        [][2]string
+		title      string
+		legend     string
+		lo, hi     float64
+		withPoints bool
+	}{
+		{[][2]string{{"target", "sin"}, {"domain", "-1:1"}}, "fit: net(x) vs sin(2πx) on [-1,1]", "sin(2πx)", -1, 1, false},
+		{[][2]string{{"target", "sin(6*x) + x^2"}, {"domain", "-1:1"}}, "fit: net(x) vs sin(6*x) + x^2 on [-1,1]", "sin(6*x) + x^2", -1, 1, false},
+		{[][2]string{{"target", "square"}}, "fit: net(x) vs x² on (0,1]", "x²", 0, 1, false},
+		{nil, "fit: net(x) vs the points on [2,10]", "the 5 points (p2.csv)", 2, 10, true},
+	} {
+		s := session(t, "answer", 0, "")
+		if c.withPoints {
+			cfg := s.Main().Config()
+			pts.Use(&cfg)
+			tr, err := engine.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s = engine.NewSession(tr, "points")
+		}
+		for _, kv := range c.set {
+			if err := s.Set(kv[0], kv[1], engine.AllLanes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Run(200)
+		var buf bytes.Buffer
+		if err := WritePlot(&buf, Capture(s, false), "svg"); err != nil {
+			t.Fatal(err)
+		}
+		got := svgStructure(t, buf.Bytes())
+		if strings.Contains(got, "ln(x)") {
+			t.Errorf("%s: the figure still speaks of ln(x):\n%s", c.title, got)
+		}
+		for _, want := range []string{c.title, c.legend} {
+			if !strings.Contains(got, "\n"+want+"\n") {
+				t.Errorf("%s: no text %q:\n%s", c.title, want, got)
+			}
+		}
+		// The x axis's tick labels (between the labels "x" and "y") span the domain.
+		ticks := strings.Split(got[strings.Index(got, "\nx\n")+3:strings.Index(got, "\ny\n")], "\n")
+		first, _ := strconv.ParseFloat(ticks[0], 64)
+		last, _ := strconv.ParseFloat(ticks[len(ticks)-1], 64)
+		if span := c.hi - c.lo; first < c.lo || last > c.hi || last-first < span/2 {
+			t.Errorf("%s: x ticks %v do not span (%g, %g]", c.title, ticks, c.lo, c.hi)
+		}
+	}
+}
+
+// A loss inside one decade (a sin fit's 0.39 to 0.55) or just across one
+// (the answer's) still has two labelled values on its axis.
+func TestLossAxisLabelsTwoValues(t *testing.T) {
+	for _, r := range [][2]float64{{0.387, 0.548}, {0.15, 6}, {3e-5, 4e-5}, {1e-300, 1e10}} {
+		labelled := 0
+		for _, tk := range (decades{}).Ticks(r[0], r[1]) {
+			if tk.Label != "" {
+				labelled++
+				if tk.Value < r[0] || tk.Value > r[1] {
+					t.Errorf("%v: tick %g outside", r, tk.Value)
+				}
+			}
+		}
+		if labelled < 2 || labelled > 2*maxLabels {
+			t.Errorf("%v: %d labelled ticks", r, labelled)
 		}
 	}
 }
