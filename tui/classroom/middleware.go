@@ -132,71 +132,93 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		}
 		st := stateOf(sess.Context())
 		pty, _, _ := sess.Pty()
-		w, h := s.cfg.Limits.clamp(pty.Window.Width, pty.Window.Height) // before any buffer is made
-		env := append(sess.Environ(), "TERM="+pty.Term)
-		opts := tui.Options{Classroom: s.cfg.Classroom, Profile: colorprofile.Env(env), Pool: s.pool, FrameTime: studentFrame,
-			Remote: true, Maps: s.maps}
-		var run *engine.Session
-		var prog atomic.Pointer[tea.Program]
-		if s.hub != nil {
-			// A seat in the teacher's class room: who, from where, and how the teacher ends it.
-			user := engine.EscapeText(sess.User())
-			opts.Seat = s.hub.Join(user, addrKey(sess.RemoteAddr().String()), time.Now(), func() {
-				if p := prog.Load(); p != nil {
-					s.log.Info("ended by the teacher", "user", user, "from", sess.RemoteAddr().String())
-					p.Send(tui.Closing(endedText))
-				}
-			})
-			defer s.hub.Leave(opts.Seat)
-			opts.Hub, opts.Follow = s.hub, true
-			tr, _ := engine.New(engine.DefaultConfig()) // a placeholder until the student forks
-			run = engine.NewSession(tr, "following")
-		} else {
-			var err error
-			if run, err = s.cfg.NewSession(); err != nil {
-				wish.Fatalln(sess, "lnfit: "+err.Error())
-				return
-			}
-			opts.Lesson = s.cfg.Lesson
-		}
-		ctx, cancel := context.WithCancel(sess.Context())
-		defer cancel()
-		in := &activity{r: sess}
-		in.touch()
-		out := &sessionOut{w: sess}
-		var model tea.Model = tui.New(run, opts)
-		if hooks != nil && hooks.wrapModel != nil {
-			model = hooks.wrapModel(model)
-		}
-		p := tea.NewProgram(model,
-			tea.WithInput(tui.Gate(in)), tea.WithFilter(tui.Filter), tea.WithOutput(out), tea.WithContext(ctx),
-			tea.WithEnvironment(env), tea.WithColorProfile(opts.Profile),
-			tea.WithWindowSize(w, h), tea.WithFPS(20), tea.WithoutSignalHandler())
-		prog.Store(p)
-		if !s.register(p, out) {
-			wish.Fatalln(sess, closingText)
-			return
-		}
-		defer s.unregister(p)
-		if s.hub != nil {
-			stop := s.hub.Follow(p.Send)
-			defer stop()
-		}
 		var win *windowSlot
 		if st != nil {
 			st.mu.Lock()
 			win = st.win
 			st.mu.Unlock()
 		}
-		go s.watch(ctx, p, win, in)
-		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-			s.log.Warn("session ended with an error", "user", sess.User(), "error", err)
-		}
-		p.Kill()
-		if s.isClosing() { // the dashboard's alternate screen is gone: the reason stays on the student's terminal
-			out.last(closingText)
-		}
+		s.runDashboard(door{ctx: sess.Context(), user: sess.User(), from: sess.RemoteAddr().String(), in: sess, out: sess,
+			w: pty.Window.Width, h: pty.Window.Height, env: append(sess.Environ(), "TERM="+pty.Term), win: win,
+			refuse: func(why string) { wish.Fatalln(sess, why) }})
 		next(sess)
+	}
+}
+
+// door is how a session reached the class (an SSH channel, a browser's
+// WebSocket): its terminal, its size and window changes, who and from where.
+// Both doors run the same dashboard through runDashboard.
+type door struct {
+	ctx        context.Context
+	user, from string // from: the remote address
+	in         io.Reader
+	out        io.Writer
+	w, h       int // the terminal's size as the client gave it
+	env        []string
+	win        *windowSlot  // nil: the size never changes
+	refuse     func(string) // says why there is no dashboard, on the client's terminal
+}
+
+// runDashboard runs a student's dashboard on d's terminal until it quits,
+// the teacher or a limit ends it, or the class closes.
+func (s *Server) runDashboard(d door) {
+	hooks := s.hooks.Load()
+	w, h := s.cfg.Limits.clamp(d.w, d.h) // before any buffer is made
+	opts := tui.Options{Classroom: s.cfg.Classroom, Profile: colorprofile.Env(d.env), Pool: s.pool, FrameTime: studentFrame,
+		Remote: true, Maps: s.maps}
+	var run *engine.Session
+	var prog atomic.Pointer[tea.Program]
+	if s.hub != nil {
+		// A seat in the teacher's class room: who, from where, and how the teacher ends it.
+		user := engine.EscapeText(d.user)
+		opts.Seat = s.hub.Join(user, addrKey(d.from), time.Now(), func() {
+			if p := prog.Load(); p != nil {
+				s.log.Info("ended by the teacher", "user", user, "from", d.from)
+				p.Send(tui.Closing(endedText))
+			}
+		})
+		defer s.hub.Leave(opts.Seat)
+		opts.Hub, opts.Follow = s.hub, true
+		tr, _ := engine.New(engine.DefaultConfig()) // a placeholder until the student forks
+		run = engine.NewSession(tr, "following")
+	} else {
+		var err error
+		if run, err = s.cfg.NewSession(); err != nil {
+			d.refuse("lnfit: " + err.Error())
+			return
+		}
+		opts.Lesson = s.cfg.Lesson
+	}
+	ctx, cancel := context.WithCancel(d.ctx)
+	defer cancel()
+	in := &activity{r: d.in}
+	in.touch()
+	out := &sessionOut{w: d.out}
+	var model tea.Model = tui.New(run, opts)
+	if hooks != nil && hooks.wrapModel != nil {
+		model = hooks.wrapModel(model)
+	}
+	p := tea.NewProgram(model,
+		tea.WithInput(tui.Gate(in)), tea.WithFilter(tui.Filter), tea.WithOutput(out), tea.WithContext(ctx),
+		tea.WithEnvironment(d.env), tea.WithColorProfile(opts.Profile),
+		tea.WithWindowSize(w, h), tea.WithFPS(20), tea.WithoutSignalHandler())
+	prog.Store(p)
+	if !s.register(p, out) {
+		d.refuse(closingText)
+		return
+	}
+	defer s.unregister(p)
+	if s.hub != nil {
+		stop := s.hub.Follow(p.Send)
+		defer stop()
+	}
+	go s.watch(ctx, p, d.win, in)
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		s.log.Warn("session ended with an error", "user", d.user, "error", err)
+	}
+	p.Kill()
+	if s.isClosing() { // the dashboard's alternate screen is gone: the reason stays on the student's terminal
+		out.last(closingText)
 	}
 }
 
