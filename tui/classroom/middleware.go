@@ -110,17 +110,27 @@ func (s *Server) guard(next ssh.Handler) ssh.Handler {
 				return
 			}
 		}
-		if n := s.sessions.Add(1); n > int64(s.cfg.MaxSessions) {
-			s.sessions.Add(-1)
-			wish.Fatalln(sess, fmt.Sprintf("the class is full (%d sessions): try again in a minute", s.cfg.MaxSessions))
+		leave, full := s.takeSeat()
+		if full != "" {
+			wish.Fatalln(sess, full)
 			return
 		}
-		defer s.sessions.Add(-1)
+		defer leave()
 		if st != nil {
 			st.conn.setPhase(time.Time{}) // a dashboard runs: only its own limits now
 		}
 		next(sess)
 	}
+}
+
+// takeSeat counts a dashboard against MaxSessions, whichever door it came
+// by; full is why not when the class is full. leave gives the seat back.
+func (s *Server) takeSeat() (leave func(), full string) {
+	if n := s.sessions.Add(1); n > int64(s.cfg.MaxSessions) {
+		s.sessions.Add(-1)
+		return nil, fmt.Sprintf("the class is full (%d sessions): try again in a minute", s.cfg.MaxSessions)
+	}
+	return func() { s.sessions.Add(-1) }, ""
 }
 
 // dashboard runs a student's dashboard on the session's terminal.

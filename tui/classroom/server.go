@@ -38,7 +38,7 @@ var ErrClosed = ssh.ErrServerClosed
 
 // Config is a classroom's setup.
 type Config struct {
-	HostKeyPath string // made (ed25519, 0600) if it does not exist
+	HostKeyPath string // made (ed25519, 0600) if it does not exist; "": the browser door only
 
 	// NewSession is a student's own run (not used in broadcast).
 	NewSession func() (*engine.Session, error)
@@ -161,6 +161,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	programs map[*tea.Program]*sessionOut
+	webs     []*webDoor    // the browser doors (web.go)
 	emptied  chan struct{} // closed when programs becomes empty while closing
 	closing  bool
 	once     sync.Once
@@ -176,9 +177,6 @@ type testHooks struct {
 
 // New checks cfg and builds the server (it does not listen yet).
 func New(cfg Config) (*Server, error) {
-	if cfg.HostKeyPath == "" {
-		return nil, errors.New("no host key path")
-	}
 	if cfg.ClassCode != "" && cfg.AuthorizedKeys != "" {
 		return nil, errors.New("--class-code and --authorized-keys: give one (a key already names the student; a code would only be a second, weaker password)")
 	}
@@ -217,17 +215,20 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.keys = kf
 	}
-	srv, err := wish.NewServer(
-		wish.WithHostKeyPath(cfg.HostKeyPath),
-		ssh.EmulatePty(),
-		wish.WithMaxTimeout(cfg.SessionLimit+time.Minute), // backstops: sessions are told and closed before
-		wish.WithIdleTimeout(cfg.IdleTimeout+time.Minute),
-	)
+	opts := []ssh.Option{ssh.EmulatePty(),
+		wish.WithMaxTimeout(cfg.SessionLimit + time.Minute), // backstops: sessions are told and closed before
+		wish.WithIdleTimeout(cfg.IdleTimeout + time.Minute)}
+	if cfg.HostKeyPath != "" { // none: the browser door only (Serve refuses)
+		opts = append(opts, wish.WithHostKeyPath(cfg.HostKeyPath))
+	}
+	srv, err := wish.NewServer(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("host key %s: %w", engine.EscapeText(cfg.HostKeyPath), err)
 	}
-	if err := os.Chmod(cfg.HostKeyPath, 0o600); err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
+	if cfg.HostKeyPath != "" {
+		if err := os.Chmod(cfg.HostKeyPath, 0o600); err != nil {
+			return nil, fmt.Errorf("host key: %w", err)
+		}
 	}
 	if len(srv.HostSigners) > 0 {
 		s.fingerprint = gossh.FingerprintSHA256(srv.HostSigners[0].PublicKey())
@@ -250,7 +251,12 @@ func New(cfg Config) (*Server, error) {
 }
 
 // Serve serves the classroom on l until Close; it returns ErrClosed then.
-func (s *Server) Serve(l net.Listener) error { return s.ssh.Serve(l) }
+func (s *Server) Serve(l net.Listener) error {
+	if s.cfg.HostKeyPath == "" {
+		return errors.New("no host key path: the SSH door needs one")
+	}
+	return s.ssh.Serve(l)
+}
 
 // Fingerprint is the host key's SHA256 fingerprint, as ssh shows it.
 func (s *Server) Fingerprint() string { return s.fingerprint }
@@ -331,6 +337,12 @@ func (s *Server) Close() error {
 			}
 		}
 		err = s.ssh.Close()
+		s.mu.Lock()
+		webs := s.webs
+		s.mu.Unlock()
+		for _, d := range webs {
+			d.close()
+		}
 		s.log.Info("class closed", "sessions", n, "trained_s", fmt.Sprintf("%.1f", s.pool.Busy().Seconds()),
 			"open_s", fmt.Sprintf("%.1f", time.Since(s.opened).Seconds()), "cores", s.pool.Cores(),
 			"logins", s.logins.Load(), "failed_logins", s.failures.Load(), "refused_conns", s.refusals.Load(),

@@ -1,0 +1,56 @@
+// The browser door: the join form, then lnfit's dashboard in xterm.js over
+// one WebSocket. Binary messages are the terminal's bytes both ways; text
+// messages are JSON: {"t":"join",...} first, then {"t":"size",...}.
+(() => {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const form = $('join'), status = $('status'), ended = $('ended'), box = $('term');
+  const needCode = document.body.dataset.code === 'required';
+  for (const e of document.querySelectorAll('.code')) e.hidden = !needCode;
+  $('code').required = needCode;
+  const enc = new TextEncoder();
+  let term = null, fit = null, ws = null;
+
+  function send(obj) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
+  }
+
+  function makeTerm() {
+    term = new Terminal({ fontSize: window.innerWidth < 700 ? 11 : 14, scrollback: 0, cursorBlink: false,
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace' });
+    fit = new FitAddon.FitAddon();
+    term.loadAddon(fit);
+    term.open(box);
+    term.onData((d) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(enc.encode(d)); });
+    term.onBinary((d) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(Uint8Array.from(d, (c) => c.charCodeAt(0))); });
+    term.onResize(({ cols, rows }) => send({ t: 'size', cols, rows }));
+    window.addEventListener('resize', () => fit.fit());
+    window.lnfit = { term }; // the browser test reads term.buffer.active
+  }
+
+  function join() {
+    form.hidden = true; ended.hidden = true; box.hidden = false; status.textContent = '';
+    if (!term) makeTerm();
+    term.reset();
+    fit.fit();
+    const name = $('name').value.trim(), code = $('code').value;
+    ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => send({ t: 'join', name, code, cols: term.cols, rows: term.rows });
+    ws.onmessage = (e) => { if (typeof e.data !== 'string') term.write(new Uint8Array(e.data)); };
+    ws.onclose = (e) => {
+      const why = e.reason || (e.code === 1006 ? 'the connection to the class was lost' : 'the session ended');
+      if (e.code === 4001) { // a wrong class code: the form again
+        box.hidden = true; form.hidden = false; status.textContent = why; $('code').select();
+        return;
+      }
+      $('why').textContent = why;
+      ended.hidden = false;
+    };
+    term.focus();
+  }
+
+  form.addEventListener('submit', (e) => { e.preventDefault(); join(); });
+  $('again').addEventListener('click', () => { ended.hidden = true; box.hidden = true; form.hidden = false; $('name').focus(); });
+  $('name').focus();
+})();
