@@ -170,21 +170,30 @@ type door struct {
 }
 
 // runDashboard runs a student's dashboard on d's terminal until it quits,
-// the teacher or a limit ends it, or the class closes.
-func (s *Server) runDashboard(d door) {
+// the teacher or a limit ends it, or the class closes; why is the reason
+// the server ended it ("" when the student quit), which it leaves written
+// on the terminal once the dashboard's alternate screen is gone.
+func (s *Server) runDashboard(d door) (why string) {
 	hooks := s.hooks.Load()
 	w, h := s.cfg.Limits.clamp(d.w, d.h) // before any buffer is made
 	opts := tui.Options{Classroom: s.cfg.Classroom, Profile: colorprofile.Env(d.env), Pool: s.pool, FrameTime: studentFrame,
 		Remote: true, Maps: s.maps}
 	var run *engine.Session
 	var prog atomic.Pointer[tea.Program]
+	var reason atomic.Pointer[string]
+	end := func(text string) { // the dashboard shows text, then quits
+		if p := prog.Load(); p != nil {
+			reason.Store(&text)
+			p.Send(tui.Closing(text))
+		}
+	}
 	if s.hub != nil {
 		// A seat in the teacher's class room: who, from where, and how the teacher ends it.
 		user := engine.EscapeText(d.user)
 		opts.Seat = s.hub.Join(user, addrKey(d.from), time.Now(), func() {
 			if p := prog.Load(); p != nil {
 				s.log.Info("ended by the teacher", "user", user, "from", d.from)
-				p.Send(tui.Closing(endedText))
+				end(endedText)
 			}
 		})
 		defer s.hub.Leave(opts.Seat)
@@ -195,7 +204,7 @@ func (s *Server) runDashboard(d door) {
 		var err error
 		if run, err = s.cfg.NewSession(); err != nil {
 			d.refuse("lnfit: " + err.Error())
-			return
+			return ""
 		}
 		opts.Lesson = s.cfg.Lesson
 	}
@@ -215,26 +224,33 @@ func (s *Server) runDashboard(d door) {
 	prog.Store(p)
 	if !s.register(p, out) {
 		d.refuse(closingText)
-		return
+		return ""
 	}
 	defer s.unregister(p)
 	if s.hub != nil {
 		stop := s.hub.Follow(p.Send)
 		defer stop()
 	}
-	go s.watch(ctx, p, d.win, in)
+	go s.watch(ctx, p, d.win, in, func(text string) { go end(text) })
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		s.log.Warn("session ended with an error", "user", d.user, "error", err)
 	}
 	p.Kill()
-	if s.isClosing() { // the dashboard's alternate screen is gone: the reason stays on the student's terminal
-		out.last(closingText)
+	if r := reason.Load(); r != nil {
+		why = *r
 	}
+	if s.isClosing() {
+		why = closingText
+	}
+	if why != "" {
+		out.last(why)
+	}
+	return why
 }
 
 // watch forwards window changes and ends a session that has been idle, or
 // open, too long, saying why on its screen first.
-func (s *Server) watch(ctx context.Context, p *tea.Program, win *windowSlot, in *activity) {
+func (s *Server) watch(ctx context.Context, p *tea.Program, win *windowSlot, in *activity, end func(string)) {
 	started := time.Now()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -256,10 +272,10 @@ func (s *Server) watch(ctx context.Context, p *tea.Program, win *windowSlot, in 
 		case <-tick.C:
 			switch {
 			case time.Since(in.last()) > s.cfg.IdleTimeout:
-				go p.Send(tui.Closing(fmt.Sprintf("closed after %s without a key", s.cfg.IdleTimeout)))
+				end(fmt.Sprintf("closed after %s without a key", s.cfg.IdleTimeout))
 				return
 			case time.Since(started) > s.cfg.SessionLimit:
-				go p.Send(tui.Closing(fmt.Sprintf("this session's time (%s) is up", s.cfg.SessionLimit)))
+				end(fmt.Sprintf("this session's time (%s) is up", s.cfg.SessionLimit))
 				return
 			}
 		}

@@ -119,7 +119,7 @@ func (d *webDoor) socket(w http.ResponseWriter, r *http.Request) {
 	win := newWindowSlot()
 	go s.webInput(ctx, cancel, c, pw, win)
 	refused := ""
-	s.runDashboard(door{ctx: ctx, user: name, from: from, in: pr, out: &webOut{c: c, ctx: ctx, cancel: cancel},
+	why = s.runDashboard(door{ctx: ctx, user: name, from: from, in: pr, out: &webOut{c: c, ctx: ctx, cancel: cancel},
 		w: j.Cols, h: j.Rows, env: webEnv, win: win, refuse: func(why string) { refused = why }})
 	_ = pr.Close()
 	s.log.Info("disconnected", "user", name, "from", from, "door", "web", "after", time.Since(start).Round(time.Second),
@@ -128,7 +128,10 @@ func (d *webDoor) socket(w http.ResponseWriter, r *http.Request) {
 		_ = c.Close(closeRefused, closeReason(refused))
 		return
 	}
-	_ = c.Close(websocket.StatusNormalClosure, "the session ended")
+	if why == "" {
+		why = "the session ended"
+	}
+	_ = c.Close(websocket.StatusNormalClosure, closeReason(why))
 }
 
 // wrongWebCode counts a wrong class code against the address and makes it
