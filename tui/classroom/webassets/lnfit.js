@@ -3,6 +3,9 @@
 // messages are JSON: {"t":"join",...} first, then {"t":"size",...}.
 (() => {
   'use strict';
+  const violations = []; // what the page's Content-Security-Policy blocked: the browser test wants none
+  document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.lnfit = { term: null, violations };
   const $ = (id) => document.getElementById(id);
   const form = $('join'), status = $('status'), ended = $('ended'), box = $('term');
   const needCode = document.body.dataset.code === 'required';
@@ -25,7 +28,7 @@
     term.onBinary((d) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(Uint8Array.from(d, (c) => c.charCodeAt(0))); });
     term.onResize(({ cols, rows }) => send({ t: 'size', cols, rows }));
     window.addEventListener('resize', () => fit.fit());
-    window.lnfit = { term }; // the browser test reads term.buffer.active
+    window.lnfit.term = term; // the browser test reads term.buffer.active
   }
 
   function join() {
