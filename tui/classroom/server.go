@@ -73,6 +73,7 @@ type Limits struct {
 	AuthTimeout      time.Duration // key exchange → logged in (OpenSSH's LoginGraceTime: a human types the code)
 	SessionWait      time.Duration // logged in → a dashboard runs
 	CloseGrace       time.Duration // a dashboard ended → its connection closed
+	WriteTimeout     time.Duration // the browser door: a frame a tab does not take this long ends its session
 
 	ConnRate          float64 // connections a second from one address, after
 	ConnBurst         int     // a burst
@@ -87,7 +88,7 @@ type Limits struct {
 // DefaultLimits are the limits of `lnfit --serve`.
 func DefaultLimits() Limits {
 	return Limits{MaxWidth: 320, MaxHeight: 100, Env: 16, EnvBytes: 256, RequestBytes: 4096, ChannelsPerConn: 4,
-		HandshakeTimeout: 10 * time.Second, AuthTimeout: 2 * time.Minute, SessionWait: 10 * time.Second, CloseGrace: time.Second,
+		HandshakeTimeout: 10 * time.Second, AuthTimeout: 2 * time.Minute, SessionWait: 10 * time.Second, CloseGrace: time.Second, WriteTimeout: 10 * time.Second,
 		ConnRate: 5, ConnBurst: 20, FailRate: 1.0 / 6, FailBurst: 10, FailDelay: time.Second,
 		HandshakesPerAddr: 64, Handshakes: 512, AddrTable: 4096} // 64: a class behind one NAT typing its code at once
 }
@@ -119,6 +120,7 @@ func (l Limits) withDefaults() Limits {
 	pickD(&l.AuthTimeout, d.AuthTimeout)
 	pickD(&l.SessionWait, d.SessionWait)
 	pickD(&l.CloseGrace, d.CloseGrace)
+	pickD(&l.WriteTimeout, d.WriteTimeout)
 	pickF(&l.ConnRate, d.ConnRate)
 	pick(&l.ConnBurst, d.ConnBurst)
 	pickF(&l.FailRate, d.FailRate)

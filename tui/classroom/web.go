@@ -66,7 +66,7 @@ func (s *Server) newWebDoor() (*webDoor, error) {
 		_ = zw.Close()
 		d.assets[name] = asset{body: b, gz: gz.Bytes(), ctype: types[path[strings.LastIndexByte(path, '.'):]]}
 	}
-	d.http = &http.Server{Handler: d, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 20 * time.Second,
+	d.http = &http.Server{Handler: d, ReadHeaderTimeout: s.cfg.Limits.HandshakeTimeout, ReadTimeout: 20 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 30 * time.Second, MaxHeaderBytes: 8 << 10,
 		ConnState: d.connState, ErrorLog: slog.NewLogLogger(s.log.With("source", "http").Handler(), slog.LevelWarn)}
 	return d, nil

@@ -117,10 +117,12 @@ func (tb *tab) read() {
 				ce.Code = -1 // no close frame: the connection was cut
 			}
 			tb.ended <- ce
-			_ = tb.emu.Close()
+			if tb.emu != nil {
+				_ = tb.emu.Close()
+			}
 			return
 		}
-		if typ == websocket.MessageBinary {
+		if typ == websocket.MessageBinary && tb.emu != nil {
 			tb.frames.Add(1)
 			tb.bytes.Add(int64(len(b)))
 			_, _ = tabEmu{tb}.Write(b)

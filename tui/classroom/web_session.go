@@ -25,9 +25,8 @@ import (
 // messages.
 
 const (
-	webReadLimit    = 8 << 10          // one message: the page sends keys (and pastes) in pieces of 4 kB
-	webWriteTimeout = 10 * time.Second // a tab that does not read its frames this long is closed
-	webNameRunes    = 24
+	webReadLimit = 8 << 10 // one message: the page sends keys (and pastes) in pieces of 4 kB
+	webNameRunes = 24
 )
 
 // Close codes the page reads (4000–4999 are the application's own).
@@ -119,7 +118,7 @@ func (d *webDoor) socket(w http.ResponseWriter, r *http.Request) {
 	win := newWindowSlot()
 	go s.webInput(ctx, cancel, c, pw, win)
 	refused := ""
-	why = s.runDashboard(door{ctx: ctx, user: name, from: from, in: pr, out: &webOut{c: c, ctx: ctx, cancel: cancel},
+	why = s.runDashboard(door{ctx: ctx, user: name, from: from, in: pr, out: &webOut{c: c, ctx: ctx, cancel: cancel, timeout: s.cfg.Limits.WriteTimeout},
 		w: j.Cols, h: j.Rows, env: webEnv, win: win, refuse: func(why string) { refused = why }})
 	_ = pr.Close()
 	s.log.Info("disconnected", "user", name, "from", from, "door", "web", "after", time.Since(start).Round(time.Second),
@@ -178,18 +177,19 @@ func (s *Server) webInput(ctx context.Context, cancel context.CancelFunc, c *web
 }
 
 // webOut writes the dashboard's frames as binary messages; a tab that does
-// not take one within webWriteTimeout ends its session. Like the SSH
+// not take one within Limits.WriteTimeout ends its session. Like the SSH
 // library's emulated terminal it turns \n into \r\n: Bubble Tea draws for a
 // terminal that does (its input is no TTY), and xterm.js does not.
 type webOut struct {
-	c      *websocket.Conn
-	ctx    context.Context
-	cancel context.CancelFunc
-	buf    []byte // reused: sessionOut writes one at a time
+	c       *websocket.Conn
+	ctx     context.Context
+	cancel  context.CancelFunc
+	timeout time.Duration
+	buf     []byte // reused: sessionOut writes one at a time
 }
 
 func (o *webOut) Write(p []byte) (int, error) {
-	ctx, cancel := context.WithTimeout(o.ctx, webWriteTimeout)
+	ctx, cancel := context.WithTimeout(o.ctx, o.timeout)
 	defer cancel()
 	n, msg := len(p), p
 	if bytes.IndexByte(p, '\n') >= 0 {

@@ -18,14 +18,21 @@
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
   }
 
+  // keys sends the terminal's input in pieces of 4 kB: the server takes a
+  // message of at most 8 kB, and a paste can be longer.
+  function keys(b) {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    for (let i = 0; i < b.length; i += 4096) ws.send(b.subarray(i, i + 4096));
+  }
+
   function makeTerm() {
     term = new Terminal({ fontSize: window.innerWidth < 700 ? 11 : 14, scrollback: 0, cursorBlink: false,
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace' });
     fit = new FitAddon.FitAddon();
     term.loadAddon(fit);
     term.open(box);
-    term.onData((d) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(enc.encode(d)); });
-    term.onBinary((d) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(Uint8Array.from(d, (c) => c.charCodeAt(0))); });
+    term.onData((d) => keys(enc.encode(d)));
+    term.onBinary((d) => keys(Uint8Array.from(d, (c) => c.charCodeAt(0))));
     term.onResize(({ cols, rows }) => send({ t: 'size', cols, rows }));
     window.addEventListener('resize', () => fit.fit());
     window.lnfit.term = term; // the browser test reads term.buffer.active
