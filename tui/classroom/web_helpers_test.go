@@ -122,10 +122,12 @@ func (tb *tab) read() {
 			}
 			return
 		}
-		if typ == websocket.MessageBinary && tb.emu != nil {
+		if typ == websocket.MessageBinary {
 			tb.frames.Add(1)
 			tb.bytes.Add(int64(len(b)))
-			_, _ = tabEmu{tb}.Write(b)
+			if tb.emu != nil {
+				_, _ = tabEmu{tb}.Write(b)
+			}
 		}
 	}
 }
