@@ -303,5 +303,8 @@ func (m Model) classFooter(w int) string {
 	if f.code != "" {
 		s += " · class code " + f.code
 	}
-	return m.st.Dim.Render(cut(s+" · k: the class", w))
+	if tail := " · k: the class"; ansi.StringWidth(s+tail) <= w { // the lines to give first: the hint goes when both doors fill the width
+		s += tail
+	}
+	return m.st.Dim.Render(cut(s, w))
 }
