@@ -48,10 +48,17 @@ type webDoor struct {
 func (s *Server) newWebDoor() (*webDoor, error) {
 	d := &webDoor{s: s, assets: map[string]asset{}, perAddr: map[string]int{}, conns: map[net.Conn]string{}}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
+	// The page's words say what this class is: a code or none, the
+	// teacher's run or one's own.
 	code := ""
 	if s.cfg.ClassCode != "" {
 		code = "required"
 	}
+	what, who := "A run of your own, in this tab.", "your teacher's log shows it"
+	if s.hub != nil {
+		what, who = "Your teacher's run, live in this tab; f makes a copy of your own.", "your teacher's class list shows it"
+	}
+	fill := strings.NewReplacer("{{CODE}}", code, "{{WHAT}}", what, "{{WHO}}", who)
 	types := map[string]string{".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 	for name, path := range map[string]string{"/": "index.html", "/lnfit.css": "lnfit.css", "/lnfit.js": "lnfit.js",
 		"/xterm.js": "xterm.js", "/xterm.css": "xterm.css", "/addon-fit.js": "addon-fit.js"} {
@@ -59,7 +66,9 @@ func (s *Server) newWebDoor() (*webDoor, error) {
 		if err != nil {
 			return nil, err
 		}
-		b = bytes.ReplaceAll(b, []byte("{{CODE}}"), []byte(code))
+		if path == "index.html" {
+			b = []byte(fill.Replace(string(b)))
+		}
 		var gz bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 		_, _ = zw.Write(b)

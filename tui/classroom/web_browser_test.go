@@ -99,10 +99,11 @@ func evaluate[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-// header is the dashboard's first line.
+// header is the dashboard's header: its first three lines (a narrow
+// window wraps it).
 func header(s string) string {
-	h, _, _ := strings.Cut(s, "\n")
-	return h
+	lines := strings.SplitN(s, "\n", 4)
+	return strings.Join(lines[:min(3, len(lines))], "\n")
 }
 
 func hasText(what string) func(string) bool {
@@ -151,6 +152,14 @@ func TestBrowserFollowsAndForks(t *testing.T) {
 	pressIn(t, ctx, "F")
 	waitTerm(t, ctx, "following again", func(s string) bool {
 		return strings.Contains(header(s), "following the teacher")
+	})
+
+	// A phone held upright (390×700 CSS pixels): the font shrinks until the
+	// dashboard's 60 columns fit, and the dashboard is drawn, not its "too
+	// small" note.
+	do(t, ctx, "a phone's window", chromedp.EmulateViewport(390, 700))
+	waitTerm(t, ctx, "the dashboard on a phone", func(s string) bool {
+		return evaluate[int](t, ctx, `window.lnfit.term.cols`) >= 60 && strings.Contains(header(s), "following the teacher")
 	})
 }
 

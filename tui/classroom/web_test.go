@@ -16,6 +16,13 @@ func TestWebServesOnlyThePage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, `<script src="/xterm.js">`) || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
 		t.Fatalf("/: %s %q\n%s", resp.Status, resp.Header, body)
 	}
+	if !strings.Contains(body, "A run of your own") || !strings.Contains(body, `data-code=""`) || strings.Contains(body, "{{") {
+		t.Fatalf("the page does not say what an open class of own runs is:\n%s", body)
+	}
+	_, web2 := startWebClass(t, Config{Broadcast: true, ClassCode: "owl"})
+	if _, body := get(t, web2, "/", nil); !strings.Contains(body, "Your teacher's run, live") || !strings.Contains(body, `data-code="required"`) {
+		t.Fatalf("the page does not say what a broadcast with a code is:\n%s", body)
+	}
 	for _, path := range []string{"/xterm.js", "/addon-fit.js", "/xterm.css", "/lnfit.js", "/lnfit.css"} {
 		if resp, body := get(t, web, path, nil); resp.StatusCode != 200 || len(body) < 100 {
 			t.Fatalf("%s: %s, %d bytes", path, resp.Status, len(body))

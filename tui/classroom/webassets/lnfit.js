@@ -25,8 +25,20 @@
     for (let i = 0; i < b.length; i += 4096) ws.send(b.subarray(i, i + 4096));
   }
 
+  // fitTerm fills the window with the terminal, at a font small enough for
+  // the dashboard's 60 columns where it can be (a phone held upright).
+  function fitTerm() {
+    let size = 14;
+    term.options.fontSize = size;
+    fit.fit();
+    while (term.cols < 62 && size > 7) {
+      term.options.fontSize = --size;
+      fit.fit();
+    }
+  }
+
   function makeTerm() {
-    term = new Terminal({ fontSize: window.innerWidth < 700 ? 11 : 14, scrollback: 0, cursorBlink: false,
+    term = new Terminal({ fontSize: 14, scrollback: 0, cursorBlink: false,
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace' });
     fit = new FitAddon.FitAddon();
     term.loadAddon(fit);
@@ -34,7 +46,7 @@
     term.onData((d) => keys(enc.encode(d)));
     term.onBinary((d) => keys(Uint8Array.from(d, (c) => c.charCodeAt(0))));
     term.onResize(({ cols, rows }) => send({ t: 'size', cols, rows }));
-    window.addEventListener('resize', () => fit.fit());
+    window.addEventListener('resize', fitTerm);
     window.lnfit.term = term; // the browser test reads term.buffer.active
   }
 
@@ -42,7 +54,7 @@
     form.hidden = true; ended.hidden = true; box.hidden = false; status.textContent = '';
     if (!term) makeTerm();
     term.reset();
-    fit.fit();
+    fitTerm();
     const name = $('name').value.trim(), code = $('code').value;
     ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
     ws.binaryType = 'arraybuffer';
