@@ -141,7 +141,9 @@ func TestWebSlowlorisIsBounded(t *testing.T) {
 		}()
 	}
 	eventually(t, fmt.Sprintf("%d of %d half-sent requests closed at once", n-per, n), func() bool { return closed.Load() == n-per })
+	c.mu.Lock()
 	d := c.webs[0]
+	c.mu.Unlock()
 	d.mu.Lock()
 	held := len(d.conns)
 	d.mu.Unlock()
