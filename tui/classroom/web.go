@@ -27,6 +27,11 @@ var webFiles embed.FS
 // socketPath is the WebSocket's path.
 const socketPath = "/ws"
 
+// webSendBuffer is a connection's kernel send buffer: a few whole frames at
+// 320×100 (so a tab that does not read is found within WriteTimeout of its
+// last frame taken), instead of the kernel's autotuned megabytes.
+const webSendBuffer = 256 << 10
+
 type asset struct {
 	body, gz []byte
 	ctype    string
@@ -130,6 +135,9 @@ func (d *webDoor) connState(c net.Conn, state http.ConnState) {
 		}
 		d.perAddr[key]++
 		d.conns[c] = key
+		if tc, ok := c.(*net.TCPConn); ok { // a tab that stops reading holds this much of the kernel's memory, not megabytes
+			_ = tc.SetWriteBuffer(webSendBuffer)
+		}
 	case http.StateHijacked, http.StateClosed:
 		key, ok := d.conns[c]
 		if !ok {

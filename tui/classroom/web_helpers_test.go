@@ -116,10 +116,7 @@ func (tb *tab) read() {
 			if !errors.As(err, &ce) {
 				ce.Code = -1 // no close frame: the connection was cut
 			}
-			tb.ended <- ce
-			if tb.emu != nil {
-				_ = tb.emu.Close()
-			}
+			tb.ended <- ce // (the emulator is left open: x/vt's Close races its Read)
 			return
 		}
 		if typ == websocket.MessageBinary {

@@ -72,8 +72,9 @@ func (d *webDoor) socket(w http.ResponseWriter, r *http.Request) {
 	_ = rc.SetWriteDeadline(time.Time{})
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
-		s.log.Warn("web socket refused", "from", from, "why", err.Error())
-		return // Accept answered (403 for another site's page)
+		s.refusals.Add(1)
+		s.logRefusal(key, "web socket: "+err.Error()) // at most a line a second, as for SSH
+		return                                        // Accept answered (403 for another site's page)
 	}
 	defer c.CloseNow()
 	defer func() {
