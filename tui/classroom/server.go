@@ -220,8 +220,10 @@ func New(cfg Config) (*Server, error) {
 	opts := []ssh.Option{ssh.EmulatePty(),
 		wish.WithMaxTimeout(cfg.SessionLimit + time.Minute), // backstops: sessions are told and closed before
 		wish.WithIdleTimeout(cfg.IdleTimeout + time.Minute)}
-	if cfg.HostKeyPath != "" { // none: the browser door only (Serve refuses)
+	if cfg.HostKeyPath != "" {
 		opts = append(opts, wish.WithHostKeyPath(cfg.HostKeyPath))
+	} else { // the browser door only (Serve refuses)
+		opts = append(opts, memoryHostKey)
 	}
 	srv, err := wish.NewServer(opts...)
 	if err != nil {

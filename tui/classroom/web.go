@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"embed"
 	"errors"
 	"log/slog"
@@ -12,6 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // The browser door (`lnfit --web ADDR`): one page that runs xterm.js over a
@@ -183,4 +188,19 @@ func (d *webDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = a.gz
 	}
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// memoryHostKey gives a server without a host key path one in memory: the
+// browser door alone needs none, and wish would write ./id_ed25519.
+func memoryHostKey(srv *ssh.Server) error {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	signer, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		return err
+	}
+	srv.AddHostKey(signer)
+	return nil
 }
