@@ -22,7 +22,7 @@ func TestEveryRuleIsEnforced(t *testing.T) {
 		"json": {"--json"}, "until": {"--until", "1e-3"}, "steps": {"--steps", "5"}, "headless": {"--headless"},
 		"broadcast": {"--broadcast"}, "max-sessions": {"--max-sessions", "3"}, "idle-timeout": {"--idle-timeout", "5m"},
 		"max-session": {"--max-session", "1h"}, "class-code": {"--class-code", "x"}, "authorized-keys": {"--authorized-keys", "k"},
-		"host-key": {"--host-key", "h"}, "serve": {"--serve", ":0"}, "seeds": {"--seeds", "2"},
+		"host-key": {"--host-key", "h"}, "serve": {"--serve", ":0"}, "web": {"--web", ":0"}, "seeds": {"--seeds", "2"},
 		"map": {"--map", "lr=1e-3:1e-2:2,batch=1:50:2"}, "lesson": {"--lesson", "activations"},
 		"compare": {"--compare", "sgd,adam"}, "save": {"--save", "x.json"}, "classroom": {"--classroom"},
 		"challenge": {"--challenge", "mse<1e-3"}, "init": {"--init", "normal"}, "init-scale": {"--init-scale", "2"},

@@ -70,12 +70,13 @@ func (e exportOptions) check(o *options) error {
 		return usagef("--record records the dashboard; --headless has no screen to record")
 	}
 	given := e.given()
-	if o.serve != "" && o.broadcast && len(given) == 1 && given[0] == "record" {
+	served := o.serve != "" || o.web != ""
+	if served && o.broadcast && len(given) == 1 && given[0] == "record" {
 		return nil // the teacher's dashboard is this terminal: it can be recorded
 	}
-	if len(given) > 0 && (o.serve != "" || o.mapAxes != "") {
+	if len(given) > 0 && (served || o.mapAxes != "") {
 		cmd := "--serve"
-		if o.serve == "" {
+		if !served {
 			cmd = "--map"
 		}
 		return usagef("--%s goes with a run (headless or the dashboard), not %s", given[0], cmd)

@@ -38,6 +38,7 @@ type options struct {
 
 	// The SSH classroom (serve.go).
 	serve, classCode          string
+	web                       string // the browser door's address (--web)
 	authorizedKeys, hostKey   string
 	broadcast                 bool
 	maxSessions               int
@@ -117,19 +118,23 @@ func newFlagSet(o *options) *flag.FlagSet {
 		o.seeds = int(n)
 		return nil
 	})
-	fs.Func("serve", "serve the dashboard over SSH on ADDR (e.g. 127.0.0.1:2323, or :2323 for a classroom network)", func(v string) error {
-		if v == "" {
-			return errNoValue
-		}
-		if _, _, err := net.SplitHostPort(v); err != nil {
-			if _, err := strconv.ParseUint(v, 10, 16); err == nil { // a bare port
-				return fmt.Errorf("want HOST:PORT or :PORT; did you mean :%s?", v)
+	addr := func(p *string, name, usage, eg string) {
+		fs.Func(name, usage, func(v string) error {
+			if v == "" {
+				return errNoValue
 			}
-			return fmt.Errorf("want HOST:PORT or :PORT, e.g. 127.0.0.1:2323 or :2323")
-		}
-		o.serve = v
-		return nil
-	})
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				if _, err := strconv.ParseUint(v, 10, 16); err == nil { // a bare port
+					return fmt.Errorf("want HOST:PORT or :PORT; did you mean :%s?", v)
+				}
+				return fmt.Errorf("want HOST:PORT or :PORT, e.g. %s", eg)
+			}
+			*p = v
+			return nil
+		})
+	}
+	addr(&o.serve, "serve", "serve the dashboard over SSH on ADDR (e.g. 127.0.0.1:2323, or :2323 for a classroom network)", "127.0.0.1:2323 or :2323")
+	addr(&o.web, "web", "serve the dashboard to browsers on ADDR (e.g. :8080), beside --serve or alone", "127.0.0.1:8080 or :8080")
 	fs.BoolVar(&o.broadcast, "broadcast", false, "serve: this terminal is the teacher's dashboard; students follow it (f forks a copy)")
 	o.maxSessions = defaultMaxSessions()
 	fs.Func("max-sessions", fmt.Sprintf("serve: at most N sessions at once (default %d here)", o.maxSessions), func(v string) error {

@@ -104,7 +104,7 @@ func runCommand(ctx context.Context, args []string, env environment) error {
 		return err
 	}
 	switch {
-	case o.serve != "":
+	case o.serve != "" || o.web != "":
 		return serveCommand(ctx, st, o, env)
 	case o.mapAxes != "":
 		return mapCommand(ctx, st, o, env)

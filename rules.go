@@ -24,10 +24,12 @@ var rules = func() []rule {
 		r = append(r, rule{flag: f, needs: []string{"headless"}, msg: "--json, --until and --steps go with --headless"})
 	}
 	for _, f := range serveOnly {
-		r = append(r, rule{flag: f, needs: []string{"serve"}, msg: "--{flag} goes with --serve ADDR"})
+		r = append(r, rule{flag: f, needs: []string{"serve", "web"}, msg: "--{flag} goes with --serve ADDR or --web ADDR"})
 	}
 	return append(r,
 		rule{flag: "serve", excludes: []string{"headless"}, msg: "--serve and --headless: a server draws dashboards; give one"},
+		rule{flag: "web", excludes: []string{"headless"}, msg: "--web and --headless: a server draws dashboards; give one"},
+		rule{flag: "web", excludes: []string{"authorized-keys"}, msg: "--web and --authorized-keys: a browser has no SSH key; give --class-code WORD for both doors"},
 		rule{flag: "challenge", needs: []string{"broadcast"}, msg: "--challenge is raced by forks of the teacher's run: it goes with --broadcast"},
 		rule{flag: "seeds", needs: []string{"map"}, msg: "--seeds goes with --map"},
 		rule{flag: "map", needs: []string{"headless"}, msg: "--map goes with --headless (in the dashboard, m opens the map)"},

@@ -35,10 +35,13 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 		fmt.Fprintln(env.stderr, "lnfit: --broadcast: this terminal is the teacher's dashboard, and stdout is not a terminal")
 		return exitUsage
 	}
-	keyPath, err := hostKeyPath(o.hostKey)
-	if err != nil {
-		fmt.Fprintf(env.stderr, "lnfit: --host-key: %v\n", err)
-		return exitUsage
+	keyPath := "" // the browser door alone needs no host key
+	if o.serve != "" {
+		var err error
+		if keyPath, err = hostKeyPath(o.hostKey); err != nil {
+			fmt.Fprintf(env.stderr, "lnfit: --host-key: %v\n", err)
+			return exitUsage
+		}
 	}
 	var logOut io.Writer = env.stderr
 	var held *heldLog
@@ -58,25 +61,31 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 	for _, skipped := range cls.Skipped() {
 		fmt.Fprintf(env.stderr, "lnfit: --authorized-keys %s: %s\n", engine.EscapeText(o.authorizedKeys), skipped)
 	}
-	ln, err := net.Listen("tcp", o.serve)
+	doors, lines, err := listenDoors(o)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "lnfit: --serve %s: %v\n", engine.EscapeText(o.serve), err)
+		fmt.Fprintf(env.stderr, "lnfit: %v\n", err)
 		return exitUsage
 	}
-	host, port, _ := net.SplitHostPort(ln.Addr().String())
-	if host == "::" || host == "0.0.0.0" || host == "" {
-		host = "THIS-MACHINE"
-	}
 	lim := cls.Limits()
-	fmt.Fprintf(env.stdout, "lnfit classroom on %s (%s)\n", ln.Addr(), map[bool]string{true: "broadcast: students follow this terminal's run", false: "every student gets a run of their own"}[o.broadcast])
-	fmt.Fprintf(env.stdout, "host key %s (%s)\n", cls.Fingerprint(), keyPath)
-	fmt.Fprintf(env.stdout, "students: ssh -p %s %s\n", port, host)
+	fmt.Fprintf(env.stdout, "lnfit classroom on %s (%s)\n", doors[0].ln.Addr(), map[bool]string{true: "broadcast: students follow this terminal's run", false: "every student gets a run of their own"}[o.broadcast])
+	if o.serve != "" {
+		fmt.Fprintf(env.stdout, "host key %s (%s)\n", cls.Fingerprint(), keyPath)
+	}
+	for _, d := range doors {
+		fmt.Fprintf(env.stdout, "students: %s\n", d.line)
+	}
 	fmt.Fprintf(env.stdout, "access: %s\n", cls.Access())
 	fmt.Fprintf(env.stdout, "at most %d sessions, %s without a key, %s in all, terminals drawn at most %d×%d; Ctrl-C closes the class\n",
 		o.maxSessions, o.idleTimeout, o.sessionLimit, lim.MaxWidth, lim.MaxHeight)
 
-	served := make(chan error, 1)
-	go func() { served <- cls.Serve(ln) }()
+	served := make(chan error, len(doors))
+	for _, d := range doors {
+		serveOn := cls.Serve
+		if d.web {
+			serveOn = cls.ServeWeb
+		}
+		go func() { served <- serveOn(d.ln) }()
+	}
 
 	code := exitOK
 	if o.broadcast {
@@ -101,7 +110,7 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 				}
 			}
 			teacher := tui.Options{Lesson: st.lesson, Classroom: o.classroom, SavePath: o.save, Hub: cls.Hub(), Pool: cls.Pool(), Maps: cls.Maps(),
-				Address: fmt.Sprintf("ssh -p %s %s", port, host), ClassCode: o.classCode} // the footer: what to give the students
+				Address: strings.Join(lines, " · "), ClassCode: o.classCode} // the footer: what to give the students
 			if recCode != exitOK {
 				code = recCode
 			} else if err := dash(ctx, s, teacher); err != nil {
@@ -117,7 +126,7 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 		case <-ctx.Done():
 		case err := <-served:
 			if err != nil && !errors.Is(err, classroom.ErrClosed) {
-				fmt.Fprintf(env.stderr, "lnfit: --serve: %v\n", err)
+				fmt.Fprintf(env.stderr, "lnfit: serving: %v\n", err)
 				code = exitFailure
 			}
 		}
@@ -127,6 +136,44 @@ func serve(ctx context.Context, st start, o *options, env environment) int {
 		held.flush(env.stderr)
 	}
 	return code
+}
+
+// door is one listening door: the SSH one (--serve) and the browser one (--web).
+type door struct {
+	ln   net.Listener
+	web  bool
+	line string // what to give the students
+}
+
+// listenDoors listens on --serve and --web; lines are the doors' lines for
+// the teacher's footer.
+func listenDoors(o *options) (doors []door, lines []string, err error) {
+	for _, d := range []struct {
+		flag, addr string
+		web        bool
+	}{{"serve", o.serve, false}, {"web", o.web, true}} {
+		if d.addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", d.addr)
+		if err != nil {
+			for _, open := range doors {
+				_ = open.ln.Close()
+			}
+			return nil, nil, fmt.Errorf("--%s %s: %v", d.flag, engine.EscapeText(d.addr), err)
+		}
+		host, port, _ := net.SplitHostPort(ln.Addr().String())
+		if host == "::" || host == "0.0.0.0" || host == "" {
+			host = "THIS-MACHINE"
+		}
+		line := fmt.Sprintf("ssh -p %s %s", port, host)
+		if d.web {
+			line = "http://" + net.JoinHostPort(host, port)
+		}
+		doors = append(doors, door{ln: ln, web: d.web, line: line})
+		lines = append(lines, line)
+	}
+	return doors, lines, nil
 }
 
 // hostKeyPath is --host-key, or lnfit/host_ed25519 in the user's config

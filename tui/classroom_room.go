@@ -321,8 +321,9 @@ func (m *Model) quitKey(key string) tea.Cmd {
 	return nil
 }
 
-// classFooter is the teacher's line with what to give the students: as
-// many of its parts as fit, whole (the ssh line first).
+// classFooter is the teacher's lines with what to give the students: the
+// doors (ssh, the web address) and the class code, each part whole, on a
+// second line where one is too narrow; the k hint only where it fits.
 func (m Model) classFooter(w int) string {
 	f := &m.frame
 	if f.role == roleFollower || f.role == roleFork {
@@ -331,20 +332,35 @@ func (m Model) classFooter(w int) string {
 	if f.role != roleTeacher || f.address == "" {
 		return ""
 	}
-	parts := []string{"students: " + f.address}
+	doors := strings.Split(f.address, " · ") // serve.go joins the doors' lines so
+	parts := append([]string{"students: " + doors[0]}, doors[1:]...)
 	if f.code != "" {
 		parts = append(parts, "class code "+f.code)
 	}
-	s := ""
-	for _, p := range append(parts, "k: the class") {
-		next := s + " · " + p
-		if s == "" {
-			next = " " + p
+	lines := fillParts(parts, w, 2)
+	if last := len(lines) - 1; ansi.StringWidth(lines[last]+" · k: the class") <= w {
+		lines[last] += " · k: the class"
+	}
+	for i, l := range lines {
+		lines[i] = m.st.Dim.Render(ansi.Truncate(l, max(w, 0), "…"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fillParts sets parts on at most n lines of width w, " · " between them,
+// each whole where it fits (a part wider than a line is cut by the caller);
+// parts that find no line are left out.
+func fillParts(parts []string, w, n int) []string {
+	var lines []string
+	for _, p := range parts {
+		if last := len(lines) - 1; last >= 0 && ansi.StringWidth(lines[last]+" · "+p) <= w {
+			lines[last] += " · " + p
+			continue
 		}
-		if s != "" && ansi.StringWidth(next) > w {
+		if len(lines) == n {
 			break
 		}
-		s = next
+		lines = append(lines, " "+p)
 	}
-	return m.st.Dim.Render(ansi.Truncate(s, max(w, 0), "…"))
+	return lines
 }

@@ -211,8 +211,8 @@ func TestClassFooterFits(t *testing.T) {
 	for w, want := range map[int]string{
 		80: " students: ssh -p 2323 THIS-MACHINE · class code owl · k: the class",
 		60: " students: ssh -p 2323 THIS-MACHINE · class code owl",
-		40: " students: ssh -p 2323 THIS-MACHINE",
-		20: " students: ssh -p 2…",
+		40: " students: ssh -p 2323 THIS-MACHINE\n class code owl · k: the class",
+		20: " students: ssh -p 2…\n class code owl",
 	} {
 		m := teacherWith(t, hub)
 		if got := m.classFooter(w); got != want {

@@ -71,7 +71,7 @@ func (m Model) layout() layout {
 	used := lipgloss.Height(header) + lipgloss.Height(status) + 1
 	if ft := m.classFooter(w); ft != "" { // the teacher's ssh line, under the keys
 		keyLine += "\n" + ft
-		used++
+		used += lipgloss.Height(ft)
 	}
 	if diag != "" {
 		used += lipgloss.Height(diag)

@@ -110,17 +110,27 @@ func (s *Server) guard(next ssh.Handler) ssh.Handler {
 				return
 			}
 		}
-		if n := s.sessions.Add(1); n > int64(s.cfg.MaxSessions) {
-			s.sessions.Add(-1)
-			wish.Fatalln(sess, fmt.Sprintf("the class is full (%d sessions): try again in a minute", s.cfg.MaxSessions))
+		leave, full := s.takeSeat()
+		if full != "" {
+			wish.Fatalln(sess, full)
 			return
 		}
-		defer s.sessions.Add(-1)
+		defer leave()
 		if st != nil {
 			st.conn.setPhase(time.Time{}) // a dashboard runs: only its own limits now
 		}
 		next(sess)
 	}
+}
+
+// takeSeat counts a dashboard against MaxSessions, whichever door it came
+// by; full is why not when the class is full. leave gives the seat back.
+func (s *Server) takeSeat() (leave func(), full string) {
+	if n := s.sessions.Add(1); n > int64(s.cfg.MaxSessions) {
+		s.sessions.Add(-1)
+		return nil, fmt.Sprintf("the class is full (%d sessions): try again in a minute", s.cfg.MaxSessions)
+	}
+	return func() { s.sessions.Add(-1) }, ""
 }
 
 // dashboard runs a student's dashboard on the session's terminal.
@@ -132,85 +142,119 @@ func (s *Server) dashboard(next ssh.Handler) ssh.Handler {
 		}
 		st := stateOf(sess.Context())
 		pty, _, _ := sess.Pty()
-		w, h := s.cfg.Limits.clamp(pty.Window.Width, pty.Window.Height) // before any buffer is made
-		env := append(sess.Environ(), "TERM="+pty.Term)
-		opts := tui.Options{Classroom: s.cfg.Classroom, Profile: colorprofile.Env(env), Pool: s.pool, FrameTime: studentFrame,
-			Remote: true, Maps: s.maps}
-		var run *engine.Session
-		var prog atomic.Pointer[tea.Program]
-		var ended atomic.Bool // the teacher ended this session (X in the class room)
-		if s.hub != nil {
-			// A seat in the teacher's class room: who, from where, and how the teacher ends it.
-			user := engine.EscapeText(sess.User())
-			if typed, ok := sess.Context().Value(typedName{}).(string); ok {
-				user = typed // the name typed after the class code (auth.go)
-			}
-			opts.Seat = s.hub.Join(user, addrKey(sess.RemoteAddr().String()), time.Now(), func() {
-				if p := prog.Load(); p != nil {
-					ended.Store(true)
-					s.log.Info("ended by the teacher", "user", user, "from", sess.RemoteAddr().String())
-					p.Send(tui.Closing(endedText))
-				}
-			})
-			defer s.hub.Leave(opts.Seat)
-			opts.Hub, opts.Follow = s.hub, true
-			tr, _ := engine.New(engine.DefaultConfig()) // a placeholder until the student forks
-			run = engine.NewSession(tr, "following")
-		} else {
-			var err error
-			if run, err = s.cfg.NewSession(); err != nil {
-				wish.Fatalln(sess, "lnfit: "+err.Error())
-				return
-			}
-			opts.Lesson = s.cfg.Lesson
-		}
-		ctx, cancel := context.WithCancel(sess.Context())
-		defer cancel()
-		in := &activity{r: sess}
-		in.touch()
-		out := &sessionOut{w: sess}
-		var model tea.Model = tui.New(run, opts)
-		if hooks != nil && hooks.wrapModel != nil {
-			model = hooks.wrapModel(model)
-		}
-		p := tea.NewProgram(model,
-			tea.WithInput(tui.Gate(in)), tea.WithFilter(tui.Filter), tea.WithOutput(out), tea.WithContext(ctx),
-			tea.WithEnvironment(env), tea.WithColorProfile(opts.Profile),
-			tea.WithWindowSize(w, h), tea.WithFPS(20), tea.WithoutSignalHandler())
-		prog.Store(p)
-		if !s.register(p, out) {
-			wish.Fatalln(sess, closingText)
-			return
-		}
-		defer s.unregister(p)
-		if s.hub != nil {
-			stop := s.hub.Follow(p.Send)
-			defer stop()
-		}
 		var win *windowSlot
 		if st != nil {
 			st.mu.Lock()
 			win = st.win
 			st.mu.Unlock()
 		}
-		go s.watch(ctx, p, win, in)
-		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-			s.log.Warn("session ended with an error", "user", sess.User(), "error", err)
+		user := sess.User()
+		if typed, ok := sess.Context().Value(typedName{}).(string); ok {
+			user = typed // the name typed after the class code (auth.go)
 		}
-		p.Kill()
-		switch { // the dashboard's alternate screen is gone: the reason stays on the student's terminal
-		case s.isClosing():
-			out.last(closingText)
-		case ended.Load():
-			out.last(endedText)
-		}
+		s.runDashboard(door{ctx: sess.Context(), user: user, from: sess.RemoteAddr().String(), in: sess, out: sess,
+			w: pty.Window.Width, h: pty.Window.Height, env: append(sess.Environ(), "TERM="+pty.Term), win: win,
+			refuse: func(why string) { wish.Fatalln(sess, why) }})
 		next(sess)
 	}
 }
 
+// door is how a session reached the class (an SSH channel, a browser's
+// WebSocket): its terminal, its size and window changes, who and from where.
+// Both doors run the same dashboard through runDashboard.
+type door struct {
+	ctx        context.Context
+	user, from string // from: the remote address
+	in         io.Reader
+	out        io.Writer
+	w, h       int // the terminal's size as the client gave it
+	env        []string
+	win        *windowSlot  // nil: the size never changes
+	refuse     func(string) // says why there is no dashboard, on the client's terminal
+}
+
+// runDashboard runs a student's dashboard on d's terminal until it quits,
+// the teacher or a limit ends it, or the class closes; why is the reason
+// the server ended it ("" when the student quit), which it leaves written
+// on the terminal once the dashboard's alternate screen is gone.
+func (s *Server) runDashboard(d door) (why string) {
+	hooks := s.hooks.Load()
+	w, h := s.cfg.Limits.clamp(d.w, d.h) // before any buffer is made
+	opts := tui.Options{Classroom: s.cfg.Classroom, Profile: colorprofile.Env(d.env), Pool: s.pool, FrameTime: studentFrame,
+		Remote: true, Maps: s.maps}
+	var run *engine.Session
+	var prog atomic.Pointer[tea.Program]
+	var reason atomic.Pointer[string]
+	end := func(text string) { // the dashboard shows text, then quits
+		if p := prog.Load(); p != nil {
+			reason.Store(&text)
+			p.Send(tui.Closing(text))
+		}
+	}
+	if s.hub != nil {
+		// A seat in the teacher's class room: who, from where, and how the teacher ends it.
+		user := engine.EscapeText(d.user)
+		opts.Seat = s.hub.Join(user, addrKey(d.from), time.Now(), func() {
+			if p := prog.Load(); p != nil {
+				s.log.Info("ended by the teacher", "user", user, "from", d.from)
+				end(endedText)
+			}
+		})
+		defer s.hub.Leave(opts.Seat)
+		opts.Hub, opts.Follow = s.hub, true
+		tr, _ := engine.New(engine.DefaultConfig()) // a placeholder until the student forks
+		run = engine.NewSession(tr, "following")
+	} else {
+		var err error
+		if run, err = s.cfg.NewSession(); err != nil {
+			d.refuse("lnfit: " + err.Error())
+			return ""
+		}
+		opts.Lesson = s.cfg.Lesson
+	}
+	ctx, cancel := context.WithCancel(d.ctx)
+	defer cancel()
+	in := &activity{r: d.in}
+	in.touch()
+	out := &sessionOut{w: d.out}
+	var model tea.Model = tui.New(run, opts)
+	if hooks != nil && hooks.wrapModel != nil {
+		model = hooks.wrapModel(model)
+	}
+	p := tea.NewProgram(model,
+		tea.WithInput(tui.Gate(in)), tea.WithFilter(tui.Filter), tea.WithOutput(out), tea.WithContext(ctx),
+		tea.WithEnvironment(d.env), tea.WithColorProfile(opts.Profile),
+		tea.WithWindowSize(w, h), tea.WithFPS(20), tea.WithoutSignalHandler())
+	prog.Store(p)
+	if !s.register(p, out) {
+		d.refuse(closingText)
+		return ""
+	}
+	defer s.unregister(p)
+	if s.hub != nil {
+		stop := s.hub.Follow(p.Send)
+		defer stop()
+	}
+	go s.watch(ctx, p, d.win, in, func(text string) { go end(text) })
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		s.log.Warn("session ended with an error", "user", d.user, "error", err)
+	}
+	p.Kill()
+	if r := reason.Load(); r != nil {
+		why = *r
+	}
+	if s.isClosing() {
+		why = closingText
+	}
+	if why != "" {
+		out.last(why)
+	}
+	return why
+}
+
 // watch forwards window changes and ends a session that has been idle, or
 // open, too long, saying why on its screen first.
-func (s *Server) watch(ctx context.Context, p *tea.Program, win *windowSlot, in *activity) {
+func (s *Server) watch(ctx context.Context, p *tea.Program, win *windowSlot, in *activity, end func(string)) {
 	started := time.Now()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -232,10 +276,10 @@ func (s *Server) watch(ctx context.Context, p *tea.Program, win *windowSlot, in 
 		case <-tick.C:
 			switch {
 			case time.Since(in.last()) > s.cfg.IdleTimeout:
-				go p.Send(tui.Closing(fmt.Sprintf("closed after %s without a key", s.cfg.IdleTimeout)))
+				end(fmt.Sprintf("closed after %s without a key", s.cfg.IdleTimeout))
 				return
 			case time.Since(started) > s.cfg.SessionLimit:
-				go p.Send(tui.Closing(fmt.Sprintf("this session's time (%s) is up", s.cfg.SessionLimit)))
+				end(fmt.Sprintf("this session's time (%s) is up", s.cfg.SessionLimit))
 				return
 			}
 		}

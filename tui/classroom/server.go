@@ -38,7 +38,7 @@ var ErrClosed = ssh.ErrServerClosed
 
 // Config is a classroom's setup.
 type Config struct {
-	HostKeyPath string // made (ed25519, 0600) if it does not exist
+	HostKeyPath string // made (ed25519, 0600) if it does not exist; "": the browser door only
 
 	// NewSession is a student's own run (not used in broadcast).
 	NewSession func() (*engine.Session, error)
@@ -73,6 +73,7 @@ type Limits struct {
 	AuthTimeout      time.Duration // key exchange → logged in (OpenSSH's LoginGraceTime: a human types the code)
 	SessionWait      time.Duration // logged in → a dashboard runs
 	CloseGrace       time.Duration // a dashboard ended → its connection closed
+	WriteTimeout     time.Duration // the browser door: a frame a tab does not take this long ends its session
 
 	ConnRate          float64 // connections a second from one address, after
 	ConnBurst         int     // a burst
@@ -87,7 +88,7 @@ type Limits struct {
 // DefaultLimits are the limits of `lnfit --serve`.
 func DefaultLimits() Limits {
 	return Limits{MaxWidth: 320, MaxHeight: 100, Env: 16, EnvBytes: 256, RequestBytes: 4096, ChannelsPerConn: 4,
-		HandshakeTimeout: 10 * time.Second, AuthTimeout: 2 * time.Minute, SessionWait: 10 * time.Second, CloseGrace: time.Second,
+		HandshakeTimeout: 10 * time.Second, AuthTimeout: 2 * time.Minute, SessionWait: 10 * time.Second, CloseGrace: time.Second, WriteTimeout: 10 * time.Second,
 		ConnRate: 5, ConnBurst: 20, FailRate: 1.0 / 6, FailBurst: 10, FailDelay: time.Second,
 		HandshakesPerAddr: 64, Handshakes: 512, AddrTable: 4096} // 64: a class behind one NAT typing its code at once
 }
@@ -119,6 +120,7 @@ func (l Limits) withDefaults() Limits {
 	pickD(&l.AuthTimeout, d.AuthTimeout)
 	pickD(&l.SessionWait, d.SessionWait)
 	pickD(&l.CloseGrace, d.CloseGrace)
+	pickD(&l.WriteTimeout, d.WriteTimeout)
 	pickF(&l.ConnRate, d.ConnRate)
 	pick(&l.ConnBurst, d.ConnBurst)
 	pickF(&l.FailRate, d.FailRate)
@@ -161,6 +163,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	programs map[*tea.Program]*sessionOut
+	webs     []*webDoor    // the browser doors (web.go)
 	emptied  chan struct{} // closed when programs becomes empty while closing
 	closing  bool
 	once     sync.Once
@@ -176,9 +179,6 @@ type testHooks struct {
 
 // New checks cfg and builds the server (it does not listen yet).
 func New(cfg Config) (*Server, error) {
-	if cfg.HostKeyPath == "" {
-		return nil, errors.New("no host key path")
-	}
 	if cfg.ClassCode != "" && cfg.AuthorizedKeys != "" {
 		return nil, errors.New("--class-code and --authorized-keys: give one (a key already names the student; a code would only be a second, weaker password)")
 	}
@@ -217,17 +217,22 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.keys = kf
 	}
-	srv, err := wish.NewServer(
-		wish.WithHostKeyPath(cfg.HostKeyPath),
-		ssh.EmulatePty(),
-		wish.WithMaxTimeout(cfg.SessionLimit+time.Minute), // backstops: sessions are told and closed before
-		wish.WithIdleTimeout(cfg.IdleTimeout+time.Minute),
-	)
+	opts := []ssh.Option{ssh.EmulatePty(),
+		wish.WithMaxTimeout(cfg.SessionLimit + time.Minute), // backstops: sessions are told and closed before
+		wish.WithIdleTimeout(cfg.IdleTimeout + time.Minute)}
+	if cfg.HostKeyPath != "" {
+		opts = append(opts, wish.WithHostKeyPath(cfg.HostKeyPath))
+	} else { // the browser door only (Serve refuses)
+		opts = append(opts, memoryHostKey)
+	}
+	srv, err := wish.NewServer(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("host key %s: %w", engine.EscapeText(cfg.HostKeyPath), err)
 	}
-	if err := os.Chmod(cfg.HostKeyPath, 0o600); err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
+	if cfg.HostKeyPath != "" {
+		if err := os.Chmod(cfg.HostKeyPath, 0o600); err != nil {
+			return nil, fmt.Errorf("host key: %w", err)
+		}
 	}
 	if len(srv.HostSigners) > 0 {
 		s.fingerprint = gossh.FingerprintSHA256(srv.HostSigners[0].PublicKey())
@@ -250,7 +255,12 @@ func New(cfg Config) (*Server, error) {
 }
 
 // Serve serves the classroom on l until Close; it returns ErrClosed then.
-func (s *Server) Serve(l net.Listener) error { return s.ssh.Serve(l) }
+func (s *Server) Serve(l net.Listener) error {
+	if s.cfg.HostKeyPath == "" {
+		return errors.New("no host key path: the SSH door needs one")
+	}
+	return s.ssh.Serve(l)
+}
 
 // Fingerprint is the host key's SHA256 fingerprint, as ssh shows it.
 func (s *Server) Fingerprint() string { return s.fingerprint }
@@ -331,6 +341,12 @@ func (s *Server) Close() error {
 			}
 		}
 		err = s.ssh.Close()
+		s.mu.Lock()
+		webs := s.webs
+		s.mu.Unlock()
+		for _, d := range webs {
+			d.close()
+		}
 		s.log.Info("class closed", "sessions", n, "trained_s", fmt.Sprintf("%.1f", s.pool.Busy().Seconds()),
 			"open_s", fmt.Sprintf("%.1f", time.Since(s.opened).Seconds()), "cores", s.pool.Cores(),
 			"logins", s.logins.Load(), "failed_logins", s.failures.Load(), "refused_conns", s.refusals.Load(),
