@@ -30,19 +30,8 @@ type timelineView struct {
 	shared   []*engine.Moment
 	sharedOf *engine.Timeline // ... of this timeline (a lesson may bring its own)
 	sharedCh int              // ... at this count of its changes
-}
 
-// publishedMoments is the teacher's list for its followers' frames; the
-// same slice until the timeline changes, so a frame costs no copy.
-func (m *Model) publishedMoments() []*engine.Moment {
-	k := m.tl.keep
-	if k == nil {
-		return nil
-	}
-	if k != m.tl.sharedOf || k.Changes() != m.tl.sharedCh {
-		m.tl.shared, m.tl.sharedOf, m.tl.sharedCh = k.Moments(), k, k.Changes()
-	}
-	return m.tl.shared
+	followed []*engine.Moment // a follower's: the teacher's list its timeline was copied from
 }
 
 // frameGap is how far apart the timeline keeps the last frames: its
@@ -121,7 +110,7 @@ func (m *Model) openTimeline(string) tea.Cmd {
 			m.say(true, "the teacher's run has kept no moments yet: t looks back once it has")
 			return nil
 		}
-		m.tl.keep = engine.TimelineOf(m.shared.moments)
+		m.tl.keep, m.tl.followed = engine.TimelineOf(m.shared.moments), m.shared.moments
 	} else {
 		m.syncTimeline()
 		if !m.tl.keep.Observe(m.session) { // the live step itself: a planned one, or a frame
@@ -325,6 +314,9 @@ func (m *Model) momentSession() (*engine.Session, error) {
 // from the moment's session, with the live run's token, and the line that
 // says where on the timeline it is.
 func (m *Model) momentFrame() frame {
+	if m.role.following() {
+		m.followMoments()
+	}
 	s, err := m.momentSession()
 	if err != nil {
 		m.mode = m.tl.inner
