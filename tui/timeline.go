@@ -52,7 +52,8 @@ func (m *Model) keepFrame() {
 
 // servedTimelineBudget is a classroom session's timeline budget: the
 // question's net keeps every planned moment and its last frames to about
-// 9×10^5 steps in it (2.8×10^7 without the frames), and thins evenly after.
+// 2×10^5 steps in it (10^7 without the frames), and thins evenly after
+// (engine's TestTimelineServedBudget).
 const servedTimelineBudget = 8 << 20
 
 // timelineModes are the rooms t opens the timeline from, and that draw a moment.
