@@ -136,17 +136,22 @@ func unitsPad(s string, w int) string {
 	return s
 }
 
-// unitsLayerHeading says what a layer's block holds.
-func unitsLayerHeading(r *engine.UnitReport, l int) string {
+// unitsLayerHeading says what a layer's block holds, in w cells: the order
+// of its units gives way first on a narrow screen (it is the room's own).
+func unitsLayerHeading(r *engine.UnitReport, l, w int) string {
 	n := len(r.Layers[l])
-	if l == 0 {
-		return fmt.Sprintf("layer 1 · %d units by kink −b/w · %d with a kink in %s · %d dead", n, r.InDomain(0), reportDomain(r), r.Dead(0))
+	order, kinks := "by kink −b/w", fmt.Sprintf("%d with a kink in %s", r.InDomain(0), reportDomain(r))
+	if l > 0 {
+		order, kinks = "by first kink", fmt.Sprintf("%d kinks in %s", len(r.Kinks[l]), reportDomain(r))
+		if l >= r.ExactLayers && r.Linear {
+			order = "kinks not searched (net too large)"
+		}
 	}
-	order := "by first kink"
-	if l >= r.ExactLayers && r.Linear {
-		order = "kinks not searched (net too large)"
+	s := fmt.Sprintf("layer %d · %d units %s · %s · %d dead", l+1, n, order, kinks, r.Dead(l))
+	if cells(s) > w {
+		s = fmt.Sprintf("layer %d · %d units · %s · %d dead", l+1, n, kinks, r.Dead(l))
 	}
-	return fmt.Sprintf("layer %d · %d units %s · %d kinks in %s · %d dead", l+1, n, order, len(r.Kinks[l]), reportDomain(r), r.Dead(l))
+	return s
 }
 
 // renderUnitsRoom draws the units room's body in exactly w×h cells: a title,
@@ -233,7 +238,7 @@ func renderUnitsRoom(f unitsFrame, w, h, page int, st styles) (string, int) {
 		}
 		var lines []string
 		if e.unit == nil {
-			lines = []string{st.PanelTitle.Render(unitsPad(unitsClip(unitsLayerHeading(r, e.layer), cw), cw))}
+			lines = []string{st.PanelTitle.Render(unitsPad(unitsClip(unitsLayerHeading(r, e.layer, cw), cw), cw))}
 		} else {
 			lines = unitLines(r, e.unit, cols, cw, rows, st)
 		}
