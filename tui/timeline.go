@@ -118,7 +118,11 @@ func (m *Model) openTimeline(string) tea.Cmd {
 			m.tl.keep.Frame(m.session)
 		}
 	}
-	m.tl.inner, m.tl.resume, m.tl.at = m.mode, m.running, m.tl.keep.Last()
+	from := m.mode
+	if from == modeHelp { // t in the help: the room behind it (whyNotTimelineHere)
+		from = m.back
+	}
+	m.tl.inner, m.tl.resume, m.tl.at = from, m.running, m.tl.keep.Last()
 	m.pause()
 	m.mode = modeTimeline
 	m.say(false, "%s", m.timelineHint())
@@ -284,6 +288,15 @@ func plotsToggle(what rune) func(*Model, string) tea.Cmd {
 func whyNotMomentPage(m *Model) string {
 	if m.tl.inner != modeUnits {
 		return "pgdn and pgup turn the units room's pages: u opens it at this moment"
+	}
+	return ""
+}
+
+// whyNotTimelineHere: t opens the timeline from a room that draws a
+// moment, or from the help over one (so ? lists it there).
+func whyNotTimelineHere(m *Model) string {
+	if m.mode == modeHelp && m.back != modeTimeline && !timelineModes.has(m.back) {
+		return "t looks back from the fit, the init lab, the error view or the units room"
 	}
 	return ""
 }
