@@ -29,6 +29,7 @@ type laneState struct {
 	cfg            Config
 	lrs            map[string]float64
 	params         []float64
+	grads          []float64 // the last step's gradient: a moment's ‖∇‖ is that step's, and so is a branch's before it steps
 	opt            Optimizer
 	batchSrc, drop rand.PCG
 	rec            record // its history stored at its length, not its capacity
@@ -42,7 +43,7 @@ func momentOf(s *Session, why string) *Moment {
 	m.bytes = int64(unsafe.Sizeof(*m)) + int64(len(m.Label)+len(why))
 	for i, t := range s.lanes {
 		ls := laneState{cfg: t.cfg.Clone(), lrs: make(map[string]float64, len(t.lrs)),
-			params: append([]float64(nil), t.net.Params...), opt: cloneOptimizer(t.opt),
+			params: append([]float64(nil), t.net.Params...), grads: append([]float64(nil), t.grads...), opt: cloneOptimizer(t.opt),
 			batchSrc: *t.batchSrc, drop: *t.dropSrc, rec: t.rec.clone(), dense: t.dense}
 		for k, v := range t.lrs {
 			ls.lrs[k] = v
@@ -58,7 +59,7 @@ func momentOf(s *Session, why string) *Moment {
 // their headers and the fixed parts), the figure the budget is kept in.
 func (ls *laneState) size() int64 {
 	const f = 8
-	n := int64(unsafe.Sizeof(*ls)) + int64(len(ls.params))*f + int64(len(ls.lrs))*48
+	n := int64(unsafe.Sizeof(*ls)) + int64(len(ls.params)+len(ls.grads))*f + int64(len(ls.lrs))*48
 	n += optStateLen(ls.opt) * f
 	h := ls.rec.hist
 	n += int64(unsafe.Sizeof(*h)) + int64(len(h.Buckets)+len(h.Log))*int64(unsafe.Sizeof(Bucket{}))
@@ -126,6 +127,7 @@ func (ls *laneState) trainer() (*Trainer, error) {
 		return nil, err
 	}
 	copy(t.net.Params, ls.params)
+	copy(t.grads, ls.grads)
 	t.opt = cloneOptimizer(ls.opt)
 	t.lrs = make(map[string]float64, len(ls.lrs))
 	for k, v := range ls.lrs {

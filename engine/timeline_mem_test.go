@@ -105,3 +105,32 @@ func TestTimelineThinsBigNets(t *testing.T) {
 		}
 	}
 }
+
+// A classroom session's budget (8 MB; tui's servedTimelineBudget): the
+// question's net keeps every planned moment to 10^6 steps, and holds the
+// budget after; it logs where thinning starts, and where 30 frames of the
+// newest moment's size would no longer fit beside the planned ones (the
+// figures docs/timeline.md quotes).
+func TestTimelineServedBudget(t *testing.T) {
+	s := NewSession(mustNew(t, DefaultConfig()), "question")
+	tl := &Timeline{Budget: 8 << 20}
+	frames, thins := int64(-1), int64(-1)
+	for step := int64(0); step <= 100_000_000; step = NextPlanned(step) {
+		fakeSteps(s, step)
+		tl.Observe(s)
+		if frames < 0 && tl.Bytes()+TimelineFrames*tl.At(tl.Last()).Bytes() > tl.Budget {
+			frames = step
+		}
+		if thins < 0 && tl.Thinned() > 0 {
+			thins = step
+		}
+		if tl.Bytes() > tl.Budget {
+			t.Fatalf("step %d: %d bytes kept, budget %d", step, tl.Bytes(), tl.Budget)
+		}
+	}
+	if thins >= 0 && thins <= 1_000_000 {
+		t.Fatalf("the 8 MB budget thins from step %d", thins)
+	}
+	t.Logf("8 MB, the question's net (sgd): thinning starts at step %d without frames; 30 frames no longer fit beside the planned moments from step %d; %d moments at 10^8 (%d thinned)",
+		thins, frames, tl.Len(), tl.Thinned())
+}

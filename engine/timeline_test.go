@@ -12,6 +12,8 @@ func sameLane(a, b *Trainer) string {
 	switch {
 	case !sameFloats(a.net.Params, b.net.Params):
 		return "weights"
+	case !sameFloats(a.grads, b.grads):
+		return "last step's gradient"
 	case a.cfg.Optimizer != b.cfg.Optimizer || a.cfg.LR != b.cfg.LR:
 		return "optimizer or lr"
 	case optStateLen(a.opt) != optStateLen(b.opt) || fmt.Sprintf("%v", a.opt) != fmt.Sprintf("%v", b.opt):
@@ -247,4 +249,43 @@ func TestTimelineKeepsTheLastFrames(t *testing.T) {
 	}
 	b.Run(int(live.Step() - b.Step()))
 	sameSession(t, "a branch from a frame", live, b)
+}
+
+// A moment looked at is the run at that step: every figure of its snapshot
+// (the last step's gradient norms among them, which live in a buffer the
+// trainer rebuilds) equals the live run's at the step, for every optimizer
+// and for each lane of a race.
+func TestMomentSnapshotIsTheLiveOne(t *testing.T) {
+	cases := map[string]*Session{"race": NewSession(mustNew(t, DefaultConfig()), "question")}
+	if err := cases["race"].Race([]Lane{{Optimizer: OptSGD}, {Optimizer: OptAdam}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range Optimizers {
+		c := DefaultConfig()
+		c.Optimizer, c.LR = o, DefaultLR[o]
+		cases[o] = NewSession(mustNew(t, c), o)
+	}
+	for name, s := range cases {
+		tl := NewTimeline()
+		for _, k := range []int64{1, 5, 40} {
+			trainObserved(s, tl, k)
+			i, err := tl.Find(k)
+			if err != nil || tl.At(i).Step != k {
+				t.Fatalf("%s: no moment at step %d: %v", name, k, err)
+			}
+			b, err := tl.At(i).Session()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for l := range s.Lanes() {
+				live, at := s.Lane(l).Snapshot(), b.Lane(l).Snapshot()
+				if live.Metrics.GradNorm == 0 {
+					t.Fatalf("%s lane %d step %d: the live gradient norm is 0, so this test tells nothing", name, l, k)
+				}
+				if w, g := fmt.Sprintf("%+v", live), fmt.Sprintf("%+v", at); w != g {
+					t.Fatalf("%s lane %d step %d: the moment's snapshot differs from the live one\nlive   %+v\nmoment %+v", name, l, k, live.Metrics, at.Metrics)
+				}
+			}
+		}
+	}
 }

@@ -177,14 +177,15 @@ func (r *labRoom) View(f *frame, st styles) string {
 		}
 	}
 	// The notes, most telling first, each whole or not at all: what layer
-	// 1 does now, what the rows are, where the output stands.
+	// 1 does now, where the output stands, what the rows are (a legend
+	// gives way before a figure: the timeline's line takes a row).
 	var notes []string
 	if len(f.lab) > 0 {
 		notes = append(notes, firstLayerNote(f.lab[0])...)
 	}
-	notes = append(notes, "W: weights; z(x): pre-activations on the 1000 grid points.",
-		fmt.Sprintf("Mean prediction %s; the best constant (the mean of ln x over the sampled range) %s.",
-			engine.Signed(mt.MeanPred), engine.Signed(s.BestConstant)))
+	notes = append(notes, fmt.Sprintf("Mean prediction %s; the best constant (the mean of ln x over the sampled range) %s.",
+		engine.Signed(mt.MeanPred), engine.Signed(s.BestConstant)),
+		"W: weights; z(x): pre-activations on the 1000 grid points.")
 	room := h - len(lines)
 	text := ""
 	for _, n := range notes {

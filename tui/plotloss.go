@@ -247,12 +247,7 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 	legend = append(legend, st.Dim.Render(scale))
 	var ticks []axisTick
 	if o.logX {
-		span := math.Log(float64(max(last-first+1, 2)))
-		ticks = append(ticks, axisTick{0, engine.Commas(first)})
-		for p := int64(10); p < last-first+1; p *= 10 {
-			ticks = append(ticks, axisTick{math.Log(float64(p)) / span, shortSteps(first - 1 + p)})
-		}
-		ticks = append(ticks, axisTick{1, shortSteps(last)})
+		ticks = logStepTicks(first, last, cols)
 	} else {
 		ticks = []axisTick{{0, engine.Commas(first)}, {1, engine.Commas(last)}}
 	}
@@ -280,6 +275,32 @@ func plotLoss(snaps []engine.Snapshot, w, h int, o lossOpts, st styles, rot int)
 	foot := []string{xAxis(cols, ticks, name)}
 	foot = append(foot, wrapLegend(legend, w)...)
 	return plotted{graph: block(graph, w, h), footer: foot}
+}
+
+// logStepTicks labels a log step axis of cols columns from step first to
+// last: the first step, every decade whose label fits one space after the
+// label before it (a label may sit off its tick's centre as long as it
+// still covers the tick's column: decades are only a few columns apart),
+// and the last step if it fits after them. xAxis centres a label on its
+// tick, so each is given the tick that centres it where it goes.
+func logStepTicks(first, last int64, cols int) []axisTick {
+	span := math.Log(float64(max(last-first+1, 2)))
+	place := func(start int, label string) axisTick {
+		return axisTick{float64(start+len([]rune(label))/2) / float64(max(cols-1, 1)), label}
+	}
+	head := engine.Commas(first)
+	ticks, free := []axisTick{place(0, head)}, len([]rune(head))+1 // free: where the next label may start
+	for p := int64(10); p < last-first+1; p *= 10 {
+		label := shortSteps(first - 1 + p)
+		n, c := len([]rune(label)), int(math.Round(math.Log(float64(p))/span*float64(cols-1)))
+		if start := max(c-n/2, free); start <= c && start+n <= cols {
+			ticks, free = append(ticks, place(start, label)), start+n+1
+		}
+	}
+	if tail := shortSteps(last); cols-len([]rune(tail)) >= free {
+		ticks = append(ticks, place(cols-len([]rune(tail)), tail))
+	}
+	return ticks
 }
 
 // lastColumn is the last column any series has a value in: where a

@@ -45,8 +45,8 @@ func actionTable() []action {
 
 		// The timeline (timeline.go): t looks back at the kept moments, in the
 		// room on screen; its keys are these, the setup keys do nothing there.
-		{keys: []string{"t"}, help: "t", desc: "timeline: look back, branch", lineAt: 18, line: "timeline", group: 2,
-			modes: timelineModes | modesOf(modeTimeline), roles: anyone, do: (*Model).openTimeline},
+		{keys: []string{"t"}, help: "t", desc: "timeline: look back", lineAt: 18, line: "timeline", group: 2,
+			modes: timelineModes | modesOf(modeTimeline, modeHelp), roles: anyone, when: whyNotTimelineHere, do: (*Model).openTimeline},
 		{keys: []string{"esc"}, help: "esc", desc: "timeline: back to the live run", lineAt: 1, line: "live run", group: 2, modes: modesOf(modeTimeline), roles: anyone,
 			do: (*Model).timelineEsc},
 		{keys: []string{"left"}, help: "← →", desc: "timeline: a moment back / on", lineAt: 2, line: "moment", group: 2, modes: modesOf(modeTimeline), roles: anyone,

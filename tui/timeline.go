@@ -30,19 +30,8 @@ type timelineView struct {
 	shared   []*engine.Moment
 	sharedOf *engine.Timeline // ... of this timeline (a lesson may bring its own)
 	sharedCh int              // ... at this count of its changes
-}
 
-// publishedMoments is the teacher's list for its followers' frames; the
-// same slice until the timeline changes, so a frame costs no copy.
-func (m *Model) publishedMoments() []*engine.Moment {
-	k := m.tl.keep
-	if k == nil {
-		return nil
-	}
-	if k != m.tl.sharedOf || k.Changes() != m.tl.sharedCh {
-		m.tl.shared, m.tl.sharedOf, m.tl.sharedCh = k.Moments(), k, k.Changes()
-	}
-	return m.tl.shared
+	followed []*engine.Moment // a follower's: the teacher's list its timeline was copied from
 }
 
 // frameGap is how far apart the timeline keeps the last frames: its
@@ -63,7 +52,8 @@ func (m *Model) keepFrame() {
 
 // servedTimelineBudget is a classroom session's timeline budget: the
 // question's net keeps every planned moment and its last frames to about
-// 9×10^5 steps in it (2.8×10^7 without the frames), and thins evenly after.
+// 2×10^5 steps in it (10^7 without the frames), and thins evenly after
+// (engine's TestTimelineServedBudget).
 const servedTimelineBudget = 8 << 20
 
 // timelineModes are the rooms t opens the timeline from, and that draw a moment.
@@ -121,14 +111,18 @@ func (m *Model) openTimeline(string) tea.Cmd {
 			m.say(true, "the teacher's run has kept no moments yet: t looks back once it has")
 			return nil
 		}
-		m.tl.keep = engine.TimelineOf(m.shared.moments)
+		m.tl.keep, m.tl.followed = engine.TimelineOf(m.shared.moments), m.shared.moments
 	} else {
 		m.syncTimeline()
 		if !m.tl.keep.Observe(m.session) { // the live step itself: a planned one, or a frame
 			m.tl.keep.Frame(m.session)
 		}
 	}
-	m.tl.inner, m.tl.resume, m.tl.at = m.mode, m.running, m.tl.keep.Last()
+	from := m.mode
+	if from == modeHelp { // t in the help: the room behind it (whyNotTimelineHere)
+		from = m.back
+	}
+	m.tl.inner, m.tl.resume, m.tl.at = from, m.running, m.tl.keep.Last()
 	m.pause()
 	m.mode = modeTimeline
 	m.say(false, "%s", m.timelineHint())
@@ -298,6 +292,15 @@ func whyNotMomentPage(m *Model) string {
 	return ""
 }
 
+// whyNotTimelineHere: t opens the timeline from a room that draws a
+// moment, or from the help over one (so ? lists it there).
+func whyNotTimelineHere(m *Model) string {
+	if m.mode == modeHelp && m.back != modeTimeline && !timelineModes.has(m.back) {
+		return "t looks back from the fit, the init lab, the error view or the units room"
+	}
+	return ""
+}
+
 func whyNotTimelineMove(m *Model) string {
 	if m.tl.keep == nil || m.tl.keep.Len() < 2 {
 		return "only one moment is kept so far: train on, then t looks back"
@@ -325,6 +328,9 @@ func (m *Model) momentSession() (*engine.Session, error) {
 // from the moment's session, with the live run's token, and the line that
 // says where on the timeline it is.
 func (m *Model) momentFrame() frame {
+	if m.role.following() {
+		m.followMoments()
+	}
 	s, err := m.momentSession()
 	if err != nil {
 		m.mode = m.tl.inner

@@ -208,3 +208,42 @@ func TestTimelineLineOnASmallScreen(t *testing.T) {
 		t.Fatalf("at 80×24 the line says which moment: %q", big.timelineLines(80))
 	}
 }
+
+// ? lists t wherever t opens the timeline (the fit, the lab, the error view,
+// the units room), and t pressed in the help opens it on the room behind;
+// over the collapse map the help does not list it, and t there says why.
+func TestHelpListsTheTimeline(t *testing.T) {
+	for _, open := range []string{"", "h", "e", "u"} {
+		m := sized(timelineModel(t, Options{}), 80, 24)
+		if open != "" {
+			m = keys(m, open)
+		}
+		room := m.mode
+		m = keys(m, "?")
+		if !helpListsT(m) {
+			t.Fatalf("room %d: ? does not list t: %v", room, m.frame.helpRows)
+		}
+		m = keys(m, "t")
+		if m.mode != modeTimeline || m.tl.inner != room {
+			t.Fatalf("t in the help over room %d: mode %d, the moment drawn in room %d (%q)", room, m.mode, m.tl.inner, m.msg)
+		}
+	}
+	m := keys(sized(timelineModel(t, Options{}), 80, 24), "m", "?")
+	if m.back != modeMap || helpListsT(m) {
+		t.Fatalf("the help over the map (back %d) lists t: %v", m.back, m.frame.helpRows)
+	}
+	if m = keys(m, "t"); m.mode == modeTimeline || !m.msgBad || !strings.Contains(m.msg, "t looks back from") {
+		t.Fatalf("t in the help over the map: mode %d, %q", m.mode, m.msg)
+	}
+}
+
+func helpListsT(m Model) bool {
+	for _, col := range m.frame.helpRows {
+		for _, row := range col {
+			if strings.HasPrefix(row, "t ") {
+				return true
+			}
+		}
+	}
+	return false
+}

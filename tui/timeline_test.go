@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -164,6 +165,10 @@ func TestTimelineInAClass(t *testing.T) {
 	if student.mode != modeTimeline || student.tl.keep.At(student.tl.at).Step != 0 || !strings.Contains(v, "viewing step 0 of 220") {
 		t.Fatalf("the teacher's next frame moved the follower's moment:\n%s", v)
 	}
+	if n := teacher.tl.keep.Len(); n <= kept || student.tl.keep.Len() != n || !strings.Contains(v, fmt.Sprintf("moment 1 of %d", n)) {
+		t.Fatalf("the follower's timeline did not grow with the teacher's %d moments (%d at t):\n%s", n, kept, v)
+	}
+	followerRows(t, student)
 	if teacher.session.Step() != 220 || teacher.mode == modeTimeline || teacher.tl.keep.Len() < kept || strings.Contains(teacher.render(), "viewing step") {
 		t.Fatal("the follower's scrub moved the teacher")
 	}

@@ -21,7 +21,7 @@ type unitEntry struct {
 }
 
 // unitOrder is the room's order: layer by layer; within a layer by kink
-// (layer 1's −b/w, a deeper unit's first kink in (0,1]), units without one last.
+// (layer 1's −b/w, a deeper unit's first kink in the domain), units without one last.
 func unitOrder(r *engine.UnitReport) []unitEntry {
 	var out []unitEntry
 	for l := range r.Layers {
@@ -136,17 +136,22 @@ func unitsPad(s string, w int) string {
 	return s
 }
 
-// unitsLayerHeading says what a layer's block holds.
-func unitsLayerHeading(r *engine.UnitReport, l int) string {
+// unitsLayerHeading says what a layer's block holds, in w cells: the order
+// of its units gives way first on a narrow screen (it is the room's own).
+func unitsLayerHeading(r *engine.UnitReport, l, w int) string {
 	n := len(r.Layers[l])
-	if l == 0 {
-		return fmt.Sprintf("layer 1 · %d units by kink −b/w · %d with a kink in (0,1] · %d dead", n, r.InDomain(0), r.Dead(0))
+	order, kinks := "by kink −b/w", fmt.Sprintf("%d with a kink in %s", r.InDomain(0), reportDomain(r))
+	if l > 0 {
+		order, kinks = "by first kink", fmt.Sprintf("%d kinks in %s", len(r.Kinks[l]), reportDomain(r))
+		if l >= r.ExactLayers && r.Linear {
+			order = "kinks not searched (net too large)"
+		}
 	}
-	order := "by first kink"
-	if l >= r.ExactLayers && r.Linear {
-		order = "kinks not searched (net too large)"
+	s := fmt.Sprintf("layer %d · %d units %s · %s · %d dead", l+1, n, order, kinks, r.Dead(l))
+	if cells(s) > w {
+		s = fmt.Sprintf("layer %d · %d units · %s · %d dead", l+1, n, kinks, r.Dead(l))
 	}
-	return fmt.Sprintf("layer %d · %d units %s · %d kinks in (0,1] · %d dead", l+1, n, order, len(r.Kinks[l]), r.Dead(l))
+	return s
 }
 
 // renderUnitsRoom draws the units room's body in exactly w×h cells: a title,
@@ -169,7 +174,7 @@ func renderUnitsRoom(f unitsFrame, w, h, page int, st styles) (string, int) {
 	head := unitsHead(r, w)
 	keyItems := []string{
 		fmt.Sprintf("%c dead (zero on the grid; dimmed)", uGlyphDead), fmt.Sprintf("%c live right of its kink", uGlyphRight),
-		fmt.Sprintf("%c live left", uGlyphLeft), fmt.Sprintf("%c live on all of (0,1]", uGlyphBoth),
+		fmt.Sprintf("%c live left", uGlyphLeft), fmt.Sprintf("%c live on all of %s", uGlyphBoth, reportDomain(r)),
 		"share: mean |unit's part of net(x)|",
 	}
 	key := wrapUnitItems(keyItems, w-1)
@@ -180,7 +185,7 @@ func renderUnitsRoom(f unitsFrame, w, h, page int, st styles) (string, int) {
 	if cols.share {
 		colHead += fmt.Sprintf("%*s ", unitsShareW, "share")
 	}
-	colHead = unitsPad(colHead+" output over (0,1]", cw)
+	colHead = unitsPad(colHead+" output over "+reportDomain(r), cw)
 	if cells(colHead) > cw {
 		colHead = unitsPad("", cw)
 	}
@@ -204,7 +209,7 @@ func renderUnitsRoom(f unitsFrame, w, h, page int, st styles) (string, int) {
 	if name != "" {
 		title = fmt.Sprintf(" units · lane %s · step %s", name, engine.Commas(r.Step))
 	}
-	for _, more := range []string{" · each hidden unit's output over (0,1]", ""} {
+	for _, more := range []string{" · each hidden unit's output over " + reportDomain(r), ""} {
 		t := title + more
 		if pages > 1 {
 			t += fmt.Sprintf(" · page %d/%d", page+1, pages)
@@ -233,7 +238,7 @@ func renderUnitsRoom(f unitsFrame, w, h, page int, st styles) (string, int) {
 		}
 		var lines []string
 		if e.unit == nil {
-			lines = []string{st.PanelTitle.Render(unitsPad(unitsClip(unitsLayerHeading(r, e.layer), cw), cw))}
+			lines = []string{st.PanelTitle.Render(unitsPad(unitsClip(unitsLayerHeading(r, e.layer, cw), cw), cw))}
 		} else {
 			lines = unitLines(r, e.unit, cols, cw, rows, st)
 		}
@@ -294,8 +299,8 @@ func unitsHead(r *engine.UnitReport, w int) string {
 	if !r.Linear {
 		return fmt.Sprintf("%s units are smooth: no kinks; the net's mse %s", r.Activation, unitsValue(r.MSE))
 	}
-	s := fmt.Sprintf("the net: %d kinks in (0,1], mse %s · the best %d-kink line: mse %s",
-		r.NetKinks, unitsValue(r.MSE), r.Reference.Kinks, unitsValue(r.Reference.MSE))
+	s := fmt.Sprintf("the net: %d kinks in %s, mse %s · the best %d-kink line: mse %s",
+		r.NetKinks, reportDomain(r), unitsValue(r.MSE), r.Reference.Kinks, unitsValue(r.Reference.MSE))
 	if cells(s) > w-1 {
 		s = fmt.Sprintf("%d kinks · best %d-kink line %s · net %s", r.NetKinks, r.Reference.Kinks, unitsValue(r.Reference.MSE), unitsValue(r.MSE))
 	}

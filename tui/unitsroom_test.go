@@ -234,3 +234,38 @@ func TestKinkRowOnTheFitPlot(t *testing.T) {
 		t.Fatalf("K did not hide the kink row:\n%s", v)
 	}
 }
+
+// On another domain the units room names the run's domain, as the kink row
+// does, in its title, its head, its glyph key, its column header and each
+// layer's heading: never the question's (0,1]. A heading is whole at 60×16
+// too (the units' order gives way).
+func TestUnitsRoomSaysTheDomain(t *testing.T) {
+	c := engine.DefaultConfig()
+	c.Init, c.Target, c.DomainLo, c.DomainHi = "normal", "sin", -1, 2
+	tr, err := engine.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Run(50)
+	dom := reportDomain(&engine.UnitReport{Lo: c.DomainLo, Hi: c.Hi()})
+	for _, sz := range [][2]int{{60, 16}, {80, 24}, {120, 40}, {200, 60}} {
+		m := quiet(press(unitsModel(t, tr, "sin", sz[0], sz[1]), "u"))
+		v := m.render()
+		for _, l := range strings.Split(v, "\n") {
+			if strings.HasPrefix(l, "layer ") && strings.Contains(l, "…") {
+				t.Errorf("%dx%d: a layer's heading is cut: %q", sz[0], sz[1], l)
+			}
+		}
+		if sz[0] < 80 {
+			continue // the head and the glyph key are cut to fit there
+		}
+		if strings.Contains(v, "(0,1]") || m.mode != modeUnits {
+			t.Fatalf("%dx%d: the units room on %s still says (0,1]:\n%s", sz[0], sz[1], dom, v)
+		}
+		for _, want := range []string{"output over " + dom, "kinks in " + dom, "with a kink in " + dom, "live on all of " + dom} {
+			if !strings.Contains(v, want) {
+				t.Errorf("%dx%d: the units room lacks %q:\n%s", sz[0], sz[1], want, v)
+			}
+		}
+	}
+}
