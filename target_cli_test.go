@@ -32,7 +32,7 @@ func TestBadTargetsAndPointsAreOneLineAndExit2(t *testing.T) {
 		{[]string{"--headless", "--target", "1/(x-0.5)"}, `it is +Inf at x = 0.5, inside the domain (0, 1]`},
 		{[]string{"--headless", "--domain", "-1:1"}, `target ln: it is NaN at x = -0.9998`},
 		{[]string{"--headless", "--domain", "2:1"}, `--domain 2:1: want A:B with A < B`},
-		{[]string{"--headless", "--points", bad}, `bad.csv: line 3, column 2: zz is not a finite number`},
+		{[]string{"--headless", "--points", bad}, `bad.csv: line 3, column 2: the y value "zz" is not a finite number`},
 		{[]string{"--headless", "--points", cols}, `cols.csv: line 2: 3 columns, want 2 (x,y)`},
 		{[]string{"--headless", "--points", one}, `every point has x = 0.5`},
 		{[]string{"--headless", "--points", dir}, `is a directory, not a regular file`},
