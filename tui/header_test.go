@@ -1,0 +1,176 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"time"
+
+	"lnfit/engine"
+	"lnfit/engine/runner"
+	"lnfit/presets"
+)
+
+// headerCase builds a dashboard in a role: solo, race, lesson, follower.
+func headerCase(t *testing.T, kind, preset string, w, h int, running bool) Model {
+	t.Helper()
+	build := func(o Options) Model {
+		p, err := presets.Get(preset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := engine.New(p.Config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Run(3)
+		o.StartPaused = true
+		m := New(engine.NewSession(tr, preset), o)
+		m.now = func() time.Time { return fixedNow }
+		m.rate.reset(fixedNow, tr.Step())
+		return m
+	}
+	var m Model
+	switch kind {
+	case "solo", "race":
+		m = sized(build(Options{}), w, h)
+		if kind == "race" {
+			m = press(m, "c")
+		}
+	case "lesson":
+		l, err := runner.GetLesson("seed-story")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m = sized(build(Options{Lesson: l}), w, h) // its first caption, over the plots
+	case "follower":
+		hub := NewHub()
+		teacher := build(Options{Hub: hub})
+		teacher.running = true
+		next, _ := teacher.Update(tickMsg{id: teacher.tickID})
+		teacher = next.(Model)
+		tr, _ := engine.New(engine.DefaultConfig())
+		m = New(engine.NewSession(tr, "following"), Options{Hub: hub, Follow: true, Remote: true, StartPaused: true})
+		m.now = func() time.Time { return fixedNow }
+		f, ok := hub.latest()
+		if !ok {
+			t.Fatal("the teacher published no frame")
+		}
+		next, _ = m.Update(sharedFrameMsg{f})
+		m = sized(next.(Model), w, h)
+	}
+	if running && kind != "follower" {
+		m.frame.running, m.frame.rate = true, 123_456
+		m.running = true
+	}
+	return m
+}
+
+// headerParts splits a header back into its parts (and the live figures).
+func headerParts(h string) []string {
+	var parts []string
+	for _, l := range strings.Split(h, "\n") {
+		parts = append(parts, strings.Split(strings.TrimPrefix(l, " "), " · ")...)
+	}
+	return parts
+}
+
+// The header spends no line on nothing: paused, it takes exactly the lines
+// its parts need at this width (no room kept for a figure that cannot
+// change until a key is pressed); running, no more than with its step and
+// rate at their widest; and at 60×16, in every role, it leaves both plots
+// rows (a compact form below 24 rows: issue 24 [2]).
+func TestHeaderUsesTheLinesItsContentNeeds(t *testing.T) {
+	for _, kind := range []string{"solo", "race", "lesson", "follower"} {
+		presetList := []string{"question", "answer", "sin-question"}
+		if kind == "lesson" {
+			presetList = presetList[:1] // the lesson sets its own
+		}
+		for _, preset := range presetList {
+			for _, size := range [][2]int{{60, 16}, {80, 24}, {100, 30}} {
+				for _, running := range []bool{false, true} {
+					name := fmt.Sprintf("%s %s %dx%d running %v", kind, preset, size[0], size[1], running)
+					m := headerCase(t, kind, preset, size[0], size[1], running)
+					h := m.header(size[0])
+					if strings.Contains(h, "…") {
+						t.Errorf("%s: a cut header:\n%s", name, h)
+					}
+					lines := strings.Count(h, "\n") + 1
+					parts := headerParts(h)
+					need := strings.Count(wrapParts(parts, " · ", size[0]), "\n") + 1
+					if !m.frame.running && lines != need {
+						t.Errorf("%s: %d header lines where its parts need %d:\n%s", name, lines, need, h)
+					}
+					if m.frame.running {
+						wide := append([]string{}, parts...)
+						for i, p := range wide {
+							if strings.HasPrefix(p, "step ") {
+								wide[i] = "step 9,999,999"
+							}
+							if strings.HasSuffix(p, "steps/s") {
+								wide[i] = widestRate
+							}
+						}
+						if most := strings.Count(wrapParts(wide, " · ", size[0]), "\n") + 1; lines > most {
+							t.Errorf("%s: %d header lines, more than the %d of its widest figures:\n%s", name, lines, most, h)
+						}
+					}
+					if size == [2]int{60, 16} {
+						v := m.render()
+						rows := plotRows(v)
+						if strings.Contains(v, "(no loss before") { // step 0: the loss panel says why it is empty
+							rows = fitRows(v)
+						}
+						if rows < 2 {
+							t.Errorf("%s: both plots have %d rows at 60×16:\n%s", name, rows, m.render())
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// plotRows counts the screen's lines that cross both plots' y axes.
+func plotRows(view string) int {
+	n := 0
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Count(l, "┤")+strings.Count(l, "┼") >= 2 {
+			n++
+		}
+	}
+	return n
+}
+
+// fitRows counts the lines that cross the fit plot's y axis.
+func fitRows(view string) int {
+	n := 0
+	for _, l := range strings.Split(view, "\n") {
+		if strings.ContainsAny(l, "┤┼") {
+			n++
+		}
+	}
+	return n
+}
+
+// The header's line breaks hold still as a running step count grows.
+func TestHeaderHoldsStillWhileRunning(t *testing.T) {
+	for _, size := range [][2]int{{60, 16}, {80, 24}, {100, 30}} {
+		a := headerCase(t, "solo", "question", size[0], size[1], true)
+		b := a
+		b.frame.snaps = append([]engine.Snapshot{}, a.frame.snaps...)
+		b.frame.snaps[0].Step, b.frame.rate = 9_876_543, 0.5
+		before := func(h string) []string {
+			var out []string
+			for _, l := range strings.Split(h, "\n") {
+				s, _, _ := strings.Cut(l, "step ")
+				out = append(out, s)
+			}
+			return out
+		}
+		if x, y := before(a.header(size[0])), before(b.header(size[0])); fmt.Sprint(x) != fmt.Sprint(y) {
+			t.Errorf("%v: the header moved between step 3 and 9,876,543:\n%s\n%s", size, a.header(size[0]), b.header(size[0]))
+		}
+	}
+}
