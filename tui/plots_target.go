@@ -17,11 +17,8 @@ import (
 // margin, in rows of a round step (1, 2, 2.5 or 5 times a power of ten) so
 // the labels stay clean.
 func targetSpan(target []float64, h int, ln bool) (lo, hi float64, rows int) {
-	tmin, tmax := math.Inf(1), math.Inf(-1)
-	for _, v := range target {
-		tmin, tmax = math.Min(tmin, v), math.Max(tmax, v)
-	}
-	if ln && tmax <= 0.9 || math.IsInf(tmax, 0) || math.IsInf(tmin, 0) {
+	tmin, tmax := extent(target)
+	if lnShaped(target, ln) {
 		return fitRange(tmin, h)
 	}
 	margin := 0.1 * math.Max(tmax-tmin, 0.1)
@@ -36,6 +33,21 @@ func targetSpan(target []float64, h int, ln bool) (lo, hi float64, rows int) {
 		}
 	}
 	return lo, hi, int(nrows)
+}
+
+// lnShaped says targetSpan draws target on ln's axis (fitRange's), whose
+// rows between the whole and half values go unlabelled.
+func lnShaped(target []float64, ln bool) bool {
+	tmin, tmax := extent(target)
+	return ln && tmax <= 0.9 || math.IsInf(tmax, 0) || math.IsInf(tmin, 0)
+}
+
+func extent(v []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	return lo, hi
 }
 
 // domainTicks labels the fit plot's x axis with the grid's domain: "0",
