@@ -56,3 +56,23 @@ func TestFitRangeEndsNearLnsLowest(t *testing.T) {
 		t.Errorf("%d empty rows under ln's lowest (a unit is %.0f rows), labels %v:\n%s", empty, perUnit, labels, graph)
 	}
 }
+
+// Another target's axis holds it and is centred on it: sin(6x)+x² on
+// [-1,1] (about -0.9 to 1.7) was drawn in [-4, 2] at 80×24, three rows of
+// nothing under it (issue 24's trial, [5]).
+func TestTargetSpanIsCentredOnTheTarget(t *testing.T) {
+	cols := plotColumns(36)
+	var v []float64
+	for c := 0; c < cols; c++ {
+		x := -1 + 2*(float64(c)+0.5)/float64(cols)
+		v = append(v, math.Sin(6*x)+x*x)
+	}
+	tmin, tmax := extent(v)
+	for h := 5; h <= 40; h++ {
+		lo, hi, rows := targetSpan(v, h, false)
+		half := (hi - lo) / 2
+		if lo > tmin || hi < tmax || tmin-lo >= half || hi-tmax >= half || rows != h-1 {
+			t.Errorf("h %d: range [%g, %g] in %d rows for a target in [%.2f, %.2f]", h, lo, hi, rows, tmin, tmax)
+		}
+	}
+}

@@ -13,9 +13,11 @@ import (
 
 // targetSpan is the fit plot's y range for any target: ln's (fitRange,
 // from 1 down to below its lowest column, −1 on a row) for ln below 0.9,
-// as every ln plot was; otherwise the target's range with a
-// margin, in rows of a round step (1, 2, 2.5 or 5 times a power of ten) so
-// the labels stay clean.
+// as every ln plot was; otherwise the target's range, in rows of the
+// finest round step (1, 2, 2.5 or 5 times a power of ten, so the labels
+// stay clean) that holds it with a margin, or else without one, and
+// centred in the rows (sin(6x)+x² on [-1,1] in [-1, 2] at 80×24, not
+// [-4, 2] from a step of 1 laid from the top).
 func targetSpan(target []float64, h int, ln bool) (lo, hi float64, rows int) {
 	tmin, tmax := extent(target)
 	if lnShaped(target, ln) {
@@ -23,16 +25,23 @@ func targetSpan(target []float64, h int, ln bool) (lo, hi float64, rows int) {
 	}
 	margin := 0.1 * math.Max(tmax-tmin, 0.1)
 	nrows := float64(max(h-1, 1))
-	need := (tmax - tmin + 2*margin) / nrows
-	base := math.Pow(10, math.Floor(math.Log10(need)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10, 20, 25, 50, 100} {
+	base := math.Pow(10, math.Floor(math.Log10(math.Max(tmax-tmin, 0.1)/nrows)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000} {
 		step := m * base
-		hi = math.Ceil((tmax+margin)/step) * step
-		if lo = hi - nrows*step; step >= need && lo <= tmin {
-			break // the first round step whose rows hold the target whole
+		for _, mg := range []float64{margin, 0} {
+			lo = math.Floor((tmin-mg)/step) * step
+			top := math.Ceil((tmax+mg)/step) * step
+			used := math.Round((top - lo) / step)
+			if used > nrows {
+				continue
+			}
+			lo -= math.Floor((nrows-used)/2) * step // the rows left over, half above and half below
+			return lo, lo + nrows*step, int(nrows)
 		}
 	}
-	return lo, hi, int(nrows)
+	step := math.Ceil((tmax-tmin)/nrows/base) * base // past the list: any whole number of base
+	lo = math.Floor(tmin/step) * step
+	return lo, lo + nrows*step, int(nrows)
 }
 
 // lnShaped says targetSpan draws target on ln's axis (fitRange's), whose
