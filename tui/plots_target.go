@@ -152,6 +152,15 @@ func fitTitle(c engine.Config) string {
 // targetTitle is the target in a title (engine.TargetTitle).
 func targetTitle(c engine.Config) string { return engine.TargetTitle(c) }
 
+// subtrahend is a target's title after a minus: an expression with a + or
+// − of its own in brackets ("net(x) − (sin(6*x) + x^2)", not "− sin(6*x) + x^2").
+func subtrahend(title string) string {
+	if strings.ContainsAny(title, "+-−") {
+		return "(" + title + ")"
+	}
+	return title
+}
+
 // domainText writes the domain: "(0,1]" for the question's (engine.DomainText).
 func domainText(c engine.Config) string { return engine.DomainText(c) }
 

@@ -50,3 +50,15 @@ func TestLabSaysTheTargetAndDomain(t *testing.T) {
 		t.Errorf("the question's lab:\n%s", q.render())
 	}
 }
+
+// The error view's title keeps an expression whole after its minus.
+func TestErrorTitleBracketsAnExpression(t *testing.T) {
+	m := press(targetModel(t, "sin(6*x) + x^2", "-1:1", 300, 100, 40), "e")
+	if v := m.render(); !strings.Contains(v, "|net(x) − (sin(6*x) + x^2)|") {
+		t.Errorf("error view title:\n%s", v)
+	}
+	q := press(sized(newModel(t, "question", 300), 100, 40), "e")
+	if v := q.render(); !strings.Contains(v, "|net(x) − ln(x)|") {
+		t.Errorf("the question's error view title:\n%s", v)
+	}
+}
