@@ -174,3 +174,59 @@ func TestHeaderHoldsStillWhileRunning(t *testing.T) {
 		}
 	}
 }
+
+// With four lanes at 80×24 the plots' legends have no room: the header's
+// lane list says which glyph is which lane, in a race and in the
+// optimizers lesson (issue 24's trial, [10]).
+func TestRaceLanesCarryTheirGlyphs(t *testing.T) {
+	race := press(sized(newModel(t, "question-normal-init", 200), 80, 24), "c", "C", "C")
+	l, err := runner.GetLesson("optimizers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := engine.New(engine.DefaultConfig())
+	lesson := New(engine.NewSession(tr, "question"), Options{Lesson: l, StartPaused: true})
+	lesson.now = func() time.Time { return fixedNow }
+	lesson = press(sized(lesson, 80, 24), "space")
+	for name, m := range map[string]Model{"race": race, "optimizers": lesson} {
+		if len(m.frame.snaps) != 4 {
+			t.Fatalf("%s: %d lanes, want 4", name, len(m.frame.snaps))
+		}
+		h := m.header(80)
+		for i := range m.frame.snaps {
+			_, _, glyph := laneStyle(i, 4, m.st)
+			if want := fmt.Sprintf("%s%c %s", glyph, 'A'+i, m.frame.snaps[i].Config.Optimizer); !strings.Contains(h, want) {
+				t.Errorf("%s: the header lacks %q:\n%s", name, want, h)
+			}
+		}
+		if n := strings.Count(h, "\n") + 1; n > 4 {
+			t.Errorf("%s: %d header lines at 80×24:\n%s", name, n, h)
+		}
+	}
+	// A lane forked later says from where, as the loss plot's ↑B marks it.
+	for i, s := range race.frame.snaps {
+		if k := s.ForkedAt; k > s.HistStart && !strings.Contains(race.header(80), fmt.Sprintf("%c %s lr %g (from %s)", 'A'+i, s.Config.Optimizer, s.Config.LR, engine.Commas(k+1))) {
+			t.Errorf("lane %c forked at %d: no 'from' in the header:\n%s", 'A'+i, k, race.header(80))
+		}
+	}
+}
+
+// The init scale reads as the init's: "init normal ×10", not a bare "× 10".
+func TestHeaderSaysTheInitScale(t *testing.T) {
+	p, err := presets.Get("question")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Config.Init, p.Config.InitScale = engine.InitNormal, 10
+	tr, err := engine.New(p.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(engine.NewSession(tr, "question"), Options{StartPaused: true})
+	m.now = func() time.Time { return fixedNow }
+	for _, size := range [][2]int{{60, 16}, {80, 24}} {
+		if h := sized(m, size[0], size[1]).header(size[0]); !strings.Contains(h, "init normal ×10") || strings.Contains(h, "× 10") {
+			t.Errorf("%v: header\n%s", size, h)
+		}
+	}
+}
