@@ -125,7 +125,7 @@ func (m Model) header(w int) string {
 			ls := &f.snaps[i]
 			_, mark, glyph := laneStyle(i, len(f.snaps), m.st)
 			lane := fmt.Sprintf("%s%c %s lr %g", glyph, 'A'+i, ls.Config.Optimizer, ls.Config.LR)
-			if k := ls.ForkedAt; k > ls.HistStart {
+			if k := ls.ForkedAt; k > ls.HistStart && !compact { // compact: two lanes keep one line
 				lane += " (from " + engine.Commas(k+1) + ")" // the loss plot's ↑B: where its own curve starts
 			}
 			switch {

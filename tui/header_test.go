@@ -83,7 +83,7 @@ func headerParts(h string) []string {
 // rows (a compact form below 24 rows: issue 24 [2]).
 func TestHeaderUsesTheLinesItsContentNeeds(t *testing.T) {
 	for _, kind := range []string{"solo", "race", "lesson", "follower"} {
-		presetList := []string{"question", "answer", "sin-question"}
+		presetList := presets.Names()
 		if kind == "lesson" {
 			presetList = presetList[:1] // the lesson sets its own
 		}
