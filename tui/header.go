@@ -27,12 +27,13 @@ func (m Model) header(w int) string {
 	switch {
 	case f.allDiverged:
 		state = m.st.Bad.Render("✖ diverged")
-	case f.waiting && compact:
-		state = m.st.Warn.Render("‖ caption") // the lesson's status line says what space does
 	case f.waiting:
 		state = m.st.Warn.Render("‖ caption: space continues")
 	case !running:
 		state = m.st.Warn.Render("‖ paused")
+	}
+	if f.waiting && compact && !f.allDiverged {
+		state = m.st.Warn.Render("‖ caption") // the lesson's status line says what space does
 	}
 	// The figures that change every frame (the step count, the rate) come
 	// last, and the lines are wrapped as if they had their widest form, so
@@ -55,14 +56,11 @@ func (m Model) header(w int) string {
 			parts = append(parts, p) // compact: the preset's name only (the help and ? say the rest)
 		}
 	}
-	roleText := map[roleKind]string{roleFollower: "following the teacher (f: a copy of your own)",
-		roleFork: "your own copy (F: follow the teacher)"}
-	if compact {
-		roleText = map[roleKind]string{roleFollower: "following (f: a copy)", roleFork: "own copy (F: follow)"}
-	}
 	switch f.role {
-	case roleFollower, roleFork:
-		parts = append(parts, m.st.Msg.Render(roleText[f.role]))
+	case roleFollower:
+		parts = append(parts, m.st.Msg.Render("following the teacher (f: a copy of your own)"))
+	case roleFork:
+		parts = append(parts, m.st.Msg.Render("your own copy (F: follow the teacher)"))
 	case roleTeacher:
 		parts = append(parts, m.st.Msg.Render(fmt.Sprintf("teaching: %d following", f.followers)))
 	}
@@ -74,6 +72,13 @@ func (m Model) header(w int) string {
 		init += fmt.Sprintf(" ×%g", c.InitScale) // "init normal ×10": the scale belongs to the init
 	}
 	parts = append(parts, init)
+	if short, ok := compactRole[f.role]; ok && compact { // the role's part, shorter
+		for i, p := range parts {
+			if p == m.st.Msg.Render(short[0]) {
+				parts[i] = m.st.Msg.Render(short[1])
+			}
+		}
+	}
 	if !brief {
 		parts = append(parts, c.Activation, fmt.Sprintf("batch %d", c.Batch), "hidden "+engine.HiddenString(c.Hidden), fmt.Sprintf("seed %d", c.Seed))
 		if c.Data == engine.DataGrid {
@@ -146,6 +151,12 @@ func (m Model) header(w int) string {
 		}
 	}
 	return wrapLive(parts, live, widest, lanes, w)
+}
+
+// compactRole is a student's role in the header, in full and compact.
+var compactRole = map[roleKind][2]string{
+	roleFollower: {"following the teacher (f: a copy of your own)", "following (f: a copy)"},
+	roleFork:     {"your own copy (F: follow the teacher)", "own copy (F: follow)"},
 }
 
 // widestRate is the widest the rate gets while it runs: the ramp's first

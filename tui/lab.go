@@ -118,11 +118,11 @@ func (r *labRoom) View(f *frame, st styles) string {
 	// 1 does now, what the rows are, where the output stands.
 	var notes []string
 	if len(f.lab) > 0 {
-		notes = append(notes, firstLayerNote(f.lab[0], s.Config)...)
+		notes = append(notes, onDomain(firstLayerNote(f.lab[0], s.Config), s.Config)...)
 	}
 	notes = append(notes, "W: weights; z(x): pre-activations on the 1000 grid points.",
-		fmt.Sprintf("Mean prediction %s; the best constant (the mean of %s over the sampled range) %s.",
-			engine.Signed(mt.MeanPred), engine.TargetWords(s.Config), engine.Signed(s.BestConstant)))
+		onDomain([]string{fmt.Sprintf("Mean prediction %s; the best constant (the mean of ln x over the sampled range) %s.",
+			engine.Signed(mt.MeanPred), engine.Signed(s.BestConstant))}, s.Config)[0])
 	room := h - len(lines)
 	text := ""
 	for _, n := range notes {
@@ -144,8 +144,8 @@ func (r *labRoom) View(f *frame, st styles) string {
 }
 
 // firstLayerNote says, from layer 1's weights now, what its units do on
-// the domain (0,1] or c's own. z1 = w·x + b is a line in x, so its ends
-// z(A) and z(B) tell it: a unit on at both ends fires everywhere (a straight piece, alike
+// (0,1]. z1 = w·x + b is a line in x, so its ends z(0) = b and z(1) = w + b
+// tell it: a unit on at both ends fires everywhere (a straight piece, alike
 // for all x), off at both is dead (no gradient ever), and one that changes
 // sign has its kink inside, where the curve can bend.
 func firstLayerNote(lv engine.LayerView, c engine.Config) []string {
@@ -161,7 +161,7 @@ func firstLayerNote(lv engine.LayerView, c engine.Config) []string {
 		if b > 0 {
 			bPos++
 		}
-		z0, z1 := w*c.DomainLo+b, w*c.Hi()+b // (0,1]: b and w+b, as before
+		z0, z1 := w*c.DomainLo+b, w*c.Hi()+b // the domain's ends: b and w+b on (0,1]
 		switch {
 		case z0 > 0 && z1 > 0:
 			on++
@@ -172,19 +172,28 @@ func firstLayerNote(lv engine.LayerView, c engine.Config) []string {
 		}
 	}
 	n := lv.Out
-	dom, tgt := engine.DomainText(c), engine.TargetWords(c) // "(0,1]" and "ln x" for the question
-	head := fmt.Sprintf("W1 is %d%% > 0 now (b1 %d%%): of %d units, %d fire on all of %s, %d bend inside it, %d are dead.",
-		100*wPos/n, 100*bPos/n, n, on, dom, bend, dead)
-	why := "Each unit that bends puts a kink where the curve can turn toward " + tgt + "; dead ones get no gradient."
+	head := fmt.Sprintf("W1 is %d%% > 0 now (b1 %d%%): of %d units, %d fire on all of (0,1], %d bend inside it, %d are dead.",
+		100*wPos/n, 100*bPos/n, n, on, bend, dead)
+	why := "Each unit that bends puts a kink where the curve can turn toward ln x; dead ones get no gradient."
 	switch {
 	case dead == n:
 		why = "Every unit is off for every x, so no gradient reaches W1 again: the output is a constant."
-	case on == n && wPos == n && bPos == n && c.DomainLo >= 0:
-		why = "Every w and b > 0 (as U[0,1) draws them), so every z1 > 0 and all units fire alike: one straight line on " + dom + "."
+	case on == n && wPos == n && bPos == n:
+		why = "Every w and b > 0 (as U[0,1) draws them), so every z1 > 0 and all units fire alike: one straight line on (0,1]."
 	case on == n:
-		why = "Every unit fires for every x, so layer 1 is linear on " + dom + ": no kink there to bend toward " + tgt + "."
+		why = "Every unit fires for every x, so layer 1 is linear on (0,1]: no kink there to bend toward ln x."
 	case bend == 0:
-		why = "No unit has its kink inside " + dom + ": the live ones are linear there, the dead ones get no gradient."
+		why = "No unit has its kink inside (0,1]: the live ones are linear there, the dead ones get no gradient."
 	}
 	return []string{head, why}
+}
+
+// onDomain writes the notes for the run's own domain and target: "(0,1]"
+// and "ln x" are the question's words.
+func onDomain(notes []string, c engine.Config) []string {
+	out := make([]string, len(notes))
+	for i, n := range notes {
+		out[i] = strings.ReplaceAll(strings.ReplaceAll(n, "(0,1]", engine.DomainText(c)), "ln x", engine.TargetWords(c))
+	}
+	return out
 }
