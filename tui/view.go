@@ -169,13 +169,8 @@ func wrapWords(text string, w, maxLines int) []string {
 	if len(lines) > maxLines {
 		lines = lines[:maxLines]
 		last := lines[maxLines-1]
-		for lipgloss.Width(last)+2 > w { // the mark takes the place of whole words, never half of one
-			i := strings.LastIndexByte(last, ' ')
-			if i <= 0 {
-				last = ansi.Truncate(last, w-2, "") // one word wider than the line: nothing else to drop
-				break
-			}
-			last = last[:i]
+		if lipgloss.Width(last)+2 > w {
+			last = ansi.Truncate(last, w-2, "")
 		}
 		lines[maxLines-1] = last + " …"
 	}
