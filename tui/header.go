@@ -32,9 +32,6 @@ func (m Model) header(w int) string {
 	case !running:
 		state = m.st.Warn.Render("‖ paused")
 	}
-	if f.waiting && compact && !f.allDiverged {
-		state = m.st.Warn.Render("‖ caption") // the lesson's status line says what space does
-	}
 	// The figures that change every frame (the step count, the rate) come
 	// last, and the lines are wrapped as if they had their widest form, so
 	// nothing moves and no padding shows.
@@ -93,7 +90,7 @@ func (m Model) header(w int) string {
 	} else if c.Activation != "relu" {
 		parts = append(parts, c.Activation)
 	}
-	if !m.st.projector {
+	if !m.st.projector && !(compact && f.role == roleFollower) { // a follower's pace is the teacher's: no key of its own
 		pace := f.pace
 		if compact {
 			pace, _, _ = strings.Cut(pace, " (") // "ramp", without "(> or < to leave)"
@@ -105,8 +102,8 @@ func (m Model) header(w int) string {
 	if !m.st.projector {
 		live, widest = live+" · "+rate, widest+" · "+widestRate
 	}
-	if !running {
-		widest = live // paused, nothing changes until a key does: no room kept, no line spent on it
+	if !running || f.waiting {
+		widest = live // paused or at a caption, nothing changes until a key does: no room kept, no line spent on it
 	}
 	var lanes []string
 	if f.racing {
@@ -155,8 +152,8 @@ func (m Model) header(w int) string {
 
 // compactRole is a student's role in the header, in full and compact.
 var compactRole = map[roleKind][2]string{
-	roleFollower: {"following the teacher (f: a copy of your own)", "following (f: a copy)"},
-	roleFork:     {"your own copy (F: follow the teacher)", "own copy (F: follow)"},
+	roleFollower: {"following the teacher (f: a copy of your own)", "following"}, // the key line says f
+	roleFork:     {"your own copy (F: follow the teacher)", "your own copy"},
 }
 
 // widestRate is the widest the rate gets while it runs: the ramp's first

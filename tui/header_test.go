@@ -44,9 +44,17 @@ func headerCase(t *testing.T, kind, preset string, w, h int, running bool) Model
 			t.Fatal(err)
 		}
 		m = sized(build(Options{Lesson: l}), w, h) // its first caption, over the plots
-	case "follower":
+	case "follower", "follower-lesson":
 		hub := NewHub()
-		teacher := build(Options{Hub: hub})
+		o := Options{Hub: hub}
+		if kind == "follower-lesson" {
+			l, err := runner.GetLesson("seed-story")
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.Lesson = l
+		}
+		teacher := build(o)
 		teacher.running = true
 		next, _ := teacher.Update(tickMsg{id: teacher.tickID})
 		teacher = next.(Model)
@@ -60,7 +68,7 @@ func headerCase(t *testing.T, kind, preset string, w, h int, running bool) Model
 		next, _ = m.Update(sharedFrameMsg{f})
 		m = sized(next.(Model), w, h)
 	}
-	if running && kind != "follower" {
+	if running && !strings.HasPrefix(kind, "follower") {
 		m.frame.running, m.frame.rate = true, 123_456
 		m.running = true
 	}
@@ -82,9 +90,9 @@ func headerParts(h string) []string {
 // rate at their widest; and at 60×16, in every role, it leaves both plots
 // rows (a compact form below 24 rows: issue 24 [2]).
 func TestHeaderUsesTheLinesItsContentNeeds(t *testing.T) {
-	for _, kind := range []string{"solo", "race", "lesson", "follower"} {
+	for _, kind := range []string{"solo", "race", "lesson", "follower", "follower-lesson"} {
 		presetList := presets.Names()
-		if kind == "lesson" {
+		if strings.HasSuffix(kind, "lesson") {
 			presetList = presetList[:1] // the lesson sets its own
 		}
 		for _, preset := range presetList {
