@@ -118,14 +118,14 @@ func (r *labRoom) View(f *frame, st styles) string {
 	// 1 does now, what the rows are, where the output stands.
 	var notes []string
 	if len(f.lab) > 0 {
-		notes = append(notes, onDomain(firstLayerNote(f.lab[0], s.Config), s.Config)...)
+		notes = append(notes, firstLayerNote(f.lab[0])...)
 	}
 	notes = append(notes, "W: weights; z(x): pre-activations on the 1000 grid points.",
-		onDomain([]string{fmt.Sprintf("Mean prediction %s; the best constant (the mean of ln x over the sampled range) %s.",
-			engine.Signed(mt.MeanPred), engine.Signed(s.BestConstant))}, s.Config)[0])
+		fmt.Sprintf("Mean prediction %s; the best constant (the mean of ln x over the sampled range) %s.",
+			engine.Signed(mt.MeanPred), engine.Signed(s.BestConstant)))
 	room := h - len(lines)
 	text := ""
-	for _, n := range notes {
+	for _, n := range onDomain(notes, s.Config) {
 		if room < 1 {
 			break
 		}
@@ -148,11 +148,15 @@ func (r *labRoom) View(f *frame, st styles) string {
 // tell it: a unit on at both ends fires everywhere (a straight piece, alike
 // for all x), off at both is dead (no gradient ever), and one that changes
 // sign has its kink inside, where the curve can bend.
-func firstLayerNote(lv engine.LayerView, c engine.Config) []string {
+func firstLayerNote(lv engine.LayerView) []string {
 	if lv.In != 1 || len(lv.W) != lv.Out || len(lv.B) != lv.Out || lv.Out == 0 {
 		return nil
 	}
 	var wPos, bPos, on, dead, bend int
+	lo, hi := lv.Lo, lv.Hi
+	if !(hi > lo) { // a view without its domain: the question's
+		lo, hi = 0, 1
+	}
 	for o := 0; o < lv.Out; o++ {
 		w, b := lv.W[o], lv.B[o]
 		if w > 0 {
@@ -161,7 +165,7 @@ func firstLayerNote(lv engine.LayerView, c engine.Config) []string {
 		if b > 0 {
 			bPos++
 		}
-		z0, z1 := w*c.DomainLo+b, w*c.Hi()+b // the domain's ends: b and w+b on (0,1]
+		z0, z1 := w*lo+b, w*hi+b // the domain's ends: b and w+b on (0,1]
 		switch {
 		case z0 > 0 && z1 > 0:
 			on++
