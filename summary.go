@@ -272,9 +272,13 @@ func writeSummary(w io.Writer, s summary, asJSON bool) error {
 	return err
 }
 
-// domainText is the domain as the summary writes it: "(0, 1]".
+// domainText is the domain as the summary writes it: "(0, 1]", open at A
+// as the sampler is; "[A, B]" for points, whose smallest x is a point.
 func domainText(c engine.Config) string {
 	domain, _ := engine.LookupSetting("domain")
+	if c.Points != nil {
+		return "[" + strings.Replace(domain.Get(c), ":", ", ", 1) + "]"
+	}
 	return "(" + strings.Replace(domain.Get(c), ":", ", ", 1) + "]"
 }
 

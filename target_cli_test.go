@@ -32,7 +32,7 @@ func TestBadTargetsAndPointsAreOneLineAndExit2(t *testing.T) {
 		{[]string{"--headless", "--target", "1/(x-0.5)"}, `it is +Inf at x = 0.5, inside the domain (0, 1]`},
 		{[]string{"--headless", "--domain", "-1:1"}, `target ln: it is NaN at x = -0.9998`},
 		{[]string{"--headless", "--domain", "2:1"}, `--domain 2:1: want A:B with A < B`},
-		{[]string{"--headless", "--points", bad}, `bad.csv: line 3, column 2: zz is not a finite number`},
+		{[]string{"--headless", "--points", bad}, `bad.csv: line 3, column 2: the y value "zz" is not a finite number`},
 		{[]string{"--headless", "--points", cols}, `cols.csv: line 2: 3 columns, want 2 (x,y)`},
 		{[]string{"--headless", "--points", one}, `every point has x = 0.5`},
 		{[]string{"--headless", "--points", dir}, `is a directory, not a regular file`},
@@ -91,5 +91,33 @@ func TestTargetsRunHeadless(t *testing.T) {
 		case c.target != "points" && p != nil:
 			t.Errorf("%q: points %v for a function", args, p)
 		}
+	}
+}
+
+// Issue 24 [23]: a points run's domain holds its smallest point, so the
+// texts write it closed, [min, max], even when that point is at 0.
+func TestPointsDomainHoldsTheSmallestPoint(t *testing.T) {
+	pts := filepath.Join(t.TempDir(), "v.csv")
+	if err := os.WriteFile(pts, []byte("x,y\n0,0\n0.25,0.5\n0.5,1\n0.75,0.5\n1,0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, "--headless", "--steps", "30", "--init", "normal", "--points", pts)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "kinks in [0,1]") && !strings.Contains(r.stdout, " in [0,1] · layer 1") {
+		t.Errorf("the kinks line does not say [0,1]:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "(0,1]") || strings.Contains(r.stdout, "(0, 1]") {
+		t.Errorf("the domain is written open at the first point:\n%s", r.stdout)
+	}
+	ps, err := engine.ParsePoints([]byte("0,0\n1,1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := engine.DefaultConfig()
+	ps.Use(&cfg)
+	if got := engine.DomainText(cfg); got != "[0,1]" {
+		t.Errorf("DomainText of points from 0 to 1: %q, want [0,1]", got)
 	}
 }

@@ -218,6 +218,7 @@ type LayerView struct {
 	In, Out int
 	W, B    []float64 // copies; W is (Out, In)
 	Z       []float64 // hidden layers: (GridPoints, Out) pre-activations on the grid
+	Lo, Hi  float64   // the domain (Lo, Hi] the grid spans: where a unit's ends are read
 }
 
 // Inspect copies out every layer's parameters and grid pre-activations.
@@ -225,7 +226,8 @@ func (t *Trainer) Inspect() []LayerView {
 	t.net.forward(t.evalWS, GridPoints, false)
 	out := make([]LayerView, len(t.net.Layers))
 	for l, L := range t.net.Layers {
-		v := LayerView{In: L.In, Out: L.Out, W: append([]float64(nil), L.W...), B: append([]float64(nil), L.B...)}
+		v := LayerView{In: L.In, Out: L.Out, W: append([]float64(nil), L.W...), B: append([]float64(nil), L.B...),
+			Lo: t.cfg.DomainLo, Hi: t.cfg.Hi()}
 		if l < len(t.net.Layers)-1 {
 			v.Z = append([]float64(nil), t.evalWS.z[l][:GridPoints*L.Out]...)
 		}

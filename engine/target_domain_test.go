@@ -98,6 +98,8 @@ func TestDomainMovesSamplingAndGrid(t *testing.T) {
 func TestBadDomainsAreRefused(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"1:0", "want A:B with A < B"},
+		{"0:0", "want A:B with A < B"},
+		{"0.5:0", "want A:B with A < B"},
 		{"0", "want A:B"},
 		{"a:1", "want A:B"},
 		{"0:1e9", "within ±1e+06"},

@@ -54,7 +54,11 @@ func ParsePoints(data []byte) (*PointSet, error) {
 			if ln == 0 && len(ps.X) == 0 {
 				continue // a header
 			}
-			return nil, fmt.Errorf("line %d: %d columns, want 2 (x,y)", ln+1, len(cols))
+			hint := ""
+			if strings.Contains(line, ";") {
+				hint = `: x and y are separated by ",", not ";"`
+			}
+			return nil, fmt.Errorf("line %d: %d columns, want 2 (x,y)%s", ln+1, len(cols), hint)
 		}
 		var v [2]float64
 		for c, s := range cols {
@@ -63,8 +67,8 @@ func ParsePoints(data []byte) (*PointSet, error) {
 				if ln == 0 && len(ps.X) == 0 && err != nil {
 					break // a header such as x,y
 				}
-				return nil, fmt.Errorf("line %d, column %d: %s is not a finite number within ±%g",
-					ln+1, c+1, QuoteValue(strings.TrimSpace(s)), maxTargetAbs)
+				return nil, fmt.Errorf("line %d, column %d: the %s value %q is not a finite number within ±%g",
+					ln+1, c+1, "xy"[c:c+1], strings.TrimSpace(s), maxTargetAbs)
 			}
 			v[c] = f
 			if c == 1 {

@@ -15,8 +15,10 @@ func TestParsePoints(t *testing.T) {
 		t.Fatalf("points %v %v", ps.X, ps.Y)
 	}
 	for _, c := range []struct{ in, want string }{
-		{"0.1,1\n0.2,NaN\n", "line 2, column 2: NaN is not a finite number"},
-		{"0.1,1\ninf,1\n", "line 2, column 1"},
+		{"0.1,1\n0.2,NaN\n", `line 2, column 2: the y value "NaN" is not a finite number`},
+		{"a,b\n1,x\n", `line 2, column 2: the y value "x" is not`},
+		{"0.1,1\ninf,1\n", `line 2, column 1: the x value "inf"`},
+		{"x;y\n0.1;1\n", `line 2: 1 columns, want 2 (x,y): x and y are separated by ",", not ";"`},
 		{"0.1,1\n0.2\n", "line 2: 1 columns, want 2"},
 		{"0.1,1\n0.2,1e10\n", "line 2, column 2"},
 		{"x,y\n", "no x,y points"},

@@ -39,6 +39,9 @@ func setDomain(c *Config, v string) error {
 	if !ok || !ok1 || !ok2 {
 		return fmt.Errorf("not A:B")
 	}
+	if !(lo < hi) { // checked here: a B of 0 is a Config's "unset" (Hi() reads it as 1), so 0:0 would pass as 0:1
+		return fmt.Errorf("not A < B")
+	}
 	c.DomainLo, c.DomainHi, c.XMin = lo, hi, lo
 	return nil
 }

@@ -82,9 +82,10 @@ func TargetTitle(c Config) string {
 }
 
 // DomainText writes the domain for a title: "(0,1]" for the question's,
-// its open end at 0 as the sampler and the grid have it; "[A,B]" otherwise.
+// its open end at 0 as the sampler and the grid have it; "[A,B]" otherwise
+// (a points run's holds its smallest point, even at 0).
 func DomainText(c Config) string {
-	if c.DomainLo == 0 {
+	if c.DomainLo == 0 && c.Points == nil {
 		return "(0," + strconv.FormatFloat(c.Hi(), 'g', 4, 64) + "]"
 	}
 	return "[" + strconv.FormatFloat(c.DomainLo, 'g', 4, 64) + "," + strconv.FormatFloat(c.Hi(), 'g', 4, 64) + "]"

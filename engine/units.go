@@ -63,6 +63,7 @@ type UnitReport struct {
 	Linear     bool        // ReLU or leaky ReLU: kinks and live sides are exact
 	PlotX      []float64   // where Unit.Out is sampled: (c+0.5)/P, c = 0…P−1
 	Lo, Hi     float64     // the domain (Lo, Hi] the kinks are counted on and PlotX spans
+	Closed     bool        // a points run: the domain is [Lo, Hi], Lo being the smallest point
 	Layers     [][]Unit    // per hidden layer, in weight order
 	Kinks      [][]float64 // per hidden layer: its units' kinks in (0,1], ascending
 	NetKinks   int         // distinct kink positions in (0,1] over all hidden layers
@@ -103,7 +104,7 @@ func (t *Trainer) Units(plotPoints int) UnitReport {
 	net := t.net
 	nh := len(net.Layers) - 1
 	r := UnitReport{Step: t.rec.step, Activation: t.act.String(), Linear: t.act == ReLU || t.act == LeakyReLU,
-		Lo: t.cfg.DomainLo, Hi: t.cfg.Hi()}
+		Lo: t.cfg.DomainLo, Hi: t.cfg.Hi(), Closed: t.cfg.Points != nil}
 	r.Layers = make([][]Unit, nh)
 	r.Kinks = make([][]float64, nh)
 

@@ -32,7 +32,7 @@ func (r *errorRoom) View(f *frame, st styles) string {
 	if logX {
 		against = "log-x axis"
 	}
-	title := st.Title.Render(" |net(x) − "+targetTitle(c)+"| against x, "+against) + st.Dim.Render("  (e closes)")
+	title := st.Title.Render(" |net(x) − "+subtrahend(targetTitle(c))+"| against x, "+against) + st.Dim.Render("  (e closes)")
 	cols := plotColumns(w - 2)
 	if cols < 2 || h < 7 || len(s.Pred) != len(s.GridX) || len(s.GridX) < 2 {
 		return block(title, w, h)

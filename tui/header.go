@@ -10,12 +10,19 @@ import (
 	"lnfit/engine"
 )
 
+// compactHeight is the screen height below which the header takes its
+// compact form: the settings a short screen can spare (batch, hidden,
+// seed, the label's changes, the pace's hint) go, so the plots keep rows.
+const compactHeight = 24
+
 // header is the first lines: what runs, where it is, how fast, its state.
 func (m Model) header(w int) string {
 	f := &m.frame
 	s := m.snap()
 	c := s.Config
 	running := f.running
+	compact := m.height < compactHeight && !m.st.projector // the projector's own short form is below
+	brief := compact || m.st.projector                     // either: the settings the header can spare go
 	state := m.st.Good.Render("▶ running")
 	switch {
 	case f.allDiverged:
@@ -38,12 +45,12 @@ func (m Model) header(w int) string {
 	// Each setting once: the label's "init → normal" is left out where an
 	// item below writes the setting anyway ("init normal").
 	shown := map[string]bool{"optimizer": !f.racing, "lr": !f.racing, "init": true, "init-scale": true, "seed": true,
-		"activation": !m.st.projector || c.Activation != "relu", "batch": !m.st.projector, "hidden": !m.st.projector, "data": !m.st.projector,
-		"xmin": !m.st.projector, "dropout": !m.st.projector}
+		"activation": !brief || c.Activation != "relu", "batch": !brief, "hidden": !brief, "data": !brief,
+		"xmin": !brief, "dropout": !brief}
 	parts := []string{m.st.Title.Render("lnfit")}
 	for i, p := range strings.Split(f.label, " · ") { // a long label breaks between its changes
-		if name, _, ok := strings.Cut(p, " → "); i == 0 || !ok || !shown[name] {
-			parts = append(parts, p)
+		if name, _, ok := strings.Cut(p, " → "); i == 0 || !compact && (!ok || !shown[name]) {
+			parts = append(parts, p) // compact: the preset's name only (the help and ? say the rest)
 		}
 	}
 	switch f.role {
@@ -57,11 +64,19 @@ func (m Model) header(w int) string {
 	if !f.racing {
 		parts = append(parts, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
 	}
-	parts = append(parts, "init "+c.Init)
+	init := "init " + c.Init
 	if c.InitScale != 1 {
-		parts = append(parts, fmt.Sprintf("× %g", c.InitScale))
+		init += fmt.Sprintf(" ×%g", c.InitScale) // "init normal ×10": the scale belongs to the init
 	}
-	if !m.st.projector {
+	parts = append(parts, init)
+	if short, ok := compactRole[f.role]; ok && compact { // the role's part, shorter
+		for i, p := range parts {
+			if p == m.st.Msg.Render(short[0]) {
+				parts[i] = m.st.Msg.Render(short[1])
+			}
+		}
+	}
+	if !brief {
 		parts = append(parts, c.Activation, fmt.Sprintf("batch %d", c.Batch), "hidden "+engine.HiddenString(c.Hidden), fmt.Sprintf("seed %d", c.Seed))
 		if c.Data == engine.DataGrid {
 			parts = append(parts, "grid data")
@@ -75,13 +90,20 @@ func (m Model) header(w int) string {
 	} else if c.Activation != "relu" {
 		parts = append(parts, c.Activation)
 	}
-	if !m.st.projector {
-		parts = append(parts, f.pace)
+	if !m.st.projector && !(compact && f.role == roleFollower) { // a follower's pace is the teacher's: no key of its own
+		pace := f.pace
+		if compact {
+			pace, _, _ = strings.Cut(pace, " (") // "ramp", without "(> or < to leave)"
+		}
+		parts = append(parts, pace)
 	}
 	parts = append(parts, state)
 	live, widest := "step "+engine.Commas(s.Step), fmt.Sprintf("step %s", engine.Commas(max(s.Step, 9_999_999)))
 	if !m.st.projector {
-		live, widest = live+" · "+rate, widest+" · 1 step / 2 s"
+		live, widest = live+" · "+rate, widest+" · "+widestRate
+	}
+	if !running || f.waiting {
+		widest = live // paused or at a caption, nothing changes until a key does: no room kept, no line spent on it
 	}
 	var lanes []string
 	if f.racing {
@@ -90,21 +112,53 @@ func (m Model) header(w int) string {
 			mses = append(mses, f.snaps[i].Metrics.MSEAbove001)
 		}
 		mseText := sameForm(mses)
+		// Each lane with its plot glyph ("•B"): the lane list is the plots'
+		// legend when theirs have no room. The measure is named once, before
+		// the first lane, where every lane has the same; a short screen
+		// leaves it to the diagnostics line ("lane A: … mse x≥0.01 0.79").
+		label := verdictMSE(f.snaps[0].Config, f.snaps[0].Metrics)
+		once := !compact
+		for i := range f.snaps {
+			if verdictMSE(f.snaps[i].Config, f.snaps[i].Metrics) != label {
+				once = false
+			}
+		}
 		for i := range f.snaps {
 			ls := &f.snaps[i]
-			_, mark, _ := laneStyle(i, len(f.snaps), m.st)
-			lane := fmt.Sprintf("%c %s lr %g %s %s", 'A'+i, ls.Config.Optimizer, ls.Config.LR, verdictMSE(ls.Config, ls.Metrics), mseText[i])
-			if ls.Diverged {
-				lane = fmt.Sprintf("%c %s lr %g diverged", 'A'+i, ls.Config.Optimizer, ls.Config.LR)
+			_, mark, glyph := laneStyle(i, len(f.snaps), m.st)
+			lane := fmt.Sprintf("%s%c %s lr %g", glyph, 'A'+i, ls.Config.Optimizer, ls.Config.LR)
+			if k := ls.ForkedAt; k > ls.HistStart && !compact { // compact: two lanes keep one line
+				lane += " (from " + engine.Commas(k+1) + ")" // the loss plot's ↑B: where its own curve starts
+			}
+			switch {
+			case ls.Diverged:
+				lane += " diverged"
+			case once || compact:
+				lane += " " + mseText[i]
+			default:
+				lane += " " + verdictMSE(ls.Config, ls.Metrics) + " " + mseText[i]
 			}
 			if i == f.sel {
 				lane = "▸" + lane
+			}
+			if i == 0 && once {
+				lane = label + ": " + lane
 			}
 			lanes = append(lanes, mark.Render(lane))
 		}
 	}
 	return wrapLive(parts, live, widest, lanes, w)
 }
+
+// compactRole is a student's role in the header, in full and compact.
+var compactRole = map[roleKind][2]string{
+	roleFollower: {"following the teacher (f: a copy of your own)", "following"}, // the key line says f
+	roleFork:     {"your own copy (F: follow the teacher)", "your own copy"},
+}
+
+// widestRate is the widest the rate gets while it runs: the ramp's first
+// seconds, as wide as "999k steps/s" or "9.9M steps/s".
+const widestRate = "1 step / 2 s"
 
 // wrapLive wraps parts, then live (what changes every frame) as if it were
 // widest, then the race lanes: live's width never moves a line break.
@@ -197,9 +251,18 @@ func (m Model) diagnostics(w int) string {
 		style = m.st.Warn
 	}
 	text += advice
-	// The verdict has a fixed two-line area, so nothing below it moves.
-	lines := wrapWords(text, w-1, 2)
-	for len(lines) < 2 {
+	// The verdict has a fixed two-line area, so nothing below it moves; one
+	// line on a short screen under a lesson's caption, which tells the story
+	// there (the plots keep their rows).
+	area := 2
+	if m.height < compactHeight && m.frame.lesson && m.frame.caption != "" {
+		area = 1
+		if head, _, ok := strings.Cut(text, ": "); ok && len(wrapItems(strings.Fields(text), " ", w-1)) > 1 {
+			text = head // "collapsed to the mean of ln x (≈ -1.00)": the verdict's own short form, uncut
+		}
+	}
+	lines := wrapWords(text, w-1, area)
+	for len(lines) < area {
 		lines = append(lines, "")
 	}
 	for i, l := range lines {

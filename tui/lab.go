@@ -188,7 +188,7 @@ func (r *labRoom) View(f *frame, st styles) string {
 		"W: weights; z(x): pre-activations on the 1000 grid points.")
 	room := h - len(lines)
 	text := ""
-	for _, n := range notes {
+	for _, n := range onDomain(notes, s.Config) {
 		if room < 1 {
 			break
 		}
@@ -216,6 +216,10 @@ func firstLayerNote(lv engine.LayerView) []string {
 		return nil
 	}
 	var wPos, bPos, on, dead, bend int
+	lo, hi := lv.Lo, lv.Hi
+	if !(hi > lo) { // a view without its domain: the question's
+		lo, hi = 0, 1
+	}
 	for o := 0; o < lv.Out; o++ {
 		w, b := lv.W[o], lv.B[o]
 		if w > 0 {
@@ -224,7 +228,7 @@ func firstLayerNote(lv engine.LayerView) []string {
 		if b > 0 {
 			bPos++
 		}
-		z0, z1 := b, w+b
+		z0, z1 := w*lo+b, w*hi+b // the domain's ends: b and w+b on (0,1]
 		switch {
 		case z0 > 0 && z1 > 0:
 			on++
@@ -255,4 +259,14 @@ func firstLayerNote(lv engine.LayerView) []string {
 		why = "No unit has its kink inside (0,1]: the live ones are linear there, the dead ones get no gradient."
 	}
 	return []string{head, why}
+}
+
+// onDomain writes the notes for the run's own domain and target: "(0,1]"
+// and "ln x" are the question's words.
+func onDomain(notes []string, c engine.Config) []string {
+	out := make([]string, len(notes))
+	for i, n := range notes {
+		out[i] = strings.ReplaceAll(strings.ReplaceAll(n, "(0,1]", engine.DomainText(c)), "ln x", engine.TargetWords(c))
+	}
+	return out
 }

@@ -20,22 +20,31 @@ import (
 
 // fitRange picks the fit plot's y range: from 1 at the top down to just
 // below the lowest ln(x) the plot's columns reach (ln of the first column's
-// x), and how many of the h−1 rows it takes. The step per row is the finest
-// of 1/10 … 1/2, 1 that fits, so 1, 0 and −1 (where a collapsed net sits)
-// each get a row and a clean label; rows the range leaves over go on below
-// ln(x)'s lowest point, so the plot uses its whole height and no blank line
-// sits between it and the x axis. Wilder predictions are clamped to the edge.
+// x), and how many of the h−1 rows it takes. The plot has k rows per unit,
+// the most that still hold the range, so 1, 0 and −1 (where a collapsed net
+// sits) each fall on a row and the range ends less than a unit's rows below
+// ln(x)'s lowest point: the whole height is used and no blank line sits
+// between the plot and its x axis (at 200×60 a step of 0.2 had left 13
+// empty rows, down to −8). Wilder predictions are clamped to the edge.
 func fitRange(lowestTarget float64, h int) (lo, hi float64, rows int) {
 	hi = 1
 	need := hi - (lowestTarget - 0.2)
 	avail := max(h-1, 1)
-	// 1/step whole: asciigraph rounds value×rows-per-unit to rows, exact only then.
-	for _, step := range []float64{0.1, 0.2, 0.25, 1.0 / 3, 0.5, 1} {
-		if float64(avail)*step >= need {
-			return hi - float64(avail)*step, hi, avail
-		}
+	// k whole: asciigraph rounds value×rows-per-unit to rows, exact only then.
+	k := math.Floor(float64(avail) / need)
+	if k < 1 {
+		return hi - float64(avail), hi, avail // a very short plot clamps ln's steep end
 	}
-	return hi - float64(avail), hi, avail // a very short plot clamps ln's steep end
+	return hi - float64(avail)/k, hi, avail
+}
+
+// fitRowLabel is a fit-axis row's label: only the whole and half values
+// get one (at 7 rows a unit the rows between are unlabelled, not −0.14).
+func fitRowLabel(v, step float64) string {
+	if h := v * 2; math.Abs(h-math.Round(h)) > 1e-9 {
+		return ""
+	}
+	return fitLabel(v, step)
 }
 
 // fitLabel writes a fit-axis value to the step's own precision (−1.25, not
@@ -179,6 +188,10 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 		span = pts.Y
 	}
 	lo, hi, rows := targetSpan(span, h, isLn(s0.Config)) // fitRange(target[0], h) for ln: plots_target.go
+	rowLabel := fitLabel
+	if lnShaped(span, isLn(s0.Config)) {
+		rowLabel = fitRowLabel
+	}
 	if pts != nil {
 		for c := range target {
 			target[c] = math.NaN()
@@ -231,7 +244,7 @@ func plotFit(snaps []engine.Snapshot, w, h int, st styles, rot int) plotted {
 		legend = append(legend, st.BothMark.Render(string(bothGlyph)+" both"))
 	}
 	step := (hi - lo) / float64(rows)
-	opts := graphOpts(rows+1, lo, hi, func(v float64) string { return fixedLabel(fitLabel(v, step)) })
+	opts := graphOpts(rows+1, lo, hi, func(v float64) string { return fixedLabel(rowLabel(v, step)) })
 	opts = append(opts, asciigraph.SeriesChars(charsets...))
 	graph := asciigraph.PlotMany(series, opts...)
 	switch {

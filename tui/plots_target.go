@@ -13,29 +13,50 @@ import (
 
 // targetSpan is the fit plot's y range for any target: ln's (fitRange,
 // from 1 down to below its lowest column, −1 on a row) for ln below 0.9,
-// as every ln plot was; otherwise the target's range with a
-// margin, in rows of a round step (1, 2, 2.5 or 5 times a power of ten) so
-// the labels stay clean.
+// as every ln plot was; otherwise the target's range, in rows of the
+// finest round step (1, 2, 2.5 or 5 times a power of ten, so the labels
+// stay clean) that holds it with a margin, or else without one, and
+// centred in the rows (sin(6x)+x² on [-1,1] in [-1, 2] at 80×24, not
+// [-4, 2] from a step of 1 laid from the top).
 func targetSpan(target []float64, h int, ln bool) (lo, hi float64, rows int) {
-	tmin, tmax := math.Inf(1), math.Inf(-1)
-	for _, v := range target {
-		tmin, tmax = math.Min(tmin, v), math.Max(tmax, v)
-	}
-	if ln && tmax <= 0.9 || math.IsInf(tmax, 0) || math.IsInf(tmin, 0) {
+	tmin, tmax := extent(target)
+	if lnShaped(target, ln) {
 		return fitRange(tmin, h)
 	}
 	margin := 0.1 * math.Max(tmax-tmin, 0.1)
 	nrows := float64(max(h-1, 1))
-	need := (tmax - tmin + 2*margin) / nrows
-	base := math.Pow(10, math.Floor(math.Log10(need)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10, 20, 25, 50, 100} {
+	base := math.Pow(10, math.Floor(math.Log10(math.Max(tmax-tmin, 0.1)/nrows)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000} {
 		step := m * base
-		hi = math.Ceil((tmax+margin)/step) * step
-		if lo = hi - nrows*step; step >= need && lo <= tmin {
-			break // the first round step whose rows hold the target whole
+		for _, mg := range []float64{margin, 0} {
+			lo = math.Floor((tmin-mg)/step) * step
+			top := math.Ceil((tmax+mg)/step) * step
+			used := math.Round((top - lo) / step)
+			if used > nrows {
+				continue
+			}
+			lo -= math.Floor((nrows-used)/2) * step // the rows left over, half above and half below
+			return lo, lo + nrows*step, int(nrows)
 		}
 	}
-	return lo, hi, int(nrows)
+	step := math.Ceil((tmax-tmin)/nrows/base) * base // past the list: any whole number of base
+	lo = math.Floor(tmin/step) * step
+	return lo, lo + nrows*step, int(nrows)
+}
+
+// lnShaped says targetSpan draws target on ln's axis (fitRange's), whose
+// rows between the whole and half values go unlabelled.
+func lnShaped(target []float64, ln bool) bool {
+	tmin, tmax := extent(target)
+	return ln && tmax <= 0.9 || math.IsInf(tmax, 0) || math.IsInf(tmin, 0)
+}
+
+func extent(v []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	return lo, hi
 }
 
 // domainTicks labels the fit plot's x axis with the grid's domain: "0",
@@ -130,6 +151,15 @@ func fitTitle(c engine.Config) string {
 
 // targetTitle is the target in a title (engine.TargetTitle).
 func targetTitle(c engine.Config) string { return engine.TargetTitle(c) }
+
+// subtrahend is a target's title after a minus: an expression with a + or
+// − of its own in brackets ("net(x) − (sin(6*x) + x^2)", not "− sin(6*x) + x^2").
+func subtrahend(title string) string {
+	if strings.ContainsAny(title, "+-−") {
+		return "(" + title + ")"
+	}
+	return title
+}
 
 // domainText writes the domain: "(0,1]" for the question's (engine.DomainText).
 func domainText(c engine.Config) string { return engine.DomainText(c) }

@@ -214,7 +214,7 @@ func TestFitLabelsAreTheirRows(t *testing.T) {
 			if i < 0 {
 				continue
 			}
-			if got, want := strings.TrimSpace(l[:i]), fitLabel(hi-float64(k)*step, step); got != want {
+			if got, want := strings.TrimSpace(l[:i]), fitRowLabel(hi-float64(k)*step, step); got != want {
 				t.Fatalf("h %d (range %g..%g, %d rows): row %d labelled %q, its value %s", h, lo, hi, rows, k, got, want)
 			}
 			k++

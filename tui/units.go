@@ -150,7 +150,11 @@ func reportDomain(r *engine.UnitReport) string {
 	if !(r.Hi > r.Lo) {
 		return "(0,1]" // a report from before domains
 	}
-	return "(" + strconv.FormatFloat(r.Lo, 'g', 4, 64) + "," + strconv.FormatFloat(r.Hi, 'g', 4, 64) + "]"
+	open := "(" // the sampler's open end; a points run's smallest x is a point
+	if r.Closed {
+		open = "["
+	}
+	return open + strconv.FormatFloat(r.Lo, 'g', 4, 64) + "," + strconv.FormatFloat(r.Hi, 'g', 4, 64) + "]"
 }
 
 // kinkLegend is the kink row's legend items: the count ("kinks in (0,1]: 12

@@ -336,8 +336,11 @@ func (w *walk) check() {
 		if !s.Racing() {
 			want = append(want, fmt.Sprintf("%s lr %g", c.Optimizer, c.LR))
 		}
-		if !m.st.projector {
+		switch {
+		case !m.st.projector && m.height >= compactHeight:
 			want = append(want, c.Activation, fmt.Sprintf("batch %d", c.Batch))
+		case c.Activation != "relu": // the projector's and a short screen's header: only what is not the default
+			want = append(want, c.Activation)
 		}
 		header := v // the header wraps to as many lines as the width needs
 		for _, s := range want {
