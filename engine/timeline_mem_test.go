@@ -106,7 +106,7 @@ func TestTimelineThinsBigNets(t *testing.T) {
 	}
 }
 
-// A classroom session's budget (8 MB; tui's servedTimelineBudget): the
+// A classroom session's budget (8 MB; tui's ServedTimelineBudget): the
 // question's net keeps every planned moment to 10^6 steps, and holds the
 // budget after; it logs where thinning starts, and where 30 frames of the
 // newest moment's size would no longer fit beside the planned ones (the

@@ -50,11 +50,11 @@ func (m *Model) keepFrame() {
 	}
 }
 
-// servedTimelineBudget is a classroom session's timeline budget: the
+// ServedTimelineBudget is a classroom session's timeline budget: the
 // question's net keeps every planned moment and its last frames to about
 // 2×10^5 steps in it (10^7 without the frames), and thins evenly after
 // (engine's TestTimelineServedBudget).
-const servedTimelineBudget = 8 << 20
+const ServedTimelineBudget = 8 << 20
 
 // timelineModes are the rooms t opens the timeline from, and that draw a moment.
 var timelineModes = modesOf(modePlots, modeLab, modeError, modeUnits)
@@ -68,7 +68,7 @@ func (m *Model) syncTimeline() {
 		if m.tl.keep == nil {
 			m.tl.keep = engine.NewTimeline()
 			if m.opts.Pool != nil { // a classroom: many sessions share the server's memory
-				m.tl.keep.Budget = servedTimelineBudget
+				m.tl.keep.Budget = ServedTimelineBudget
 			}
 		}
 		m.run.Timeline = m.tl.keep
