@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
@@ -122,6 +123,15 @@ func whyNotFollowerSpace(m *Model) string {
 		return ""
 	}
 	return m.role.refusal("space")
+}
+
+// lessonEndCaption is the caption when a lesson is over, with the keys
+// this role has: a follower's are f and its own copy's.
+func lessonEndCaption(title string, r roleKind) string {
+	if r == roleFollower {
+		return fmt.Sprintf("End of the lesson “%s”. The teacher goes on from here; f gives you a copy of your own, where i (another init) and c (race optimizers) work.", title)
+	}
+	return fmt.Sprintf("End of the lesson “%s”. Try i (another init), c (race optimizers) or L (another lesson); space trains on freely.", title)
 }
 
 // sayTrainingOn: the lesson trains towards its next caption, and space
