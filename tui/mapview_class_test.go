@@ -63,6 +63,9 @@ func TestEveryClassCaptionScreenIsWholeAt80x24(t *testing.T) {
 				where := fmt.Sprintf("%s, caption %d at step %d", c.who, captions, teacher.session.Step())
 				v := c.m.render()
 				checkPagedUncut(t, where, c.m, v)
+				if c.m.mode == modeMap {
+					t.Logf("%s: the map shows %d rows", where, len(mapRow.FindAllString(v, -1)))
+				}
 				if c.m.mode == modeMap && len(mapRow.FindAllString(v, -1)) < 3 {
 					t.Errorf("%s: the map shows %d rows:\n%s", where, len(mapRow.FindAllString(v, -1)), v)
 				}
