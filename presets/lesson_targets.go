@@ -17,9 +17,12 @@ preset abs-kink
 say The answer's init and {optimizer} at lr {lr} on abs, a V with its tip in the middle of the domain: a ReLU net is a line with kinks, and this target is two lines with one kink.
 wait
 until mse<1e-5 max 10000
+show units
 expect mse_above_0_01<1e-5
-say mse {mse_above_0_01} on the whole domain at step {step}: one kink at the tip is all it needs. The units room shows the unit whose kink found it.
+expect net_kinks>0
+say mse {mse_above_0_01} on the whole domain at step {step}: one kink at the tip is all it needs. The units room, open now, lists every unit by its kink x = −b/w: {kinks.1} units of layer 1 bend inside the domain, and net(x) has {net_kinks} kinks in all.
 wait
+show fit
 set target square
 say Now x², from a fresh start with the same init and batches: smooth, with no steep end near 0 to chase.
 wait

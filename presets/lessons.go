@@ -69,7 +69,7 @@ preset question
 say Back to the question's setup: {optimizer} at lr {lr}, init-scale {init_scale}, {init_desc}. Where exactly is its cliff? Space opens the collapse map.
 wait
 show map
-say The collapse map of the question's setup: learning rate across, init scale up; a cell's glyph is its seeds' most common outcome, its number how many had it. Walk it with the arrow keys; enter restarts the net in that cell.
+say The collapse map of the question's setup: lr across, init scale up; each cell shows its seeds' most common outcome and how many had it.
 wait
 `
 

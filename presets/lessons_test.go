@@ -125,3 +125,24 @@ func FuzzParseLesson(f *testing.F) {
 		}
 	})
 }
+
+// A caption that names a room speaks of the room on screen: the script
+// opened it ("show units") since the last room it showed.
+func TestCaptionsNameTheRoomOnScreen(t *testing.T) {
+	rooms := map[string]string{"units": "units room", "lab": "init lab", "map": "collapse map"}
+	for _, l := range Lessons {
+		shown := "fit"
+		for _, c := range l.Commands {
+			switch c.Op {
+			case "show":
+				shown = c.Arg
+			case "say":
+				for room, words := range rooms {
+					if strings.Contains(c.Arg, "The "+words) && shown != room {
+						t.Errorf("%s line %d: the caption speaks of the %s, but the room on screen is %q", l.Name, c.Line, words, shown)
+					}
+				}
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"lnfit/engine"
 	"lnfit/engine/runner"
@@ -30,10 +31,31 @@ func (m *Model) exportKey(string) tea.Cmd {
 	if err != nil {
 		dir = filepath.Dir(path)
 	}
-	// Where the files went first: the message line keeps two lines, and a
-	// cut there must not take the folder.
-	m.say(false, "exported to %s: %s", engine.EscapeText(dir), shortNames(written))
+	m.say(false, "%s", exportedText(engine.EscapeText(dir), written, m.width-1))
 	return nil
+}
+
+// exportedText says where the files went and what they are called, whole
+// on the message line's two lines of w: the folder first where that fits;
+// else the files' kinds first, then the folder, then the stem they share
+// on a line of its own ("exported -history.csv, … to /tmp/x, named STEM")
+// (a name too long for the line is cut at its end, never the kinds).
+func exportedText(dir string, written []string, w int) string {
+	whole := func(text string) bool {
+		lines := wrapLines(strings.Fields(text), w)
+		for _, l := range lines {
+			if lipgloss.Width(strings.Join(l, " ")) > w {
+				return false
+			}
+		}
+		return len(lines) <= 2
+	}
+	stem, rest := shortNames(written)
+	folderFirst := fmt.Sprintf("exported to %s: %s", dir, strings.Join(append([]string{stem + rest[0]}, rest[1:]...), ", "))
+	if stem == "" || whole(folderFirst) {
+		return folderFirst
+	}
+	return fmt.Sprintf("exported %s to %s, named %s", strings.Join(rest, ", "), dir, stem)
 }
 
 // homeExport is E where nothing is written (a student's session, a
@@ -78,29 +100,31 @@ func frameStep(f *frame) int64 {
 	return step
 }
 
-// shortNames lists written files by base name, the later ones without the
-// stem they share with the first ("net-history.csv, -curve.csv, -plot.svg").
-func shortNames(written []string) string {
+// shortNames splits written files' base names into the stem they share
+// ("net") and what follows it in each ("-history.csv", "-curve.csv",
+// "-plot.svg"); no stem ("") when there is one file or none shared, and
+// then rest is the names whole.
+func shortNames(written []string) (stem string, rest []string) {
 	names := make([]string, len(written))
 	for i, w := range written {
 		names[i] = engine.EscapeText(filepath.Base(w))
 	}
 	if len(names) < 2 {
-		return strings.Join(names, ", ")
+		return "", append(names, "")[:max(len(names), 1)]
 	}
-	stem := names[0]
+	stem = names[0]
 	for _, n := range names[1:] {
 		for !strings.HasPrefix(n, stem) {
 			stem = stem[:len(stem)-1]
 		}
 	}
-	if i := strings.LastIndex(stem, "-"); i > 0 {
-		stem = stem[:i]
-	} else {
-		return strings.Join(names, ", ")
+	i := strings.LastIndex(stem, "-")
+	if i <= 0 {
+		return "", names
 	}
-	for i := 1; i < len(names); i++ {
+	stem = stem[:i]
+	for i := range names {
 		names[i] = strings.TrimPrefix(names[i], stem)
 	}
-	return strings.Join(names, ", ")
+	return stem, names
 }

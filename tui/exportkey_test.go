@@ -150,3 +150,30 @@ func TestFollowerOfALessonIsNotToldTheTeachersKeys(t *testing.T) {
 		t.Fatalf("a follower's help:\n%s", help)
 	}
 }
+
+// With names longer than the line (a points run's), E's message still says
+// which files it wrote: their kinds first, then the folder and the stem.
+func TestExportNamesLongFilesWhole(t *testing.T) {
+	dir, err := os.MkdirTemp("", "e") // a short folder, as a teacher's is: t.TempDir's is half the line
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	t.Chdir(dir)
+	m := sized(newModel(t, "question", 0), 80, 24)
+	base := "lnfit-question-normal-init-domain-0.05-2-xmin-0.05-target-points-step14400"
+	m.opts.SavePath = base + ".json"
+	m = press(m, "E")
+	if _, err := os.Stat(base + "-history.csv"); err != nil {
+		t.Fatalf("E: %v (message %q)", err, m.msg)
+	}
+	line := m.statusLine(80)
+	for _, want := range []string{"-history.csv", "-curve.csv", "-plot.svg", base} {
+		if !strings.Contains(strings.ReplaceAll(line, "\n", " "), want) {
+			t.Errorf("E's message at 80 wide lacks %q:\n%s", want, line)
+		}
+	}
+	if strings.Contains(line, "…") {
+		t.Errorf("E's message is cut at 80 wide:\n%s", line)
+	}
+}

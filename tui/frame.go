@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"time"
 
 	"lnfit/engine"
@@ -73,6 +72,9 @@ func (m *Model) refresh() {
 		}
 	case m.role.following():
 		f = m.shared
+		if f.lessonDone && f.caption == lessonEndCaption(f.lessonTitle, f.role) { // the teacher's end: say the follower's keys
+			f.caption = lessonEndCaption(f.lessonTitle, m.role.kind)
+		}
 	default:
 		f = m.runFrame()
 		if m.role.teaching() {
@@ -142,7 +144,7 @@ func (m *Model) runFrame() frame {
 		f.lesson, f.lessonTitle, f.lessonName = true, r.Lesson.Title, r.Lesson.Name
 		f.caption, f.waiting, f.lessonDone = r.Caption, r.Waiting, r.Done
 		if r.Done && r.Err == nil {
-			f.caption = fmt.Sprintf("End of the lesson “%s”. Try i (another init), c (race optimizers) or L (another lesson); space trains on freely.", r.Lesson.Title)
+			f.caption = lessonEndCaption(r.Lesson.Title, m.role.kind) // lesson.go
 		}
 	}
 	return f

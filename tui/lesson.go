@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
@@ -66,14 +67,14 @@ func (m *Model) space() tea.Cmd {
 		r.Continue()
 		r.Settle() // the commands up to the next training or caption, now
 		m.applyDirectives()
-		shown, total := m.lessonCaptions()
+		_, total := m.lessonCaptions()
 		switch {
 		case r.Done:
 			m.say(false, "%s: its %d captions are over; space trains on freely", m.lessonName(), total)
 		case r.Waiting:
-			m.say(false, "%s: caption %d of %d", m.lessonName(), shown, total)
+			m.sayCaption()
 		default:
-			m.say(false, "%s: training on to caption %d of %d", m.lessonName(), min(shown+1, total), total)
+			m.sayTrainingOn()
 		}
 		if r.Waiting || r.Done {
 			return nil
@@ -83,12 +84,14 @@ func (m *Model) space() tea.Cmd {
 		r.EndLesson()
 		m.say(false, "lesson over: training on freely")
 		return m.resume()
+	case m.running && m.lessonActive(): // space pauses the lesson's training too: say how it goes on
+		m.pause()
+		m.say(false, "paused at step %s — space trains on to caption %d of %d", engine.Commas(m.session.Step()), m.nextCaption(), m.captionsTotal())
 	case m.running:
 		m.pause()
 		m.say(false, "paused at step %s", engine.Commas(m.session.Step()))
 	case m.lessonActive(): // a diverged part included: the runner passes over it
-		shown, total := m.lessonCaptions()
-		m.say(false, "%s runs on: caption %d of %d shown", m.lessonName(), shown, total)
+		m.sayTrainingOn()
 		return m.resume()
 	case m.session.AllDiverged():
 		m.say(true, "the run diverged: r resets, - lowers the learning rate first")
@@ -121,6 +124,36 @@ func whyNotFollowerSpace(m *Model) string {
 	}
 	return m.role.refusal("space")
 }
+
+// lessonEndCaption is the caption when a lesson is over, with the keys
+// this role has: a follower's are f and its own copy's.
+func lessonEndCaption(title string, r roleKind) string {
+	if r == roleFollower {
+		return fmt.Sprintf("End of the lesson “%s”. The teacher goes on from here; f gives you a copy of your own, where i (another init) and c (race optimizers) work.", title)
+	}
+	return fmt.Sprintf("End of the lesson “%s”. Try i (another init), c (race optimizers) or L (another lesson); space trains on freely.", title)
+}
+
+// sayTrainingOn: the lesson trains towards its next caption, and space
+// would pause it.
+func (m *Model) sayTrainingOn() {
+	m.say(false, "%s: training on to caption %d of %d — space pauses", m.lessonName(), m.nextCaption(), m.captionsTotal())
+}
+
+// sayCaption is the message for the caption just shown, whether space or
+// training brought it: one counter with the one on screen.
+func (m *Model) sayCaption() {
+	shown, total := m.lessonCaptions()
+	m.say(false, "%s: caption %d of %d", m.lessonName(), shown, total)
+}
+
+// nextCaption is the number of the caption the lesson trains towards.
+func (m *Model) nextCaption() int {
+	shown, total := m.lessonCaptions()
+	return min(shown+1, total)
+}
+
+func (m *Model) captionsTotal() int { _, total := m.lessonCaptions(); return total }
 
 // lessonCaptions is how many of the lesson's captions have been shown, of
 // how many it has: what "next" means to a class.

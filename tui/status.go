@@ -56,9 +56,17 @@ func (m Model) captionPages(w int) [][]string {
 		text += " " + captionMark(f.role)
 	}
 	lines := wrapWords(text, w-3, 1<<20) // two cells spare for a page's " …"
+	if n := len(lines); n%2 == 1 && n >= 3 && loneLine(lines[n-1], captionMark(f.role)) {
+		// The last page would be a word or two ("x. [space]"): the line
+		// before it goes along, and the page before ends a line early.
+		lines = append(lines[:n-2:n-2], "", lines[n-2], lines[n-1])
+	}
 	var pages [][]string
 	for i := 0; i < len(lines); i += 2 {
 		page := append([]string(nil), lines[i:min(i+2, len(lines))]...)
+		if page[len(page)-1] == "" { // the early end loneLine asked for
+			page = page[:len(page)-1]
+		}
 		if i+2 < len(lines) {
 			page[len(page)-1] += " …"
 		}
@@ -68,6 +76,12 @@ func (m Model) captionPages(w int) [][]string {
 		pages = [][]string{{""}}
 	}
 	return pages
+}
+
+// loneLine: a caption's line that is too little for a page of its own,
+// the mark ("[space]") and at most one word.
+func loneLine(line, mark string) bool {
+	return len(strings.Fields(strings.Replace(line, mark, "", 1))) <= 1
 }
 
 // captionPage is the page of the caption on screen: the one space turned

@@ -13,7 +13,8 @@ func (m *Model) cycleTarget(next bool) tea.Cmd {
 	cfg := m.session.Lane(m.sel).Config()
 	name := cycle(engine.TargetBuiltins, cfg.Target, next)
 	if m.set("target", name, engine.AllLanes) {
-		m.say(false, "target: y = %s — restarted from step 0, seed %d", name, cfg.Seed)
+		// The formula the fit plot's title names ("|x − 0.5|", not "abs").
+		m.say(false, "target: y = %s — restarted from step 0, seed %d", engine.TargetTitle(m.session.Lane(m.sel).Config()), cfg.Seed)
 		m.restarted()
 	}
 	return nil

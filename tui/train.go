@@ -118,6 +118,7 @@ func (m *Model) afterTraining() {
 		m.say(true, "%v", r.Err)
 	case r.Waiting:
 		m.pause()
+		m.sayCaption() // lesson.go: the counter moves with the caption that training reached
 	case r.Lesson != nil && r.Done:
 		m.pause()
 		m.say(false, "end of the lesson — space trains on freely, L picks another")
