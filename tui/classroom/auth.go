@@ -102,9 +102,16 @@ func (s *Server) classCode(ctx ssh.Context, ask gossh.KeyboardInteractiveChallen
 		s.askName(ctx, ask)
 		return true
 	}
-	left, total := s.limiter.failed(key, time.Now())
 	s.setKeyInfo(ctx, "wrong code")
 	ctx.SetValue(wrongCode{}, true)
+	s.wrongCodeCosts(ctx, key)
+	return false
+}
+
+// wrongCodeCosts counts a wrong class code against the address (both doors
+// share the count) and makes it cost FailDelay, unless ctx ends first.
+func (s *Server) wrongCodeCosts(ctx context.Context, key string) {
+	left, total := s.limiter.failed(key, time.Now())
 	if !left {
 		s.log.Warn("address locked out", "from", key, "wrong_codes", total)
 	}
@@ -114,7 +121,6 @@ func (s *Server) classCode(ctx ssh.Context, ask gossh.KeyboardInteractiveChallen
 	case <-t.C:
 	case <-ctx.Done():
 	}
-	return false
 }
 
 // wrongCode is the context key that says this connection gave a wrong

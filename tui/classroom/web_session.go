@@ -138,17 +138,8 @@ func (d *webDoor) socket(w http.ResponseWriter, r *http.Request) {
 // cost FailDelay, as over SSH.
 func (s *Server) wrongWebCode(ctx context.Context, key, from, name string) {
 	s.failures.Add(1)
-	left, total := s.limiter.failed(key, time.Now())
 	s.log.Warn("login refused", "user", name, "from", from, "method", "web", "why", "wrong code")
-	if !left {
-		s.log.Warn("address locked out", "from", key, "wrong_codes", total)
-	}
-	t := time.NewTimer(s.cfg.Limits.FailDelay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	s.wrongCodeCosts(ctx, key)
 }
 
 // webInput reads the tab's messages for the session's life: keys into the
