@@ -257,6 +257,15 @@ func (m *Model) sortClass(right bool) tea.Cmd {
 	return nil
 }
 
+// whyNotNarrowClass refuses enter and X where the list is hidden: they
+// would act on a student the teacher cannot see.
+func whyNotNarrowClass(m *Model) string {
+	if m.width < 80 { // the room's own width is the terminal's (room())
+		return fmt.Sprintf("the class room needs 80 columns to pick a student (this terminal has %d)", m.width)
+	}
+	return ""
+}
+
 // picked is the row under the cursor, or why there is none.
 func (m *Model) picked() (seatRow, string) {
 	for _, r := range m.class.rows {

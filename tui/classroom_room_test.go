@@ -228,3 +228,24 @@ func TestChallengeRanks(t *testing.T) {
 		t.Fatalf("a fork past the steps met it: %+v", rows[2])
 	}
 }
+
+// At 60 columns the list is hidden, so enter and X (which act on the
+// picked student) are refused and left off the key line (F-C7).
+func TestNarrowClassRoomRefusesPicks(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 60, 16)
+	ended := make(chan string, 1)
+	hub.Join("ana", "127.0.0.1", fixedNow, func() { ended <- "ana" })
+	teacher = press(teacher, "k", "X")
+	select {
+	case <-ended:
+		t.Fatal("X at 60 columns ended a student the teacher cannot see")
+	default:
+	}
+	if !strings.Contains(teacher.msg, "needs 80 columns") {
+		t.Fatalf("X at 60 columns was not refused: %q", teacher.msg)
+	}
+	if v := teacher.View().Content; strings.Contains(v, "end this session") || strings.Contains(v, "show this fork") {
+		t.Fatalf("the 60-column key line still offers enter/X:\n%s", v)
+	}
+}
