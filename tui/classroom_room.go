@@ -23,6 +23,7 @@ type classRoom struct {
 	sortBy  int // index into classColumns
 	polling bool
 	asked   bool // q asked "end the class?": the next q ends it
+	ending  int  // X asked "end this session?" of this seat: the next X ends it
 	w, h    int
 	rows    []seatRow // the last frame's, for the cursor's keys
 	chosen  bool      // the teacher picked a sort column (until then: met while a challenge runs)
@@ -291,6 +292,12 @@ func (m *Model) showFork(string) tea.Cmd {
 
 func (m *Model) endSeat(string) tea.Cmd {
 	r, why := m.picked()
+	if why == "" && m.class.ending != r.id { // one stray X must not throw a student out
+		m.class.ending = r.id
+		m.say(true, "end %s's session? X again / esc", r.name)
+		return nil
+	}
+	m.class.ending = 0
 	if why == "" && !m.role.hub.end(r.id) {
 		why = "that session has ended"
 	}
@@ -308,6 +315,9 @@ func (m *Model) classEsc(string) tea.Cmd {
 	case m.class.asked:
 		m.class.asked = false
 		m.say(false, "the class goes on")
+	case m.class.ending != 0:
+		m.class.ending = 0
+		m.say(false, "the session goes on")
 	case m.role.teaching() && m.role.hub.showing() != "":
 		m.role.hub.unshow()
 		m.say(false, "the followers see your run again")

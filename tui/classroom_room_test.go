@@ -150,7 +150,20 @@ func TestClassRoomShowAndEnd(t *testing.T) {
 		t.Fatalf("esc did not give the followers the teacher's run: %q", f.label)
 	}
 
-	teacher = press(teacher, "down", "X") // cy
+	teacher = press(teacher, "down", "X") // cy: X asks first (F-C2)
+	select {
+	case who := <-ended:
+		t.Fatalf("one X ended %s's session without asking", who)
+	default:
+	}
+	if !strings.Contains(teacher.msg, "end cy's session? X again / esc") {
+		t.Fatalf("X did not ask: %q", teacher.msg)
+	}
+	teacher = press(teacher, "esc", "X", "up", "down") // esc, and another key, forget the question
+	if teacher = press(teacher, "X"); !strings.Contains(teacher.msg, "X again") {
+		t.Fatalf("X after esc and other keys did not ask again: %q", teacher.msg)
+	}
+	teacher = press(teacher, "X")
 	select {
 	case who := <-ended:
 		if who != "cy" {

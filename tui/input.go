@@ -51,6 +51,9 @@ func (m Model) keys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if k != "q" && k != "esc" {
 			m.class.asked = false // the teacher's question lasts one key
 		}
+		if k != "X" && k != "esc" {
+			m.class.ending = 0 // and so does X's
+		}
 		if a != nil && a.quits {
 			m.pendingSteps() // the n keys before it, within one frame's budget
 			if cmd := a.do(&m, k); cmd != nil {
