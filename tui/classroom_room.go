@@ -329,14 +329,15 @@ func (m *Model) classEsc(string) tea.Cmd {
 	return nil
 }
 
-// quitKey is q: it ends the class at once only when nobody would lose it.
+// quitKey is q and ctrl+c: they end the class at once only when nobody
+// would lose it; otherwise they ask, and the same key again ends it.
 func (m *Model) quitKey(key string) tea.Cmd {
 	n := m.role.followers()
-	if key == "ctrl+c" || n == 0 || m.class.asked {
+	if n == 0 || m.class.asked {
 		return tea.Quit
 	}
 	m.class.asked = true
-	m.say(true, "end the class for %d student%s? q again / esc", n, map[bool]string{true: "", false: "s"}[n == 1])
+	m.say(true, "end the class for %d student%s? %s again / esc", n, map[bool]string{true: "", false: "s"}[n == 1], key)
 	return nil
 }
 

@@ -201,6 +201,18 @@ func TestTeacherQuitAsks(t *testing.T) {
 	if _, cmd = teacher.Update(keyMsg("q")); !isQuit(cmd) {
 		t.Fatal("q twice did not end the class")
 	}
+	for _, mode := range [][]string{{"esc"}, {"esc", "p"}} { // ctrl+c asks as q does, in a picker too (F-C14)
+		teacher = press(teacher, mode...)
+		next, cmd = teacher.Update(keyMsg("ctrl+c"))
+		teacher = next.(Model)
+		if isQuit(cmd) || !strings.Contains(teacher.msg, "end the class for 2 students? ctrl+c again / esc") {
+			t.Fatalf("ctrl+c (after %q) ended the class without asking: %q", mode, teacher.msg)
+		}
+		if _, cmd = teacher.Update(keyMsg("ctrl+c")); !isQuit(cmd) {
+			t.Fatalf("ctrl+c twice (after %q) did not end the class", mode)
+		}
+	}
+	teacher = press(teacher, "esc", "esc") // the picker closes, the question is forgotten
 	stop1()
 	stop2()
 	if _, cmd = teacher.Update(keyMsg("q")); !isQuit(cmd) {

@@ -48,7 +48,7 @@ func (m Model) keys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	for _, k := range splitKeys(msg) {
 		a := m.resolve(k)
-		if k != "q" && k != "esc" {
+		if k != "q" && k != "ctrl+c" && k != "esc" {
 			m.class.asked = false // the teacher's question lasts one key
 		}
 		if k != "X" && k != "esc" {

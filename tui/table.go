@@ -27,7 +27,7 @@ func actionTable() []action {
 			do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
 		{keys: []string{"L"}, modes: list, roles: anyone, when: func(m *Model) string { return m.picker.closes(pickLesson, "L") },
 			do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
-		{keys: []string{"ctrl+c"}, modes: list, roles: anyone, quits: true, do: quit},
+		{keys: []string{"ctrl+c"}, modes: list, roles: anyone, quits: true, do: (*Model).quitKey}, // a teacher with students is asked
 
 		// The help overlay scrolls (↑ ↓ only: k is the teacher's class room, everywhere but the lists).
 		{keys: []string{"up"}, help: "↑ ↓", desc: "scroll this help", group: 3, modes: modesOf(modeHelp), roles: anyone,
