@@ -206,7 +206,35 @@ func classLine(w int, wide bool, name, from, since, state, step, mse, verdict, m
 		line += cell(from, 15) + cell(since, 5)
 	}
 	line += cell(state, 7) + cell(step, 6) + cell(mse, 8) + cell(verdict, 10) + cell(met, 5) + cell(cpu, 5)
-	return line + cut(changed, max(w-ansi.StringWidth(line), 0))
+	return line + fitChanges(changed, max(w-ansi.StringWidth(line), 0))
+}
+
+// fitChanges keeps the changes that fit in w cells, shortened to their new
+// values where the whole does not fit ("nesterov · normal"), and counts the
+// rest ("nesterov +1"): a change is never left out silently.
+func fitChanges(changed string, w int) string {
+	if ansi.StringWidth(changed) <= w {
+		return changed
+	}
+	parts := strings.Split(changed, " · ")
+	for i, p := range parts {
+		if _, to, ok := strings.Cut(p, " → "); ok {
+			parts[i] = to // "optimizer → nesterov": the column heads say what changed
+		}
+	}
+	for k := len(parts); k >= 1; k-- {
+		s := strings.Join(parts[:k], " · ")
+		if k < len(parts) {
+			s += fmt.Sprintf(" +%d", len(parts)-k)
+		}
+		if ansi.StringWidth(s) <= w {
+			return s
+		}
+	}
+	if n := fmt.Sprintf("%d changes", len(parts)); len(parts) > 1 && ansi.StringWidth(n) <= w {
+		return n
+	}
+	return ansi.Truncate(changed, w, "…")
 }
 
 // classKey is k: the class room, or back.

@@ -274,3 +274,21 @@ func TestNarrowClassRoomRefusesPicks(t *testing.T) {
 		t.Fatalf("the 60-column key line still offers enter/X:\n%s", v)
 	}
 }
+
+// The changed column keeps what fits and counts the rest, never dropping a
+// change silently (F-C12: "init → normal" fixed the run and was cut at 80).
+func TestClassRoomChangedNeverDrops(t *testing.T) {
+	all := "optimizer → nesterov · init → normal"
+	for _, c := range []struct {
+		w    int
+		want string
+	}{{80, all}, {len([]rune(all)), all}, {17, "nesterov · normal"}, {11, "nesterov +1"}, {10, "2 changes"}, {5, "opti…"}} {
+		if got := fitChanges(all, c.w); got != c.want {
+			t.Errorf("%d cells: %q, want %q", c.w, got, c.want)
+		}
+	}
+	line := classLine(80, false, "eve", "", "", "fork", "504k", "1.13e-04", "converged", "8.4k", "0.09s", all)
+	if !strings.Contains(line, "nesterov") || !strings.Contains(line, "normal") {
+		t.Fatalf("the 80-column row dropped a change silently: %q", line)
+	}
+}
