@@ -171,14 +171,18 @@ func (m *Model) lessonChallenge(c *Challenge) {
 // forkWaits: in a race a new fork waits, paused, for the student's change —
 // its clock counts the steps it trains, and at full speed a second is tens
 // of thousands of them. The message says the challenge and how to start.
-func (m *Model) forkWaits() bool {
+func (m *Model) forkWaits(whose string) bool {
 	c := m.role.hub.challengeText()
 	if c == "" {
 		return false
 	}
 	m.pause() // a follower's ticks ran: this copy's would train
-	m.say(false, "your own copy from step %s, paused for the challenge (%s): change one thing, then space starts your clock",
-		engine.Commas(m.session.Step()), c)
+	of := ""
+	if whose != "" {
+		of = " of " + whoseRun(whose)
+	}
+	m.say(false, "your own copy from step %s%s, paused for the challenge (%s): change one thing, then space starts your clock",
+		engine.Commas(m.session.Step()), of, c)
 	return true
 }
 

@@ -216,3 +216,48 @@ func TestChangedFrom(t *testing.T) {
 		}
 	}
 }
+
+// A follower watching a shown fork forks the run on its screen, the shown
+// student's, not the teacher's (F-C1).
+func TestForkOfAShownFork(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	bo := scripted(t, hub, "bo", "127.0.0.1", fixedNow)
+	toBo := make(chan tea.Msg, 4)
+	hub.Reach(bo.opts.Seat, func(msg tea.Msg) { toBo <- msg })
+	bo = forkAs(t, bo, &teacher, "o")
+	bo = press(bo, "n", "n", "n")
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	teacher = press(teacher, "k", "enter")
+	if hub.showing() != "bo" {
+		t.Fatalf("enter did not show bo's fork: %q", teacher.msg)
+	}
+	cmd := cy.fork("f") // the f key's handler: its command, not the frame's batch
+	if cmd == nil || !strings.Contains(cy.msg, "bo's fork") {
+		t.Fatalf("f on a shown fork does not say whose run it copies: %q", cy.msg)
+	}
+	got := make(chan tea.Msg, 1)
+	go func() { got <- cmd() }()
+	select {
+	case req := <-toBo: // bo's program answers, as model.go does for any run
+		next, _ := bo.Update(req)
+		bo = next.(Model)
+	case <-time.After(time.Minute):
+		t.Fatal("f never asked bo's program for a copy")
+	}
+	var msg tea.Msg
+	select {
+	case msg = <-got:
+	case <-time.After(time.Minute):
+		t.Fatal("no copy came back")
+	}
+	next, _ := cy.Update(msg)
+	cy = next.(Model)
+	if cy.role.kind != roleFork || cy.session.Step() != bo.session.Step() || cy.session.Step() == teacher.session.Step() ||
+		cy.session.Label() != bo.session.Label() {
+		t.Fatalf("cy forked step %d (bo's is %d, the teacher's %d): %q", cy.session.Step(), bo.session.Step(), teacher.session.Step(), cy.msg)
+	}
+	if !strings.Contains(cy.msg, "of bo's fork") {
+		t.Fatalf("the fork's message does not name whose run it copied: %q", cy.msg)
+	}
+}

@@ -299,9 +299,17 @@ func (m *Model) mapKey(string) tea.Cmd {
 
 // fork asks the teacher for a copy of the run.
 func (m *Model) fork(string) tea.Cmd {
-	m.say(false, "forking the teacher's run: a copy is on its way")
 	hub := m.role.hub
-	return func() tea.Msg { s, err := hub.fork(); return forkedMsg{s, err} }
+	m.say(false, "forking %s: a copy is on its way", whoseRun(hub.showing()))
+	return func() tea.Msg { s, whose, err := hub.fork(); return forkedMsg{s, err, whose} }
+}
+
+// whoseRun names the run a follower sees: the teacher's, or a shown fork.
+func whoseRun(shown string) string {
+	if shown != "" {
+		return shown + "'s fork"
+	}
+	return "the teacher's run"
 }
 
 func (m *Model) followAgain(string) tea.Cmd {
@@ -327,9 +335,9 @@ func (m *Model) forked(msg forkedMsg) tea.Cmd {
 	m.session, m.run, m.sel = msg.s, runner.New(msg.s, nil), 0
 	m.pace = forkPace(m.shared.runPace, m.now()) // classroom_room_challenge.go
 	m.pace.lastStep = msg.s.Step()
-	m.say(false, "your own copy from step %s: the same weights and batches as the teacher's; F follows the teacher again",
-		engine.Commas(msg.s.Step()))
-	if m.forkWaits() { // the class room's challenge (classroom_room_challenge.go)
+	m.say(false, "your own copy from step %s of %s: the same weights and batches; F follows the teacher again",
+		engine.Commas(msg.s.Step()), whoseRun(msg.whose))
+	if m.forkWaits(msg.whose) { // the class room's challenge (classroom_room_challenge.go)
 		return nil
 	}
 	return m.resume()
