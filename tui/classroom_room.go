@@ -22,8 +22,9 @@ type classRoom struct {
 	cursor  int // a seat id (rows move under a live sort; the cursor stays on its student)
 	sortBy  int // index into classColumns
 	polling bool
-	asked   bool // q asked "end the class?": the next q ends it
-	ending  int  // X asked "end this session?" of this seat: the next X ends it
+	asked   bool   // q asked "end the class?": the next q ends it
+	ending  int    // X asked "end this session?" of this seat: the next X ends it
+	shown   string // whose fork enter showed, until the hub shows it no more
 	w, h    int
 	rows    []seatRow // the last frame's, for the cursor's keys
 	chosen  bool      // the teacher picked a sort column (until then: met while a challenge runs)
@@ -72,6 +73,10 @@ func (m *Model) classFrame(f *frame) {
 			f.class = sortRows(hub.roster(), m.class.sortBy)
 		}
 		m.class.rows = f.class
+		if m.class.shown != "" && f.showing != m.class.shown { // the shown student followed again, or left
+			m.say(false, "%s's fork is shown no more: the followers see your run", m.class.shown)
+			m.class.shown = f.showing
+		}
 		if _, why := m.picked(); why != "" && len(f.class) > 0 {
 			m.class.cursor = f.class[0].id // the first row until the teacher picks one
 		}
@@ -295,6 +300,17 @@ func whyNotNarrowClass(m *Model) string {
 	return ""
 }
 
+// whyNotShow is enter's: a picked follower has no fork to show.
+func whyNotShow(m *Model) string {
+	if why := whyNotNarrowClass(m); why != "" {
+		return why
+	}
+	if r, why := m.picked(); why == "" && !r.forked {
+		return r.name + " follows your run: only a fork can be shown (they press f for one)"
+	}
+	return ""
+}
+
 // picked is the row under the cursor, or why there is none.
 func (m *Model) picked() (seatRow, string) {
 	for _, r := range m.class.rows {
@@ -314,6 +330,7 @@ func (m *Model) showFork(string) tea.Cmd {
 		m.say(true, "%s", why)
 		return nil
 	}
+	m.class.shown = r.name
 	m.say(false, "showing %s's fork to every follower: esc gives them your run again", r.name)
 	return nil
 }
@@ -348,6 +365,7 @@ func (m *Model) classEsc(string) tea.Cmd {
 		m.say(false, "the session goes on")
 	case m.role.teaching() && m.role.hub.showing() != "":
 		m.role.hub.unshow()
+		m.class.shown = ""
 		m.say(false, "the followers see your run again")
 	case m.mode == modeClass:
 		m.toggle(modeClass)

@@ -261,3 +261,27 @@ func TestForkOfAShownFork(t *testing.T) {
 		t.Fatalf("the fork's message does not name whose run it copied: %q", cy.msg)
 	}
 }
+
+// When a shown fork follows again, the teacher's message says the show is
+// over, and enter is not offered on a follower's row (F-C15).
+func TestShownForkFollowsAgain(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	fay := scripted(t, hub, "fay", "127.0.0.1", fixedNow)
+	fay = forkAs(t, fay, &teacher, "i")
+	fay = press(fay, "n")
+	teacher = press(teacher, "k", "enter")
+	if hub.showing() != "fay" || !strings.Contains(teacher.msg, "showing fay's fork") {
+		t.Fatalf("enter did not show fay's fork: %q", teacher.msg)
+	}
+	fay = press(fay, "F", "n") // follows again; its next frame tells the hub
+	next, _ := teacher.Update(classPollMsg{})
+	teacher = next.(Model)
+	v := teacher.render()
+	if hub.showing() != "" || strings.Contains(v, "showing fay's fork") || !strings.Contains(teacher.msg, "shown no more") {
+		t.Fatalf("the teacher still reads that fay's fork is shown (%q):\n%s", teacher.msg, v)
+	}
+	if strings.Contains(v, "show this fork") {
+		t.Fatalf("enter is offered on a follower's row:\n%s", v)
+	}
+}

@@ -90,7 +90,7 @@ func actionTable() []action {
 		{keys: []string{"down"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).moveClass, true)},
 		{keys: []string{"left"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).sortClass, false)},
 		{keys: []string{"right"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).sortClass, true)},
-		{keys: []string{"enter"}, lineAt: 1, line: "show this fork", modes: modesOf(modeClass), roles: teacher, when: whyNotNarrowClass, do: (*Model).showFork},
+		{keys: []string{"enter"}, lineAt: 1, line: "show this fork", modes: modesOf(modeClass), roles: teacher, when: whyNotShow, do: (*Model).showFork},
 		{keys: []string{"X"}, lineAt: 2, line: "end this session", modes: modesOf(modeClass), roles: teacher, when: whyNotNarrowClass, do: (*Model).endSeat},
 		{keys: []string{"esc"}, modes: body &^ modesOf(modeUnits), roles: anyone, do: (*Model).classEsc}, // the units room closes on its own esc
 		{keys: []string{"k"}, help: "k", desc: "the class room", lineAt: 17, line: "the class", group: 3, modes: body, roles: teacher, do: (*Model).classKey},
