@@ -243,7 +243,8 @@ type seatFigures struct {
 	forked  bool
 	label   string // the run's label: what the fork changed
 	step    int64
-	mse     float64 // MSE on x ≥ 0.01
+	mse     float64 // MSE on x ≥ 0.01 for ln (mseOn: where, per target)
+	mseOn   string
 	verdict string
 	trained int64         // steps the session trained in all (restarts included)
 	cpu     time.Duration // ... and the pool's time for them: its fair CPU share

@@ -89,7 +89,7 @@ func (m *Model) classFrame(f *frame) {
 	fig := seatFigures{forked: m.role.kind == roleFork}
 	if fig.forked {
 		s := f.snap()
-		fig.label, fig.step, fig.mse = f.label, s.Step, s.Metrics.MSEAbove001
+		fig.label, fig.step, fig.mse, fig.mseOn = f.label, s.Step, s.Metrics.MSEAbove001, s.Metrics.MSEAboveOn
 		fig.trained, fig.cpu = m.class.trained, m.class.cpu
 		if len(f.verdicts) > 0 {
 			fig.verdict, _, _ = strings.Cut(f.verdicts[min(f.sel, len(f.verdicts)-1)].Kind, "-") // collapsed-mean: collapsed
@@ -168,7 +168,7 @@ func (r *classRoom) View(f *frame, st styles) string {
 			lines = append(lines, st.Msg.Render(l))
 		}
 	}
-	lines = append(lines, st.Dim.Render(cut(classLine(r.w, wide, "name", "from", "since", "state", "step", "mse≥.01", "verdict", "met", "cpu", "changed"), r.w)))
+	lines = append(lines, st.Dim.Render(cut(classLine(r.w, wide, "name", "from", "since", "state", "step", mseHead(f.class), "verdict", "met", "cpu", "changed"), r.w)))
 	if len(f.class) == 0 {
 		lines = append(lines, st.Dim.Render(cut(" nobody yet: students connect with the ssh line below", r.w)))
 	}
@@ -201,6 +201,28 @@ func (r *classRoom) View(f *frame, st styles) string {
 		lines = append(lines, line)
 	}
 	return block(strings.Join(lines, "\n"), r.w, r.h)
+}
+
+// mseHead is the mse column's head: where the forks' MSE is measured, as
+// the engine says (x ≥ 0.01 for ln only); plain "mse" when they differ.
+func mseHead(rows []seatRow) string {
+	on, n := "", 0
+	for _, r := range rows {
+		if r.forked && (n == 0 || r.mseOn == on) {
+			on, n = r.mseOn, n+1
+		} else if r.forked {
+			return "mse"
+		}
+	}
+	switch on {
+	case engine.AboveWhole:
+		return "mse all"
+	case engine.AbovePoints:
+		return "mse pts"
+	case "":
+		return "mse"
+	}
+	return "mse≥.01"
 }
 
 // classLine lays out one row in fixed columns; the label takes the rest.

@@ -292,3 +292,18 @@ func TestClassRoomChangedNeverDrops(t *testing.T) {
 		t.Fatalf("the 80-column row dropped a change silently: %q", line)
 	}
 }
+
+// The mse column says where the forks' MSE is measured: x ≥ 0.01 only for
+// ln, the whole domain for a function of your own (F-C13).
+func TestClassRoomMSEHead(t *testing.T) {
+	ln := seatRow{seatFigures: seatFigures{forked: true, mseOn: engine.AboveCutLn}}
+	own := seatRow{seatFigures: seatFigures{forked: true, mseOn: engine.AboveWhole}}
+	for _, c := range []struct {
+		rows []seatRow
+		want string
+	}{{[]seatRow{ln}, "mse≥.01"}, {[]seatRow{own, own}, "mse all"}, {[]seatRow{ln, own}, "mse"}, {nil, "mse"}} {
+		if got := mseHead(c.rows); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.rows, got, c.want)
+		}
+	}
+}
