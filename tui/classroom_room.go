@@ -203,6 +203,15 @@ func (r *classRoom) View(f *frame, st styles) string {
 	return block(strings.Join(lines, "\n"), r.w, r.h)
 }
 
+// mseCell is an MSE in the column's 8 cells, whole: a cut number reads
+// as another value (2329.3188 cut was 2329.318).
+func mseCell(v float64) string {
+	if s := engine.FormatValue(v); len(s) <= 8 {
+		return s
+	}
+	return fmt.Sprintf("%.2e", v)
+}
+
 // mseHead is the mse column's head: where the forks' MSE is measured, as
 // the engine says (x ≥ 0.01 for ln only); plain "mse" when they differ.
 func mseHead(rows []seatRow) string {
@@ -228,7 +237,7 @@ func mseHead(rows []seatRow) string {
 // classLine lays out one row in fixed columns; the label takes the rest.
 func classLine(w int, wide bool, name, from, since, state, step, mse, verdict, met, cpu, changed string) string {
 	cell := func(s string, n int) string { return fmt.Sprintf("%-*s", n, cut(s, n)) + " " }
-	line := " " + cell(name, 10)
+	line := " " + cell(name, min(maxSeatName, 10+max(w-80, 0)/4)) // the name grows with the width, to all it keeps
 	if wide {
 		line += cell(from, 15) + cell(since, 5)
 	}
