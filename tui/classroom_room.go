@@ -183,7 +183,7 @@ func (r *classRoom) View(f *frame, st styles) string {
 		row := &f.class[i]
 		state, step, mse, verdict, met, cpu, changed := "follows", "—", "—", "—", "", "", "—"
 		if row.forked {
-			state, step, mse, verdict = "fork", shortCount(float64(row.step)), engine.FormatValue(row.mse), row.verdict
+			state, step, mse, verdict = "fork", shortCount(float64(row.step)), mseCell(row.mse), row.verdict
 			changed = changedFrom(f.label, row.label)
 		}
 		switch {

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -304,6 +306,24 @@ func TestClassRoomMSEHead(t *testing.T) {
 	}{{[]seatRow{ln}, "mse≥.01"}, {[]seatRow{own, own}, "mse all"}, {[]seatRow{ln, own}, "mse"}, {nil, "mse"}} {
 		if got := mseHead(c.rows); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.rows, got, c.want)
+		}
+	}
+}
+
+// A name keeps all its cells where the row has room, and an MSE is never
+// cut to another number (F-C11, F-C4).
+func TestClassRoomNameAndMSECells(t *testing.T) {
+	if l := classLine(200, true, "Ana Lovelace", "127.0.0.1", "5s", "follows", "—", "—", "—", "", "", "—"); !strings.Contains(l, "Ana Lovelace ") {
+		t.Fatalf("200 columns cut the name: %q", l)
+	}
+	if l := classLine(80, false, "Ana Lovelace", "", "", "follows", "—", "—", "—", "", "", "—"); strings.Contains(l, "Ana Lovelace") || !strings.Contains(l, "Ana Lovela") {
+		t.Fatalf("80 columns: the name's cells changed: %q", l)
+	}
+	for _, v := range []float64{2329.3188, 1.13e-4, 0.5, 123456789} {
+		got := mseCell(v)
+		back, err := strconv.ParseFloat(got, 64)
+		if len(got) > 8 || err != nil || math.Abs(back-v) > 0.01*math.Abs(v) {
+			t.Errorf("mse %v in the column: %q", v, got)
 		}
 	}
 }
