@@ -394,6 +394,8 @@ func (m *Model) classEsc(string) tea.Cmd {
 	case m.class.ending != 0:
 		m.class.ending = 0
 		m.say(false, "the session goes on")
+	case m.mode == modeHelp: // a follower's help (w, ?) closes on esc as a solo one does
+		m.toggle(modeHelp)
 	case m.role.teaching() && m.role.hub.showing() != "":
 		m.role.hub.unshow()
 		m.class.shown = ""

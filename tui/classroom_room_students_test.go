@@ -285,3 +285,19 @@ func TestShownForkFollowsAgain(t *testing.T) {
 		t.Fatalf("enter is offered on a follower's row:\n%s", v)
 	}
 }
+
+// esc closes a follower's help, as it does solo (F-C10).
+func TestFollowerEscClosesHelp(t *testing.T) {
+	hub := NewHub()
+	sized(teacherWith(t, hub), 80, 24) // the teacher's run the follower watches
+	ana := sized(scripted(t, hub, "ana", "127.0.0.1", fixedNow), 80, 24)
+	for _, open := range []string{"?", "w"} {
+		ana = press(ana, open)
+		if ana.mode != modeHelp {
+			t.Fatalf("%s did not open the help (mode %v): %q", open, ana.mode, ana.msg)
+		}
+		if ana = press(ana, "esc"); ana.mode == modeHelp {
+			t.Fatalf("esc did not close the help %s opened: %q", open, ana.msg)
+		}
+	}
+}
