@@ -82,6 +82,10 @@ func (m *Model) classFrame(f *frame) {
 		}
 		return
 	}
+	if m.role.following() && m.mode != modeTimeline && f.timeline != "" {
+		// The teacher's scrub, shown to a follower: t and esc are the teacher's keys there.
+		f.timeline = strings.Replace(f.timeline, " · t/esc back to live · ", " · the teacher is looking back · ", 1)
+	}
 	if m.opts.Seat == 0 || len(f.snaps) == 0 {
 		f.race = m.studentRace(0)
 		return

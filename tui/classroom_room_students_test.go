@@ -301,3 +301,21 @@ func TestFollowerEscClosesHelp(t *testing.T) {
 		}
 	}
 }
+
+// A follower watching the teacher scrub is told the teacher is looking
+// back, not offered t/esc, which are the teacher's there (F-C5).
+func TestFollowerSeesTheTeacherLookBack(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	teacher = press(teacher, "t", "left")
+	f, ok := hub.latest()
+	if !ok || !strings.Contains(f.timeline, "t/esc back to live") {
+		t.Fatalf("the teacher's scrub did not reach the hub: %q", f.timeline)
+	}
+	next, _ := cy.Update(sharedFrameMsg{f})
+	cy = next.(Model)
+	if v := cy.render(); strings.Contains(v, "t/esc") || !strings.Contains(v, "the teacher is looking back") {
+		t.Fatalf("the follower's screen during the teacher's scrub:\n%s", v)
+	}
+}
