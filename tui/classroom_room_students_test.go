@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"lnfit/engine"
+	"lnfit/engine/runner"
 )
 
 // What the students' side of a class says: the teacher's count, the
@@ -317,5 +319,32 @@ func TestFollowerSeesTheTeacherLookBack(t *testing.T) {
 	cy = next.(Model)
 	if v := cy.render(); strings.Contains(v, "t/esc") || !strings.Contains(v, "the teacher is looking back") {
 		t.Fatalf("the follower's screen during the teacher's scrub:\n%s", v)
+	}
+}
+
+// f on a follower's timeline says it copies the live run, not the moment
+// on screen (F-C6).
+func TestFollowerForkFromTheTimelineSaysWhat(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	teacher.advance(runner.Budget{Steps: 120})
+	teacher.refresh()
+	f, _ := hub.latest()
+	next, _ := cy.Update(sharedFrameMsg{f})
+	cy = press(next.(Model), "t", "shift+left", "shift+left")
+	if cy.mode != modeTimeline {
+		t.Fatalf("t did not open the follower's timeline: %q", cy.msg)
+	}
+	if !strings.Contains(fmt.Sprint(cy.frame.keyLine), "f fork the live run") { // the key line's items (at 80 columns f is past its end)
+		t.Fatalf("the key line does not say f forks the live run: %v", cy.frame.keyLine)
+	}
+	at := cy.tl.keep.At(cy.tl.at).Step
+	if at == teacher.session.Step() {
+		t.Fatalf("the moment on screen (%d) is the live step", at)
+	}
+	cy = press(cy, "f")
+	if !strings.Contains(cy.msg, "the live run, not step "+engine.Commas(at)+" on screen") {
+		t.Fatalf("f on the timeline does not say what it copies: %q", cy.msg)
 	}
 }

@@ -65,8 +65,19 @@ func actionTable() []action {
 				m.closeTimeline("")
 				return m.space() // a lesson's space moves it on from the timeline too
 			}},
-		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 7, line: "fork: your own copy", group: 3, modes: modesOf(modeTimeline),
-			roles: rolesOf(roleFollower), do: func(m *Model, k string) tea.Cmd { m.closeTimeline(""); return m.fork(k) }},
+		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 7, line: "fork the live run", group: 3, modes: modesOf(modeTimeline),
+			roles: rolesOf(roleFollower), do: func(m *Model, k string) tea.Cmd {
+				var at int64 = -1 // F-C6: the copy is of the live run, not the moment on screen
+				if m.tl.keep != nil && m.tl.keep.Len() > 0 {
+					at = m.tl.keep.At(m.tl.at).Step
+				}
+				m.closeTimeline("")
+				cmd := m.fork(k)
+				if at >= 0 {
+					m.say(false, "%s: the live run, not step %s on screen (in your copy t, ← and enter branch there)", m.msg, engine.Commas(at))
+				}
+				return cmd
+			}},
 		{keys: []string{"?"}, help: "?", desc: "this help", lineAt: -2, line: "help", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: (*Model).timelineHelp},
 		// These twin global keys (and ? above): their ? rows share the global ones' keys and column.
 		{keys: []string{"w"}, help: "w", desc: "save the moment on screen", lineAt: 4, line: "save this moment", group: 3,
