@@ -82,6 +82,9 @@ func (m *Model) classFrame(f *frame) {
 		}
 		return
 	}
+	if m.role.following() && f.runPace.ramp {
+		f.pace = "ramp" // > and < are the teacher's keys: no "to leave" for a follower
+	}
 	if m.role.following() && m.mode != modeTimeline && f.timeline != "" {
 		// The teacher's scrub, shown to a follower: t and esc are the teacher's keys there.
 		f.timeline = strings.Replace(f.timeline, " · t/esc back to live · ", " · the teacher is looking back · ", 1)

@@ -348,3 +348,22 @@ func TestFollowerForkFromTheTimelineSaysWhat(t *testing.T) {
 		t.Fatalf("f on the timeline does not say what it copies: %q", cy.msg)
 	}
 }
+
+// A follower's header says the teacher's run is on its ramp without
+// offering > and <, which are the teacher's keys (F-C9, F-C4).
+func TestFollowerNotOfferedThePaceKeys(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	teacher.pace.ramp = true
+	teacher.refresh()
+	f, _ := hub.latest()
+	if !strings.Contains(f.pace, "to leave") {
+		t.Fatalf("the teacher's own pace label: %q", f.pace)
+	}
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	next, _ := cy.Update(sharedFrameMsg{f})
+	cy = next.(Model)
+	if v := cy.render(); strings.Contains(v, "to leave") || !strings.Contains(v, "ramp") {
+		t.Fatalf("the follower's header offers > and <:\n%s", v)
+	}
+}
