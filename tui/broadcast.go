@@ -245,6 +245,7 @@ type seatFigures struct {
 	step    int64
 	mse     float64 // MSE on x ≥ 0.01 for ln (mseOn: where, per target)
 	mseOn   string
+	copied  bool // a copy of a shown fork: out of the challenge (its clock would start at the winner's mse)
 	verdict string
 	trained int64         // steps the session trained in all (restarts included)
 	cpu     time.Duration // ... and the pool's time for them: its fair CPU share

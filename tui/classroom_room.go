@@ -25,6 +25,7 @@ type classRoom struct {
 	asked   bool   // q asked "end the class?": the next q ends it
 	ending  int    // X asked "end this session?" of this seat: the next X ends it
 	shown   string // whose fork enter showed, until the hub shows it no more
+	copied  bool   // this fork is a copy of a shown fork (not the teacher's run)
 	w, h    int
 	rows    []seatRow // the last frame's, for the cursor's keys
 	chosen  bool      // the teacher picked a sort column (until then: met while a challenge runs)
@@ -93,7 +94,7 @@ func (m *Model) classFrame(f *frame) {
 		f.race = m.studentRace(0)
 		return
 	}
-	fig := seatFigures{forked: m.role.kind == roleFork}
+	fig := seatFigures{forked: m.role.kind == roleFork, copied: m.class.copied}
 	if fig.forked {
 		s := f.snap()
 		fig.label, fig.step, fig.mse, fig.mseOn = f.label, s.Step, s.Metrics.MSEAbove001, s.Metrics.MSEAboveOn
@@ -198,6 +199,8 @@ func (r *classRoom) View(f *frame, st styles) string {
 			met, cpu = shortCount(float64(row.metAt)), seconds(row.metCPU)
 		case row.over:
 			met = "over" // past the challenge's steps without meeting it
+		case row.copied && f.challenge != "":
+			met = "copy" // of a shown fork: not in the race
 		case row.forked && f.challenge != "":
 			met = "-" // still trying
 		}

@@ -40,7 +40,7 @@ type race struct {
 func (r *race) run(c *Challenge, fig seatFigures) {
 	steps := fig.trained - r.forkTrained
 	switch {
-	case r.met || r.over || !fig.forked:
+	case r.met || r.over || !fig.forked || fig.copied:
 	case steps > c.Max:
 		r.over = true
 	case fig.mse < c.MSE:

@@ -367,3 +367,16 @@ func TestFollowerNotOfferedThePaceKeys(t *testing.T) {
 		t.Fatalf("the follower's header offers > and <:\n%s", v)
 	}
 }
+
+// A copy of a shown fork (one that met the challenge, say) is not in the
+// race: it would "meet" it after 0 steps (found with F-C1's fix).
+func TestACopyOfAShownForkIsNotRacing(t *testing.T) {
+	c := &Challenge{MSE: 1e-3, Max: 1000}
+	for _, copied := range []bool{false, true} {
+		var r race
+		r.run(c, seatFigures{forked: true, copied: copied, mse: 1e-5, trained: 1})
+		if r.met == copied {
+			t.Fatalf("copied %v: met %v", copied, r.met)
+		}
+	}
+}

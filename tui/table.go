@@ -348,6 +348,11 @@ func (m *Model) forked(msg forkedMsg) tea.Cmd {
 	m.pace.lastStep = msg.s.Step()
 	m.say(false, "your own copy from step %s of %s: the same weights and batches; F follows the teacher again",
 		engine.Commas(msg.s.Step()), whoseRun(msg.whose))
+	if m.class.copied = msg.whose != ""; m.class.copied && m.role.hub.challengeText() != "" {
+		m.say(false, "your own copy from step %s of %s: a copy of a shown fork is not in the challenge (F, then f, for one of the teacher's run)",
+			engine.Commas(msg.s.Step()), whoseRun(msg.whose))
+		return m.resume()
+	}
 	if m.forkWaits(msg.whose) { // the class room's challenge (classroom_room_challenge.go)
 		return nil
 	}
