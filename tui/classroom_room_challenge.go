@@ -98,6 +98,8 @@ func (m *Model) studentRace(trained int64) string {
 		return fmt.Sprintf("challenge mse<%g within %s of a fork · f forks yours", c.MSE, stepCount(c.Max))
 	case m.opts.Seat == 0: // no seat, no clock (a dashboard outside a classroom server)
 		return "challenge: " + c.String()
+	case m.class.copied:
+		return fmt.Sprintf("challenge mse<%g: a copy of a shown fork is not in it · F, then f, for one of the teacher's run", c.MSE)
 	case r.met:
 		return fmt.Sprintf("challenge mse<%g met after %s and %s of your fair CPU share · the teacher ranks it",
 			c.MSE, stepCount(r.metAt), seconds(r.metCPU))

@@ -379,4 +379,11 @@ func TestACopyOfAShownForkIsNotRacing(t *testing.T) {
 			t.Fatalf("copied %v: met %v", copied, r.met)
 		}
 	}
+	hub := NewHub()
+	hub.SetChallenge(c)
+	m := scripted(t, hub, "cy", "127.0.0.1", fixedNow)
+	m.role.kind, m.class.copied = roleFork, true
+	if got := m.studentRace(5); !strings.Contains(got, "not in it") {
+		t.Fatalf("a copy's footer counts the race: %q", got)
+	}
 }
