@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -172,29 +173,48 @@ func (h *Hub) classCount() (following, forks int) {
 // errNoTeacher is a fork asked of a hub whose teacher is gone or busy.
 var errNoTeacher = errors.New("the teacher's run did not answer")
 
-// fork asks the teacher's program for a copy of its run (a fair fork: same
-// weights, optimizer state and batch stream), waiting at most a second.
-func (h *Hub) fork() (*engine.Session, error) {
+// fork asks for a copy of the run the followers see (a fair fork: same
+// weights, optimizer state and batch stream), waiting at most a second:
+// the teacher's, or the shown fork's (whose names it).
+func (h *Hub) fork() (s *engine.Session, whose string, err error) {
 	h.mu.Lock()
 	send := h.teacher
+	if st := h.seats[h.shown]; st != nil && st.forked && st.send != nil {
+		send, whose = st.send, st.name
+	}
 	h.mu.Unlock()
 	if send == nil {
-		return nil, errNoTeacher
+		return nil, "", errNoTeacher
 	}
 	req := forkRequest{reply: make(chan *engine.Session, 1)}
 	go send(req)
 	select {
 	case s := <-req.reply:
-		return s, nil
+		return s, whose, nil
 	case <-time.After(time.Second):
-		return nil, errNoTeacher
+		if whose != "" {
+			return nil, "", fmt.Errorf("%s's run did not answer", whose)
+		}
+		return nil, "", errNoTeacher
 	}
 }
 
-// forkedMsg brings a follower its own copy of the run.
+// Reach gives the hub seat id's program, so that a fork the teacher shows
+// can be forked by the followers watching it.
+func (h *Hub) Reach(id int, send func(tea.Msg)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if st := h.seats[id]; st != nil {
+		st.send = send
+	}
+}
+
+// forkedMsg brings a follower its own copy of the run (whose: a shown
+// fork's student, "" the teacher's).
 type forkedMsg struct {
-	s   *engine.Session
-	err error
+	s     *engine.Session
+	err   error
+	whose string
 }
 
 // closingMsg tells a dashboard the server is closing.
@@ -212,7 +232,8 @@ func Closing(text string) tea.Msg { return closingMsg{text} }
 type seat struct {
 	name, from string
 	since      time.Time
-	end        func() // ends the session (the classroom's)
+	end        func()        // ends the session (the classroom's)
+	send       func(tea.Msg) // to the session's program (Reach): a shown fork is forked from it
 	seatFigures
 	race
 }
@@ -222,7 +243,9 @@ type seatFigures struct {
 	forked  bool
 	label   string // the run's label: what the fork changed
 	step    int64
-	mse     float64 // MSE on x ≥ 0.01
+	mse     float64 // MSE on x ≥ 0.01 for ln (mseOn: where, per target)
+	mseOn   string
+	copied  bool // a copy of a shown fork: out of the challenge (its clock would start at the winner's mse)
 	verdict string
 	trained int64         // steps the session trained in all (restarts included)
 	cpu     time.Duration // ... and the pool's time for them: its fair CPU share

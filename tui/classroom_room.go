@@ -22,7 +22,10 @@ type classRoom struct {
 	cursor  int // a seat id (rows move under a live sort; the cursor stays on its student)
 	sortBy  int // index into classColumns
 	polling bool
-	asked   bool // q asked "end the class?": the next q ends it
+	asked   bool   // q asked "end the class?": the next q ends it
+	ending  int    // X asked "end this session?" of this seat: the next X ends it
+	shown   string // whose fork enter showed, until the hub shows it no more
+	copied  bool   // this fork is a copy of a shown fork (not the teacher's run)
 	w, h    int
 	rows    []seatRow // the last frame's, for the cursor's keys
 	chosen  bool      // the teacher picked a sort column (until then: met while a challenge runs)
@@ -71,19 +74,30 @@ func (m *Model) classFrame(f *frame) {
 			f.class = sortRows(hub.roster(), m.class.sortBy)
 		}
 		m.class.rows = f.class
+		if m.class.shown != "" && f.showing != m.class.shown { // the shown student followed again, or left
+			m.say(false, "%s's fork is shown no more: the followers see your run", m.class.shown)
+			m.class.shown = f.showing
+		}
 		if _, why := m.picked(); why != "" && len(f.class) > 0 {
 			m.class.cursor = f.class[0].id // the first row until the teacher picks one
 		}
 		return
 	}
+	if m.role.following() && f.runPace.ramp {
+		f.pace = "ramp" // > and < are the teacher's keys: no "to leave" for a follower
+	}
+	if m.role.following() && m.mode != modeTimeline && f.timeline != "" {
+		// The teacher's scrub, shown to a follower: t and esc are the teacher's keys there.
+		f.timeline = strings.Replace(f.timeline, " · t/esc back to live · ", " · the teacher is looking back · ", 1)
+	}
 	if m.opts.Seat == 0 || len(f.snaps) == 0 {
 		f.race = m.studentRace(0)
 		return
 	}
-	fig := seatFigures{forked: m.role.kind == roleFork}
+	fig := seatFigures{forked: m.role.kind == roleFork, copied: m.class.copied}
 	if fig.forked {
 		s := f.snap()
-		fig.label, fig.step, fig.mse = f.label, s.Step, s.Metrics.MSEAbove001
+		fig.label, fig.step, fig.mse, fig.mseOn = f.label, s.Step, s.Metrics.MSEAbove001, s.Metrics.MSEAboveOn
 		fig.trained, fig.cpu = m.class.trained, m.class.cpu
 		if len(f.verdicts) > 0 {
 			fig.verdict, _, _ = strings.Cut(f.verdicts[min(f.sel, len(f.verdicts)-1)].Kind, "-") // collapsed-mean: collapsed
@@ -162,7 +176,7 @@ func (r *classRoom) View(f *frame, st styles) string {
 			lines = append(lines, st.Msg.Render(l))
 		}
 	}
-	lines = append(lines, st.Dim.Render(cut(classLine(r.w, wide, "name", "from", "since", "state", "step", "mse≥.01", "verdict", "met", "cpu", "changed"), r.w)))
+	lines = append(lines, st.Dim.Render(cut(classLine(r.w, wide, "name", "from", "since", "state", "step", mseHead(f.class), "verdict", "met", "cpu", "changed"), r.w)))
 	if len(f.class) == 0 {
 		lines = append(lines, st.Dim.Render(cut(" nobody yet: students connect with the ssh line below", r.w)))
 	}
@@ -177,7 +191,7 @@ func (r *classRoom) View(f *frame, st styles) string {
 		row := &f.class[i]
 		state, step, mse, verdict, met, cpu, changed := "follows", "—", "—", "—", "", "", "—"
 		if row.forked {
-			state, step, mse, verdict = "fork", shortCount(float64(row.step)), engine.FormatValue(row.mse), row.verdict
+			state, step, mse, verdict = "fork", shortCount(float64(row.step)), mseCell(row.mse), row.verdict
 			changed = changedFrom(f.label, row.label)
 		}
 		switch {
@@ -185,6 +199,8 @@ func (r *classRoom) View(f *frame, st styles) string {
 			met, cpu = shortCount(float64(row.metAt)), seconds(row.metCPU)
 		case row.over:
 			met = "over" // past the challenge's steps without meeting it
+		case row.copied && f.challenge != "":
+			met = "copy" // of a shown fork: not in the race
 		case row.forked && f.challenge != "":
 			met = "-" // still trying
 		}
@@ -197,15 +213,74 @@ func (r *classRoom) View(f *frame, st styles) string {
 	return block(strings.Join(lines, "\n"), r.w, r.h)
 }
 
+// mseCell is an MSE in the column's 8 cells, whole: a cut number reads
+// as another value (2329.3188 cut was 2329.318).
+func mseCell(v float64) string {
+	if s := engine.FormatValue(v); len(s) <= 8 {
+		return s
+	}
+	return fmt.Sprintf("%.2e", v)
+}
+
+// mseHead is the mse column's head: where the forks' MSE is measured, as
+// the engine says (x ≥ 0.01 for ln only); plain "mse" when they differ.
+func mseHead(rows []seatRow) string {
+	on, n := "", 0
+	for _, r := range rows {
+		if r.forked && (n == 0 || r.mseOn == on) {
+			on, n = r.mseOn, n+1
+		} else if r.forked {
+			return "mse"
+		}
+	}
+	switch on {
+	case engine.AboveWhole:
+		return "mse all"
+	case engine.AbovePoints:
+		return "mse pts"
+	case "":
+		return "mse"
+	}
+	return "mse≥.01"
+}
+
 // classLine lays out one row in fixed columns; the label takes the rest.
 func classLine(w int, wide bool, name, from, since, state, step, mse, verdict, met, cpu, changed string) string {
 	cell := func(s string, n int) string { return fmt.Sprintf("%-*s", n, cut(s, n)) + " " }
-	line := " " + cell(name, 10)
+	line := " " + cell(name, min(maxSeatName, 10+max(w-80, 0)/4)) // the name grows with the width, to all it keeps
 	if wide {
 		line += cell(from, 15) + cell(since, 5)
 	}
 	line += cell(state, 7) + cell(step, 6) + cell(mse, 8) + cell(verdict, 10) + cell(met, 5) + cell(cpu, 5)
-	return line + cut(changed, max(w-ansi.StringWidth(line), 0))
+	return line + fitChanges(changed, max(w-ansi.StringWidth(line), 0))
+}
+
+// fitChanges keeps the changes that fit in w cells, shortened to their new
+// values where the whole does not fit ("nesterov · normal"), and counts the
+// rest ("nesterov +1"): a change is never left out silently.
+func fitChanges(changed string, w int) string {
+	if ansi.StringWidth(changed) <= w {
+		return changed
+	}
+	parts := strings.Split(changed, " · ")
+	for i, p := range parts {
+		if _, to, ok := strings.Cut(p, " → "); ok {
+			parts[i] = to // "optimizer → nesterov": the column heads say what changed
+		}
+	}
+	for k := len(parts); k >= 1; k-- {
+		s := strings.Join(parts[:k], " · ")
+		if k < len(parts) {
+			s += fmt.Sprintf(" +%d", len(parts)-k)
+		}
+		if ansi.StringWidth(s) <= w {
+			return s
+		}
+	}
+	if n := fmt.Sprintf("%d changes", len(parts)); len(parts) > 1 && ansi.StringWidth(n) <= w {
+		return n
+	}
+	return ansi.Truncate(changed, w, "…")
 }
 
 // classKey is k: the class room, or back.
@@ -257,6 +332,26 @@ func (m *Model) sortClass(right bool) tea.Cmd {
 	return nil
 }
 
+// whyNotNarrowClass refuses enter and X where the list is hidden: they
+// would act on a student the teacher cannot see.
+func whyNotNarrowClass(m *Model) string {
+	if m.width < 80 { // the room's own width is the terminal's (room())
+		return fmt.Sprintf("the class room needs 80 columns to pick a student (this terminal has %d)", m.width)
+	}
+	return ""
+}
+
+// whyNotShow is enter's: a picked follower has no fork to show.
+func whyNotShow(m *Model) string {
+	if why := whyNotNarrowClass(m); why != "" {
+		return why
+	}
+	if r, why := m.picked(); why == "" && !r.forked {
+		return r.name + " follows your run: only a fork can be shown (they press f for one)"
+	}
+	return ""
+}
+
 // picked is the row under the cursor, or why there is none.
 func (m *Model) picked() (seatRow, string) {
 	for _, r := range m.class.rows {
@@ -276,12 +371,19 @@ func (m *Model) showFork(string) tea.Cmd {
 		m.say(true, "%s", why)
 		return nil
 	}
+	m.class.shown = r.name
 	m.say(false, "showing %s's fork to every follower: esc gives them your run again", r.name)
 	return nil
 }
 
 func (m *Model) endSeat(string) tea.Cmd {
 	r, why := m.picked()
+	if why == "" && m.class.ending != r.id { // one stray X must not throw a student out
+		m.class.ending = r.id
+		m.say(true, "end %s's session? X again / esc", r.name)
+		return nil
+	}
+	m.class.ending = 0
 	if why == "" && !m.role.hub.end(r.id) {
 		why = "that session has ended"
 	}
@@ -299,8 +401,14 @@ func (m *Model) classEsc(string) tea.Cmd {
 	case m.class.asked:
 		m.class.asked = false
 		m.say(false, "the class goes on")
+	case m.class.ending != 0:
+		m.class.ending = 0
+		m.say(false, "the session goes on")
+	case m.mode == modeHelp: // a follower's help (w, ?) closes on esc as a solo one does
+		m.toggle(modeHelp)
 	case m.role.teaching() && m.role.hub.showing() != "":
 		m.role.hub.unshow()
+		m.class.shown = ""
 		m.say(false, "the followers see your run again")
 	case m.mode == modeClass:
 		m.toggle(modeClass)
@@ -310,14 +418,15 @@ func (m *Model) classEsc(string) tea.Cmd {
 	return nil
 }
 
-// quitKey is q: it ends the class at once only when nobody would lose it.
+// quitKey is q and ctrl+c: they end the class at once only when nobody
+// would lose it; otherwise they ask, and the same key again ends it.
 func (m *Model) quitKey(key string) tea.Cmd {
 	n := m.role.followers()
-	if key == "ctrl+c" || n == 0 || m.class.asked {
+	if n == 0 || m.class.asked {
 		return tea.Quit
 	}
 	m.class.asked = true
-	m.say(true, "end the class for %d student%s? q again / esc", n, map[bool]string{true: "", false: "s"}[n == 1])
+	m.say(true, "end the class for %d student%s? %s again / esc", n, map[bool]string{true: "", false: "s"}[n == 1], key)
 	return nil
 }
 

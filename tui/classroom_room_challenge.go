@@ -40,7 +40,7 @@ type race struct {
 func (r *race) run(c *Challenge, fig seatFigures) {
 	steps := fig.trained - r.forkTrained
 	switch {
-	case r.met || r.over || !fig.forked:
+	case r.met || r.over || !fig.forked || fig.copied:
 	case steps > c.Max:
 		r.over = true
 	case fig.mse < c.MSE:
@@ -98,6 +98,8 @@ func (m *Model) studentRace(trained int64) string {
 		return fmt.Sprintf("challenge mse<%g within %s of a fork · f forks yours", c.MSE, stepCount(c.Max))
 	case m.opts.Seat == 0: // no seat, no clock (a dashboard outside a classroom server)
 		return "challenge: " + c.String()
+	case m.class.copied:
+		return fmt.Sprintf("challenge mse<%g: a copy of a shown fork is not in it · F, then f, for one of the teacher's run", c.MSE)
 	case r.met:
 		return fmt.Sprintf("challenge mse<%g met after %s and %s of your fair CPU share · the teacher ranks it",
 			c.MSE, stepCount(r.metAt), seconds(r.metCPU))
@@ -171,14 +173,18 @@ func (m *Model) lessonChallenge(c *Challenge) {
 // forkWaits: in a race a new fork waits, paused, for the student's change —
 // its clock counts the steps it trains, and at full speed a second is tens
 // of thousands of them. The message says the challenge and how to start.
-func (m *Model) forkWaits() bool {
+func (m *Model) forkWaits(whose string) bool {
 	c := m.role.hub.challengeText()
 	if c == "" {
 		return false
 	}
 	m.pause() // a follower's ticks ran: this copy's would train
-	m.say(false, "your own copy from step %s, paused for the challenge (%s): change one thing, then space starts your clock",
-		engine.Commas(m.session.Step()), c)
+	of := ""
+	if whose != "" {
+		of = " of " + whoseRun(whose)
+	}
+	m.say(false, "your own copy from step %s%s, paused for the challenge (%s): change one thing, then space starts your clock",
+		engine.Commas(m.session.Step()), of, c)
 	return true
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"lnfit/engine"
+	"lnfit/engine/runner"
 )
 
 // What the students' side of a class says: the teacher's count, the
@@ -214,5 +216,174 @@ func TestChangedFrom(t *testing.T) {
 		if got := changedFrom(c[0], c[1]); got != c[2] {
 			t.Errorf("teacher %q, fork %q: changed %q, want %q", c[0], c[1], got, c[2])
 		}
+	}
+}
+
+// A follower watching a shown fork forks the run on its screen, the shown
+// student's, not the teacher's (F-C1).
+func TestForkOfAShownFork(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	bo := scripted(t, hub, "bo", "127.0.0.1", fixedNow)
+	toBo := make(chan tea.Msg, 4)
+	hub.Reach(bo.opts.Seat, func(msg tea.Msg) { toBo <- msg })
+	bo = forkAs(t, bo, &teacher, "o")
+	bo = press(bo, "n", "n", "n")
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	teacher = press(teacher, "k", "enter")
+	if hub.showing() != "bo" {
+		t.Fatalf("enter did not show bo's fork: %q", teacher.msg)
+	}
+	cmd := cy.fork("f") // the f key's handler: its command, not the frame's batch
+	if cmd == nil || !strings.Contains(cy.msg, "bo's fork") {
+		t.Fatalf("f on a shown fork does not say whose run it copies: %q", cy.msg)
+	}
+	got := make(chan tea.Msg, 1)
+	go func() { got <- cmd() }()
+	select {
+	case req := <-toBo: // bo's program answers, as model.go does for any run
+		next, _ := bo.Update(req)
+		bo = next.(Model)
+	case <-time.After(time.Minute):
+		t.Fatal("f never asked bo's program for a copy")
+	}
+	var msg tea.Msg
+	select {
+	case msg = <-got:
+	case <-time.After(time.Minute):
+		t.Fatal("no copy came back")
+	}
+	next, _ := cy.Update(msg)
+	cy = next.(Model)
+	if cy.role.kind != roleFork || cy.session.Step() != bo.session.Step() || cy.session.Step() == teacher.session.Step() ||
+		cy.session.Label() != bo.session.Label() {
+		t.Fatalf("cy forked step %d (bo's is %d, the teacher's %d): %q", cy.session.Step(), bo.session.Step(), teacher.session.Step(), cy.msg)
+	}
+	if !strings.Contains(cy.msg, "of bo's fork") {
+		t.Fatalf("the fork's message does not name whose run it copied: %q", cy.msg)
+	}
+}
+
+// When a shown fork follows again, the teacher's message says the show is
+// over, and enter is not offered on a follower's row (F-C15).
+func TestShownForkFollowsAgain(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	fay := scripted(t, hub, "fay", "127.0.0.1", fixedNow)
+	fay = forkAs(t, fay, &teacher, "i")
+	fay = press(fay, "n")
+	teacher = press(teacher, "k", "enter")
+	if hub.showing() != "fay" || !strings.Contains(teacher.msg, "showing fay's fork") {
+		t.Fatalf("enter did not show fay's fork: %q", teacher.msg)
+	}
+	fay = press(fay, "F", "n") // follows again; its next frame tells the hub
+	next, _ := teacher.Update(classPollMsg{})
+	teacher = next.(Model)
+	v := teacher.render()
+	if hub.showing() != "" || strings.Contains(v, "showing fay's fork") || !strings.Contains(teacher.msg, "shown no more") {
+		t.Fatalf("the teacher still reads that fay's fork is shown (%q):\n%s", teacher.msg, v)
+	}
+	if strings.Contains(v, "show this fork") {
+		t.Fatalf("enter is offered on a follower's row:\n%s", v)
+	}
+}
+
+// esc closes a follower's help, as it does solo (F-C10).
+func TestFollowerEscClosesHelp(t *testing.T) {
+	hub := NewHub()
+	sized(teacherWith(t, hub), 80, 24) // the teacher's run the follower watches
+	ana := sized(scripted(t, hub, "ana", "127.0.0.1", fixedNow), 80, 24)
+	for _, open := range []string{"?", "w"} {
+		ana = press(ana, open)
+		if ana.mode != modeHelp {
+			t.Fatalf("%s did not open the help (mode %v): %q", open, ana.mode, ana.msg)
+		}
+		if ana = press(ana, "esc"); ana.mode == modeHelp {
+			t.Fatalf("esc did not close the help %s opened: %q", open, ana.msg)
+		}
+	}
+}
+
+// A follower watching the teacher scrub is told the teacher is looking
+// back, not offered t/esc, which are the teacher's there (F-C5).
+func TestFollowerSeesTheTeacherLookBack(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	teacher = press(teacher, "t", "left")
+	f, ok := hub.latest()
+	if !ok || !strings.Contains(f.timeline, "t/esc back to live") {
+		t.Fatalf("the teacher's scrub did not reach the hub: %q", f.timeline)
+	}
+	next, _ := cy.Update(sharedFrameMsg{f})
+	cy = next.(Model)
+	if v := cy.render(); strings.Contains(v, "t/esc") || !strings.Contains(v, "the teacher is looking back") {
+		t.Fatalf("the follower's screen during the teacher's scrub:\n%s", v)
+	}
+}
+
+// f on a follower's timeline says it copies the live run, not the moment
+// on screen (F-C6).
+func TestFollowerForkFromTheTimelineSaysWhat(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	teacher.advance(runner.Budget{Steps: 120})
+	teacher.refresh()
+	f, _ := hub.latest()
+	next, _ := cy.Update(sharedFrameMsg{f})
+	cy = press(next.(Model), "t", "shift+left", "shift+left")
+	if cy.mode != modeTimeline {
+		t.Fatalf("t did not open the follower's timeline: %q", cy.msg)
+	}
+	if !strings.Contains(fmt.Sprint(cy.frame.keyLine), "f fork the live run") { // the key line's items (at 80 columns f is past its end)
+		t.Fatalf("the key line does not say f forks the live run: %v", cy.frame.keyLine)
+	}
+	at := cy.tl.keep.At(cy.tl.at).Step
+	if at == teacher.session.Step() {
+		t.Fatalf("the moment on screen (%d) is the live step", at)
+	}
+	cy = press(cy, "f")
+	if !strings.Contains(cy.msg, "the live run, not step "+engine.Commas(at)+" on screen") {
+		t.Fatalf("f on the timeline does not say what it copies: %q", cy.msg)
+	}
+}
+
+// A follower's header says the teacher's run is on its ramp without
+// offering > and <, which are the teacher's keys (F-C9, F-C4).
+func TestFollowerNotOfferedThePaceKeys(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 80, 24)
+	teacher.pace.ramp = true
+	teacher.refresh()
+	f, _ := hub.latest()
+	if !strings.Contains(f.pace, "to leave") {
+		t.Fatalf("the teacher's own pace label: %q", f.pace)
+	}
+	cy := sized(scripted(t, hub, "cy", "127.0.0.1", fixedNow), 80, 24)
+	next, _ := cy.Update(sharedFrameMsg{f})
+	cy = next.(Model)
+	if v := cy.render(); strings.Contains(v, "to leave") || !strings.Contains(v, "ramp") {
+		t.Fatalf("the follower's header offers > and <:\n%s", v)
+	}
+}
+
+// A copy of a shown fork (one that met the challenge, say) is not in the
+// race: it would "meet" it after 0 steps (found with F-C1's fix).
+func TestACopyOfAShownForkIsNotRacing(t *testing.T) {
+	c := &Challenge{MSE: 1e-3, Max: 1000}
+	for _, copied := range []bool{false, true} {
+		var r race
+		r.run(c, seatFigures{forked: true, copied: copied, mse: 1e-5, trained: 1})
+		if r.met == copied {
+			t.Fatalf("copied %v: met %v", copied, r.met)
+		}
+	}
+	hub := NewHub()
+	hub.SetChallenge(c)
+	m := scripted(t, hub, "cy", "127.0.0.1", fixedNow)
+	m.role.kind, m.class.copied = roleFork, true
+	if got := m.studentRace(5); !strings.Contains(got, "not in it") {
+		t.Fatalf("a copy's footer counts the race: %q", got)
 	}
 }

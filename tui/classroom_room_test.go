@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,7 +152,20 @@ func TestClassRoomShowAndEnd(t *testing.T) {
 		t.Fatalf("esc did not give the followers the teacher's run: %q", f.label)
 	}
 
-	teacher = press(teacher, "down", "X") // cy
+	teacher = press(teacher, "down", "X") // cy: X asks first (F-C2)
+	select {
+	case who := <-ended:
+		t.Fatalf("one X ended %s's session without asking", who)
+	default:
+	}
+	if !strings.Contains(teacher.msg, "end cy's session? X again / esc") {
+		t.Fatalf("X did not ask: %q", teacher.msg)
+	}
+	teacher = press(teacher, "esc", "X", "up", "down") // esc, and another key, forget the question
+	if teacher = press(teacher, "X"); !strings.Contains(teacher.msg, "X again") {
+		t.Fatalf("X after esc and other keys did not ask again: %q", teacher.msg)
+	}
+	teacher = press(teacher, "X")
 	select {
 	case who := <-ended:
 		if who != "cy" {
@@ -188,6 +203,18 @@ func TestTeacherQuitAsks(t *testing.T) {
 	if _, cmd = teacher.Update(keyMsg("q")); !isQuit(cmd) {
 		t.Fatal("q twice did not end the class")
 	}
+	for _, mode := range [][]string{{"esc"}, {"esc", "p"}} { // ctrl+c asks as q does, in a picker too (F-C14)
+		teacher = press(teacher, mode...)
+		next, cmd = teacher.Update(keyMsg("ctrl+c"))
+		teacher = next.(Model)
+		if isQuit(cmd) || !strings.Contains(teacher.msg, "end the class for 2 students? ctrl+c again / esc") {
+			t.Fatalf("ctrl+c (after %q) ended the class without asking: %q", mode, teacher.msg)
+		}
+		if _, cmd = teacher.Update(keyMsg("ctrl+c")); !isQuit(cmd) {
+			t.Fatalf("ctrl+c twice (after %q) did not end the class", mode)
+		}
+	}
+	teacher = press(teacher, "esc", "esc") // the picker closes, the question is forgotten
 	stop1()
 	stop2()
 	if _, cmd = teacher.Update(keyMsg("q")); !isQuit(cmd) {
@@ -226,5 +253,77 @@ func TestChallengeRanks(t *testing.T) {
 	}
 	if rows[2].name != "o" || rows[2].met || !rows[2].over {
 		t.Fatalf("a fork past the steps met it: %+v", rows[2])
+	}
+}
+
+// At 60 columns the list is hidden, so enter and X (which act on the
+// picked student) are refused and left off the key line (F-C7).
+func TestNarrowClassRoomRefusesPicks(t *testing.T) {
+	hub := NewHub()
+	teacher := sized(teacherWith(t, hub), 60, 16)
+	ended := make(chan string, 1)
+	hub.Join("ana", "127.0.0.1", fixedNow, func() { ended <- "ana" })
+	teacher = press(teacher, "k", "X")
+	select {
+	case <-ended:
+		t.Fatal("X at 60 columns ended a student the teacher cannot see")
+	default:
+	}
+	if !strings.Contains(teacher.msg, "needs 80 columns") {
+		t.Fatalf("X at 60 columns was not refused: %q", teacher.msg)
+	}
+	if v := teacher.View().Content; strings.Contains(v, "end this session") || strings.Contains(v, "show this fork") {
+		t.Fatalf("the 60-column key line still offers enter/X:\n%s", v)
+	}
+}
+
+// The changed column keeps what fits and counts the rest, never dropping a
+// change silently (F-C12: "init → normal" fixed the run and was cut at 80).
+func TestClassRoomChangedNeverDrops(t *testing.T) {
+	all := "optimizer → nesterov · init → normal"
+	for _, c := range []struct {
+		w    int
+		want string
+	}{{80, all}, {len([]rune(all)), all}, {17, "nesterov · normal"}, {11, "nesterov +1"}, {10, "2 changes"}, {5, "opti…"}} {
+		if got := fitChanges(all, c.w); got != c.want {
+			t.Errorf("%d cells: %q, want %q", c.w, got, c.want)
+		}
+	}
+	line := classLine(80, false, "eve", "", "", "fork", "504k", "1.13e-04", "converged", "8.4k", "0.09s", all)
+	if !strings.Contains(line, "nesterov") || !strings.Contains(line, "normal") {
+		t.Fatalf("the 80-column row dropped a change silently: %q", line)
+	}
+}
+
+// The mse column says where the forks' MSE is measured: x ≥ 0.01 only for
+// ln, the whole domain for a function of your own (F-C13).
+func TestClassRoomMSEHead(t *testing.T) {
+	ln := seatRow{seatFigures: seatFigures{forked: true, mseOn: engine.AboveCutLn}}
+	own := seatRow{seatFigures: seatFigures{forked: true, mseOn: engine.AboveWhole}}
+	for _, c := range []struct {
+		rows []seatRow
+		want string
+	}{{[]seatRow{ln}, "mse≥.01"}, {[]seatRow{own, own}, "mse all"}, {[]seatRow{ln, own}, "mse"}, {nil, "mse"}} {
+		if got := mseHead(c.rows); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.rows, got, c.want)
+		}
+	}
+}
+
+// A name keeps all its cells where the row has room, and an MSE is never
+// cut to another number (F-C11, F-C4).
+func TestClassRoomNameAndMSECells(t *testing.T) {
+	if l := classLine(200, true, "Ana Lovelace", "127.0.0.1", "5s", "follows", "—", "—", "—", "", "", "—"); !strings.Contains(l, "Ana Lovelace ") {
+		t.Fatalf("200 columns cut the name: %q", l)
+	}
+	if l := classLine(80, false, "Ana Lovelace", "", "", "follows", "—", "—", "—", "", "", "—"); strings.Contains(l, "Ana Lovelace") || !strings.Contains(l, "Ana Lovela") {
+		t.Fatalf("80 columns: the name's cells changed: %q", l)
+	}
+	for _, v := range []float64{2329.3188, 1.13e-4, 0.5, 123456789} {
+		got := mseCell(v)
+		back, err := strconv.ParseFloat(got, 64)
+		if len(got) > 8 || err != nil || math.Abs(back-v) > 0.01*math.Abs(v) {
+			t.Errorf("mse %v in the column: %q", v, got)
+		}
 	}
 }

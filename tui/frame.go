@@ -87,10 +87,6 @@ func (m *Model) refresh() {
 	f.followers = m.role.followers()
 	f.cmap = m.cmap.frame(m.opts.Maps, m.mode == modeMap)
 	f.sel = min(m.sel, max(len(f.snaps)-1, 0))
-	f.keyLine = m.lineItems()
-	if m.mode == modeHelp {
-		f.helpRows = m.workingRows()
-	}
 	if g := m.in.gate; g != nil {
 		if d := g.dropped.Load(); d > m.in.gateSeen {
 			m.say(true, "%d keys dropped: typed faster than the screen is drawn (at most %d a frame)", d-m.in.gateSeen, gateBytes)
@@ -98,7 +94,11 @@ func (m *Model) refresh() {
 		}
 	}
 	f.now = m.now()
-	m.classFrame(&f) // the teacher's class, or a student's figures to the hub
+	m.classFrame(&f)          // the teacher's class, or a student's figures to the hub
+	f.keyLine = m.lineItems() // after the class: enter and X work on its rows
+	if m.mode == modeHelp {
+		f.helpRows = m.workingRows()
+	}
 	f.msg, f.msgBad = "", false
 	if m.msg != "" && m.now().Sub(m.msgAt) <= msgLife && m.msgMode == m.mode { // a room's message goes with the room
 		f.msg, f.msgBad = m.msg, m.msgBad

@@ -48,8 +48,11 @@ func (m Model) keys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	for _, k := range splitKeys(msg) {
 		a := m.resolve(k)
-		if k != "q" && k != "esc" {
+		if k != "q" && k != "ctrl+c" && k != "esc" {
 			m.class.asked = false // the teacher's question lasts one key
+		}
+		if k != "X" && k != "esc" {
+			m.class.ending = 0 // and so does X's
 		}
 		if a != nil && a.quits {
 			m.pendingSteps() // the n keys before it, within one frame's budget

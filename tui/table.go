@@ -27,7 +27,7 @@ func actionTable() []action {
 			do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
 		{keys: []string{"L"}, modes: list, roles: anyone, when: func(m *Model) string { return m.picker.closes(pickLesson, "L") },
 			do: func(m *Model, _ string) tea.Cmd { m.closePicker(); return nil }},
-		{keys: []string{"ctrl+c"}, modes: list, roles: anyone, quits: true, do: quit},
+		{keys: []string{"ctrl+c"}, modes: list, roles: anyone, quits: true, do: (*Model).quitKey}, // a teacher with students is asked
 
 		// The help overlay scrolls (↑ ↓ only: k is the teacher's class room, everywhere but the lists).
 		{keys: []string{"up"}, help: "↑ ↓", desc: "scroll this help", group: 3, modes: modesOf(modeHelp), roles: anyone,
@@ -65,8 +65,19 @@ func actionTable() []action {
 				m.closeTimeline("")
 				return m.space() // a lesson's space moves it on from the timeline too
 			}},
-		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 7, line: "fork: your own copy", group: 3, modes: modesOf(modeTimeline),
-			roles: rolesOf(roleFollower), do: func(m *Model, k string) tea.Cmd { m.closeTimeline(""); return m.fork(k) }},
+		{keys: []string{"f"}, help: "f", desc: "fork: your own copy", lineAt: 7, line: "fork the live run", group: 3, modes: modesOf(modeTimeline),
+			roles: rolesOf(roleFollower), do: func(m *Model, k string) tea.Cmd {
+				var at int64 = -1 // F-C6: the copy is of the live run, not the moment on screen
+				if m.tl.keep != nil && m.tl.keep.Len() > 0 {
+					at = m.tl.keep.At(m.tl.at).Step
+				}
+				m.closeTimeline("")
+				cmd := m.fork(k)
+				if at >= 0 {
+					m.say(false, "%s: the live run, not step %s on screen (in your copy t, ← and enter branch there)", m.msg, engine.Commas(at))
+				}
+				return cmd
+			}},
 		{keys: []string{"?"}, help: "?", desc: "this help", lineAt: -2, line: "help", group: 3, modes: modesOf(modeTimeline), roles: anyone, do: (*Model).timelineHelp},
 		// These twin global keys (and ? above): their ? rows share the global ones' keys and column.
 		{keys: []string{"w"}, help: "w", desc: "save the moment on screen", lineAt: 4, line: "save this moment", group: 3,
@@ -90,8 +101,8 @@ func actionTable() []action {
 		{keys: []string{"down"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).moveClass, true)},
 		{keys: []string{"left"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).sortClass, false)},
 		{keys: []string{"right"}, modes: modesOf(modeClass), roles: teacher, do: with((*Model).sortClass, true)},
-		{keys: []string{"enter"}, lineAt: 1, line: "show this fork", modes: modesOf(modeClass), roles: teacher, do: (*Model).showFork},
-		{keys: []string{"X"}, lineAt: 2, line: "end this session", modes: modesOf(modeClass), roles: teacher, do: (*Model).endSeat},
+		{keys: []string{"enter"}, lineAt: 1, line: "show this fork", modes: modesOf(modeClass), roles: teacher, when: whyNotShow, do: (*Model).showFork},
+		{keys: []string{"X"}, lineAt: 2, line: "end this session", modes: modesOf(modeClass), roles: teacher, when: whyNotNarrowClass, do: (*Model).endSeat},
 		{keys: []string{"esc"}, modes: body &^ modesOf(modeUnits), roles: anyone, do: (*Model).classEsc}, // the units room closes on its own esc
 		{keys: []string{"k"}, help: "k", desc: "the class room", lineAt: 17, line: "the class", group: 3, modes: body, roles: teacher, do: (*Model).classKey},
 
@@ -299,9 +310,17 @@ func (m *Model) mapKey(string) tea.Cmd {
 
 // fork asks the teacher for a copy of the run.
 func (m *Model) fork(string) tea.Cmd {
-	m.say(false, "forking the teacher's run: a copy is on its way")
 	hub := m.role.hub
-	return func() tea.Msg { s, err := hub.fork(); return forkedMsg{s, err} }
+	m.say(false, "forking %s: a copy is on its way", whoseRun(hub.showing()))
+	return func() tea.Msg { s, whose, err := hub.fork(); return forkedMsg{s, err, whose} }
+}
+
+// whoseRun names the run a follower sees: the teacher's, or a shown fork.
+func whoseRun(shown string) string {
+	if shown != "" {
+		return shown + "'s fork"
+	}
+	return "the teacher's run"
 }
 
 func (m *Model) followAgain(string) tea.Cmd {
@@ -327,9 +346,14 @@ func (m *Model) forked(msg forkedMsg) tea.Cmd {
 	m.session, m.run, m.sel = msg.s, runner.New(msg.s, nil), 0
 	m.pace = forkPace(m.shared.runPace, m.now()) // classroom_room_challenge.go
 	m.pace.lastStep = msg.s.Step()
-	m.say(false, "your own copy from step %s: the same weights and batches as the teacher's; F follows the teacher again",
-		engine.Commas(msg.s.Step()))
-	if m.forkWaits() { // the class room's challenge (classroom_room_challenge.go)
+	m.say(false, "your own copy from step %s of %s: the same weights and batches; F follows the teacher again",
+		engine.Commas(msg.s.Step()), whoseRun(msg.whose))
+	if m.class.copied = msg.whose != ""; m.class.copied && m.role.hub.challengeText() != "" {
+		m.say(false, "your own copy from step %s of %s: a copy of a shown fork is not in the challenge (F, then f, for one of the teacher's run)",
+			engine.Commas(msg.s.Step()), whoseRun(msg.whose))
+		return m.resume()
+	}
+	if m.forkWaits(msg.whose) { // the class room's challenge (classroom_room_challenge.go)
 		return nil
 	}
 	return m.resume()

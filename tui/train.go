@@ -57,7 +57,7 @@ func (m *Model) train() {
 	b := runner.Budget{Time: m.frameBudget()}
 	onRamp := m.pace.ramp
 	want, ok := m.pace.want(m.now(), m.session.Step())
-	if onRamp && !m.pace.ramp {
+	if onRamp && !m.pace.ramp && !m.role.following() { // a follower's > and < are the teacher's
 		m.say(false, "the first minute's ramp is over; speed: %s (> and < change it)", m.pace.label())
 	}
 	if !ok {

@@ -128,6 +128,8 @@ func TestClassRoomOverSSH(t *testing.T) {
 	press("\x1b[B") // bo
 	teacher.waitFor(t, "▸bo")
 	press("X")
+	teacher.waitFor(t, "end bo's session? X again / esc") // X asks first
+	press("X")
 	select {
 	case <-bo.ended:
 	case <-time.After(backstop):

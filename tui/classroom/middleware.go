@@ -232,6 +232,7 @@ func (s *Server) runDashboard(d door) (why string) {
 	}
 	defer s.unregister(p)
 	if s.hub != nil {
+		s.hub.Reach(opts.Seat, p.Send) // a fork the teacher shows is forked from this program
 		stop := s.hub.Follow(p.Send)
 		defer stop()
 	}
