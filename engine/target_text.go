@@ -81,12 +81,13 @@ func TargetTitle(c Config) string {
 	return name
 }
 
-// DomainText writes the domain for a title: "(0,1]" for the question's,
-// its open end at 0 as the sampler and the grid have it; "[A,B]" otherwise
-// (a points run's holds its smallest point, even at 0).
+// DomainText writes the domain for a title: "(A,B]", open at A as the
+// sampler and the grid have it ("(0,1]" for the question's); a points run's
+// "[A,B]" holds its smallest point.
 func DomainText(c Config) string {
-	if c.DomainLo == 0 && c.Points == nil {
-		return "(0," + strconv.FormatFloat(c.Hi(), 'g', 4, 64) + "]"
+	open := "("
+	if c.Points != nil {
+		open = "["
 	}
-	return "[" + strconv.FormatFloat(c.DomainLo, 'g', 4, 64) + "," + strconv.FormatFloat(c.Hi(), 'g', 4, 64) + "]"
+	return open + strconv.FormatFloat(c.DomainLo, 'g', 4, 64) + "," + strconv.FormatFloat(c.Hi(), 'g', 4, 64) + "]"
 }

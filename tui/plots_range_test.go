@@ -58,7 +58,7 @@ func TestFitRangeEndsNearLnsLowest(t *testing.T) {
 }
 
 // Another target's axis holds it and is centred on it: sin(6x)+x² on
-// [-1,1] (about -0.9 to 1.7) was drawn in [-4, 2] at 80×24, three rows of
+// (-1,1] (about -0.9 to 1.7) was drawn in [-4, 2] at 80×24, three rows of
 // nothing under it (issue 24's trial, [5]).
 func TestTargetSpanIsCentredOnTheTarget(t *testing.T) {
 	cols := plotColumns(36)

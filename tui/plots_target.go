@@ -16,7 +16,7 @@ import (
 // as every ln plot was; otherwise the target's range, in rows of the
 // finest round step (1, 2, 2.5 or 5 times a power of ten, so the labels
 // stay clean) that holds it with a margin, or else without one, and
-// centred in the rows (sin(6x)+x² on [-1,1] in [-1, 2] at 80×24, not
+// centred in the rows (sin(6x)+x² on (-1,1] in [-1, 2] at 80×24, not
 // [-4, 2] from a step of 1 laid from the top).
 func targetSpan(target []float64, h int, ln bool) (lo, hi float64, rows int) {
 	tmin, tmax := extent(target)
@@ -165,7 +165,7 @@ func subtrahend(title string) string {
 func domainText(c engine.Config) string { return engine.DomainText(c) }
 
 // mseLabels name the metrics line's two MSEs by what they measure: the
-// grid's ("mse (0,1]", "mse [-1,1]", or "mse points" on the user's
+// grid's ("mse (0,1]", "mse (-1,1]", or "mse points" on the user's
 // points) and, for ln only, the one without its singularity ("mse
 // x≥0.01"); for any other target that is the same figure, and above is "".
 func mseLabels(c engine.Config, m engine.Metrics) (whole, above string) {

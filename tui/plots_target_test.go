@@ -77,8 +77,8 @@ func TestFitTitleSaysTheTarget(t *testing.T) {
 		t.Fatalf("sin: %q", got)
 	}
 	c.Target, c.DomainLo, c.DomainHi = "x^2", -1, 2
-	if got := fitTitle(c); got != "fit: net(x) vs x^2 on [-1,2]" {
-		t.Fatalf("x^2 on [-1,2]: %q", got)
+	if got := fitTitle(c); got != "fit: net(x) vs x^2 on (-1,2]" {
+		t.Fatalf("x^2 on (-1,2]: %q", got)
 	}
 }
 

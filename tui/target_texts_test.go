@@ -31,12 +31,12 @@ func targetModel(t *testing.T, target, domain string, steps, w, h int) Model {
 }
 
 // The init lab speaks of the run's own domain and target: with sin(6x)+x²
-// on [-1,1] it said "fire on all of (0,1]" and "turn toward ln x" (issue
+// on (-1,1] it said "fire on all of (0,1]" and "turn toward ln x" (issue
 // 24's trial, [5]).
 func TestLabSaysTheTargetAndDomain(t *testing.T) {
 	m := press(targetModel(t, "sin(6*x) + x^2", "-1:1", 300, 100, 40), "h")
 	v := strings.Join(strings.Fields(m.render()), " ")
-	for _, want := range []string{"fire on all of [-1,1]", "toward the target", "the mean of the target over the sampled range"} {
+	for _, want := range []string{"fire on all of (-1,1]", "toward the target", "the mean of the target over the sampled range"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the lab lacks %q:\n%s", want, m.render())
 		}

@@ -244,8 +244,8 @@ func TestPlotNamesItsTarget(t *testing.T) {
 		lo, hi     float64
 		withPoints bool
 	}{
-		{[][2]string{{"target", "sin"}, {"domain", "-1:1"}}, "fit: net(x) vs sin(2πx) on [-1,1]", "sin(2πx)", -1, 1, false},
-		{[][2]string{{"target", "sin(6*x) + x^2"}, {"domain", "-1:1"}}, "fit: net(x) vs sin(6*x) + x^2 on [-1,1]", "sin(6*x) + x^2", -1, 1, false},
+		{[][2]string{{"target", "sin"}, {"domain", "-1:1"}}, "fit: net(x) vs sin(2πx) on (-1,1]", "sin(2πx)", -1, 1, false},
+		{[][2]string{{"target", "sin(6*x) + x^2"}, {"domain", "-1:1"}}, "fit: net(x) vs sin(6*x) + x^2 on (-1,1]", "sin(6*x) + x^2", -1, 1, false},
 		{[][2]string{{"target", "square"}}, "fit: net(x) vs x² on (0,1]", "x²", 0, 1, false},
 		{nil, "fit: net(x) vs the points on [2,10]", "the 5 points (p2.csv)", 2, 10, true},
 	} {
