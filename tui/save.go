@@ -35,11 +35,27 @@ func (m *Model) save() {
 	if err != nil {
 		abs = written
 	}
+	where := fitPath(engine.EscapeText(abs), m.width-2-len("saved to "))
 	if written != asked {
-		m.say(false, "saved to %s (%s is not ours to replace)", engine.EscapeText(abs), engine.EscapeText(filepath.Base(asked)))
+		m.say(false, "saved to %s (%s is not ours to replace)", where, engine.ShortText(filepath.Base(asked), 24))
 	} else {
-		m.say(false, "saved to %s", engine.EscapeText(abs))
+		m.say(false, "saved to %s", where)
 	}
+}
+
+// fitPath is path in at most room cells: whole where it fits, else its
+// end (the file's name and the folders nearest it) after "…", so the
+// message's two lines never cut the name.
+func fitPath(path string, room int) string {
+	r := []rune(path)
+	if len(r) <= room || room < 8 {
+		return path
+	}
+	tail := string(r[len(r)-(room-1):])
+	if i := strings.IndexRune(tail, filepath.Separator); i >= 0 && i < len(tail)-1 {
+		tail = tail[i:] // start at a folder's edge
+	}
+	return "…" + tail
 }
 
 // showToken is w where nothing is written (a student's session, a

@@ -188,3 +188,18 @@ func TestShortCaptionPagesAreAllReachable(t *testing.T) {
 		}
 	}
 }
+
+// w's message names a long path by its end: the file's name stays whole in
+// the room the message line has (walk seed 658 cut it at 80 columns).
+func TestSavedPathKeepsItsName(t *testing.T) {
+	long := "/tmp/TestWalkStates3241347951/001/a-folder-of-the-course/week-3/net-126.json"
+	for _, room := range []int{30, 49, 69} {
+		got := fitPath(long, room)
+		if n := len([]rune(got)); n > room || !strings.HasSuffix(got, "/net-126.json") || !strings.HasPrefix(got, "…/") {
+			t.Errorf("room %d: %q (%d cells)", room, got, n)
+		}
+	}
+	if got := fitPath("/tmp/net.json", 30); got != "/tmp/net.json" {
+		t.Errorf("a short path changed: %q", got)
+	}
+}
