@@ -13,7 +13,12 @@ import (
 // session did not write, nor one it wrote that someone has changed since:
 // the check is made at the moment of the save, and such a file is kept and
 // the network goes to a fresh name, said in the message.
-func (m *Model) save() {
+func (m *Model) save() { m.saveSaying("") }
+
+// saveSaying is save with the message's first words (the timeline's "the
+// moment at step N"): the path and its note are fitted to one line of
+// their own, so the message's two lines never cut them.
+func (m *Model) saveSaying(prefix string) {
 	if m.opts.SavePath == "-" { // a student's session: nothing is written on the server
 		m.showToken()
 		return
@@ -35,12 +40,23 @@ func (m *Model) save() {
 	if err != nil {
 		abs = written
 	}
-	where := fitPath(engine.EscapeText(abs), m.width-2-len("saved to "))
+	// The path and its note get a line of their own: the note shortens, then
+	// goes (the fresh name says it), before the path is written by its end.
+	shown := engine.EscapeText(abs)
+	room := m.width - 2
+	var notes []string
 	if written != asked {
-		m.say(false, "saved to %s (%s is not ours to replace)", where, engine.ShortText(filepath.Base(asked), 24))
-	} else {
-		m.say(false, "saved to %s", where)
+		base := engine.ShortText(filepath.Base(asked), 24)
+		notes = []string{" (" + base + " is not ours to replace)", " (" + base + " is not ours)"}
 	}
+	note := ""
+	for _, n := range notes {
+		if len([]rune(shown+n)) <= room {
+			note = n
+			break
+		}
+	}
+	m.say(false, "%ssaved to %s%s", prefix, fitPath(shown, room-len([]rune(note))), note)
 }
 
 // fitPath is path in at most room cells: whole where it fits, else its

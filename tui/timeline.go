@@ -256,11 +256,8 @@ func (m *Model) saveMoment(string) tea.Cmd {
 	}
 	live := m.session
 	m.session = s
-	m.save()
+	m.saveSaying("the moment at step " + engine.Commas(s.Step()) + " (not the live run): ")
 	m.session = live
-	if !m.msgBad {
-		m.say(false, "the moment at step %s (not the live run): %s", engine.Commas(s.Step()), m.msg)
-	}
 	return nil
 }
 
